@@ -1,0 +1,43 @@
+// swift-tools-version: 6.0
+// Pipewright: cycle-level simulation of neural-network firmware for FPGA triggers,
+// cross-checked against Verilator-built RTL of the same schedule.
+import PackageDescription
+
+let package = Package(
+    name: "Pipewright",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pipewright", targets: ["pipewright"]),
+        .library(name: "PipewrightKit", targets: [
+            "FixedPoint", "NetworkIR", "Design", "Scheduling", "Simulation", "RTL", "CrossCheck", "Reports",
+        ]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Data path: Design → NetworkIR → Scheduling → Simulation / RTL → CrossCheck → Reports
+        .target(name: "FixedPoint"),
+        .target(name: "NetworkIR", dependencies: ["FixedPoint"]),
+        .target(name: "Scheduling", dependencies: ["NetworkIR", "FixedPoint"]),
+        .target(name: "Design", dependencies: ["NetworkIR", "Scheduling", "FixedPoint", "Yams"]),
+        .target(name: "Simulation", dependencies: ["Scheduling", "NetworkIR", "FixedPoint"]),
+        .target(name: "RTL", dependencies: ["Scheduling", "NetworkIR", "FixedPoint"]),
+        .target(name: "CrossCheck", dependencies: ["Simulation", "RTL", "Scheduling", "NetworkIR"]),
+        .target(name: "Reports", dependencies: ["Simulation", "Scheduling", "NetworkIR", "CrossCheck"]),
+        .executableTarget(name: "pipewright", dependencies: [
+            "Design", "Scheduling", "Simulation", "RTL", "CrossCheck", "Reports", "NetworkIR", "FixedPoint",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
+        .testTarget(name: "NetworkIRTests", dependencies: ["NetworkIR", "FixedPoint"]),
+        .testTarget(name: "DesignTests", dependencies: ["Design", "NetworkIR", "Scheduling", "FixedPoint"]),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "NetworkIR", "Design", "FixedPoint"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scheduling", "NetworkIR", "Design", "FixedPoint"]),
+        .testTarget(name: "RTLTests", dependencies: ["RTL", "Scheduling", "NetworkIR", "Design", "FixedPoint"]),
+        .testTarget(name: "CrossCheckTests", dependencies: [
+            "CrossCheck", "RTL", "Simulation", "Scheduling", "NetworkIR", "Design", "FixedPoint",
+        ]),
+    ]
+)

@@ -1,0 +1,117 @@
+// Module CrossCheck: runs the simulator and the Verilator-built RTL of the same schedule on the same
+// inputs and compares every transfer cycle at every block boundary and every output bit. Owns the
+// comparison and the verify flow; must not re-derive timing (both sides read the one schedule).
+import FixedPoint
+import NetworkIR
+import Scheduling
+import Simulation
+
+/// What one execution (simulator or RTL) showed at the block boundaries.
+public struct Observation: Sendable, Equatable {
+    /// `transferCycles[channel][token]` (channel 0 = design input, channel k = output of block k−1).
+    public var transferCycles: [[Int]]
+    /// Raw output vector of every token.
+    public var outputs: [[Int64]]
+
+    public init(transferCycles: [[Int]], outputs: [[Int64]]) {
+        self.transferCycles = transferCycles
+        self.outputs = outputs
+    }
+
+    /// Latency of each token through the whole design.
+    public var latencies: [Int] { zip(transferCycles.first ?? [], transferCycles.last ?? []).map { $1 - $0 } }
+
+    /// Latency of block `b` for token `t`.
+    public func blockLatency(_ b: Int, token t: Int) -> Int? {
+        guard b + 1 < transferCycles.count, t < transferCycles[b].count, t < transferCycles[b + 1].count else { return nil }
+        return transferCycles[b + 1][t] - transferCycles[b][t]
+    }
+
+    /// Steady-state II seen on a channel: interval between its last two transfers.
+    public func initiationInterval(channel: Int) -> Int? {
+        let cycles = transferCycles[channel]
+        return cycles.count >= 2 ? cycles[cycles.count - 1] - cycles[cycles.count - 2] : nil
+    }
+}
+
+extension SimulationResult {
+    /// The simulator's side of a cross-check.
+    public var observation: Observation { Observation(transferCycles: transferCycles, outputs: outputs) }
+}
+
+/// The first (or any) difference between simulator and RTL.
+public struct Mismatch: Sendable, Equatable, CustomStringConvertible {
+    public var cycle: Int?
+    public var channel: Int
+    public var token: Int
+    public var signal: String
+    public var simulated: String
+    public var rtl: String
+
+    public var description: String {
+        let at = cycle.map { "cycle \($0)" } ?? "end of run"
+        return "\(at), token \(token), \(signal): simulator \(simulated), RTL \(rtl)"
+    }
+}
+
+/// Result of comparing two observations.
+public struct Comparison: Sendable {
+    public var simulated: Observation
+    public var rtl: Observation
+    /// Every difference, in order of cycle.
+    public var mismatches: [Mismatch]
+    public var comparedTransfers: Int
+    public var comparedOutputBits: Int
+
+    public var matches: Bool { mismatches.isEmpty }
+}
+
+/// Compares the simulator and the RTL transfer by transfer and bit by bit.
+public enum Comparator {
+    /// `channelNames[k]` names channel k's signals (e.g. `in`, `fc1`, `out`).
+    public static func compare(simulated: Observation, rtl: Observation, channelNames: [String],
+                               outputPrecision: Precision) -> Comparison {
+        var mismatches: [Mismatch] = []
+        var transfers = 0, bits = 0
+        for channel in 0..<max(simulated.transferCycles.count, rtl.transferCycles.count) {
+            let name = channel < channelNames.count ? channelNames[channel] : "channel\(channel)"
+            let a = channel < simulated.transferCycles.count ? simulated.transferCycles[channel] : []
+            let b = channel < rtl.transferCycles.count ? rtl.transferCycles[channel] : []
+            for token in 0..<max(a.count, b.count) {
+                let sa = token < a.count ? a[token] : nil, sb = token < b.count ? b[token] : nil
+                if let sa, let sb, sa == sb { transfers += 1; continue }
+                mismatches.append(Mismatch(cycle: [sa, sb].compactMap { $0 }.min(), channel: channel, token: token,
+                                           signal: "\(name)_valid&&\(name)_ready (transfer cycle)",
+                                           simulated: sa.map { "cycle \($0)" } ?? "no transfer",
+                                           rtl: sb.map { "cycle \($0)" } ?? "no transfer"))
+            }
+        }
+        let outputCycles = simulated.transferCycles.last ?? []
+        for token in 0..<max(simulated.outputs.count, rtl.outputs.count) {
+            let a = token < simulated.outputs.count ? simulated.outputs[token] : nil
+            let b = token < rtl.outputs.count ? rtl.outputs[token] : nil
+            guard let a, let b else {
+                mismatches.append(Mismatch(cycle: token < outputCycles.count ? outputCycles[token] : nil, channel: outputCycles.isEmpty ? 0 : simulated.transferCycles.count - 1,
+                                           token: token, signal: "out_data", simulated: a == nil ? "missing" : "present", rtl: b == nil ? "missing" : "present"))
+                continue
+            }
+            for element in 0..<max(a.count, b.count) {
+                let va = element < a.count ? a[element] : nil, vb = element < b.count ? b[element] : nil
+                if let va, let vb, va == vb { bits += outputPrecision.width; continue }
+                mismatches.append(Mismatch(cycle: token < outputCycles.count ? outputCycles[token] : nil,
+                                           channel: simulated.transferCycles.count - 1, token: token,
+                                           signal: "out_data[\(element)]",
+                                           simulated: va.map { Self.format($0, outputPrecision) } ?? "missing",
+                                           rtl: vb.map { Self.format($0, outputPrecision) } ?? "missing"))
+            }
+        }
+        mismatches.sort { ($0.cycle ?? Int.max, $0.channel, $0.token) < ($1.cycle ?? Int.max, $1.channel, $1.token) }
+        return Comparison(simulated: simulated, rtl: rtl, mismatches: mismatches, comparedTransfers: transfers, comparedOutputBits: bits)
+    }
+
+    /// `raw 0x… (value)`.
+    static func format(_ raw: Int64, _ precision: Precision) -> String {
+        let mask: UInt64 = precision.width >= 64 ? ~0 : (UInt64(1) << UInt64(precision.width)) - 1
+        return "raw \(raw) (0x\(String(UInt64(bitPattern: raw) & mask, radix: 16)), \(precision.value(ofRaw: raw)))"
+    }
+}

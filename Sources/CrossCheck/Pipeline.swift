@@ -1,0 +1,30 @@
+import FixedPoint
+import NetworkIR
+import Scheduling
+import Simulation
+
+/// A scheduled and simulated design.
+public struct SimulationRun: Sendable {
+    public var network: Network
+    public var schedule: DesignSchedule
+    public var inputs: [[Int64]]
+    public var result: SimulationResult
+}
+
+/// The end-to-end flows the command line offers, as library calls.
+public enum Pipeline {
+    /// Validates, schedules and simulates a network on real-valued inputs (quantized to the input precision).
+    public static func simulate(network: Network, options: ScheduleOptions, inputs: [[Double]],
+                                simulation: SimulationOptions = SimulationOptions()) throws -> SimulationRun {
+        try network.validate()
+        let schedule = try Scheduler.schedule(network, options: options)
+        let evaluator = FixedPointEvaluator(network: network)
+        for (index, vector) in inputs.enumerated() where vector.count != network.inputSize {
+            throw NetworkError.inputSizeMismatch(expected: network.inputSize, found: vector.count, vector: index)
+        }
+        let raw = inputs.map(evaluator.quantizeInput)
+        let result = try CycleSimulator(schedule: schedule, evaluator: simulation.timingOnly ? nil : evaluator)
+            .run(inputs: raw, options: simulation)
+        return SimulationRun(network: network, schedule: schedule, inputs: raw, result: result)
+    }
+}

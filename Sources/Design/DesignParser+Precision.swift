@@ -1,0 +1,93 @@
+import FixedPoint
+import NetworkIR
+
+/// Precision resolution, layer by layer in order (an `auto` depends on the precision of the layer's input):
+/// a key is looked up in `config.LayerName.<layer>.Precision` (the key, its alias, then that layer's
+/// `default`), then in `config.Model.Precision` (the key, its alias, then `default`). `auto` follows
+/// hls4ml 1.3's infer_precision (see `PrecisionInference`); where hls4ml has no rule it means the model default.
+extension DesignParser {
+    mutating func buildNetwork(name: String, inputSize: Int, inputSetting: PrecisionSetting?, inputCursor: YAMLCursor,
+                               specs: [LayerSpec], config: Config) throws(DesignError) -> Network {
+        var inputPrecision = config.modelDefault
+        if case let .fixed(precision)? = inputSetting {
+            inputPrecision = precision
+        } else if case let .fixed(precision)? = config.modelPrecision.lookup(["result", "default"])?.setting {
+            inputPrecision = precision
+        }
+        var layers: [Layer] = []
+        var previous = inputPrecision
+        for spec in specs {
+            let entry = config.entry(for: spec.name)
+            if let table = entry?.precision {
+                for (key, value) in table.entries where key != "default" && !spec.precisionKeys.contains(key) {
+                    throw .unknownField(value.cursor.location, known: ["default"] + spec.precisionKeys)
+                }
+            }
+            let precision = try resolve(spec, input: previous, layerTable: entry?.precision, config: config)
+            layers.append(Layer(name: spec.name, operation: spec.operation, inputSize: spec.inputSize, precision: precision))
+            previous = precision.result
+        }
+        return Network(name: name, inputSize: inputSize, inputPrecision: inputPrecision, layers: layers)
+    }
+
+    private mutating func resolve(_ spec: LayerSpec, input: Precision, layerTable: PrecisionTable?,
+                                  config: Config) throws(DesignError) -> LayerPrecision {
+        /// The setting for `key` (with aliases), and whether it came from the layer's own table.
+        func setting(_ keys: [String]) -> (setting: PrecisionSetting, cursor: YAMLCursor?) {
+            if let found = layerTable?.lookup(keys + ["default"]) { return (found.setting, found.cursor) }
+            if let found = config.modelPrecision.lookup(keys + ["default"]) { return (found.setting, found.cursor) }
+            return (.fixed(config.modelDefault), nil)
+        }
+        /// The concrete precision, with `auto` meaning `inferred` (or the model default where there is no rule).
+        func concrete(_ keys: [String], inferred: Precision? = nil, notes: inout [String]) -> Precision {
+            switch setting(keys).setting {
+            case let .fixed(precision): return precision
+            case .auto:
+                let value = inferred ?? config.modelDefault
+                notes.append("\(spec.name): \(keys[0]) auto → \(value)" + (inferred == nil ? " (the model default)" : ""))
+                return value
+            }
+        }
+
+        switch spec.operation {
+        case .dense:
+            let weight = concrete(["weight"], notes: &notes)
+            let bias = concrete(["bias"], notes: &notes)
+            let inferred = PrecisionInference.denseAccumulator(input: input, weight: weight, bias: bias,
+                                                               inputSize: spec.inputSize)
+            let accumulator = concrete(["accum"], inferred: inferred, notes: &notes)
+            let result = concrete(["result"], inferred: inferred, notes: &notes)
+            return LayerPrecision(result: result, weight: weight, bias: bias, accumulator: accumulator)
+
+        case .batchNormalization:
+            let scale = concrete(["scale", "weight"], notes: &notes)
+            let bias = concrete(["bias"], notes: &notes)
+            let inferred = PrecisionInference.batchNormResult(input: input, scale: scale, bias: bias)
+            let result = concrete(["result"], inferred: inferred, notes: &notes)
+            return LayerPrecision(result: result, weight: scale, bias: bias)
+
+        case let .leakyReLU(alpha):
+            let parameter = concrete(["param"], inferred: PrecisionInference.constant(alpha), notes: &notes)
+            let result = concrete(["result"], notes: &notes)
+            return LayerPrecision(result: result, parameter: parameter)
+
+        case .relu, .linear:
+            return LayerPrecision(result: concrete(["result"], notes: &notes))
+
+        case .squaredNorm:
+            // The score's accumulator defaults to full precision unless the layer itself sets one.
+            let full = PrecisionInference.squaredNormAccumulator(input: input, inputSize: spec.inputSize)
+            var accumulator = full
+            if let explicit = layerTable?.lookup(["accum"]), case let .fixed(precision) = explicit.setting {
+                guard precision.overflow == .wrap else {
+                    throw explicit.cursor.invalid("an AP_WRAP accumulator (the sum order then does not matter)")
+                }
+                accumulator = precision
+            } else {
+                notes.append("\(spec.name): accum → \(full) (full precision of Σ x², \(spec.inputSize) terms)")
+            }
+            let result = concrete(["result"], inferred: accumulator, notes: &notes)
+            return LayerPrecision(result: result, accumulator: accumulator)
+        }
+    }
+}

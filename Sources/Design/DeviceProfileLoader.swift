@@ -1,0 +1,101 @@
+import Foundation
+import Scheduling
+import Yams
+
+/// Finds and reads device profiles (`Profiles/<name>.yml`), the operator delays the scheduler packs into
+/// clock stages. The YAML keys are the property names of `DeviceProfile`.
+public enum DeviceProfileLoader {
+    /// The profile a design gets when it names no `device:`.
+    public static let defaultProfileName = "xcvu9p-2"
+
+    /// The folders searched for `<name>.yml`, in order: `explicit`, then `<design dir>/../Profiles`, then
+    /// `<current directory>/Profiles`. Duplicates are dropped.
+    public static func searchPaths(explicit: [URL], designFile: URL?) -> [URL] {
+        var paths = explicit
+        if let designFile {
+            paths.append(designFile.deletingLastPathComponent().appendingPathComponent("../Profiles").standardizedFileURL)
+        }
+        paths.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Profiles"))
+        var seen = Set<String>()
+        return paths.filter { seen.insert($0.standardizedFileURL.path).inserted }
+    }
+
+    /// Loads `<name>.yml` from the first of `searchPaths` that has it. `requestedBy` (the design's `device:`
+    /// field) is quoted in the error when none has it.
+    public static func load(name: String, searchPaths: [URL],
+                            requestedBy: DesignLocation? = nil) throws(DesignError) -> DeviceProfile {
+        try load(from: locate(name: name, searchPaths: searchPaths, requestedBy: requestedBy))
+    }
+
+    /// The file `<name>.yml` in the first of `searchPaths` that has it.
+    public static func locate(name: String, searchPaths: [URL],
+                              requestedBy: DesignLocation? = nil) throws(DesignError) -> URL {
+        let fileName = name.hasSuffix(".yml") || name.hasSuffix(".yaml") ? name : name + ".yml"
+        // A name is a file name, never a path: `device: ../../etc/x` must not escape the search folders.
+        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
+            throw .unknownDeviceProfile(name: name, searched: searchPaths.map(\.path), requestedBy: requestedBy)
+        }
+        for folder in searchPaths {
+            let candidate = folder.appendingPathComponent(fileName)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                return candidate
+            }
+        }
+        throw .unknownDeviceProfile(name: name, searched: searchPaths.map(\.path), requestedBy: requestedBy)
+    }
+
+    /// Reads one profile file.
+    public static func load(from url: URL) throws(DesignError) -> DeviceProfile {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw .unreadableFile(path: url.path, reason: error.localizedDescription)
+        }
+        let profile: DeviceProfile
+        do {
+            profile = try YAMLDecoder().decode(DeviceProfile.self, from: text)
+        } catch let error as DecodingError {
+            throw .invalidDeviceProfile(path: url.path, reason: describe(error))
+        } catch {
+            throw .invalidDeviceProfile(path: url.path, reason: "\(error)")
+        }
+        try check(profile, path: url.path)
+        return profile
+    }
+
+    private static func check(_ profile: DeviceProfile, path: String) throws(DesignError) {
+        let delays: [(String, Double)] = [
+            ("registerOverheadNs", profile.registerOverheadNs), ("dspMultiplyNs", profile.dspMultiplyNs),
+            ("lutMultiplyBaseNs", profile.lutMultiplyBaseNs), ("lutMultiplyNsPerBit", profile.lutMultiplyNsPerBit),
+            ("adderBaseNs", profile.adderBaseNs), ("adderNsPerBit", profile.adderNsPerBit),
+            ("selectNs", profile.selectNs), ("castRoundingNs", profile.castRoundingNs),
+            ("castSaturationNs", profile.castSaturationNs), ("operandMuxNsPerLevel", profile.operandMuxNsPerLevel),
+        ]
+        for (field, value) in delays where !(value.isFinite && value >= 0) {
+            throw .invalidDeviceProfile(path: path, reason: "field '\(field)' must be a delay ≥ 0 ns, got \(value)")
+        }
+        guard !profile.dspInputWidths.isEmpty, profile.dspInputWidths.allSatisfy({ $0 > 0 }) else {
+            throw .invalidDeviceProfile(path: path, reason: "field 'dspInputWidths' must list positive operand widths")
+        }
+        guard profile.lutMultiplierMaxNarrowWidth >= 0 else {
+            throw .invalidDeviceProfile(path: path, reason: "field 'lutMultiplierMaxNarrowWidth' must be ≥ 0")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case let .keyNotFound(key, _):
+            return "field '\(key.stringValue)' is missing"
+        case let .typeMismatch(type, context), let .valueNotFound(type, context):
+            return "field '\(path(context))' must be a \(type): \(context.debugDescription)"
+        case let .dataCorrupted(context):
+            return path(context).isEmpty ? context.debugDescription
+                : "field '\(path(context))': \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import NetworkIR
+import Scheduling
+
+/// A design file turned into what the rest of Pipewright works on: the network and the options that decide
+/// its schedule, with the file it came from and notes on what the loader inferred or assumed.
+public struct LoadedDesign: Sendable, Equatable {
+    /// Layers, shapes, weights and resolved precisions (no `auto` left).
+    public var network: Network
+    /// Clock, IOType, reuse factors, strategies and the device profile.
+    public var options: ScheduleOptions
+    /// The design file.
+    public var source: URL
+    /// How the design stated its clock uncertainty (kept so that a clock override can rescale a percentage).
+    public var clockUncertainty: ClockUncertainty
+    /// Human-readable remarks: inferred precisions, split activations, defaults taken, overrides applied.
+    public var notes: [String]
+
+    /// Creates a loaded design.
+    public init(network: Network, options: ScheduleOptions, source: URL,
+                clockUncertainty: ClockUncertainty = .hlsDefault, notes: [String] = []) {
+        self.network = network
+        self.options = options
+        self.source = source
+        self.clockUncertainty = clockUncertainty
+        self.notes = notes
+    }
+
+    /// The design with command-line overrides: `reuseFactor` replaces the reuse factor of every layer
+    /// (`--reuse-factor`), `clockPeriodNs` the clock period (`--clock-period`). A percentage clock uncertainty
+    /// stays a percentage of the new period; one given in ns stays in ns. The reuse factor is applied as given
+    /// (the scheduler rejects an impossible one); a clock period that is not positive and finite is ignored
+    /// with a note, so callers validate it first.
+    public func applying(reuseFactor: Int? = nil, clockPeriodNs: Double? = nil) -> LoadedDesign {
+        var design = self
+        if let reuseFactor {
+            // Applied as given: an impossible value is rejected by the scheduler, which names the layer.
+            design.options.overrideReuseFactor(reuseFactor)
+            design.notes.append("ReuseFactor overridden to \(reuseFactor) for every layer")
+        }
+        if let clockPeriodNs {
+            if clockPeriodNs > 0, clockPeriodNs.isFinite {
+                design.options.clockPeriodNs = clockPeriodNs
+                design.options.clockUncertaintyNs = clockUncertainty.nanoseconds(atPeriod: clockPeriodNs)
+                design.notes.append("ClockPeriod overridden to \(clockPeriodNs) ns "
+                    + "(uncertainty \(clockUncertainty) = \(design.options.clockUncertaintyNs) ns)")
+                if design.options.clockUncertaintyNs >= clockPeriodNs {
+                    design.notes.append("warning: the clock uncertainty \(design.options.clockUncertaintyNs) ns "
+                        + "leaves no time in a \(clockPeriodNs) ns period")
+                }
+            } else {
+                design.notes.append("ignored ClockPeriod override \(clockPeriodNs): it must be a positive number of ns")
+            }
+        }
+        return design
+    }
+}

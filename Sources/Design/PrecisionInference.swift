@@ -1,0 +1,66 @@
+import Foundation
+import FixedPoint
+
+/// hls4ml 1.3's `infer_precision` rules for `auto` precisions (`model/optimizer/passes/infer_precision.py`),
+/// plus Pipewright's rule for the squared-norm score block. All results use the default modes (TRN, WRAP);
+/// hls4ml writes them as `ap_fixed`/`ap_ufixed` by signedness.
+public enum PrecisionInference {
+    /// ceil(log2 n) for n ≥ 1 (0 for n = 1), without floating point.
+    public static func ceilLog2(_ n: Int) -> Int {
+        guard n > 1 else { return 0 }
+        return Int.bitWidth - (n - 1).leadingZeroBitCount
+    }
+
+    /// Dense accum_t and result_t for `auto`:
+    /// L = ceil(log2 n_in); W = Ww+Wi+L, I = Iw+Ii+L, s = sw ∨ si, F = W − I; then the bias step (always,
+    /// even for zero biases) I = max(I + (sb ∧ ¬s), Ib + (s ∧ ¬sb)) + 1, W = I + max(F, Wb − Ib), signed if any of weight, input, bias is.
+    public static func denseAccumulator(input: Precision, weight: Precision, bias: Precision, inputSize: Int) -> Precision {
+        let terms = ceilLog2(inputSize)
+        let width = weight.width + input.width + terms
+        var integerBits = weight.integerBits + input.integerBits + terms
+        let signed = weight.isSigned || input.isSigned
+        let fraction = width - integerBits
+        integerBits = max(integerBits + (bias.isSigned && !signed ? 1 : 0),
+                          bias.integerBits + (signed && !bias.isSigned ? 1 : 0)) + 1
+        return Precision(width: integerBits + max(fraction, bias.fractionalBits), integerBits: integerBits,
+                         isSigned: signed || bias.isSigned)
+    }
+
+    /// BatchNormalization result_t for `auto`: Ws = Wi + Wscale, Is = Ii + Iscale;
+    /// I = max(Is + (sb ∧ ¬ss), Ib + (ss ∧ ¬sb)) + 1, W = I + max(Ws − Is, Fb), signed if any of input, scale, bias is.
+    public static func batchNormResult(input: Precision, scale: Precision, bias: Precision) -> Precision {
+        let productWidth = input.width + scale.width
+        let productInteger = input.integerBits + scale.integerBits
+        let signed = input.isSigned || scale.isSigned
+        let integerBits = max(productInteger + (bias.isSigned && !signed ? 1 : 0),
+                              bias.integerBits + (signed && !bias.isSigned ? 1 : 0)) + 1
+        return Precision(width: integerBits + max(productWidth - productInteger, bias.fractionalBits),
+                         integerBits: integerBits, isSigned: signed || bias.isSigned)
+    }
+
+    /// param_t of a constant (LeakyReLU α) for `auto`: (k, i, f) = minimal_kif(α) as in hls4ml's
+    /// `utils/qinterval.py` (f the smallest in −31…32 with α·2^f an integer, else 32;
+    /// i = ceil(log2(max(α + 2^−f, −α))); k = α < 0), then W = min(k+i+f, k+8), I = k+i.
+    /// α = 0.3 gives `ap_ufixed<8,-1>`, α = 0.1 gives `ap_ufixed<8,-3>`.
+    public static func constant(_ value: Double) -> Precision {
+        guard value != 0, value.isFinite else { return .ufixed(1, 0) }
+        var fraction = 32
+        for candidate in -31...32 {
+            let scaled = value * Foundation.pow(2.0, Double(candidate))
+            if scaled == scaled.rounded(.towardZero) { fraction = candidate; break }
+        }
+        let magnitude = max(value + Foundation.pow(2.0, Double(-fraction)), -value)
+        let integer = Int(Foundation.log2(magnitude).rounded(.up))
+        let sign = value < 0 ? 1 : 0
+        let width = max(1, min(sign + integer + fraction, sign + 8))
+        return Precision(width: width, integerBits: sign + integer, isSigned: sign == 1)
+    }
+
+    /// Full-precision accumulator of Σ x_i² over n inputs: W = 2·W_in + ceil(log2 n),
+    /// I = 2·I_in + ceil(log2 n), signed like the input.
+    public static func squaredNormAccumulator(input: Precision, inputSize: Int) -> Precision {
+        let terms = ceilLog2(inputSize)
+        return Precision(width: 2 * input.width + terms, integerBits: 2 * input.integerBits + terms,
+                         isSigned: input.isSigned)
+    }
+}

@@ -1,0 +1,172 @@
+import FixedPoint
+
+/// One layer of the network: what it computes and in which precisions.
+public struct Layer: Sendable, Equatable {
+    /// Unique name (used for RTL module instances and report rows).
+    public var name: String
+    /// What the layer computes.
+    public var operation: LayerOperation
+    /// Number of input elements.
+    public var inputSize: Int
+    /// The precisions of its result, weights, biases, accumulator and parameters.
+    public var precision: LayerPrecision
+
+    public init(name: String, operation: LayerOperation, inputSize: Int, precision: LayerPrecision) {
+        self.name = name
+        self.operation = operation
+        self.inputSize = inputSize
+        self.precision = precision
+    }
+
+    /// Number of output elements.
+    public var outputSize: Int {
+        switch operation {
+        case let .dense(parameters): return parameters.outputSize
+        case .squaredNorm: return 1
+        case .batchNormalization, .relu, .leakyReLU, .linear: return inputSize
+        }
+    }
+
+    /// The hls4ml-style class name, for reports.
+    public var kindName: String { operation.kindName }
+
+    func validate() throws(NetworkError) {
+        guard inputSize > 0 else { throw .invalidShape(layer: name, reason: "input size must be positive") }
+        func check(_ precision: Precision?, _ field: String) throws(NetworkError) {
+            guard let precision else { return }
+            do { try precision.validate() } catch { throw .invalidPrecision(layer: name, field: field, reason: error.description) }
+        }
+        try check(precision.result, "result")
+        try check(precision.weight, "weight")
+        try check(precision.bias, "bias")
+        try check(precision.accumulator, "accum")
+        try check(precision.parameter, "param")
+        switch operation {
+        case let .dense(parameters):
+            guard parameters.outputSize > 0 else { throw .invalidShape(layer: name, reason: "units must be positive") }
+            guard parameters.weights.count == inputSize * parameters.outputSize else {
+                throw .invalidParameter(layer: name, field: "weights",
+                    reason: "expected \(inputSize)×\(parameters.outputSize) = \(inputSize * parameters.outputSize) values, found \(parameters.weights.count)")
+            }
+            guard parameters.biases.count == parameters.outputSize else {
+                throw .invalidParameter(layer: name, field: "biases",
+                    reason: "expected \(parameters.outputSize) values, found \(parameters.biases.count)")
+            }
+            guard precision.weight != nil, precision.bias != nil, let accumulator = precision.accumulator else {
+                throw .invalidPrecision(layer: name, field: "weight/bias/accum", reason: "a Dense layer needs weight, bias and accum precisions")
+            }
+            guard accumulator.overflow == .wrap else {
+                throw .invalidPrecision(layer: name, field: "accum",
+                    reason: "only AP_WRAP accumulators are supported (the sum order then does not matter), got \(accumulator)")
+            }
+        case let .batchNormalization(parameters):
+            guard parameters.scale.count == inputSize, parameters.shift.count == inputSize else {
+                throw .invalidParameter(layer: name, field: "scale/shift",
+                    reason: "expected \(inputSize) values each, found \(parameters.scale.count) and \(parameters.shift.count)")
+            }
+            guard precision.weight != nil, precision.bias != nil else {
+                throw .invalidPrecision(layer: name, field: "scale/bias", reason: "a BatchNormalization layer needs scale and bias precisions")
+            }
+        case let .leakyReLU(alpha):
+            guard alpha.isFinite else { throw .invalidParameter(layer: name, field: "alpha", reason: "must be a finite number") }
+            guard precision.parameter != nil else {
+                throw .invalidPrecision(layer: name, field: "param", reason: "a LeakyReLU layer needs a param (alpha) precision")
+            }
+        case .squaredNorm:
+            guard precision.accumulator != nil else {
+                throw .invalidPrecision(layer: name, field: "accum", reason: "a squared-norm score needs an accum precision")
+            }
+        case .relu, .linear:
+            break
+        }
+        for value in operation.allParameters where !value.isFinite {
+            throw .invalidParameter(layer: name, field: "weights", reason: "contains a non-finite value")
+        }
+    }
+}
+
+/// The closed set of layer operations Pipewright models.
+public enum LayerOperation: Sendable, Equatable {
+    /// y_j = b_j + Σ_i x_i · W[i][j].
+    case dense(DenseParameters)
+    /// y_i = x_i · scale_i + shift_i (inference-time batch normalization, already folded to scale/shift).
+    case batchNormalization(BatchNormParameters)
+    /// y = max(x, 0).
+    case relu
+    /// y = x > 0 ? x : α·x.
+    case leakyReLU(alpha: Double)
+    /// y = x, cast to the result precision.
+    case linear
+    /// Score block: y = Σ x_i².
+    case squaredNorm
+
+    public var kindName: String {
+        switch self {
+        case .dense: return "Dense"
+        case .batchNormalization: return "BatchNormalization"
+        case .relu: return "ReLU"
+        case .leakyReLU: return "LeakyReLU"
+        case .linear: return "Linear"
+        case .squaredNorm: return "SquaredNorm"
+        }
+    }
+
+    var allParameters: [Double] {
+        switch self {
+        case let .dense(p): return p.weights + p.biases
+        case let .batchNormalization(p): return p.scale + p.shift
+        case let .leakyReLU(alpha): return [alpha]
+        default: return []
+        }
+    }
+}
+
+/// Weights of a Dense layer, in hls4ml's order: `weights[i * outputSize + j]` multiplies input `i`
+/// into output `j`.
+public struct DenseParameters: Sendable, Equatable {
+    public var outputSize: Int
+    public var weights: [Double]
+    public var biases: [Double]
+
+    public init(outputSize: Int, weights: [Double], biases: [Double]) {
+        self.outputSize = outputSize
+        self.weights = weights
+        self.biases = biases
+    }
+}
+
+/// Per-channel scale and shift of an inference-time batch normalization.
+public struct BatchNormParameters: Sendable, Equatable {
+    public var scale: [Double]
+    public var shift: [Double]
+
+    public init(scale: [Double], shift: [Double]) {
+        self.scale = scale
+        self.shift = shift
+    }
+
+    /// Folds γ, β, moving mean and variance into scale = γ/√(var+ε) and shift = β − scale·mean.
+    public init(gamma: [Double], beta: [Double], mean: [Double], variance: [Double], epsilon: Double) {
+        scale = zip(gamma, variance).map { $0 / (($1 + epsilon).squareRoot()) }
+        shift = zip(zip(beta, mean), scale).map { $0.0 - $1 * $0.1 }
+    }
+}
+
+/// The precisions of one layer, with hls4ml's names: result_t, weight_t (BatchNorm: scale_t),
+/// bias_t, accum_t and param_t (the LeakyReLU slope).
+public struct LayerPrecision: Sendable, Equatable {
+    public var result: Precision
+    public var weight: Precision?
+    public var bias: Precision?
+    public var accumulator: Precision?
+    public var parameter: Precision?
+
+    public init(result: Precision, weight: Precision? = nil, bias: Precision? = nil,
+                accumulator: Precision? = nil, parameter: Precision? = nil) {
+        self.result = result
+        self.weight = weight
+        self.bias = bias
+        self.accumulator = accumulator
+        self.parameter = parameter
+    }
+}

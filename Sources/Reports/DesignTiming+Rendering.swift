@@ -1,0 +1,63 @@
+import Foundation
+
+extension DesignTiming {
+    static func number(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
+
+    var headline: String {
+        "\(design): \(ioType), clock \(Self.number(clockPeriodNs, 2)) ns (uncertainty \(Self.number(clockUncertaintyNs, 3)) ns), device \(device)"
+    }
+
+    /// The per-layer table of the schedule (`simulate`), with the simulator's measured latency.
+    public func scheduleTable() -> String {
+        var table = TextTable(header: ["layer", "kind", "RF", "II", "latency", "ns", "sim", "mult", "DSP", "stages"])
+        for layer in layers {
+            let rf = layer.requestedReuseFactor == layer.reuseFactor ? "\(layer.reuseFactor)" : "\(layer.requestedReuseFactor)→\(layer.reuseFactor)"
+            table.add([layer.layer, layer.kind, rf, "\(layer.initiationInterval)", "\(layer.latencyCycles)",
+                       Self.number(layer.latencyNs), layer.simulatedLatencyCycles.map(String.init) ?? "-",
+                       "\(layer.multipliers)", "\(layer.dsps)", layer.stages])
+        }
+        table.rule()
+        table.add(["design", "", "", "\(initiationInterval)", "\(latencyCycles)", Self.number(latencyNs),
+                   simulatedLatencyCycles.map(String.init) ?? "-", "\(multipliers)", "\(dsps)", ""])
+        var text = headline + "\n\n" + table.render(leftAligned: [0, 1, 9])
+        text += "\nlatency \(latencyCycles) cycles = \(Self.number(latencyNs)) ns, II \(initiationInterval) cycles = \(Self.number(initiationIntervalNs)) ns"
+        text += String(format: ", throughput %.2f M inferences/s\n", throughputPerSecond / 1e6)
+        for layer in layers { for note in layer.notes { text += "note: \(layer.layer): \(note)\n" } }
+        return text
+    }
+
+    /// Simulator and RTL side by side (`verify`).
+    public func crossCheckTable() -> String {
+        var table = TextTable(header: ["layer", "kind", "RF", "II", "latency sim", "latency RTL", "ns", "stages"])
+        for layer in layers {
+            table.add([layer.layer, layer.kind, "\(layer.reuseFactor)", "\(layer.initiationInterval)",
+                       layer.simulatedLatencyCycles.map(String.init) ?? "-", layer.rtlLatencyCycles.map(String.init) ?? "-",
+                       Self.number(layer.latencyNs), layer.stages])
+        }
+        table.rule()
+        table.add(["design", "", "", "sim \(simulatedInitiationInterval.map(String.init) ?? "-") / RTL \(rtlInitiationInterval.map(String.init) ?? "-")",
+                   simulatedLatencyCycles.map(String.init) ?? "-", rtlLatencyCycles.map(String.init) ?? "-", Self.number(latencyNs), ""])
+        var text = headline + "\n\n" + table.render(leftAligned: [0, 1, 7])
+        if let tokens, let comparedTransfers, let comparedOutputBits {
+            text += "\ncompared \(tokens) inferences: \(comparedTransfers) block-boundary transfers, \(comparedOutputBits) output bits\n"
+        }
+        if let mismatches {
+            text += mismatches == 0 ? "MATCH\n" : "MISMATCH (\(mismatches) differences); first: \(firstMismatch ?? "")\n"
+        }
+        return text
+    }
+
+    /// One CSV row per layer plus a `design` row.
+    public func csv() -> String {
+        var text = "design,layer,kind,strategy,reuse_factor,ii_cycles,latency_cycles,latency_ns,clock_ns,multipliers,dsps,adders,register_bits,critical_path_ns,sim_latency_cycles,rtl_latency_cycles\n"
+        func optional(_ value: Int?) -> String { value.map(String.init) ?? "" }
+        for layer in layers {
+            text += "\(design),\(layer.layer),\(layer.kind),\(layer.strategy),\(layer.reuseFactor),\(layer.initiationInterval),\(layer.latencyCycles),"
+            text += "\(Self.number(layer.latencyNs, 3)),\(clockPeriodNs),\(layer.multipliers),\(layer.dsps),\(layer.adders),\(layer.registerBits),"
+            text += "\(Self.number(layer.criticalPathNs, 3)),\(optional(layer.simulatedLatencyCycles)),\(optional(layer.rtlLatencyCycles))\n"
+        }
+        text += "\(design),design,,,,\(initiationInterval),\(latencyCycles),\(Self.number(latencyNs, 3)),\(clockPeriodNs),\(multipliers),\(dsps),,,,"
+        text += "\(optional(simulatedLatencyCycles)),\(optional(rtlLatencyCycles))\n"
+        return text
+    }
+}

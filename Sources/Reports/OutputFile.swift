@@ -1,0 +1,26 @@
+import Foundation
+
+/// Writes output files whole or not at all: the text goes to a temporary file beside the target, which is
+/// then moved into place, so a failure never leaves a half-written file.
+public enum OutputFile {
+    public static func write(_ text: String, to url: URL) throws {
+        let directory = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
+        do {
+            try Data(text.utf8).write(to: temporary)
+            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+            try FileManager.default.moveItem(at: temporary, to: url)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw OutputFileError(path: url.path, reason: "\(error.localizedDescription)")
+        }
+    }
+}
+
+/// An output file could not be written.
+public struct OutputFileError: Error, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): cannot write: \(reason)" }
+}

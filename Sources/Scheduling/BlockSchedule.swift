@@ -1,0 +1,147 @@
+/// One operation in a block's pipeline, in data-flow order.
+public enum StepOperation: Sendable, Equatable, CustomStringConvertible {
+    /// Select the operands of a shared multiplier by phase (reuse factor > 1).
+    case operandSelect
+    /// Multiply (weights × inputs, α × input, or squares).
+    case multiply
+    /// One level of the balanced adder tree (1-based).
+    case addLevel(Int)
+    /// Add a group's partial sum into the accumulator register (reuse factor > 1).
+    case accumulate
+    /// Compare and select (ReLU, LeakyReLU).
+    case select
+    /// Cast to the result precision (rounding / saturation logic when the mode needs it).
+    case cast
+
+    public var description: String {
+        switch self {
+        case .operandSelect: return "mux"
+        case .multiply: return "mul"
+        case let .addLevel(level): return "add\(level)"
+        case .accumulate: return "acc"
+        case .select: return "sel"
+        case .cast: return "cast"
+        }
+    }
+}
+
+/// An operation placed in the pipeline: its delay and how many registers follow it.
+public struct PipelineStep: Sendable, Equatable {
+    public var operation: StepOperation
+    public var delayNs: Double
+    /// 0: the next step is chained in the same cycle; n ≥ 1: n registers follow (n > 1 for an operation
+    /// longer than one cycle, e.g. a multiply at a short clock period).
+    public var registersAfter: Int
+
+    public init(operation: StepOperation, delayNs: Double, registersAfter: Int) {
+        self.operation = operation
+        self.delayNs = delayNs
+        self.registersAfter = registersAfter
+    }
+}
+
+/// A layer lowered to a pipelined hardware block.
+///
+/// Timing contract shared by the simulator and the RTL (docs/timing.md):
+/// - the block accepts a token in cycle t when `in_valid && in_ready`; `in_ready` is high when the block
+///   is not stalled and at least `initiationInterval` enabled cycles have passed since the last accept;
+/// - with no stall, the result is offered (`out_valid`) from cycle t + `latencyCycles` on;
+/// - when `out_valid && !out_ready`, the whole block stalls (every register holds).
+public struct BlockSchedule: Sendable, Equatable {
+    public var layerIndex: Int
+    public var layerName: String
+    public var kind: String
+    /// Reuse factor the configuration asked for.
+    public var requestedReuseFactor: Int
+    /// Reuse factor used (differs only when the Resource strategy snapped it).
+    public var reuseFactor: Int
+    public var strategy: Strategy
+    /// Cycles between accepted tokens.
+    public var initiationInterval: Int
+    /// Cycles from accept to result (number of pipeline slots).
+    public var latencyCycles: Int
+    /// The operations of one group (one phase of a shared multiplier array) in order, then the cast.
+    public var steps: [PipelineStep]
+    /// Dense: groups = reuse factor; inputs per output handled in each group.
+    public var groups: Int
+    public var termsPerGroup: Int
+    /// Longest single-stage logic path (ns), for reporting slack.
+    public var criticalPathNs: Double
+    public var multipliers: Int
+    public var dsps: Int
+    public var adders: Int
+    /// Bits held in pipeline registers (estimate of flip-flops).
+    public var registerBits: Int
+    /// What the scheduler changed or assumed, for the report.
+    public var notes: [String]
+
+    public init(layerIndex: Int, layerName: String, kind: String, requestedReuseFactor: Int, reuseFactor: Int,
+                strategy: Strategy, initiationInterval: Int, latencyCycles: Int, steps: [PipelineStep],
+                groups: Int, termsPerGroup: Int, criticalPathNs: Double, multipliers: Int, dsps: Int,
+                adders: Int, registerBits: Int, notes: [String]) {
+        self.layerIndex = layerIndex
+        self.layerName = layerName
+        self.kind = kind
+        self.requestedReuseFactor = requestedReuseFactor
+        self.reuseFactor = reuseFactor
+        self.strategy = strategy
+        self.initiationInterval = initiationInterval
+        self.latencyCycles = latencyCycles
+        self.steps = steps
+        self.groups = groups
+        self.termsPerGroup = termsPerGroup
+        self.criticalPathNs = criticalPathNs
+        self.multipliers = multipliers
+        self.dsps = dsps
+        self.adders = adders
+        self.registerBits = registerBits
+        self.notes = notes
+    }
+
+    /// Registers from the operand select up to (not including) the accumulate step: the slot offset at
+    /// which group p reaches the accumulator is `p + registersBeforeAccumulate`.
+    public var registersBeforeAccumulate: Int {
+        var total = 0
+        for step in steps {
+            if step.operation == .accumulate { return total }
+            total += step.registersAfter
+        }
+        return total
+    }
+
+    /// A compact picture of the stages, e.g. `[mul] [add1 add2] [add3 cast]`.
+    public var stageSummary: String {
+        var stages: [String] = []
+        var current: [String] = []
+        for step in steps {
+            current.append(step.operation.description)
+            if step.registersAfter > 0 {
+                stages.append("[" + current.joined(separator: " ") + "]")
+                for _ in 1..<max(step.registersAfter, 1) { stages.append("[…]") }
+                current = []
+            }
+        }
+        let prefix = groups > 1 ? "\(groups)× " : ""
+        return prefix + stages.joined(separator: " ")
+    }
+}
+
+/// The schedule of a whole design.
+public struct DesignSchedule: Sendable, Equatable {
+    public var designName: String
+    public var options: ScheduleOptions
+    public var blocks: [BlockSchedule]
+
+    public init(designName: String, options: ScheduleOptions, blocks: [BlockSchedule]) {
+        self.designName = designName
+        self.options = options
+        self.blocks = blocks
+    }
+
+    /// Latency with no stalls: the sum of block latencies (io_parallel: one pipeline).
+    public var latencyCycles: Int { blocks.reduce(0) { $0 + $1.latencyCycles } }
+    /// Steady-state II: the largest block II.
+    public var initiationInterval: Int { blocks.map(\.initiationInterval).max() ?? 1 }
+    public var multipliers: Int { blocks.reduce(0) { $0 + $1.multipliers } }
+    public var dsps: Int { blocks.reduce(0) { $0 + $1.dsps } }
+}

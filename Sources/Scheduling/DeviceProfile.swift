@@ -1,0 +1,70 @@
+// Module Scheduling: lowers each layer, for a reuse factor, strategy, clock and device profile, into a
+// pipelined block (registered stages, II, latency, operator counts). The one source of timing truth
+// that both the simulator and the RTL generator read. Owns no file I/O and no evaluation.
+import Foundation
+
+/// Operator delays and mapping rules of one FPGA family, the data that the scheduler packs into
+/// clock stages. Loaded from a YAML file in `Profiles/` so that a user can calibrate it.
+public struct DeviceProfile: Sendable, Equatable, Codable {
+    /// Short name, as referenced from a design file (`device: xcvu9p-2`).
+    public var name: String
+    /// Where the numbers come from.
+    public var source: String
+    /// Clock-to-Q plus setup plus typical local routing, paid once per registered stage (ns).
+    public var registerOverheadNs: Double
+    /// Widths of one DSP multiplier's signed operands (27×18 on UltraScale+ DSP48E2).
+    public var dspInputWidths: [Int]
+    /// A product whose narrower operand has at most this many bits is built in LUTs, not a DSP.
+    public var lutMultiplierMaxNarrowWidth: Int
+    /// Combinational delay of one DSP multiply without internal pipeline registers (ns).
+    public var dspMultiplyNs: Double
+    /// LUT multiply delay: base plus per bit of the narrower operand (ns).
+    public var lutMultiplyBaseNs: Double
+    public var lutMultiplyNsPerBit: Double
+    /// Carry-chain adder delay: base plus per bit of width (ns).
+    public var adderBaseNs: Double
+    public var adderNsPerBit: Double
+    /// A comparator-driven 2:1 select, e.g. ReLU (ns).
+    public var selectNs: Double
+    /// Rounding or saturation logic in a cast, beyond plain truncation and wrap (ns).
+    public var castRoundingNs: Double
+    public var castSaturationNs: Double
+    /// Operand multiplexer in front of a shared multiplier, per doubling of the inputs (ns).
+    public var operandMuxNsPerLevel: Double
+
+    public init(name: String, source: String, registerOverheadNs: Double, dspInputWidths: [Int],
+                lutMultiplierMaxNarrowWidth: Int, dspMultiplyNs: Double, lutMultiplyBaseNs: Double,
+                lutMultiplyNsPerBit: Double, adderBaseNs: Double, adderNsPerBit: Double, selectNs: Double,
+                castRoundingNs: Double, castSaturationNs: Double, operandMuxNsPerLevel: Double) {
+        self.name = name
+        self.source = source
+        self.registerOverheadNs = registerOverheadNs
+        self.dspInputWidths = dspInputWidths
+        self.lutMultiplierMaxNarrowWidth = lutMultiplierMaxNarrowWidth
+        self.dspMultiplyNs = dspMultiplyNs
+        self.lutMultiplyBaseNs = lutMultiplyBaseNs
+        self.lutMultiplyNsPerBit = lutMultiplyNsPerBit
+        self.adderBaseNs = adderBaseNs
+        self.adderNsPerBit = adderNsPerBit
+        self.selectNs = selectNs
+        self.castRoundingNs = castRoundingNs
+        self.castSaturationNs = castSaturationNs
+        self.operandMuxNsPerLevel = operandMuxNsPerLevel
+    }
+
+    /// Delay of a carry-chain adder of the given width.
+    public func adderDelay(width: Int) -> Double { adderBaseNs + adderNsPerBit * Double(width) }
+
+    /// How a product of the given operand widths is built: DSP slices used (0 = LUT fabric) and delay.
+    public func multiplier(widthA: Int, widthB: Int) -> (dsps: Int, delayNs: Double) {
+        let narrow = min(widthA, widthB), wide = max(widthA, widthB)
+        if narrow <= lutMultiplierMaxNarrowWidth {
+            return (0, lutMultiplyBaseNs + lutMultiplyNsPerBit * Double(narrow))
+        }
+        let big = dspInputWidths.max() ?? 27, small = dspInputWidths.min() ?? 18
+        let dsps = Int((Double(wide) / Double(big)).rounded(.up)) * Int((Double(narrow) / Double(small)).rounded(.up))
+        // Cascaded DSPs add their partial products through the post-adder chain.
+        let cascade = dsps > 1 ? adderDelay(width: widthA + widthB) * Double(Int(ceil(log2(Double(dsps))))) : 0
+        return (dsps, dspMultiplyNs + cascade)
+    }
+}

@@ -1,0 +1,67 @@
+/// hls4ml's `Strategy`.
+public enum Strategy: String, Sendable, Equatable, Codable, CaseIterable {
+    case latency = "Latency"
+    case resource = "Resource"
+
+    public init?(token: String) {
+        switch token.lowercased() {
+        case "latency": self = .latency
+        case "resource": self = .resource
+        default: return nil
+        }
+    }
+}
+
+/// hls4ml's `IOType`.
+public enum IOType: String, Sendable, Equatable, Codable, CaseIterable {
+    case parallel = "io_parallel"
+    case stream = "io_stream"
+}
+
+/// The implementation choices of one layer (hls4ml per-layer config).
+public struct LayerImplementation: Sendable, Equatable {
+    public var reuseFactor: Int
+    public var strategy: Strategy
+
+    public init(reuseFactor: Int = 1, strategy: Strategy = .latency) {
+        self.reuseFactor = reuseFactor
+        self.strategy = strategy
+    }
+}
+
+/// Everything besides the network that decides the schedule.
+public struct ScheduleOptions: Sendable, Equatable {
+    /// Target clock period (ns).
+    public var clockPeriodNs: Double
+    /// Clock uncertainty (ns): the part of the period HLS keeps free. Default 12.5 % of the period.
+    public var clockUncertaintyNs: Double
+    public var ioType: IOType
+    /// Per-layer implementation, by layer name; layers not listed use `defaultImplementation`.
+    public var layerImplementations: [String: LayerImplementation]
+    public var defaultImplementation: LayerImplementation
+    public var device: DeviceProfile
+
+    public init(clockPeriodNs: Double, clockUncertaintyNs: Double? = nil, ioType: IOType = .parallel,
+                defaultImplementation: LayerImplementation = LayerImplementation(),
+                layerImplementations: [String: LayerImplementation] = [:], device: DeviceProfile) {
+        self.clockPeriodNs = clockPeriodNs
+        self.clockUncertaintyNs = clockUncertaintyNs ?? clockPeriodNs * 0.125
+        self.ioType = ioType
+        self.defaultImplementation = defaultImplementation
+        self.layerImplementations = layerImplementations
+        self.device = device
+    }
+
+    /// The time available for logic in one stage: period − uncertainty − register overhead.
+    public var logicBudgetNs: Double { clockPeriodNs - clockUncertaintyNs - device.registerOverheadNs }
+
+    public func implementation(of layerName: String) -> LayerImplementation {
+        layerImplementations[layerName] ?? defaultImplementation
+    }
+
+    /// Sets the reuse factor of every layer (the `--reuse-factor` override).
+    public mutating func overrideReuseFactor(_ reuseFactor: Int) {
+        defaultImplementation.reuseFactor = reuseFactor
+        for key in layerImplementations.keys { layerImplementations[key]!.reuseFactor = reuseFactor }
+    }
+}

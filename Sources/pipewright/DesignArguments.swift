@@ -1,0 +1,53 @@
+import ArgumentParser
+import Design
+import Foundation
+import Simulation
+
+/// The design file and the overrides every subcommand takes.
+struct DesignArguments: ParsableArguments {
+    @Argument(help: "Design file (YAML), e.g. Designs/flow_vt.yml.")
+    var design: String
+
+    @Option(name: .customLong("reuse-factor"), help: "Use this ReuseFactor for every layer.")
+    var reuseFactor: Int?
+
+    @Option(name: .customLong("clock-period"), help: "Clock period in ns (the uncertainty keeps the design's rule).")
+    var clockPeriod: Double?
+
+    /// Loads the design and applies the overrides.
+    func load() throws -> LoadedDesign {
+        if let clockPeriod, !(clockPeriod > 0 && clockPeriod.isFinite) {
+            throw ValidationError("--clock-period must be a positive number of ns, got \(clockPeriod)")
+        }
+        return try DesignLoader.load(URL(fileURLWithPath: design)).applying(reuseFactor: reuseFactor, clockPeriodNs: clockPeriod)
+    }
+}
+
+/// Where input vectors come from.
+struct InputArguments: ParsableArguments {
+    @Option(help: "Input vectors: a text file, one vector per line (comma or space separated real values).")
+    var inputs: String?
+
+    @Option(help: "Number of random inputs when --inputs is not given.")
+    var count: Int = 32
+
+    @Option(help: "Seed of the random inputs.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("out-ready"), help: "Repeating out_ready pattern of the sink, e.g. 1101 (default: always ready).")
+    var outReady: String = "1"
+
+    func vectors(size: Int) throws -> [[Double]] {
+        if let inputs { return try InputVectors.read(URL(fileURLWithPath: inputs), expectedSize: size) }
+        guard count > 0 else { throw ValidationError("--count must be positive") }
+        return InputVectors.random(count: count, size: size, seed: seed)
+    }
+
+    func pattern() throws -> [Bool] {
+        guard let bits = SimulationOptions.pattern(outReady) else {
+            throw ValidationError("--out-ready must be a string of 0 and 1, got '\(outReady)'")
+        }
+        guard bits.contains(true) else { throw ValidationError("--out-ready '\(outReady)' never takes a result: the design would deadlock") }
+        return bits
+    }
+}

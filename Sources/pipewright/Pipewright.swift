@@ -1,0 +1,16 @@
+// The `pipewright` command: thin subcommands over the library. Each parses its arguments, calls one
+// library flow and prints; all logic lives in the library modules.
+import ArgumentParser
+
+@main
+struct Pipewright: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipewright",
+        abstract: "Cycle-level simulation of neural-network firmware for FPGA triggers, proved against Verilator RTL.",
+        discussion: """
+        Latency = cycles from the input transfer of an inference to its output transfer; II = cycles between
+        consecutive accepted inputs in steady state (docs/timing.md). Design files: docs/design-format.md.
+        """,
+        subcommands: [SimulateCommand.self]
+    )
+}

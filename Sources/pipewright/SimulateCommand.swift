@@ -1,0 +1,43 @@
+import ArgumentParser
+import CrossCheck
+import Foundation
+import Reports
+import Simulation
+
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Schedule and simulate a design cycle by cycle; print latency, II and resources per layer.")
+
+    @OptionGroup var designArguments: DesignArguments
+    @OptionGroup var inputArguments: InputArguments
+
+    @Flag(name: .customLong("timing-only"), help: "Skip the arithmetic (fast timing sweeps).")
+    var timingOnly = false
+
+    @Option(help: "Write the report as CSV to this file.")
+    var csv: String?
+
+    @Option(help: "Write the report as JSON to this file.")
+    var json: String?
+
+    @Option(help: "Write a VCD waveform of the simulation (same signal names as the RTL).")
+    var vcd: String?
+
+    func run() throws {
+        let design = try designArguments.load()
+        let inputs = try inputArguments.vectors(size: design.network.inputSize)
+        let options = SimulationOptions(outReadyPattern: try inputArguments.pattern(), timingOnly: timingOnly, recordWaveform: vcd != nil)
+        let run = try Pipeline.simulate(network: design.network, options: design.options, inputs: inputs, simulation: options)
+        let report = DesignTiming(schedule: run.schedule, simulated: run.result.observation)
+        if let csv { try OutputFile.write(report.csv(), to: URL(fileURLWithPath: csv)) }
+        if let json { try OutputFile.write(try report.json(), to: URL(fileURLWithPath: json)) }
+        if let vcd, let waveform = run.result.waveform {
+            try OutputFile.write(VCDWriter(network: run.network, schedule: run.schedule).render(waveform), to: URL(fileURLWithPath: vcd))
+        }
+        print(report.scheduleTable(), terminator: "")
+        let latencies = run.result.latencies
+        print("simulated \(latencies.count) inferences in \(run.result.cycles) cycles; latency min \(latencies.min() ?? 0) max \(latencies.max() ?? 0) cycles")
+        for note in design.notes { print("note: \(note)") }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Scheduling
+import Testing
+@testable import Design
+
+@Suite struct DeviceProfileLoaderTests {
+    @Test func loadsTheDefaultProfile() throws {
+        let profile = try DeviceProfileLoader.load(name: "xcvu9p-2", searchPaths: [TestSupport.profiles])
+        #expect(profile.name == "xcvu9p-2")
+        #expect(profile.registerOverheadNs == 0.35)
+        #expect(profile.dspInputWidths == [27, 18])
+    }
+
+    @Test func searchOrderPutsExplicitPathsFirst() {
+        let design = TestSupport.designs.appendingPathComponent("flow_vt.yml")
+        let paths = DeviceProfileLoader.searchPaths(explicit: [URL(fileURLWithPath: "/custom")], designFile: design)
+        #expect(paths.first?.path == "/custom")
+        #expect(paths.dropFirst().first?.standardizedFileURL.path == TestSupport.profiles.standardizedFileURL.path)
+        #expect(paths.last?.lastPathComponent == "Profiles")
+    }
+
+    @Test func explicitPathWins() throws {
+        let folder = try TestSupport.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let original = try String(contentsOf: TestSupport.profiles.appendingPathComponent("xcvu9p-2.yml"), encoding: .utf8)
+        try original.replacingOccurrences(of: "registerOverheadNs: 0.35", with: "registerOverheadNs: 0.5")
+            .write(to: folder.appendingPathComponent("xcvu9p-2.yml"), atomically: true, encoding: .utf8)
+        let profile = try DeviceProfileLoader.load(name: "xcvu9p-2", searchPaths: [folder, TestSupport.profiles])
+        #expect(profile.registerOverheadNs == 0.5)
+    }
+
+    @Test func invalidProfileNamesTheField() throws {
+        let folder = try TestSupport.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "name: broken\nsource: test\n".write(to: folder.appendingPathComponent("broken.yml"), atomically: true, encoding: .utf8)
+        #expect {
+            try DeviceProfileLoader.load(name: "broken", searchPaths: [folder])
+        } throws: { error in
+            guard case let .invalidDeviceProfile(path, reason)? = error as? DesignError else { return false }
+            return path.hasSuffix("broken.yml") && reason.contains("missing")
+        }
+    }
+
+    @Test func missingProfileListsTheSearchedFolders() {
+        #expect {
+            try DeviceProfileLoader.load(name: "nothing", searchPaths: [TestSupport.profiles])
+        } throws: { error in
+            guard case let .unknownDeviceProfile("nothing", searched, nil)? = error as? DesignError else { return false }
+            return searched == [TestSupport.profiles.path]
+                && (error as? DesignError)?.description.contains("nothing.yml") == true
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Testing
+import FixedPoint
+import NetworkIR
+@testable import Scheduling
+
+/// A profile with round numbers so that stage packing can be worked out by hand:
+/// register overhead 0.5 ns, DSP multiply 2.0 ns, every adder 1.0 ns, select 0.5 ns, no rounding cost.
+let roundProfile = DeviceProfile(name: "round", source: "test", registerOverheadNs: 0.5, dspInputWidths: [27, 18],
+                                 lutMultiplierMaxNarrowWidth: 8, dspMultiplyNs: 2.0, lutMultiplyBaseNs: 1.0,
+                                 lutMultiplyNsPerBit: 0.0, adderBaseNs: 1.0, adderNsPerBit: 0.0, selectNs: 0.5,
+                                 castRoundingNs: 0.0, castSaturationNs: 0.5, operandMuxNsPerLevel: 0.25)
+
+func denseNetwork(inputs: Int, outputs: Int, zeroEvery: Int = 0) -> Network {
+    var weights: [Double] = []
+    for index in 0..<(inputs * outputs) { weights.append(zeroEvery > 0 && index % zeroEvery == 0 ? 0 : 0.125) }
+    let precision = LayerPrecision(result: .fixed(18, 8), weight: .fixed(12, 4), bias: .fixed(12, 4), accumulator: .fixed(40, 16))
+    let dense = Layer(name: "fc", operation: .dense(DenseParameters(outputSize: outputs, weights: weights, biases: Array(repeating: 0.5, count: outputs))),
+                      inputSize: inputs, precision: precision)
+    return Network(name: "t", inputSize: inputs, inputPrecision: .fixed(18, 8), layers: [dense])
+}
+
+struct SchedulerTests {
+    // Budget = period − 12.5 % − 0.5 ns. A 58-input dense at RF 1 has 58 products + bias = 59 terms → 6 adder levels.
+    // 10 ns: budget 8.25: [mul add1..add6 cast] = 2 + 6 = 8.0 fits → 1 stage.
+    // 5 ns: budget 3.875: [mul add1] 3.0, [add2 add3 add4], [add5 add6 cast] → 3 stages.
+    // 2.5 ns: budget 1.6875: mul 2.0 > budget → 2 registers, then one adder per stage (two would be 2.0) → 2 + 6 = 8.
+    @Test(arguments: [(10.0, 1), (5.0, 3), (2.5, 8)])
+    func denseLatencyFollowsClockPeriod(period: Double, expected: Int) throws {
+        let schedule = try Scheduler.schedule(denseNetwork(inputs: 58, outputs: 16), options: ScheduleOptions(clockPeriodNs: period, device: roundProfile))
+        #expect(schedule.blocks[0].latencyCycles == expected)
+        #expect(schedule.blocks[0].initiationInterval == 1)
+        #expect(schedule.blocks[0].multipliers == 58 * 16)
+        #expect(schedule.blocks[0].dsps == 58 * 16)   // 18×12 fits one 27×18 DSP
+    }
+
+    // RF 4 at 5 ns: g = ⌈58/4⌉ = 15 products per output per phase → 4 tree levels.
+    // Steps: mux 0.25·log2(4) = 0.5, mul 2.0, add1..add4, acc (registered), cast.
+    // [mux mul add1] 3.5, [add2 add3 add4] 3.0, [acc] (add4+acc = 4.0 > 3.875), [cast] → 4 registers.
+    // Latency = (RF − 1) + 4 = 7, II = RF = 4, multipliers 16 × 15 = 240.
+    @Test func denseWithReuseFactorSharesMultipliers() throws {
+        var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
+        options.overrideReuseFactor(4)
+        let block = try Scheduler.schedule(denseNetwork(inputs: 58, outputs: 16), options: options).blocks[0]
+        #expect(block.initiationInterval == 4)
+        #expect(block.latencyCycles == 7)
+        #expect(block.multipliers == 240)
+        #expect(block.registersBeforeAccumulate == 2)
+        #expect(block.stageSummary == "4× [mux mul add1] [add2 add3 add4] [acc] [cast]")
+    }
+
+    @Test func shorterPeriodNeverLowersLatency() throws {
+        var previous = 0
+        for period in [20.0, 10.0, 6.0, 5.0, 4.0, 3.0, 2.5, 2.0] {
+            let latency = try Scheduler.schedule(denseNetwork(inputs: 32, outputs: 8), options: ScheduleOptions(clockPeriodNs: period, device: roundProfile)).latencyCycles
+            #expect(latency >= previous, "period \(period) ns")
+            previous = latency
+        }
+    }
+
+    @Test func zeroWeightsNeedNoMultiplier() throws {
+        // Every 4th weight zero over a 16×4 layer: 64 − 16 = 48 multipliers.
+        let block = try Scheduler.schedule(denseNetwork(inputs: 16, outputs: 4, zeroEvery: 4), options: ScheduleOptions(clockPeriodNs: 5, device: roundProfile)).blocks[0]
+        #expect(block.multipliers == 48)
+    }
+
+    @Test func impossibleReuseFactorIsRejected() throws {
+        var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
+        options.overrideReuseFactor(0)
+        #expect(throws: ScheduleError.self) { try Scheduler.schedule(denseNetwork(inputs: 4, outputs: 2), options: options) }
+        options.overrideReuseFactor(9)    // > n_in × n_out = 8
+        do {
+            _ = try Scheduler.schedule(denseNetwork(inputs: 4, outputs: 2), options: options)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("layer 'fc'") && error.description.contains("ReuseFactor"))
+        }
+    }
+
+    // hls4ml's rule for 10 inputs × 4 outputs: valid RFs are the divisors of 10 (1, 2, 5, 10) and
+    // 10 × the divisors of 4 (20, 40). 3 → 2 (tie between 2 and ... none; nearest is 2); 7 → 5; 15 → 10 (tie 10/20 → smaller).
+    @Test func resourceStrategySnapsReuseFactorLikeHls4ml() {
+        let valid = (1...40).filter { Scheduler.isValidResourceReuseFactor($0, inputs: 10, outputs: 4) }
+        #expect(valid == [1, 2, 5, 10, 20, 40])
+        #expect(Scheduler.closestResourceReuseFactor(3, inputs: 10, outputs: 4) == 2)
+        #expect(Scheduler.closestResourceReuseFactor(7, inputs: 10, outputs: 4) == 5)
+        #expect(Scheduler.closestResourceReuseFactor(15, inputs: 10, outputs: 4) == 10)
+    }
+
+    @Test func clockTooShortIsAnError() {
+        #expect(throws: ScheduleError.self) {
+            try Scheduler.schedule(denseNetwork(inputs: 4, outputs: 2), options: ScheduleOptions(clockPeriodNs: 0.5, device: roundProfile))
+        }
+    }
+}
