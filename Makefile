@@ -4,7 +4,7 @@
 SWIFT ?= swift
 DESIGN ?= Designs/flow_vt.yml
 # Debian packages and a command (or pkg-config module) that proves each one is there.
-TEST_PACKAGES := pkgconf:pkg-config verilator:verilator yosys:yosys libhdf5-dev:pkg-config=hdf5
+TEST_PACKAGES := pkgconf:pkg-config verilator:verilator yosys:yosys libhdf5-dev:pkg-config=hdf5 ccache:ccache
 VIEW_PACKAGES := gtkwave:gtkwave
 
 .PHONY: all deps deps-view build release test run bench clean

@@ -36,6 +36,7 @@ let package = Package(
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "NetworkIR", "Design", "FixedPoint"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scheduling", "NetworkIR", "Design", "FixedPoint"]),
         .testTarget(name: "RTLTests", dependencies: ["RTL", "Scheduling", "NetworkIR", "Design", "FixedPoint"]),
+        .testTarget(name: "CLITests", dependencies: ["pipewright"]),
         .testTarget(name: "CrossCheckTests", dependencies: [
             "CrossCheck", "RTL", "Simulation", "Scheduling", "NetworkIR", "Design", "FixedPoint",
         ]),

@@ -14,6 +14,25 @@ struct DesignArguments: ParsableArguments {
     @Option(name: .customLong("clock-period"), help: "Clock period in ns (the uncertainty keeps the design's rule).")
     var clockPeriod: Double?
 
+    /// Runs `body` on the loaded design; an error that does not already name the design file is prefixed
+    /// with it, so every message names file, layer and field.
+    func withDesign<T>(_ body: (LoadedDesign) throws -> T) throws -> T {
+        let design = try load()
+        do {
+            return try body(design)
+        } catch let error as DesignError {
+            throw error
+        } catch let error as InputFileError {
+            throw error
+        } catch let error as ValidationError {
+            throw error
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            throw InDesignFile(file: self.design, underlying: error)
+        }
+    }
+
     /// Loads the design and applies the overrides.
     func load() throws -> LoadedDesign {
         if let clockPeriod, !(clockPeriod > 0 && clockPeriod.isFinite) {
@@ -50,4 +69,11 @@ struct InputArguments: ParsableArguments {
         guard bits.contains(true) else { throw ValidationError("--out-ready '\(outReady)' never takes a result: the design would deadlock") }
         return bits
     }
+}
+
+/// An error from a later stage (schedule, RTL, Verilator, simulation), located in its design file.
+struct InDesignFile: Error, CustomStringConvertible {
+    let file: String
+    let underlying: any Error
+    var description: String { "\(file): \(underlying)" }
 }

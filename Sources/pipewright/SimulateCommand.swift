@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrossCheck
+import Design
 import Foundation
 import Reports
 import Simulation
@@ -25,7 +26,10 @@ struct SimulateCommand: ParsableCommand {
     var vcd: String?
 
     func run() throws {
-        let design = try designArguments.load()
+        try designArguments.withDesign { design in try run(design) }
+    }
+
+    func run(_ design: LoadedDesign) throws {
         let inputs = try inputArguments.vectors(size: design.network.inputSize)
         let options = SimulationOptions(outReadyPattern: try inputArguments.pattern(), timingOnly: timingOnly, recordWaveform: vcd != nil)
         let run = try Pipeline.simulate(network: design.network, options: design.options, inputs: inputs, simulation: options)

@@ -1,0 +1,106 @@
+import Foundation
+import FixedPoint
+import NetworkIR
+import RTL
+import Scheduling
+import Simulation
+
+/// Measured performance figures (the README quotes them; no test times anything).
+public struct BenchmarkReport: Sendable, Codable {
+    /// Timing-only sweep: configurations scheduled and simulated, tokens per configuration, wall time.
+    public var sweepConfigurations: Int
+    public var sweepTokensPerConfiguration: Int
+    public var sweepSeconds: Double
+    /// Bit-exact simulation vs Verilator on the same inputs.
+    public var design: String
+    public var events: Int
+    public var simulatorSeconds: Double
+    public var simulatorEventsPerSecond: Double
+    public var verilatorRunSeconds: Double
+    public var verilatorEventsPerSecond: Double
+    /// Time to the first latency number: load-free schedule + one-token simulation vs RTL generation,
+    /// Verilator build (clean) and a one-token run.
+    public var simulatorFirstNumberSeconds: Double
+    public var verilatorFirstNumberSeconds: Double
+    public var verilatorBuildSeconds: Double
+
+    public var summary: String {
+        func f(_ x: Double, _ d: Int = 3) -> String { String(format: "%.\(d)f", x) }
+        return """
+        timing-only sweep: \(sweepConfigurations) configurations × \(sweepTokensPerConfiguration) inferences in \(f(sweepSeconds)) s
+        bit-exact throughput (\(design), \(events) inferences): simulator \(f(simulatorEventsPerSecond, 0)) inferences/s, \
+        Verilator \(f(verilatorEventsPerSecond, 0)) inferences/s (×\(f(simulatorEventsPerSecond / max(verilatorEventsPerSecond, 1e-9), 2)))
+        time to first latency number: simulator \(f(simulatorFirstNumberSeconds, 4)) s, Verilator build + run \(f(verilatorFirstNumberSeconds, 1)) s \
+        (build \(f(verilatorBuildSeconds, 1)) s): ×\(f(verilatorFirstNumberSeconds / max(simulatorFirstNumberSeconds, 1e-9), 0)) faster
+
+        """
+    }
+}
+
+/// The benchmark behind `pipewright bench`.
+public enum Benchmark {
+    /// - Parameters:
+    ///   - designs: (network, options) of every design for the timing-only sweep.
+    ///   - reuseFactors / clockPeriods: the sweep grid.
+    ///   - throughputDesign: the design whose bit-exact throughput is compared with Verilator.
+    ///   - buildDirectory: a fresh directory for the clean Verilator build.
+    public static func run(designs: [(Network, ScheduleOptions)], reuseFactors: [Int], clockPeriods: [Double],
+                           sweepTokens: Int, throughputDesign: (Network, ScheduleOptions), events: Int,
+                           buildDirectory: URL) throws -> BenchmarkReport {
+        // 1. Timing-only sweep.
+        var configurations = 0
+        let sweepStart = Date()
+        for (network, base) in designs {
+            for rf in reuseFactors {
+                for period in clockPeriods {
+                    var options = base
+                    options.overrideReuseFactor(rf)
+                    options.clockUncertaintyNs = base.clockUncertaintyNs / base.clockPeriodNs * period
+                    options.clockPeriodNs = period
+                    guard let schedule = try? Scheduler.schedule(network, options: options) else { continue }
+                    _ = try CycleSimulator(schedule: schedule, evaluator: nil).runTiming(tokens: sweepTokens)
+                    configurations += 1
+                }
+            }
+        }
+        let sweepSeconds = Date().timeIntervalSince(sweepStart)
+
+        // 2. Time to the first latency number, simulator side.
+        let (network, options) = throughputDesign
+        let firstStart = Date()
+        let first = try Pipeline.simulate(network: network, options: options, inputs: [Array(repeating: 0.5, count: network.inputSize)])
+        _ = first.result.latencies
+        let simulatorFirst = Date().timeIntervalSince(firstStart)
+
+        // 3. Bit-exact throughput, same inputs on both sides.
+        var generator = UInt64(12345)
+        let inputs: [[Int64]] = (0..<events).map { _ in
+            (0..<network.inputSize).map { _ in
+                generator = generator &* 6364136223846793005 &+ 1442695040888963407
+                return network.inputPrecision.raw(fromDouble: Double(Int64(bitPattern: generator >> 11) % 4096) / 1024)
+            }
+        }
+        let schedule = first.schedule
+        let simulator = CycleSimulator(schedule: schedule, evaluator: FixedPointEvaluator(network: network))
+        let simulateStart = Date()
+        let result = try simulator.run(inputs: inputs)
+        let simulatorSeconds = Date().timeIntervalSince(simulateStart)
+        precondition(result.outputs.count == events)
+
+        // 4. Verilator: clean build, then one-token run (first number), then the throughput run.
+        try? FileManager.default.removeItem(at: buildDirectory)
+        let verilatorStart = Date()
+        let design = try RTLGenerator.generate(network: network, schedule: schedule)
+        let model = try VerilatorRunner.build(design: design, directory: buildDirectory, trace: false)
+        _ = try model.run(inputs: [first.inputs[0]])
+        let verilatorFirst = Date().timeIntervalSince(verilatorStart)
+        let trace = try model.run(inputs: inputs, maxCycles: result.cycles * 2 + 1000)
+        return BenchmarkReport(sweepConfigurations: configurations, sweepTokensPerConfiguration: sweepTokens, sweepSeconds: sweepSeconds,
+                               design: network.name, events: events, simulatorSeconds: simulatorSeconds,
+                               simulatorEventsPerSecond: Double(events) / simulatorSeconds,
+                               verilatorRunSeconds: trace.simulationSeconds,
+                               verilatorEventsPerSecond: Double(events) / max(trace.simulationSeconds, 1e-9),
+                               simulatorFirstNumberSeconds: simulatorFirst, verilatorFirstNumberSeconds: verilatorFirst,
+                               verilatorBuildSeconds: model.buildSeconds)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import FixedPoint
+import NetworkIR
+import RTL
+import Scheduling
+import Simulation
+
+/// Everything a `verify` run produced.
+public struct VerificationRun: Sendable {
+    public var network: Network
+    public var schedule: DesignSchedule
+    public var simulation: SimulationResult
+    public var trace: RTLTrace
+    public var comparison: Comparison
+    public var model: VerilatorModel
+    /// VCD written by the Verilator harness and the GTKWave save file that opens it, when requested.
+    public var vcd: URL?
+    public var gtkw: URL?
+    /// Wall time of the simulator run (schedule + simulate), of the Verilator build and of the RTL run (s).
+    public var simulatorSeconds: Double
+    public var buildSeconds: Double
+    public var rtlSeconds: Double
+}
+
+/// The `verify` flow: the same schedule executed by the simulator and by Verilator on the same inputs,
+/// compared transfer by transfer and bit by bit.
+public enum Verification {
+    /// Runs the flow. `buildDirectory` holds the generated RTL and the Verilator build (reused when the
+    /// RTL is unchanged); `waveformDirectory`, when given, receives `<design>.vcd` and `<design>.gtkw`.
+    public static func run(network: Network, options: ScheduleOptions, inputs: [[Double]], outReadyPattern: [Bool] = [true],
+                           buildDirectory: URL, waveformDirectory: URL? = nil) throws -> VerificationRun {
+        let start = Date()
+        let simulated = try Pipeline.simulate(network: network, options: options, inputs: inputs,
+                                              simulation: SimulationOptions(outReadyPattern: outReadyPattern))
+        let simulatorSeconds = Date().timeIntervalSince(start)
+        let design = try RTLGenerator.generate(network: network, schedule: simulated.schedule)
+        let model = try VerilatorRunner.build(design: design, directory: buildDirectory, trace: waveformDirectory != nil)
+        var vcd: URL? = nil, gtkw: URL? = nil
+        if let waveformDirectory {
+            try FileManager.default.createDirectory(at: waveformDirectory, withIntermediateDirectories: true)
+            vcd = waveformDirectory.appendingPathComponent("\(network.name).vcd")
+            gtkw = waveformDirectory.appendingPathComponent("\(network.name).gtkw")
+        }
+        let pattern = String(outReadyPattern.map { $0 ? "1" : "0" })
+        let trace = try model.run(inputs: simulated.inputs, outReadyPattern: pattern, vcdPath: vcd,
+                                  maxCycles: max(simulated.result.cycles * 4, 10_000))
+        if let gtkw, let vcd {
+            let text = design.gtkwaveSaveFile(dumpfile: vcd.path)
+            try Data(text.utf8).write(to: gtkw)
+        }
+        let names = design.channels.map(\.prefix)
+        let comparison = Comparator.compare(simulated: simulated.result.observation,
+                                            rtl: Observation(transferCycles: trace.transferCycles, outputs: trace.outputs),
+                                            channelNames: names, outputPrecision: network.outputPrecision)
+        return VerificationRun(network: network, schedule: simulated.schedule, simulation: simulated.result, trace: trace,
+                               comparison: comparison, model: model, vcd: vcd, gtkw: gtkw, simulatorSeconds: simulatorSeconds,
+                               buildSeconds: model.buildSeconds, rtlSeconds: trace.simulationSeconds)
+    }
+}

@@ -1,0 +1,136 @@
+import FixedPoint
+
+/// Collects the wires, assignments and `en`-enabled registers of one block's datapath while the block
+/// generator walks the schedule's steps. All arithmetic is written on explicitly sign-extended operands of
+/// the result width, so no Verilog signedness or width rule is relied on (and `-Wall` stays quiet).
+final class DatapathBuilder {
+    private(set) var declarations: [VerilogDeclaration] = []
+    private(set) var assigns: [VerilogAssign] = []
+    /// Registers enabled by `en`, each with an optional extra load condition.
+    private(set) var registers: [(target: String, expression: String, condition: String?)] = []
+    /// Signals of which only some bits are read (collected into an `unused_*` sink for lint).
+    private(set) var partiallyUsed: [String] = []
+    private var counters: [String: Int] = [:]
+
+    /// A fresh identifier with the given prefix.
+    func fresh(_ prefix: String) -> String {
+        let index = counters[prefix, default: 0]
+        counters[prefix] = index + 1
+        return "\(prefix)_\(index)"
+    }
+
+    func declareWire(_ name: String, width: Int, comment: String? = nil) {
+        declarations.append(VerilogDeclaration(.wire, name, width: width, comment: comment))
+    }
+
+    func assign(_ target: String, _ expression: String) {
+        assigns.append(VerilogAssign(target, expression))
+    }
+
+    func markPartiallyUsed(_ name: String) {
+        if !partiallyUsed.contains(name) { partiallyUsed.append(name) }
+    }
+
+    /// A new wire holding `expression` (of exactly `width` bits).
+    func wire(_ prefix: String, width: Int, fractionalBits: Int, _ expression: String, comment: String? = nil) -> Signal {
+        let name = fresh(prefix)
+        declareWire(name, width: width, comment: comment)
+        assign(name, expression)
+        return Signal(name: name, width: width, fractionalBits: fractionalBits)
+    }
+
+    /// A 1-bit wire.
+    func bit(_ prefix: String, _ expression: String) -> String {
+        let name = fresh(prefix)
+        declareWire(name, width: 1)
+        assign(name, expression)
+        return name
+    }
+
+    /// An expression of exactly `width` bits holding `signal` sign-extended (or truncated to its low bits).
+    func extend(_ signal: Signal, to width: Int) -> String {
+        if let value = signal.constant { return Verilog.literal(value, width: width) }
+        if width == signal.width { return signal.name }
+        if width < signal.width {
+            markPartiallyUsed(signal.name)
+            return "\(signal.name)[\(width - 1):0]"
+        }
+        let sign = signal.width == 1 ? signal.name : "\(signal.name)[\(signal.width - 1)]"
+        let extra = width - signal.width
+        return extra == 1 ? "{\(sign), \(signal.name)}" : "{{\(extra){\(sign)}}, \(signal.name)}"
+    }
+
+    /// The sign bit of a non-constant signal, as an expression.
+    func signBit(_ signal: Signal) -> String {
+        if signal.width == 1 { return signal.name }
+        markPartiallyUsed(signal.name)
+        return "\(signal.name)[\(signal.width - 1)]"
+    }
+
+    /// `signal · 2^shift` as a signal with `shift` more fractional bits (exact).
+    func alignUp(_ signal: Signal, by shift: Int) -> Signal {
+        precondition(shift >= 0)
+        if shift == 0 { return signal }
+        if let value = signal.constant { return .constant(value << shift, fractionalBits: signal.fractionalBits + shift) }
+        return wire("align", width: signal.width + shift, fractionalBits: signal.fractionalBits + shift,
+                    "{\(signal.name), \(shift)'b0}")
+    }
+
+    /// Exact product of two signals (widths add).
+    func multiply(_ a: Signal, _ b: Signal, prefix: String = "prod") -> Signal {
+        let fraction = a.fractionalBits + b.fractionalBits
+        if let x = a.constant, let y = b.constant { return .constant(x * y, fractionalBits: fraction) }
+        if a.constant == 0 || b.constant == 0 { return .constant(0, fractionalBits: fraction) }
+        let width = a.width + b.width
+        return wire(prefix, width: width, fractionalBits: fraction, "\(extend(a, to: width)) * \(extend(b, to: width))")
+    }
+
+    /// `a + b` with aligned fractional bits; exact (`max + 1` bits) unless `width` asks for a modulo sum.
+    func add(_ a: Signal, _ b: Signal, width requested: Int? = nil, prefix: String = "sum") -> Signal {
+        let fraction = max(a.fractionalBits, b.fractionalBits)
+        let x = alignUp(a, by: fraction - a.fractionalBits), y = alignUp(b, by: fraction - b.fractionalBits)
+        let width = requested ?? (max(x.width, y.width) + 1)
+        if let p = x.constant, let q = y.constant, requested == nil { return .constant(p + q, fractionalBits: fraction) }
+        if x.constant == 0 { return requested == nil ? y : resize(y, to: width) }
+        if y.constant == 0 { return requested == nil ? x : resize(x, to: width) }
+        return wire(prefix, width: width, fractionalBits: fraction, "\(extend(x, to: width)) + \(extend(y, to: width))")
+    }
+
+    /// The signal sign-extended or wrapped to `width` bits.
+    func resize(_ signal: Signal, to width: Int) -> Signal {
+        if signal.width == width { return signal }
+        if let value = signal.constant {
+            return Signal(name: "", width: width, fractionalBits: signal.fractionalBits, constant: wrap(value, width: width))
+        }
+        return wire("rs", width: width, fractionalBits: signal.fractionalBits, extend(signal, to: width))
+    }
+
+    /// Two's complement wrap of a constant to `width` bits.
+    func wrap(_ value: Int128, width: Int) -> Int128 {
+        guard width < 127 else { return value }
+        let shift = 128 - width
+        return (value << shift) >> shift
+    }
+
+    /// One `en`-enabled register stage for a signal (constants pass through).
+    func register(_ signal: Signal, prefix: String) -> Signal {
+        if signal.isConstant { return signal }
+        let name = fresh(prefix)
+        declarations.append(VerilogDeclaration(.reg, name, width: signal.width))
+        registers.append((name, signal.name, nil))
+        return Signal(name: name, width: signal.width, fractionalBits: signal.fractionalBits)
+    }
+
+    /// A register with its own load condition (inside `if (en)`), e.g. an accumulator.
+    func conditionalRegister(_ name: String, width: Int, next: String, condition: String) {
+        declarations.append(VerilogDeclaration(.reg, name, width: width))
+        registers.append((name, next, condition))
+    }
+
+    /// `n` register stages in a row.
+    func registers(_ signal: Signal, count: Int, prefix: String) -> Signal {
+        var current = signal
+        for _ in 0..<count { current = register(current, prefix: prefix) }
+        return current
+    }
+}

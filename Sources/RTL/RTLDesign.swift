@@ -1,0 +1,100 @@
+import FixedPoint
+import Foundation
+
+/// One generated Verilog file.
+public struct RTLFile: Sendable, Equatable {
+    /// File name, `<module>.v`.
+    public var name: String
+    public var text: String
+
+    public init(name: String, text: String) {
+        self.name = name
+        self.text = text
+    }
+}
+
+/// One valid/ready/data channel of the design (docs/timing.md): channel 0 is the design input, channel k
+/// the output of block k−1, the last one the design output.
+public struct RTLChannel: Sendable, Equatable {
+    public var index: Int
+    /// Signal prefix in the top module: `in`, `<layerName>` or `out` (`<prefix>_valid`, `_ready`, `_data`).
+    public var prefix: String
+    /// The layer that produces it (nil for the design input).
+    public var producer: String?
+    public var elements: Int
+    public var precision: Precision
+
+    public var validSignal: String { "\(prefix)_valid" }
+    public var readySignal: String { "\(prefix)_ready" }
+    public var dataSignal: String { "\(prefix)_data" }
+    /// Width of the packed data vector.
+    public var width: Int { elements * precision.width }
+}
+
+/// The generated RTL of a design: the syntax model, the rendered files and the channel map.
+public struct RTLDesign: Sendable, Equatable {
+    /// Name of the top module (= the network's name).
+    public var topModule: String
+    /// The top module first, then one module per block in pipeline order.
+    public var modules: [VerilogModule]
+    /// Rendered files, in the same order as `modules`.
+    public var files: [RTLFile]
+    public var channels: [RTLChannel]
+    /// Instance name of each block in the top module (`u_<layerName>`), in pipeline order.
+    public var instanceNames: [String]
+    /// The clock period the schedule was made for (ns), used to time VCD dumps.
+    public var clockPeriodNs: Double
+    /// Cycles from an input transfer to its output transfer with no stall (Σ latencyCycles).
+    public var latencyCycles: Int
+    /// Steady-state initiation interval of the design.
+    public var initiationInterval: Int
+
+    public var inputChannel: RTLChannel { channels[0] }
+    public var outputChannel: RTLChannel { channels[channels.count - 1] }
+
+    /// A GTKWave save file that opens `dumpfile` with one group for the top-level handshake and one per
+    /// block (see TOOLCHAIN.md for the format).
+    public func gtkwaveSaveFile(dumpfile: String) -> String {
+        var lines = ["[dumpfile] \"\(dumpfile)\"", "[size] 1600 1000"]
+        func trace(_ scope: String, _ signal: String, width: Int) {
+            lines.append(width == 1 ? "@28" : "@22")
+            lines.append("TOP.\(scope).\(signal)" + (width == 1 ? "" : "[\(width - 1):0]"))
+        }
+        func group(_ name: String, _ body: () -> Void) {
+            lines += ["@800200", "-\(name)"]
+            body()
+            lines += ["@1000200", "-\(name)"]
+        }
+        group(topModule) {
+            for signal in ["clk", "rst", "in_valid", "in_ready", "out_valid", "out_ready"] { trace(topModule, signal, width: 1) }
+            trace(topModule, "out_data", width: outputChannel.width)
+        }
+        for (index, instance) in instanceNames.enumerated() {
+            group(instance) {
+                for signal in ["in_valid", "in_ready", "out_valid", "out_ready"] { trace("\(topModule).\(instance)", signal, width: 1) }
+                trace("\(topModule).\(instance)", "out_data", width: channels[index + 1].width)
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Writes every Verilog file and `<top>.gtkw` (dump file `<top>.vcd` in the same directory) into
+    /// `directory`, creating it if needed. Files whose content is unchanged are not rewritten.
+    public func write(to directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for file in files {
+            try RTLDesign.writeIfChanged(file.text, to: directory.appendingPathComponent(file.name))
+        }
+        let vcd = directory.appendingPathComponent("\(topModule).vcd").path
+        try RTLDesign.writeIfChanged(gtkwaveSaveFile(dumpfile: vcd), to: directory.appendingPathComponent("\(topModule).gtkw"))
+    }
+
+    /// Writes `text` unless the file already holds exactly these bytes; returns true when it wrote.
+    @discardableResult
+    static func writeIfChanged(_ text: String, to url: URL) throws -> Bool {
+        let data = Data(text.utf8)
+        if let existing = try? Data(contentsOf: url), existing == data { return false }
+        try data.write(to: url, options: .atomic)
+        return true
+    }
+}

@@ -1,0 +1,22 @@
+/// Why a network and schedule could not be turned into RTL, or the RTL could not be built or run.
+public enum RTLError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A name cannot be used as a Verilog identifier.
+    case invalidName(layer: String, field: String, name: String)
+    /// The schedule does not describe the network (names, counts or step order disagree).
+    case scheduleMismatch(layer: String, field: String, reason: String)
+    /// Something the generator does not implement.
+    case unsupported(layer: String, field: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidName(layer, field, name):
+            return "layer '\(layer)', field '\(field)': '\(name)' is not a usable Verilog identifier "
+                + "(use letters, digits and '_', starting with a letter, and no Verilog keyword)"
+        case let .scheduleMismatch(layer, field, reason):
+            return "layer '\(layer)', field '\(field)': the schedule does not match the network: \(reason); "
+                + "schedule the network again"
+        case let .unsupported(layer, field, reason):
+            return "layer '\(layer)', field '\(field)': \(reason)"
+        }
+    }
+}

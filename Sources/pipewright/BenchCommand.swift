@@ -1,0 +1,38 @@
+import ArgumentParser
+import CrossCheck
+import Design
+import Foundation
+import Reports
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the timing-only sweep speed, bit-exact throughput against Verilator, and time to the first latency number.")
+
+    @Option(help: "Design files of the timing-only sweep.")
+    var designs: [String] = ["Designs/flow_vt.yml", "Designs/dnn_vae_encoder.yml"]
+
+    @Option(help: "Design whose bit-exact throughput is compared with Verilator.")
+    var throughputDesign: String = "Designs/flow_vt.yml"
+
+    @Option(help: "Inferences for the throughput comparison.")
+    var events: Int = 20_000
+
+    @Option(help: "Write the figures as JSON to this file.")
+    var json: String?
+
+    func run() throws {
+        let loaded = try designs.map { try DesignLoader.load(URL(fileURLWithPath: $0)) }
+        let target = try DesignLoader.load(URL(fileURLWithPath: throughputDesign))
+        let report = try Benchmark.run(designs: loaded.map { ($0.network, $0.options) }, reuseFactors: [1, 2, 4, 8, 16, 32],
+                                       clockPeriods: [2.5, 3.33, 5, 10], sweepTokens: 100,
+                                       throughputDesign: (target.network, target.options), events: events,
+                                       buildDirectory: URL(fileURLWithPath: "build/bench/\(target.network.name)"))
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try OutputFile.write(String(decoding: try encoder.encode(report), as: UTF8.self), to: URL(fileURLWithPath: json))
+        }
+        print(report.summary, terminator: "")
+    }
+}

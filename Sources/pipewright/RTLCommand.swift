@@ -1,0 +1,38 @@
+import ArgumentParser
+import Design
+import Foundation
+import RTL
+import Scheduling
+
+struct RTLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rtl",
+        abstract: "Generate the Verilog of a design (one module per block) and its Verilator C++ harness.")
+
+    @OptionGroup var designArguments: DesignArguments
+
+    @Option(help: "Output directory (default: build/rtl/<design>).")
+    var out: String?
+
+    @Flag(help: "Also build the model with Verilator (verilator must be on PATH).")
+    var build = false
+
+    func run() throws {
+        try designArguments.withDesign { design in try run(design) }
+    }
+
+    func run(_ design: LoadedDesign) throws {
+        try design.network.validate()
+        let schedule = try Scheduler.schedule(design.network, options: design.options)
+        let rtl = try RTLGenerator.generate(network: design.network, schedule: schedule)
+        let directory = URL(fileURLWithPath: out ?? "build/rtl/\(design.network.name)")
+        if build {
+            let model = try VerilatorRunner.build(design: rtl, directory: directory)
+            print("built \(model.executable.path) in \(String(format: "%.1f", model.buildSeconds)) s\(model.reusedCache ? " (cached)" : "")")
+        } else {
+            try rtl.write(to: directory)
+        }
+        print("wrote \(rtl.files.count) files to \(directory.path): \(rtl.files.map(\.name).joined(separator: ", "))")
+        print("top module \(rtl.topModule): latency \(schedule.latencyCycles) cycles, II \(schedule.initiationInterval)")
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import CrossCheck
+import Design
+import Foundation
+import Reports
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Simulate a design and run its Verilator-built RTL on the same inputs; compare every transfer cycle and output bit.",
+        discussion: "Exits non-zero on any mismatch, printing the first difference (cycle, signal, both values).")
+
+    @OptionGroup var designArguments: DesignArguments
+    @OptionGroup var inputArguments: InputArguments
+
+    @Option(name: .customLong("build-dir"), help: "Where the RTL is generated and built (default: build/verify/<design>-rf<RF>-<clock>ns).")
+    var buildDirectory: String?
+
+    @Option(help: "Directory for <design>.vcd and <design>.gtkw (default: Waveforms).")
+    var waveforms: String = "Waveforms"
+
+    @Flag(name: .customLong("no-waveforms"), help: "Do not write the VCD and GTKWave files.")
+    var noWaveforms = false
+
+    @Option(help: "Write the side-by-side report as JSON to this file.")
+    var json: String?
+
+    func run() throws {
+        try designArguments.withDesign { design in try run(design) }
+    }
+
+    func run(_ design: LoadedDesign) throws {
+        let inputs = try inputArguments.vectors(size: design.network.inputSize)
+        let rf = design.options.defaultImplementation.reuseFactor
+        let period = String(format: "%g", design.options.clockPeriodNs)
+        let directory = URL(fileURLWithPath: buildDirectory ?? "build/verify/\(design.network.name)-rf\(rf)-\(period)ns")
+        let run = try Verification.run(network: design.network, options: design.options, inputs: inputs,
+                                       outReadyPattern: try inputArguments.pattern(), buildDirectory: directory,
+                                       waveformDirectory: noWaveforms ? nil : URL(fileURLWithPath: waveforms))
+        let report = DesignTiming(schedule: run.schedule, simulated: run.comparison.simulated, rtl: run.comparison.rtl,
+                                  comparison: run.comparison)
+        if let json { try OutputFile.write(try report.json(), to: URL(fileURLWithPath: json)) }
+        print(report.crossCheckTable(), terminator: "")
+        print(String(format: "simulator %.3f s; Verilator build %.1f s%@; RTL run %.3f s (%d cycles)",
+                     run.simulatorSeconds, run.buildSeconds, run.model.reusedCache ? " (cached)" : "", run.rtlSeconds, run.trace.cycles))
+        if let vcd = run.vcd, let gtkw = run.gtkw { print("waveform: \(vcd.path)\ngtkwave:  gtkwave \(gtkw.path)") }
+        if !run.comparison.matches {
+            for mismatch in run.comparison.mismatches.prefix(5) { print("  \(mismatch)") }
+            throw ExitCode(2)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import Design
+import NetworkIR
+import RTL
+import Scheduling
+import Simulation
+@testable import CrossCheck
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// True when Verilator can run here; CI installs it (make test), so there these tests always run.
+let verilatorAvailable: Bool = {
+    let found = VerilatorRunner.verilatorPath() != nil
+    if !found { print("SKIP: verilator is not on PATH; the simulator-vs-RTL cross-checks need it (make test installs it)") }
+    return found
+}()
+
+struct CrossCheckCase: CustomTestStringConvertible, Sendable {
+    let design: String
+    let reuseFactor: Int
+    let clockPeriodNs: Double
+    let outReady: String
+    var testDescription: String { "\(design) RF \(reuseFactor) @ \(clockPeriodNs) ns, out_ready \(outReady)" }
+}
+
+/// Both shipped designs × RF {1, 2, 4} × clock {2.5, 5, 10} ns; every third case with a stalling sink.
+let matrix: [CrossCheckCase] = {
+    var cases: [CrossCheckCase] = []
+    for design in ["flow_vt", "dnn_vae_encoder"] {
+        for (index, rf) in [1, 2, 4].enumerated() {
+            for (jndex, period) in [2.5, 5.0, 10.0].enumerated() {
+                cases.append(CrossCheckCase(design: design, reuseFactor: rf, clockPeriodNs: period,
+                                            outReady: (index + jndex) % 3 == 0 ? "1101" : "1"))
+            }
+        }
+    }
+    return cases
+}()
+
+struct DesignCrossCheckTests {
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: matrix)
+    func simulatorAndRTLAgree(_ check: CrossCheckCase) throws {
+        let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/\(check.design).yml"))
+            .applying(reuseFactor: check.reuseFactor, clockPeriodNs: check.clockPeriodNs)
+        let inputs = InputVectors.random(count: 12, size: loaded.network.inputSize, seed: UInt64(check.reuseFactor * 100) + UInt64(check.clockPeriodNs * 10))
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("pipewright-crosscheck/\(check.design)-rf\(check.reuseFactor)-\(check.clockPeriodNs)ns")
+        let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
+                                       outReadyPattern: SimulationOptions.pattern(check.outReady)!, buildDirectory: directory)
+        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
+        #expect(run.comparison.comparedTransfers == 12 * (loaded.network.layers.count + 1))
+        #expect(run.trace.outputs.count == 12)
+
+        // Independent of both executions: the RTL's outputs are the bit-exact evaluation of the network …
+        let evaluator = FixedPointEvaluator(network: loaded.network)
+        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
+        for block in run.schedule.blocks where block.kind == "Dense" { #expect(block.initiationInterval == check.reuseFactor) }
+        if check.outReady == "1" {
+            // … with an always-ready sink the first inference takes exactly the sum of the block latencies,
+            // and in steady state one input is accepted every II = RF cycles (the last intervals; blocks with
+            // II 1 in front of the first dense layer can absorb the first few tokens faster).
+            #expect(run.comparison.rtl.latencies.first == run.schedule.blocks.reduce(0) { $0 + $1.latencyCycles })
+            let accepted = run.comparison.rtl.transferCycles[0]
+            let intervals = zip(accepted.dropFirst(), accepted).map { $0 - $1 }
+            #expect(intervals.suffix(6).allSatisfy { $0 == check.reuseFactor }, "accept cycles \(accepted)")
+        } else {
+            // A stalling sink can only delay an inference.
+            #expect(run.comparison.rtl.latencies.allSatisfy { $0 >= run.schedule.latencyCycles })
+        }
+    }
+
+    /// Shorter clock periods give more pipeline stages (never fewer) on both designs.
+    @Test(arguments: ["flow_vt", "dnn_vae_encoder"])
+    func latencyGrowsAsThePeriodShrinks(_ design: String) throws {
+        let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/\(design).yml"))
+        var previous = 0
+        for period in [10.0, 5.0, 3.33, 2.5] {
+            let schedule = try Scheduler.schedule(loaded.network, options: loaded.applying(clockPeriodNs: period).options)
+            #expect(schedule.latencyCycles >= previous)
+            previous = schedule.latencyCycles
+        }
+        let slow = try Scheduler.schedule(loaded.network, options: loaded.applying(clockPeriodNs: 10).options).latencyCycles
+        #expect(previous > slow, "2.5 ns must need more cycles than 10 ns")
+    }
+}

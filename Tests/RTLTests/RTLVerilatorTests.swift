@@ -1,0 +1,116 @@
+import FixedPoint
+import Foundation
+import NetworkIR
+@testable import RTL
+import Scheduling
+import Testing
+
+/// Expected transfer cycles with out_ready always 1, from the schedule alone (docs/timing.md): token k
+/// enters at k·II and crosses channel m at entry + Σ_{b<m} D_b.
+func expectedTransfers(_ plan: DesignSchedule, tokens: Int) -> [[Int]] {
+    var offsets = [0]
+    for block in plan.blocks { offsets.append(offsets.last! + block.latencyCycles) }
+    return offsets.map { offset in (0..<tokens).map { $0 * plan.initiationInterval + offset } }
+}
+
+@Suite(.serialized) struct RTLVerilatorTests {
+    static let clocks: [Double] = [2.5, 5, 10]
+
+    @Test func generatedVerilogLintsClean() throws {
+        guard verilatorAvailable("lint") else { return }
+        var designs: [(String, Network, Double, Int)] = []
+        for rf in [1, 2, 3, 4] { for clock in RTLVerilatorTests.clocks { designs.append(("rf\(rf)_\(clock)", reuseNetwork(), clock, rf)) } }
+        designs.append(("modes_2.5", modesNetwork(), 2.5, 1))
+        designs.append(("modes_10", modesNetwork(), 10, 1))
+        for (key, network, clock, rf) in designs {
+            let design = try RTLGenerator.generate(network: network, schedule: try schedule(network, clockNs: clock, reuseFactor: rf))
+            let directory = ModelCache.root.appendingPathComponent("lint-\(key)")
+            #expect(throws: Never.self, "lint \(key)") { try VerilatorRunner.lint(design: design, directory: directory) }
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 4], RTLVerilatorTests.clocks)
+    func reuseFactorTimingAndBits(reuseFactor: Int, clockNs: Double) async throws {
+        guard verilatorAvailable("RF \(reuseFactor) at \(clockNs) ns") else { return }
+        let network = reuseNetwork()
+        let plan = try schedule(network, clockNs: clockNs, reuseFactor: reuseFactor)
+        #expect(plan.initiationInterval == reuseFactor)
+        let design = try RTLGenerator.generate(network: network, schedule: plan)
+        let model = try await ModelCache.shared.model("rf\(reuseFactor)_\(clockNs)", design: design)
+        let inputs = randomInputs(count: 40, elements: 7, precision: network.inputPrecision, seed: UInt64(reuseFactor * 100) + UInt64(clockNs * 10))
+        let trace = try model.run(inputs: inputs, outReadyPattern: "1", maxCycles: 10_000)
+        let evaluator = FixedPointEvaluator(network: network)
+        #expect(trace.outputs == inputs.map(evaluator.evaluate))
+        #expect(trace.transferCycles == expectedTransfers(plan, tokens: inputs.count))
+        #expect(trace.cycles == (inputs.count - 1) * reuseFactor + plan.latencyCycles + 1)
+    }
+
+    @Test(arguments: ["1011", "0110", "1101100"])
+    func backpressureKeepsBitsAndOrder(pattern: String) async throws {
+        guard verilatorAvailable("backpressure \(pattern)") else { return }
+        let network = reuseNetwork()
+        let plan = try schedule(network, clockNs: 5, reuseFactor: 2)
+        let model = try await ModelCache.shared.model("rf2_5.0", design: try RTLGenerator.generate(network: network, schedule: plan))
+        let inputs = randomInputs(count: 50, elements: 7, precision: network.inputPrecision, seed: 7)
+        let trace = try model.run(inputs: inputs, outReadyPattern: pattern, maxCycles: 10_000)
+        #expect(trace.outputs == inputs.map(FixedPointEvaluator(network: network).evaluate))
+        let pattern = Array(pattern)
+        for channel in trace.transferCycles.indices {
+            let cycles = trace.transferCycles[channel]
+            #expect(cycles.count == inputs.count)
+            #expect(zip(cycles, cycles.dropFirst()).allSatisfy { $0 < $1 })
+            if channel > 0 {
+                // A token leaves a block no earlier than its latency after it entered.
+                let d = plan.blocks[channel - 1].latencyCycles
+                #expect(zip(trace.transferCycles[channel - 1], cycles).allSatisfy { $1 - $0 >= d })
+            }
+        }
+        // Output transfers happen only in cycles where out_ready is high.
+        #expect(trace.transferCycles.last!.allSatisfy { pattern[$0 % pattern.count] == "1" })
+    }
+
+    @Test(arguments: [2.5, 10.0])
+    func everyRoundingAndOverflowModeIsBitExact(clockNs: Double) async throws {
+        guard verilatorAvailable("modes at \(clockNs) ns") else { return }
+        let network = modesNetwork()
+        let plan = try schedule(network, clockNs: clockNs)
+        let model = try await ModelCache.shared.model("modes_\(clockNs)", design: try RTLGenerator.generate(network: network, schedule: plan))
+        let inputs = randomInputs(count: 400, elements: network.inputSize, precision: network.inputPrecision, seed: 99)
+        let evaluator = FixedPointEvaluator(network: network)
+        let trace = try model.run(inputs: inputs, outReadyPattern: clockNs < 5 ? "1" : "1101", maxCycles: 100_000)
+        #expect(trace.outputs == inputs.map(evaluator.evaluate))
+        if clockNs < 5 { #expect(trace.transferCycles == expectedTransfers(plan, tokens: inputs.count)) }
+        // The test vectors really exercise saturation and ties: check on the reference model.
+        let all = inputs.map(evaluator.evaluateAllLayers)
+        for (index, layer) in network.layers.enumerated()
+        where [.saturate, .saturateSymmetric].contains(layer.precision.result.overflow) {
+            let result = layer.precision.result
+            let saturated = all.contains { $0[index].contains { $0 == result.maxRaw || $0 == result.minRaw } }
+            #expect(saturated, "layer \(layer.name) never reaches its range limits")
+        }
+    }
+
+    @Test func vcdIsWrittenAtTheDesignClock() async throws {
+        guard verilatorAvailable("vcd") else { return }
+        let network = reuseNetwork()
+        let plan = try schedule(network, clockNs: 2.5, reuseFactor: 3)
+        let model = try await ModelCache.shared.model("rf3_2.5", design: try RTLGenerator.generate(network: network, schedule: plan))
+        let vcd = model.directory.appendingPathComponent("test.vcd")
+        let inputs = randomInputs(count: 5, elements: 7, precision: network.inputPrecision, seed: 3)
+        let trace = try model.run(inputs: inputs, vcdPath: vcd, maxCycles: 1000)
+        let text = try String(contentsOf: vcd, encoding: .utf8)
+        #expect(text.contains("$var wire  1"))
+        #expect(text.contains(" in_valid "))
+        // Reset cycles 0 and 1, then trace.cycles cycles of 2500 ps; the last dump closes the run.
+        #expect(text.contains("\n#\((trace.cycles + 2) * 2500)\n"))
+        #expect(text.contains("\n#1250\n"))
+    }
+
+    @Test func invalidPatternIsRejected() async throws {
+        guard verilatorAvailable("pattern") else { return }
+        let network = reuseNetwork()
+        let plan = try schedule(network, clockNs: 5, reuseFactor: 2)
+        let model = try await ModelCache.shared.model("rf2_5.0", design: try RTLGenerator.generate(network: network, schedule: plan))
+        #expect(throws: VerilatorError.self) { try model.run(inputs: [], outReadyPattern: "1x") }
+    }
+}
