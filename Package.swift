@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "pipewright", targets: ["pipewright"]),
         .library(name: "PipewrightKit", targets: [
             "FixedPoint", "NetworkIR", "Design", "Scheduling", "Simulation", "RTL", "CrossCheck", "Reports",
+            "HDF5", "KerasImport",
         ]),
     ],
     dependencies: [
@@ -19,6 +20,9 @@ let package = Package(
     targets: [
         // Data path: Design → NetworkIR → Scheduling → Simulation / RTL → CrossCheck → Reports
         .target(name: "FixedPoint"),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        .target(name: "KerasImport", dependencies: ["HDF5", "NetworkIR", "Scheduling", "Design", "FixedPoint"]),
         .target(name: "NetworkIR", dependencies: ["FixedPoint"]),
         .target(name: "Scheduling", dependencies: ["NetworkIR", "FixedPoint"]),
         .target(name: "Design", dependencies: ["NetworkIR", "Scheduling", "FixedPoint", "Yams"]),
@@ -27,7 +31,7 @@ let package = Package(
         .target(name: "CrossCheck", dependencies: ["Simulation", "RTL", "Scheduling", "NetworkIR"]),
         .target(name: "Reports", dependencies: ["Simulation", "Scheduling", "NetworkIR", "CrossCheck"]),
         .executableTarget(name: "pipewright", dependencies: [
-            "Design", "Scheduling", "Simulation", "RTL", "CrossCheck", "Reports", "NetworkIR", "FixedPoint",
+            "Design", "KerasImport", "HDF5", "Scheduling", "Simulation", "RTL", "CrossCheck", "Reports", "NetworkIR", "FixedPoint",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
@@ -37,6 +41,8 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scheduling", "NetworkIR", "Design", "FixedPoint"]),
         .testTarget(name: "RTLTests", dependencies: ["RTL", "Scheduling", "NetworkIR", "Design", "FixedPoint"]),
         .testTarget(name: "CLITests", dependencies: ["pipewright"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+        .testTarget(name: "KerasImportTests", dependencies: ["KerasImport", "HDF5", "NetworkIR", "Design", "Scheduling", "FixedPoint"]),
         .testTarget(name: "CrossCheckTests", dependencies: [
             "CrossCheck", "RTL", "Simulation", "Scheduling", "NetworkIR", "Design", "FixedPoint",
         ]),

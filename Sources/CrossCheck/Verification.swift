@@ -45,7 +45,7 @@ public enum Verification {
         let trace = try model.run(inputs: simulated.inputs, outReadyPattern: pattern, vcdPath: vcd,
                                   maxCycles: max(simulated.result.cycles * 4, 10_000))
         if let gtkw, let vcd {
-            let text = design.gtkwaveSaveFile(dumpfile: vcd.path)
+            let text = design.gtkwaveSaveFile(dumpfile: vcd.path, cycles: trace.cycles + 2)
             try Data(text.utf8).write(to: gtkw)
         }
         let names = design.channels.map(\.prefix)

@@ -1,6 +1,6 @@
 /// Steele, Lea and Flood's SplitMix64 generator (the one `java.util.SplittableRandom` uses), so that
 /// `{random: {seed: 1, scale: 0.25}}` gives the same weights on every machine and in every language.
-public struct SplitMix64: Sendable, Equatable {
+public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
     /// The generator's state; the seed is the initial state.
     public private(set) var state: UInt64
 

@@ -53,9 +53,18 @@ public struct RTLDesign: Sendable, Equatable {
     public var outputChannel: RTLChannel { channels[channels.count - 1] }
 
     /// A GTKWave save file that opens `dumpfile` with one group for the top-level handshake and one per
-    /// block (see TOOLCHAIN.md for the format).
-    public func gtkwaveSaveFile(dumpfile: String) -> String {
+    /// block (see TOOLCHAIN.md for the format). With `cycles` (run length including the 2 reset cycles),
+    /// the view is zoomed to show the whole run.
+    public func gtkwaveSaveFile(dumpfile: String, cycles: Int? = nil) -> String {
         var lines = ["[dumpfile] \"\(dumpfile)\"", "[size] 1600 1000"]
+        if let cycles, cycles > 0 {
+            // GTKWave shows 2^(−zoom) × about 5 time units across this 1600-pixel window (measured under
+            // Xvfb with GTKWave 3.3.118); leave 5 % to spare.
+            let picoseconds = Double(cycles) * clockPeriodNs * 1000
+            let zoom = -log2(max(picoseconds * 1.05 / 5, 1))
+            lines.append("[timestart] 0")
+            lines.append("*" + String(format: "%.6f", zoom) + " -1" + String(repeating: " -1", count: 26))
+        }
         func trace(_ scope: String, _ signal: String, width: Int) {
             lines.append(width == 1 ? "@28" : "@22")
             lines.append("TOP.\(scope).\(signal)" + (width == 1 ? "" : "[\(width - 1):0]"))

@@ -7,8 +7,9 @@ import Scheduling
 /// so both open with the same GTKWave save file.
 ///
 /// Time: cycle c spans [(c + resetCycles)·P, (c + resetCycles + 1)·P) ps with P the clock period in ps;
-/// `clk` is low in the first half and rises at the middle (the edge that closes the cycle). The reset
-/// cycles before cycle 0 show `rst` high.
+/// `clk` is low in the first half and rises at the middle (the edge that closes the cycle), as in the
+/// Verilator harness. Register outputs change at that edge; inputs and `ready` at the start of a cycle.
+/// The reset cycles before cycle 0 show `rst` high.
 public struct VCDWriter {
     public let network: Network
     public let schedule: DesignSchedule
@@ -95,13 +96,29 @@ public struct VCDWriter {
         func precision(channel: Int) -> Precision {
             channel == 0 ? network.inputPrecision : network.layers[channel - 1].precision.result
         }
-        // Reset cycles.
+        // Registered signals (valid and data of every block output) change at the rising edge that opens
+        // their cycle, i.e. half a period before it in this time axis; inputs, ready and clk-low at its start.
+        func emitRegistered(cycle: Int) {
+            if cycle == waveform.cycles {
+                // The run ends when the last result is taken: every slot is empty after that edge.
+                for channel in 1...max(blocks.count, 1) where channel <= blocks.count { emit(channelValid[channel], "0") }
+                return
+            }
+            for channel in 1...max(blocks.count, 1) where channel <= blocks.count {
+                emit(channelValid[channel], bits(waveform.valid[channel][cycle]))
+                let token = waveform.token[channel][cycle]
+                if token >= 0, let values = waveform.values {
+                    emit(channelData[channel], packed(values[token][channel], precision: precision(channel: channel)))
+                }
+            }
+        }
         for cycle in 0..<resetCycles {
             text += "#\(cycle * period)\n"
             emit(clk, "0"); emit(rst, "1")
-            for channel in 0...blocks.count { emit(channelValid[channel], "0"); emit(channelData[channel], "x") }
+            for channel in 0...blocks.count { emit(channelValid[channel], "0"); emit(channelReady[channel], "0"); emit(channelData[channel], "x") }
             text += "#\(cycle * period + period / 2)\n"
             emit(clk, "1")
+            if cycle == resetCycles - 1 { emitRegistered(cycle: 0) }
         }
         for cycle in 0..<waveform.cycles {
             text += "#\((cycle + resetCycles) * period)\n"
@@ -109,19 +126,20 @@ public struct VCDWriter {
             var validBits = "", readyBits = ""
             for channel in 0...blocks.count {
                 let isValid = waveform.valid[channel][cycle], isReady = waveform.ready[channel][cycle]
-                emit(channelValid[channel], bits(isValid))
                 emit(channelReady[channel], bits(isReady))
                 validBits = bits(isValid) + validBits
                 readyBits = bits(isReady) + readyBits
-                let token = waveform.token[channel][cycle]
-                if token >= 0, let values = waveform.values {
-                    emit(channelData[channel], packed(values[token][channel], precision: precision(channel: channel)))
-                }
+            }
+            emit(channelValid[0], bits(waveform.valid[0][cycle]))
+            let token = waveform.token[0][cycle]
+            if token >= 0, let values = waveform.values {
+                emit(channelData[0], packed(values[token][0], precision: precision(channel: 0)))
             }
             emit(dbgValid, validBits)
             emit(dbgReady, readyBits)
             text += "#\((cycle + resetCycles) * period + period / 2)\n"
             emit(clk, "1")
+            emitRegistered(cycle: cycle + 1)
         }
         text += "#\((waveform.cycles + resetCycles) * period)\n"
         return text

@@ -1,3 +1,4 @@
+import Design
 import FixedPoint
 import Foundation
 import NetworkIR
@@ -5,15 +6,10 @@ import NetworkIR
 import Scheduling
 import Testing
 
-/// The default device profile (values of Profiles/xcvu9p-2.yml), built in code.
+/// The default device profile, read from the repository's Profiles/xcvu9p-2.yml.
 func defaultProfile() throws -> DeviceProfile {
-    let json = """
-    {"name": "xcvu9p-2", "source": "Profiles/xcvu9p-2.yml", "registerOverheadNs": 0.35, "dspInputWidths": [27, 18],
-     "lutMultiplierMaxNarrowWidth": 8, "dspMultiplyNs": 2.09, "lutMultiplyBaseNs": 0.7, "lutMultiplyNsPerBit": 0.1,
-     "adderBaseNs": 0.5, "adderNsPerBit": 0.02, "selectNs": 0.4, "castRoundingNs": 0.2, "castSaturationNs": 0.5,
-     "operandMuxNsPerLevel": 0.3}
-    """
-    return try JSONDecoder().decode(DeviceProfile.self, from: Data(json.utf8))
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    return try DeviceProfileLoader.load(from: root.appendingPathComponent("Profiles/xcvu9p-2.yml"))
 }
 
 func schedule(_ network: Network, clockNs: Double, reuseFactor: Int = 1) throws -> DesignSchedule {
@@ -23,18 +19,8 @@ func schedule(_ network: Network, clockNs: Double, reuseFactor: Int = 1) throws 
     return try Scheduler.schedule(network, options: options)
 }
 
-/// Deterministic SplitMix64.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// Deterministic random numbers (the design files' SplitMix64).
+typealias SeededGenerator = SplitMix64
 
 /// Uniform random raw vectors over the whole range of `precision`, plus the extreme values.
 func randomInputs(count: Int, elements: Int, precision: Precision, seed: UInt64) -> [[Int64]] {

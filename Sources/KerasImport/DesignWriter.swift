@@ -1,0 +1,91 @@
+import Design
+import FixedPoint
+import Foundation
+import NetworkIR
+
+/// Writes a loaded design as a design file (docs/design-format.md) that `DesignLoader` reads back into the
+/// same `Network`: every precision explicit in `config.LayerName`, BatchNorms as `scale`/`shift`, weights
+/// inline with 17 significant digits (enough to round-trip every double).
+public enum DesignWriter {
+    public static func yaml(for design: LoadedDesign, description: String? = nil) -> String {
+        let network = design.network
+        let options = design.options
+        var out = "name: \(network.name)\n"
+        if let description {
+            out += "description: \(quoted(description))\n"
+        }
+        out += "device: \(options.device.name)\n"
+        out += "input: { size: \(network.inputSize), precision: \(quoted(network.inputPrecision.description)) }\n"
+        out += "config:\n"
+        out += "  IOType: \(options.ioType.rawValue)\n"
+        out += "  ClockPeriod: \(number(options.clockPeriodNs))\n"
+        switch design.clockUncertainty {
+        case let .percent(value): out += "  ClockUncertainty: \(number(value))%\n"
+        case let .nanoseconds(value): out += "  ClockUncertainty: \(number(value))\n"
+        }
+        out += "  Model:\n"
+        out += "    Precision: { default: \(quoted(network.inputPrecision.description)) }\n"
+        out += "    ReuseFactor: \(options.defaultImplementation.reuseFactor)\n"
+        out += "    Strategy: \(options.defaultImplementation.strategy.rawValue)\n"
+        out += "  LayerName:\n"
+        for layer in network.layers {
+            let p = layer.precision
+            var keys: [(String, Precision?)] = [("result", p.result)]
+            switch layer.operation {
+            case .dense: keys += [("weight", p.weight), ("bias", p.bias), ("accum", p.accumulator)]
+            case .batchNormalization: keys += [("scale", p.weight), ("bias", p.bias)]
+            case .leakyReLU: keys += [("param", p.parameter)]
+            case .squaredNorm: keys += [("accum", p.accumulator)]
+            case .relu, .linear: break
+            }
+            let map = keys.compactMap { key, value in value.map { "\(key): \(quoted($0.description))" } }
+            out += "    \(layer.name):\n"
+            out += "      Precision: { \(map.joined(separator: ", ")) }\n"
+            if let implementation = options.layerImplementations[layer.name] {
+                out += "      ReuseFactor: \(implementation.reuseFactor)\n"
+                out += "      Strategy: \(implementation.strategy.rawValue)\n"
+            }
+        }
+        out += "layers:\n"
+        for layer in network.layers {
+            out += "  - name: \(layer.name)\n"
+            switch layer.operation {
+            case let .dense(parameters):
+                out += "    class: Dense\n    units: \(parameters.outputSize)\n    kernel:\n"
+                for row in 0..<layer.inputSize {
+                    let slice = parameters.weights[(row * parameters.outputSize)..<((row + 1) * parameters.outputSize)]
+                    out += "      - " + list(Array(slice)) + "\n"
+                }
+                out += "    bias: " + list(parameters.biases) + "\n"
+            case let .batchNormalization(parameters):
+                out += "    class: BatchNormalization\n"
+                out += "    scale: " + list(parameters.scale) + "\n"
+                out += "    shift: " + list(parameters.shift) + "\n"
+            case let .leakyReLU(alpha):
+                out += "    class: LeakyReLU\n    alpha: \(number(alpha))\n"
+            case .relu:
+                out += "    class: ReLU\n"
+            case .linear:
+                out += "    class: Linear\n"
+            case .squaredNorm:
+                out += "    class: SquaredNorm\n"
+            }
+        }
+        return out
+    }
+
+    /// `%.17g`: the shortest form that always reads back as the same double.
+    static func number(_ value: Double) -> String {
+        let text = String(format: "%.17g", value)
+        return text == "-0" ? "0" : text
+    }
+
+    static func list(_ values: [Double]) -> String {
+        "[" + values.map(number).joined(separator: ", ") + "]"
+    }
+
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: " ") + "\""
+    }
+}

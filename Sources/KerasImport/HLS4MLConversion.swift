@@ -1,0 +1,386 @@
+import FixedPoint
+import Foundation
+import NetworkIR
+import Design
+
+/// A precision in an hls4ml configuration: `auto` (filled in by the inference rules) or a concrete type.
+public enum HLS4MLPrecisionSetting: Sendable, Equatable, CustomStringConvertible {
+    case auto
+    case fixed(Precision)
+
+    /// hls4ml's spelling in a config dictionary: `auto`, `fixed<8,1,TRN,WRAP,0>`, `ufixed<8,3,RND_CONV,SAT,0>`.
+    public var description: String {
+        switch self {
+        case .auto: return "auto"
+        case let .fixed(precision): return HLS4MLConversion.configString(precision)
+        }
+    }
+}
+
+/// One layer of the converted graph, with its hls4ml class, config keys and (after inference) its types.
+public struct HLS4MLNode: Sendable, Equatable {
+    public enum Operation: Sendable, Equatable {
+        case input
+        /// kernel `[n_in][units]` row-major; quantizers of a QDense.
+        case dense(units: Int, kernel: [Double], bias: [Double], hasBias: Bool,
+                   kernelQuantizer: QKerasQuantizer?, biasQuantizer: QKerasQuantizer?)
+        /// The folded per-channel scale and bias, computed in float32 (hls4ml) or kept as doubles.
+        case batchNormalization(scale: [Double], bias: [Double])
+        case relu
+        case leakyReLU(alpha: Double)
+        case linear
+    }
+
+    public var name: String
+    public var operation: Operation
+    public var inputSize: Int
+    /// The precision keys of the config (`result`, `weight`, `bias`, `accum`, `scale`, `param`).
+    public var settings: [String: HLS4MLPrecisionSetting]
+    /// The Keras class this node came from (for the summary).
+    public var kerasClass: String
+
+    public var outputSize: Int {
+        if case let .dense(units, _, _, _, _, _) = operation { return units }
+        return inputSize
+    }
+
+    /// hls4ml's class name (`Input`, `Dense`, `BatchNormalization`, `Activation`, `ParametrizedActivation`).
+    public var hlsClass: String {
+        switch operation {
+        case .input: return "Input"
+        case .dense: return "Dense"
+        case .batchNormalization: return "BatchNormalization"
+        case .leakyReLU: return "ParametrizedActivation"
+        case .relu, .linear: return "Activation"
+        }
+    }
+
+    /// The config keys in hls4ml's order.
+    var configKeys: [String] {
+        switch operation {
+        case .input: return ["result"]
+        case .dense: return ["result", "weight", "bias", "accum"]
+        case .batchNormalization: return ["result", "scale", "bias"]
+        case .leakyReLU: return ["result", "param"]
+        case .relu, .linear: return ["result"]
+        }
+    }
+}
+
+/// The result of converting a Keras model: the hls4ml-style configuration as created, the graph after the
+/// passes with every type resolved, and the Network IR.
+public struct HLS4MLConversion: Sendable {
+    /// `config_from_keras_model(model, granularity="name", default_precision=…, backend="Vivado")`.
+    public var config: HLS4MLConfig
+    /// Types per kept layer, hls4ml's names (`result_t`, `accum_t`, `weight_t`, `bias_t`, `scale_t`, `param_t`,
+    /// `table_t`), including the input `x_in`.
+    public var layerTypes: [(name: String, hlsClass: String, types: [String: Precision])]
+    public var network: Network
+    public var notes: [String]
+
+    /// Converts `model`: builds hls4ml's layer list (Dense activations split into `<name>_<act>`) and its
+    /// config; folds BatchNorms into preceding Dense layers (float32 as hls4ml in compatible mode, else in
+    /// double); in compatible mode also merges linear activations (losing a QActivation quantized_bits type, as
+    /// hls4ml 1.3 does); infers `auto` types (hls4ml 1.3 `infer_precision`); in compatible mode removes no-op
+    /// BatchNorms and stores weights the way hls4ml's weight files carry them (decimal, F digits).
+    public init(model: KerasModel, options: KerasImportOptions) throws(KerasImportError) {
+        let compatible = options.hls4mlCompatible
+        var notes: [String] = []
+        var nodes = try Self.buildNodes(model, compatible: compatible, notes: &notes)
+        config = HLS4MLConfig(nodes: nodes, defaultPrecision: options.defaultPrecision, reuseFactor: options.reuseFactor,
+                              strategy: options.strategy)
+        if compatible { Self.mergeLinearActivations(&nodes, notes: &notes) }
+        Self.fuseBatchNormalizations(&nodes, float32: compatible, notes: &notes)
+        var types = Self.inferTypes(nodes, defaultPrecision: options.defaultPrecision, notes: &notes)
+        if compatible {
+            // hls4ml's 'optimize' flow, after type inference: a BatchNorm with scale ≡ 1 and bias ≡ 0 goes.
+            var index = 1
+            while index < nodes.count {
+                if case let .batchNormalization(scale, bias) = nodes[index].operation,
+                   scale.allSatisfy({ $0 == 1 }), bias.allSatisfy({ $0 == 0 }) {
+                    notes.append("\(nodes[index].name): BatchNormalization with scale 1 and bias 0 removed (as hls4ml does)")
+                    nodes.remove(at: index)
+                    types.remove(at: index)
+                } else {
+                    index += 1
+                }
+            }
+        }
+        layerTypes = zip(nodes, types).map { node, types in (node.name, node.hlsClass, types.named(for: node)) }
+        network = try Self.network(model: model, nodes: nodes, types: types, options: options, notes: &notes)
+        self.notes = notes
+    }
+
+    // MARK: Building the layer list
+
+    static func buildNodes(_ model: KerasModel, compatible: Bool, notes: inout [String]) throws(KerasImportError) -> [HLS4MLNode] {
+        var nodes: [HLS4MLNode] = []
+        var size = model.inputSize
+        let splitLinear = model.architecture.kerasMajorVersion < 3
+        for layer in model.architecture.layers {
+            let weights = model.weights[layer.name] ?? [:]
+            func node(_ name: String, _ operation: HLS4MLNode.Operation, _ keys: [String: HLS4MLPrecisionSetting] = [:]) -> HLS4MLNode {
+                var node = HLS4MLNode(name: name, operation: operation, inputSize: size, settings: [:], kerasClass: layer.className)
+                for key in node.configKeys { node.settings[key] = keys[key] ?? .auto }
+                return node
+            }
+            switch layer.kind {
+            case .input:
+                nodes.append(node(layer.name, .input))
+            case let .dense(units, activation, useBias, kernelQuantizer, biasQuantizer):
+                var kernel = weights["kernel"]?.values ?? []
+                var bias = weights["bias"]?.values ?? Array(repeating: Float(0), count: units)
+                var keys: [String: HLS4MLPrecisionSetting] = [:]
+                if let kernelQuantizer {
+                    kernel = kernel.map(kernelQuantizer.quantize)
+                    keys["weight"] = .fixed(kernelQuantizer.weightType)
+                    notes.append("\(layer.name): kernel quantized by \(kernelQuantizer.summary) → \(kernelQuantizer.weightType)")
+                }
+                if let biasQuantizer, useBias {
+                    bias = bias.map(biasQuantizer.quantize)
+                    keys["bias"] = .fixed(biasQuantizer.weightType)
+                }
+                if !useBias { keys["bias"] = .fixed(.uint(1)) }
+                nodes.append(node(layer.name, .dense(units: units, kernel: kernel.map(Double.init), bias: bias.map(Double.init), hasBias: useBias,
+                                                     kernelQuantizer: kernelQuantizer, biasQuantizer: useBias ? biasQuantizer : nil), keys))
+                size = units
+                switch activation {
+                case .relu:
+                    nodes.append(node(layer.name + "_relu", .relu))
+                    notes.append("\(layer.name): activation relu split into layer \(layer.name)_relu (as hls4ml's converter does)")
+                case .linear:
+                    // hls4ml's Keras 2 converter splits even a linear activation (merged away again later).
+                    if compatible, splitLinear || layer.className == "QDense" {
+                        nodes.append(node(layer.name + "_linear", .linear))
+                    }
+                }
+            case let .batchNormalization(epsilon, center, scale):
+                let count = size
+                let gamma = scale ? weights["gamma"]!.values : Array(repeating: Float(1), count: count)
+                let beta = center ? weights["beta"]!.values : Array(repeating: Float(0), count: count)
+                let mean = weights["moving_mean"]!.values
+                let variance = weights["moving_variance"]!.values
+                let folded: (scale: [Double], bias: [Double])
+                if compatible {
+                    // model/layers.py: scale = γ/np.sqrt(var + ε), bias = β − scale·mean, all float32
+                    // (ε, a Python float, becomes float32 under NumPy 2's promotion rules).
+                    let eps = Float(epsilon)
+                    let s = zip(gamma, variance).map { $0 / ($1 + eps).squareRoot() }
+                    let b = (0..<count).map { beta[$0] - s[$0] * mean[$0] }
+                    folded = (s.map(Double.init), b.map(Double.init))
+                } else {
+                    let p = BatchNormParameters(gamma: gamma.map(Double.init), beta: beta.map(Double.init),
+                                                mean: mean.map(Double.init), variance: variance.map(Double.init), epsilon: epsilon)
+                    folded = (p.scale, p.shift)
+                }
+                nodes.append(node(layer.name, .batchNormalization(scale: folded.scale, bias: folded.bias)))
+            case let .activation(activation):
+                switch activation {
+                case .relu: nodes.append(node(layer.name, .relu))
+                case .linear:
+                    if compatible { nodes.append(node(layer.name, .linear)) }
+                    else { notes.append("\(layer.name): linear activation dropped (an identity)") }
+                }
+            case let .leakyReLU(alpha):
+                nodes.append(node(layer.name, .leakyReLU(alpha: alpha)))
+            case let .quantizedActivation(quantizer):
+                let type = quantizer.activationType
+                nodes.append(node(layer.name, quantizer.kind == .relu ? .relu : .linear, ["result": .fixed(type)]))
+                notes.append("\(layer.name): \(quantizer.summary) → result \(type)")
+            case .passThrough:
+                notes.append("\(layer.name): \(layer.className) is a no-op on a 1-D tensor, dropped")
+            }
+        }
+        return nodes
+    }
+
+    // MARK: Passes
+
+    /// `passes/linear.py` MergeLinearActivation: a linear activation after a Dense, BatchNorm or activation
+    /// whose result is `auto` is deleted (its own result type, e.g. a QActivation quantized_bits, is lost).
+    static func mergeLinearActivations(_ nodes: inout [HLS4MLNode], notes: inout [String]) {
+        var index = 1
+        while index < nodes.count {
+            let parent = nodes[index - 1]
+            if nodes[index].operation == .linear, parent.operation != .input, parent.settings["result"] == .auto {
+                if case .fixed = nodes[index].settings["result"] {
+                    notes.append("\(nodes[index].name): linear activation merged into \(parent.name); as in hls4ml 1.3, its quantization \(nodes[index].settings["result"]!) is lost")
+                }
+                nodes.remove(at: index)
+            } else {
+                index += 1
+            }
+        }
+    }
+
+    /// `passes/bn_fuse.py`: a BatchNorm right after a Dense whose result is `auto` is folded into it, in float32:
+    /// W'[i,j] = s[j]·W[i,j], b' = s·b + β'. Not when the Dense is quantized unless the BN's scale is 1 (and its
+    /// bias 0 for a quantized bias).
+    static func fuseBatchNormalizations(_ nodes: inout [HLS4MLNode], float32: Bool, notes: inout [String]) {
+        var index = 1
+        while index < nodes.count {
+            guard case let .batchNormalization(scale, shift) = nodes[index].operation,
+                  case let .dense(units, kernel, bias, _, kernelQuantizer, biasQuantizer) = nodes[index - 1].operation,
+                  nodes[index - 1].settings["result"] == .auto else {
+                index += 1
+                continue
+            }
+            let scaleCompatible = kernelQuantizer == nil || scale.allSatisfy { $0 == 1 }
+            let biasCompatible = biasQuantizer == nil || shift.allSatisfy { $0 == 0 }
+            guard scaleCompatible, biasCompatible else {
+                notes.append("\(nodes[index].name): BatchNormalization kept: it cannot fold into the quantized \(nodes[index - 1].name)")
+                index += 1
+                continue
+            }
+            var newKernel: [Double], newBias: [Double]
+            if float32 {
+                let s = scale.map { Float($0) }, b1 = shift.map { Float($0) }
+                let k = kernel.map { Float($0) }, b0 = bias.map { Float($0) }
+                newKernel = k.indices.map { Double(s[$0 % units] * k[$0]) }
+                newBias = (0..<units).map { Double(s[$0] * b0[$0] + b1[$0]) }
+            } else {
+                newKernel = kernel.indices.map { scale[$0 % units] * kernel[$0] }
+                newBias = (0..<units).map { scale[$0] * bias[$0] + shift[$0] }
+            }
+            if let kernelQuantizer { newKernel = newKernel.map { Double(kernelQuantizer.quantize(Float($0))) } }
+            if let biasQuantizer { newBias = newBias.map { Double(biasQuantizer.quantize(Float($0))) } }
+            var dense = nodes[index - 1]
+            dense.operation = .dense(units: units, kernel: newKernel, bias: newBias, hasBias: true,
+                                     kernelQuantizer: kernelQuantizer, biasQuantizer: biasQuantizer)
+            if dense.settings["bias"] == .fixed(.uint(1)) { dense.settings["bias"] = .auto }
+            nodes[index - 1] = dense
+            notes.append("\(nodes[index].name): BatchNormalization folded into \(dense.name)"
+                + (float32 ? " (in float32, as hls4ml does)" : " (in double precision)"))
+            nodes.remove(at: index)
+        }
+    }
+
+    // MARK: Types
+
+    /// Resolved types of one node (hls4ml key names without `_t`).
+    struct NodeTypes: Sendable {
+        var values: [String: Precision] = [:]
+
+        func named(for node: HLS4MLNode) -> [String: Precision] {
+            var named: [String: Precision] = [:]
+            for (key, value) in values { named[key + "_t"] = value }
+            if case .batchNormalization = node.operation { named["scale_t"] = values["weight"]; named["weight_t"] = nil }
+            switch node.operation {
+            case .relu, .leakyReLU, .linear: named["table_t"] = .fixed(18, 8)
+            default: break
+            }
+            return named
+        }
+    }
+
+    /// `passes/infer_precision.py` (hls4ml 1.3) for every `auto`.
+    static func inferTypes(_ nodes: [HLS4MLNode], defaultPrecision: Precision, notes: inout [String]) -> [NodeTypes] {
+        var all: [NodeTypes] = []
+        var input = defaultPrecision
+        for node in nodes {
+            var types = NodeTypes()
+            func concrete(_ key: String, _ rule: Precision? = nil) -> Precision {
+                if case let .fixed(precision) = node.settings[key] ?? .auto { return precision }
+                let inferred = rule ?? defaultPrecision
+                if rule != nil { notes.append("\(node.name): \(key) auto → \(inferred)") }
+                return inferred
+            }
+            switch node.operation {
+            case .input:
+                types.values["result"] = concrete("result")
+            case .dense:
+                let weight = concrete("weight"), bias = concrete("bias")
+                let accumulator = PrecisionInference.denseAccumulator(input: input, weight: weight, bias: bias,
+                                                                      inputSize: node.inputSize)
+                types.values = ["weight": weight, "bias": bias, "accum": concrete("accum", accumulator),
+                                "result": concrete("result", accumulator)]
+            case .batchNormalization:
+                let scale = concrete("scale"), bias = concrete("bias")
+                types.values = ["weight": scale, "bias": bias,
+                                "result": concrete("result", PrecisionInference.batchNormResult(input: input, scale: scale, bias: bias))]
+            case let .leakyReLU(alpha):
+                types.values = ["param": concrete("param", PrecisionInference.constant(alpha)), "result": concrete("result")]
+            case .relu, .linear:
+                types.values["result"] = concrete("result")
+            }
+            input = types.values["result"]!
+            all.append(types)
+        }
+        return all
+    }
+
+    // MARK: Network
+
+    static func network(model: KerasModel, nodes: [HLS4MLNode], types: [NodeTypes], options: KerasImportOptions,
+                        notes: inout [String]) throws(KerasImportError) -> Network {
+        var names = Set<String>()
+        func identifier(_ text: String) -> String {
+            var name = String(text.unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) ? Character($0) : "_" })
+            if name.isEmpty || name.first!.isNumber { name = "l_" + name }
+            var unique = name, counter = 2
+            while names.contains(unique) { unique = "\(name)_\(counter)"; counter += 1 }
+            names.insert(unique)
+            if unique != text { notes.append("layer '\(text)' renamed '\(unique)' (names must be identifiers)") }
+            return unique
+        }
+        let compatible = options.hls4mlCompatible
+        /// hls4ml writes each weight as `'{:.Ff}'.format(w)` and the C simulation reads that decimal back.
+        func stored(_ values: [Double], _ precision: Precision) -> [Double] {
+            compatible ? values.map { HLS4MLConversion.decimalRounded($0, digits: max(0, precision.fractionalBits)) } : values
+        }
+        var layers: [Layer] = []
+        var inputPrecision = options.defaultPrecision
+        for (node, resolved) in zip(nodes, types) {
+            let t = resolved.values
+            let result = t["result"]!
+            switch node.operation {
+            case .input:
+                inputPrecision = result
+                continue
+            case let .dense(units, kernel, bias, _, _, _):
+                let parameters = DenseParameters(outputSize: units, weights: stored(kernel, t["weight"]!),
+                                                 biases: stored(bias, t["bias"]!))
+                layers.append(Layer(name: identifier(node.name), operation: .dense(parameters), inputSize: node.inputSize,
+                                    precision: LayerPrecision(result: result, weight: t["weight"], bias: t["bias"], accumulator: t["accum"])))
+            case let .batchNormalization(scale, bias):
+                let parameters = BatchNormParameters(scale: stored(scale, t["weight"]!), shift: stored(bias, t["bias"]!))
+                layers.append(Layer(name: identifier(node.name), operation: .batchNormalization(parameters), inputSize: node.inputSize,
+                                    precision: LayerPrecision(result: result, weight: t["weight"], bias: t["bias"])))
+            case let .leakyReLU(alpha):
+                layers.append(Layer(name: identifier(node.name), operation: .leakyReLU(alpha: alpha), inputSize: node.inputSize,
+                                    precision: LayerPrecision(result: result, parameter: t["param"])))
+            case .relu:
+                layers.append(Layer(name: identifier(node.name), operation: .relu, inputSize: node.inputSize,
+                                    precision: LayerPrecision(result: result)))
+            case .linear:
+                layers.append(Layer(name: identifier(node.name), operation: .linear, inputSize: node.inputSize,
+                                    precision: LayerPrecision(result: result)))
+            }
+        }
+        names.removeAll()
+        let name = identifier(options.name ?? model.architecture.name)
+        let network = Network(name: name, inputSize: model.inputSize, inputPrecision: inputPrecision, layers: layers)
+        do { try network.validate() } catch { throw .invalidNetwork(file: model.file, error) }
+        return network
+    }
+
+    // MARK: Formatting
+
+    /// `'{:.Nf}'.format(value)` read back as a double: the value rounded to `digits` decimal places (exact
+    /// decimal rounding of the binary value, ties to even, as Python and C printf do), then correctly rounded
+    /// to the nearest double, as C++ `>>` reads it.
+    public static func decimalRounded(_ value: Double, digits: Int) -> Double {
+        let text = String(format: "%.\(digits)f", value)
+        return Double(text) ?? value
+    }
+
+    /// hls4ml's `str()` of a precision type in a config dictionary.
+    public static func configString(_ precision: Precision) -> String {
+        if precision.isInteger, precision.quantization == .truncate, precision.overflow == .wrap {
+            return (precision.isSigned ? "int<" : "uint<") + "\(precision.width)>"
+        }
+        func strip(_ mode: String) -> String { mode.hasPrefix("AP_") ? String(mode.dropFirst(3)) : mode }
+        return (precision.isSigned ? "fixed<" : "ufixed<") + "\(precision.width),\(precision.integerBits),"
+            + "\(strip(precision.quantization.rawValue)),\(strip(precision.overflow.rawValue)),0>"
+    }
+}

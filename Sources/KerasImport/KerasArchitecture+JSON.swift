@@ -1,0 +1,211 @@
+import Foundation
+
+extension KerasArchitecture {
+    /// The layer classes the importer understands.
+    public static let supportedClasses = [
+        "InputLayer", "Dense", "QDense", "BatchNormalization", "QBatchNormalization", "Activation", "ReLU",
+        "LeakyReLU", "QActivation", "Dropout", "Flatten",
+    ]
+
+    /// Parses the `model_config` JSON of a Keras 2 or Keras 3 legacy HDF5 file. `file` names the file in
+    /// errors; `kerasVersion` is the root `keras_version` attribute (e.g. "3.15.1", "2.21.0").
+    public init(modelConfig json: String, kerasVersion: String?, file: String) throws(KerasImportError) {
+        func malformed(_ reason: String, layer: String? = nil) -> KerasImportError {
+            .malformedModelConfig(file: file, layer: layer, reason: reason)
+        }
+        guard let data = json.data(using: .utf8),
+              let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw malformed("not a JSON object")
+        }
+        guard let modelClass = root["class_name"] as? String else { throw malformed("no class_name") }
+        guard ["Sequential", "Functional", "Model"].contains(modelClass) else {
+            throw malformed("model class \(modelClass) is not Sequential or Functional")
+        }
+        guard let config = root["config"] as? [String: Any] else { throw malformed("no config") }
+        let entries: [[String: Any]]
+        if let layers = config["layers"] as? [[String: Any]] {
+            entries = layers
+        } else if modelClass == "Sequential", let layers = root["config"] as? [[String: Any]] {
+            entries = layers                       // very old Keras: config is the layer list
+        } else {
+            throw malformed("no config.layers list")
+        }
+        let major = kerasVersion.flatMap { Int($0.split(separator: ".").first ?? "") } ?? 3
+        var layers: [KerasLayer] = []
+        var inputSize: Int?
+        var previous: String?
+        for (index, entry) in entries.enumerated() {
+            let layerConfig = entry["config"] as? [String: Any] ?? [:]
+            guard let name = (layerConfig["name"] as? String) ?? (entry["name"] as? String) else {
+                throw malformed("layer #\(index + 1) has no name")
+            }
+            guard let className = entry["class_name"] as? String else {
+                throw malformed("no class_name", layer: name)
+            }
+            if modelClass != "Sequential" {
+                let inputs = Self.inboundLayers(entry["inbound_nodes"])
+                if className == "InputLayer" {
+                    guard previous == nil else {
+                        throw KerasImportError.notAChain(file: file, layer: name, reason: "a second input layer")
+                    }
+                } else if inputs != [previous].compactMap({ $0 }) || previous == nil {
+                    let list = inputs.isEmpty ? "no input" : "inputs " + inputs.map { "'\($0)'" }.joined(separator: ", ")
+                    throw KerasImportError.notAChain(file: file, layer: name,
+                        reason: "it takes \(list), not just the layer before it" + (previous.map { " ('\($0)')" } ?? ""))
+                }
+            }
+            if index == 0 || className == "InputLayer" {
+                if let shape = (layerConfig["batch_shape"] ?? layerConfig["batch_input_shape"]) as? [Any] {
+                    let dimensions = shape.dropFirst().map { $0 as? Int }
+                    guard dimensions.count == 1, let size = dimensions[0], size > 0 else {
+                        throw KerasImportError.unsupportedLayer(file: file, layer: name, className: className,
+                            reason: "input shape \(shape.dropFirst().map { "\($0)" }) is not a 1-D vector")
+                    }
+                    inputSize = size
+                }
+            }
+            let kind = try Self.kind(className: className, name: name, config: layerConfig, file: file)
+            layers.append(KerasLayer(name: name, className: className, kind: kind))
+            previous = name
+        }
+        if modelClass != "Sequential", let outputs = config["output_layers"] {
+            let names = Self.historyNames(outputs)
+            guard names == [previous].compactMap({ $0 }) else {
+                throw KerasImportError.notAChain(file: file, layer: names.first ?? "?",
+                    reason: "the model outputs \(names) instead of its last layer")
+            }
+        }
+        if layers.first.map({ if case .input = $0.kind { return false } else { return true } }) ?? true {
+            layers.insert(KerasLayer(name: "input1", className: "InputLayer", kind: .input(size: inputSize)), at: 0)
+        }
+        self.init(name: (config["name"] as? String) ?? "model", modelClass: modelClass, kerasMajorVersion: major,
+                  inputSize: inputSize, layers: layers)
+    }
+
+    /// Names of the layers feeding a functional layer: Keras 2 `[[["x", 0, 0, {}]]]`,
+    /// Keras 3 `[{"args": [{"config": {"keras_history": ["x", 0, 0]}}]}]`.
+    static func inboundLayers(_ nodes: Any?) -> [String] {
+        guard let nodes = nodes as? [Any] else { return [] }
+        var names: [String] = []
+        for node in nodes {
+            if let keras3 = node as? [String: Any] {
+                names += historyNames(keras3["args"] ?? [])
+            } else {
+                names += historyNames(node)
+            }
+        }
+        return names
+    }
+
+    /// Collects `keras_history` entries and Keras 2 `[name, node, tensor, …]` tuples, recursively.
+    static func historyNames(_ value: Any) -> [String] {
+        if let dictionary = value as? [String: Any] {
+            if let config = dictionary["config"] as? [String: Any], let history = config["keras_history"] as? [Any],
+               let name = history.first as? String {
+                return [name]
+            }
+            return dictionary.values.flatMap { historyNames($0) }
+        }
+        if let list = value as? [Any] {
+            if let name = list.first as? String, list.count >= 3, list[1] is Int { return [name] }
+            return list.flatMap { historyNames($0) }
+        }
+        return []
+    }
+
+    static func kind(className: String, name: String, config: [String: Any], file: String) throws(KerasImportError) -> KerasLayer.Kind {
+        func unsupported(_ reason: String) -> KerasImportError {
+            .unsupportedLayer(file: file, layer: name, className: className, reason: reason)
+        }
+        func activation(_ value: Any?) throws(KerasImportError) -> KerasActivation {
+            let text: String
+            if value == nil || value is NSNull { return .linear }
+            if let string = value as? String { text = string }
+            else if let dictionary = value as? [String: Any], let inner = dictionary["class_name"] as? String {
+                text = inner
+            } else { throw unsupported("unreadable activation \(String(describing: value))") }
+            guard let parsed = KerasActivation(rawValue: text.lowercased()) else {
+                throw unsupported("activation '\(text)' is not supported (relu or linear)")
+            }
+            return parsed
+        }
+        func quantizer(_ value: Any?, role: String) throws(KerasImportError) -> QKerasQuantizer? {
+            guard let value, !(value is NSNull) else { return nil }
+            guard let dictionary = value as? [String: Any], let kindName = dictionary["class_name"] as? String,
+                  let settings = dictionary["config"] as? [String: Any] else {
+                throw unsupported("\(role) \(value) is not a quantizer configuration this importer reads")
+            }
+            guard let kind = QKerasQuantizer.Kind(rawValue: kindName) else {
+                throw unsupported("\(role) \(kindName) is not supported (quantized_bits, quantized_relu)")
+            }
+            guard let bits = (settings["bits"] as? NSNumber)?.intValue else { throw unsupported("\(role) has no bits") }
+            let integer = (settings["integer"] as? NSNumber)?.intValue ?? (kind == .bits ? bits - 1 : 0)
+            if kind == .bits, let alpha = settings["alpha"], !(alpha is NSNull) {
+                guard let number = alpha as? NSNumber, number.doubleValue == 1 else {
+                    throw unsupported("\(role) alpha=\(alpha) is not supported (only alpha=1 or None)")
+                }
+            }
+            let slope = (settings["negative_slope"] as? NSNumber)?.doubleValue ?? 0
+            if kind == .relu, slope != 0 { throw unsupported("\(role) quantized_relu with negative_slope \(slope)") }
+            if let stochastic = settings["use_stochastic_rounding"] as? Bool, stochastic {
+                throw unsupported("\(role) uses stochastic rounding")
+            }
+            if kind == .relu, let bound = settings["relu_upper_bound"], !(bound is NSNull) {
+                throw unsupported("\(role) quantized_relu with relu_upper_bound is not supported")
+            }
+            return QKerasQuantizer(kind: kind, bits: bits, integer: integer,
+                                   keepNegative: (settings["keep_negative"] as? NSNumber)?.boolValue ?? true,
+                                   symmetric: (settings["symmetric"] as? NSNumber)?.boolValue ?? false,
+                                   negativeSlope: slope)
+        }
+        switch className {
+        case "InputLayer":
+            return .input(size: nil)
+        case "Dense", "QDense":
+            guard let units = (config["units"] as? NSNumber)?.intValue, units > 0 else { throw unsupported("no positive units") }
+            let useBias = (config["use_bias"] as? Bool) ?? true
+            if className == "QDense" {
+                return .dense(units: units, activation: try activation(config["activation"]), useBias: useBias,
+                              kernelQuantizer: try quantizer(config["kernel_quantizer"], role: "kernel_quantizer"),
+                              biasQuantizer: try quantizer(config["bias_quantizer"], role: "bias_quantizer"))
+            }
+            return .dense(units: units, activation: try activation(config["activation"]), useBias: useBias,
+                          kernelQuantizer: nil, biasQuantizer: nil)
+        case "BatchNormalization", "QBatchNormalization":
+            if let axis = config["axis"] {
+                let axes = (axis as? [Any]) ?? [axis]
+                guard axes.count == 1, let value = (axes[0] as? NSNumber)?.intValue, value == -1 || value == 1 else {
+                    throw unsupported("normalization over axis \(axis) of a 1-D tensor is not supported")
+                }
+            }
+            return .batchNormalization(epsilon: (config["epsilon"] as? NSNumber)?.doubleValue ?? 0.001,
+                                       center: (config["center"] as? Bool) ?? true,
+                                       scale: (config["scale"] as? Bool) ?? true)
+        case "Activation":
+            return .activation(try activation(config["activation"]))
+        case "ReLU":
+            let slope = (config["negative_slope"] as? NSNumber)?.doubleValue ?? 0
+            let threshold = (config["threshold"] as? NSNumber)?.doubleValue ?? 0
+            let maximum = config["max_value"]
+            guard slope == 0, threshold == 0, maximum == nil || maximum is NSNull else {
+                throw unsupported("ReLU with max_value, negative_slope or threshold is not supported")
+            }
+            return .activation(.relu)
+        case "LeakyReLU":
+            let alpha = (config["negative_slope"] as? NSNumber)?.doubleValue
+                ?? (config["alpha"] as? NSNumber)?.doubleValue ?? 0.3
+            return .leakyReLU(alpha: alpha)
+        case "QActivation":
+            let value = config["activation"]
+            if let text = value as? String {
+                throw unsupported("activation string '\(text)' is not supported; give a quantizer configuration")
+            }
+            guard let parsed = try quantizer(value, role: "activation") else { throw unsupported("no activation") }
+            return .quantizedActivation(parsed)
+        case "Dropout", "Flatten":
+            return .passThrough
+        default:
+            throw unsupported("layer class \(className) is not supported (supported: \(supportedClasses.joined(separator: ", ")))")
+        }
+    }
+}

@@ -1,0 +1,61 @@
+/// An activation a Dense layer or an Activation layer may apply.
+public enum KerasActivation: String, Sendable, Equatable {
+    case linear
+    case relu
+}
+
+/// One layer of a Keras model, reduced to what Pipewright imports.
+public struct KerasLayer: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// InputLayer (size known from its batch shape, if given).
+        case input(size: Int?)
+        /// Dense or QDense (QDense has quantizers).
+        case dense(units: Int, activation: KerasActivation, useBias: Bool,
+                   kernelQuantizer: QKerasQuantizer?, biasQuantizer: QKerasQuantizer?)
+        /// BatchNormalization or QBatchNormalization.
+        case batchNormalization(epsilon: Double, center: Bool, scale: Bool)
+        /// Activation(relu/linear) or ReLU.
+        case activation(KerasActivation)
+        /// LeakyReLU with its slope.
+        case leakyReLU(alpha: Double)
+        /// QActivation with a quantized_relu or quantized_bits quantizer.
+        case quantizedActivation(QKerasQuantizer)
+        /// Dropout, or Flatten of a 1-D tensor: nothing to compute.
+        case passThrough
+    }
+
+    /// The Keras layer name.
+    public var name: String
+    /// The Keras class name (`Dense`, `QDense`, …).
+    public var className: String
+    public var kind: Kind
+
+    public init(name: String, className: String, kind: Kind) {
+        self.name = name
+        self.className = className
+        self.kind = kind
+    }
+}
+
+/// A Keras model's architecture: the chain of layers from `model_config`.
+public struct KerasArchitecture: Sendable, Equatable {
+    /// The model name.
+    public var name: String
+    /// `Sequential` or `Functional`.
+    public var modelClass: String
+    /// Keras major version (2 or 3), from `keras_version` (a Keras 2 converter splits every Dense activation,
+    /// even `linear`).
+    public var kerasMajorVersion: Int
+    /// Number of inputs, when the config states it.
+    public var inputSize: Int?
+    /// The layers, input first, in evaluation order.
+    public var layers: [KerasLayer]
+
+    public init(name: String, modelClass: String, kerasMajorVersion: Int, inputSize: Int?, layers: [KerasLayer]) {
+        self.name = name
+        self.modelClass = modelClass
+        self.kerasMajorVersion = kerasMajorVersion
+        self.inputSize = inputSize
+        self.layers = layers
+    }
+}

@@ -1,0 +1,103 @@
+/// One stored weight array of a layer.
+public struct KerasTensor: Sendable, Equatable {
+    /// Where it was found (the HDF5 object path), for messages.
+    public var path: String
+    public var shape: [Int]
+    /// Row-major values (a kernel is `[n_in][units]`).
+    public var values: [Float]
+
+    public init(path: String, shape: [Int], values: [Float]) {
+        self.path = path
+        self.shape = shape
+        self.values = values
+    }
+}
+
+/// Where a model's weights come from: the variables of one layer by short name (`kernel`, `bias`, `gamma`,
+/// `beta`, `moving_mean`, `moving_variance`, without `:0`).
+public protocol KerasWeightSource {
+    func tensors(ofLayer name: String) throws(KerasImportError) -> [String: KerasTensor]
+    /// Describes where a layer's weights were looked for (for a missing-weight message).
+    func searchedLocation(ofLayer name: String) -> String
+}
+
+/// A Keras model: its architecture and, per layer, the weights it needs, checked against the shapes the
+/// architecture implies.
+public struct KerasModel: Sendable, Equatable {
+    public var architecture: KerasArchitecture
+    /// Number of inputs.
+    public var inputSize: Int
+    /// Weights by layer name, then by variable name.
+    public var weights: [String: [String: KerasTensor]]
+    /// The file the model came from (for messages).
+    public var file: String
+
+    public init(architecture: KerasArchitecture, inputSize: Int, weights: [String: [String: KerasTensor]], file: String) {
+        self.architecture = architecture
+        self.inputSize = inputSize
+        self.weights = weights
+        self.file = file
+    }
+
+    /// Reads every weight the architecture needs from `source`, checking presence and shape.
+    public init(architecture: KerasArchitecture, source: some KerasWeightSource, file: String) throws(KerasImportError) {
+        var weights: [String: [String: KerasTensor]] = [:]
+        var size = architecture.inputSize
+        var modelInputSize = architecture.inputSize
+        for layer in architecture.layers {
+            func require(_ tensors: [String: KerasTensor], _ variable: String, _ shape: [Int]) throws(KerasImportError) -> KerasTensor {
+                guard let tensor = tensors[variable] else {
+                    throw .missingWeight(file: file, layer: layer.name, variable: variable,
+                                         searched: source.searchedLocation(ofLayer: layer.name))
+                }
+                guard tensor.shape == shape, tensor.values.count == shape.reduce(1, *) else {
+                    throw .weightShapeMismatch(file: file, layer: layer.name, object: tensor.path, expected: shape, found: tensor.shape)
+                }
+                return tensor
+            }
+            switch layer.kind {
+            case let .input(inputSize):
+                if let inputSize {
+                    size = inputSize
+                    modelInputSize = inputSize
+                }
+            case let .dense(units, _, useBias, _, _):
+                let tensors = try source.tensors(ofLayer: layer.name)
+                if size == nil, let kernel = tensors["kernel"], kernel.shape.count == 2 {
+                    size = kernel.shape[0]
+                    modelInputSize = size
+                }
+                guard let inputs = size else {
+                    throw .malformedModelConfig(file: file, layer: layer.name, reason: "the input size is not known")
+                }
+                var needed = ["kernel": try require(tensors, "kernel", [inputs, units])]
+                if useBias { needed["bias"] = try require(tensors, "bias", [units]) }
+                weights[layer.name] = needed
+                size = units
+            case let .batchNormalization(_, center, scale):
+                let tensors = try source.tensors(ofLayer: layer.name)
+                if size == nil, let mean = tensors["moving_mean"], mean.shape.count == 1 {
+                    size = mean.shape[0]
+                    modelInputSize = size
+                }
+                guard let channels = size else {
+                    throw .malformedModelConfig(file: file, layer: layer.name, reason: "the input size is not known")
+                }
+                var needed: [String: KerasTensor] = [:]
+                var variables = ["moving_mean", "moving_variance"]
+                if scale { variables.append("gamma") }
+                if center { variables.append("beta") }
+                for variable in variables { needed[variable] = try require(tensors, variable, [channels]) }
+                weights[layer.name] = needed
+            case .activation, .leakyReLU, .quantizedActivation, .passThrough:
+                guard size != nil else {
+                    throw .malformedModelConfig(file: file, layer: layer.name, reason: "the input size is not known")
+                }
+            }
+        }
+        guard let inputSize = modelInputSize else {
+            throw .malformedModelConfig(file: file, layer: nil, reason: "the input size is not known")
+        }
+        self.init(architecture: architecture, inputSize: inputSize, weights: weights, file: file)
+    }
+}

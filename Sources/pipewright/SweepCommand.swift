@@ -1,0 +1,47 @@
+import ArgumentParser
+import CrossCheck
+import Design
+import Foundation
+import Reports
+
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Latency, II and multipliers over a grid of reuse factors and clock periods (timing-only simulation).")
+
+    @Argument(help: "Design file (YAML).")
+    var design: String
+
+    @Option(name: .customLong("reuse-factors"), parsing: .upToNextOption, help: "Reuse factors to try.")
+    var reuseFactors: [Int] = [1, 2, 4, 8, 16, 32]
+
+    @Option(name: .customLong("clock-periods"), parsing: .upToNextOption, help: "Clock periods (ns) to try.")
+    var clockPeriods: [Double] = [2.5, 3.33, 5, 10]
+
+    @Option(help: "Write the sweep as CSV to this file.")
+    var csv: String?
+
+    @Option(help: "Write the sweep as JSON to this file.")
+    var json: String?
+
+    @Option(help: "Write an SVG plot (latency and II in ns against clock period, per RF) to this file.")
+    var svg: String?
+
+    func validate() throws {
+        guard !reuseFactors.isEmpty, !clockPeriods.isEmpty else { throw ValidationError("give at least one reuse factor and one clock period") }
+        guard clockPeriods.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw ValidationError("--clock-periods must be positive numbers of ns") }
+    }
+
+    func run() throws {
+        let loaded = try DesignLoader.load(URL(fileURLWithPath: design))
+        let points: [SweepPoint]
+        do {
+            points = try Sweep.run(network: loaded.network, options: loaded.options, reuseFactors: reuseFactors, clockPeriods: clockPeriods)
+        } catch { throw InDesignFile(file: design, underlying: error) }
+        let report = SweepReport(design: loaded.network.name, points: points)
+        if let csv { try OutputFile.write(report.csv(), to: URL(fileURLWithPath: csv)) }
+        if let json { try OutputFile.write(try report.json(), to: URL(fileURLWithPath: json)) }
+        if let svg { try OutputFile.write(report.svg(), to: URL(fileURLWithPath: svg)) }
+        print(report.table(), terminator: "")
+    }
+}

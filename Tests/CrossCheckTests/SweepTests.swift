@@ -1,0 +1,27 @@
+import Foundation
+import FoundationXML
+import Testing
+import Design
+import Scheduling
+@testable import CrossCheck
+@testable import Reports
+
+struct SweepTests {
+    @Test func sweepPointsAreTheUnstalledScheduleFigures() throws {
+        let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/dnn_vae_encoder.yml"))
+        let points = try Sweep.run(network: loaded.network, options: loaded.options, reuseFactors: [1, 4, 100_000], clockPeriods: [2.5, 10])
+        #expect(points.count == 6)
+        for point in points where point.reuseFactor != 100_000 {
+            let schedule = try Scheduler.schedule(loaded.network, options: loaded.applying(reuseFactor: point.reuseFactor, clockPeriodNs: point.clockPeriodNs).options)
+            #expect(point.error == nil)
+            #expect(point.latencyCycles == schedule.blocks.reduce(0) { $0 + $1.latencyCycles })
+            #expect(point.initiationInterval == point.reuseFactor)
+            #expect(point.latencyNs == Double(point.latencyCycles) * point.clockPeriodNs)
+        }
+        // RF 100000 exceeds n_in × n_out of every dense layer: reported per point, not thrown.
+        #expect(points.filter { $0.reuseFactor == 100_000 }.allSatisfy { $0.error?.contains("ReuseFactor") == true })
+        let report = SweepReport(design: "vae", points: points)
+        #expect(report.csv().split(separator: "\n").count == 7)
+        #expect(XMLParser(data: Data(report.svg().utf8)).parse())
+    }
+}
