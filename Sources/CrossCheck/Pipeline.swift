@@ -28,3 +28,25 @@ public enum Pipeline {
         return SimulationRun(network: network, schedule: schedule, inputs: raw, result: result)
     }
 }
+
+extension Pipeline {
+    /// Bit-exact outputs of `count` events, read and written chunk by chunk so that large event files are
+    /// never held in memory at once. `read` returns the real-valued inputs of a range of events; `write`
+    /// receives the raw outputs (in the output precision) of each chunk, in order.
+    public static func evaluateStream(network: Network, count: Int, chunkSize: Int = 4096,
+                                      read: (Range<Int>) throws -> [[Double]],
+                                      write: ([[Int64]]) throws -> Void) throws {
+        try network.validate()
+        let evaluator = FixedPointEvaluator(network: network)
+        var start = 0
+        while start < count {
+            let range = start..<min(start + chunkSize, count)
+            let vectors = try read(range)
+            for (offset, vector) in vectors.enumerated() where vector.count != network.inputSize {
+                throw NetworkError.inputSizeMismatch(expected: network.inputSize, found: vector.count, vector: range.lowerBound + offset)
+            }
+            try write(vectors.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
+            start = range.upperBound
+        }
+    }
+}

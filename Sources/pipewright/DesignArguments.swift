@@ -1,6 +1,7 @@
 import ArgumentParser
 import Design
 import Foundation
+import HDF5
 import Simulation
 
 /// The design file and the overrides every subcommand takes.
@@ -26,6 +27,8 @@ struct DesignArguments: ParsableArguments {
             throw error
         } catch let error as ValidationError {
             throw error
+        } catch let error as HDF5Error {
+            throw error
         } catch let error as ExitCode {
             throw error
         } catch {
@@ -44,7 +47,7 @@ struct DesignArguments: ParsableArguments {
 
 /// Where input vectors come from.
 struct InputArguments: ParsableArguments {
-    @Option(help: "Input vectors: a text file, one vector per line (comma or space separated real values).")
+    @Option(help: "Input vectors: FILE.h5:DATASET (events × features), or a text file with one vector per line (comma or space separated real values).")
     var inputs: String?
 
     @Option(help: "Number of random inputs when --inputs is not given.")
@@ -56,7 +59,21 @@ struct InputArguments: ParsableArguments {
     @Option(name: .customLong("out-ready"), help: "Repeating out_ready pattern of the sink, e.g. 1101 (default: always ready).")
     var outReady: String = "1"
 
-    func vectors(size: Int) throws -> [[Double]] {
+    /// `FILE.h5:DATASET`, when `--inputs` names an HDF5 dataset.
+    var hdf5Source: (url: URL, dataset: String)? {
+        guard let inputs, let colon = inputs.range(of: ":", options: .backwards) else { return nil }
+        let path = String(inputs[..<colon.lowerBound])
+        guard path.hasSuffix(".h5") || path.hasSuffix(".hdf5") else { return nil }
+        return (URL(fileURLWithPath: path), String(inputs[colon.upperBound...]))
+    }
+
+    /// The input vectors; from an HDF5 dataset only the first `limit` events (all when nil).
+    func vectors(size: Int, limit: Int? = nil) throws -> [[Double]] {
+        if let source = hdf5Source {
+            let reader = try HDF5EventReader(url: source.url, dataset: source.dataset, expectedFeatures: size)
+            guard reader.count > 0 else { throw ValidationError("\(source.url.path):\(source.dataset) holds no events") }
+            return try reader.read(0..<(limit ?? reader.count))
+        }
         if let inputs { return try InputVectors.read(URL(fileURLWithPath: inputs), expectedSize: size) }
         guard count > 0 else { throw ValidationError("--count must be positive") }
         return InputVectors.random(count: count, size: size, seed: seed)

@@ -7,10 +7,9 @@ struct Pipewright: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipewright",
         abstract: "Cycle-level simulation of neural-network firmware for FPGA triggers, proved against Verilator RTL.",
-        discussion: """
-        Latency = cycles from the input transfer of an inference to its output transfer; II = cycles between
-        consecutive accepted inputs in steady state (docs/timing.md). Design files: docs/design-format.md.
-        """,
+        discussion: "Latency = cycles from the input transfer of an inference to its output transfer; "
+            + "II = cycles between consecutive accepted inputs in steady state (docs/timing.md). "
+            + "Design files: docs/design-format.md.",
         subcommands: [SimulateCommand.self, SweepCommand.self, RTLCommand.self, VerifyCommand.self, BenchCommand.self]
     )
 }

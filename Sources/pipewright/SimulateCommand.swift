@@ -2,6 +2,7 @@ import ArgumentParser
 import CrossCheck
 import Design
 import Foundation
+import HDF5
 import Reports
 import Simulation
 
@@ -25,15 +26,24 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Write a VCD waveform of the simulation (same signal names as the RTL).")
     var vcd: String?
 
+    @Option(help: "Write the bit-exact outputs of every input event to this HDF5 file (datasets y and y_raw).")
+    var outputs: String?
+
+    /// Events simulated cycle by cycle from an HDF5 input file (timing does not depend on values in
+    /// io_parallel designs); --outputs covers every event.
+    static let simulatedEventLimit = 4096
+
     func run() throws {
         try designArguments.withDesign { design in try run(design) }
     }
 
     func run(_ design: LoadedDesign) throws {
-        let inputs = try inputArguments.vectors(size: design.network.inputSize)
+        let hdf5 = inputArguments.hdf5Source
+        let inputs = try inputArguments.vectors(size: design.network.inputSize, limit: hdf5 == nil ? nil : Self.simulatedEventLimit)
         let options = SimulationOptions(outReadyPattern: try inputArguments.pattern(), timingOnly: timingOnly, recordWaveform: vcd != nil)
         let run = try Pipeline.simulate(network: design.network, options: design.options, inputs: inputs, simulation: options)
         let report = DesignTiming(schedule: run.schedule, simulated: run.result.observation)
+        if let outputs { try writeOutputs(design, to: URL(fileURLWithPath: outputs), inputs: inputs) }
         if let csv { try OutputFile.write(report.csv(), to: URL(fileURLWithPath: csv)) }
         if let json { try OutputFile.write(try report.json(), to: URL(fileURLWithPath: json)) }
         if let vcd, let waveform = run.result.waveform {
@@ -43,5 +53,28 @@ struct SimulateCommand: ParsableCommand {
         let latencies = run.result.latencies
         print("simulated \(latencies.count) inferences in \(run.result.cycles) cycles; latency min \(latencies.min() ?? 0) max \(latencies.max() ?? 0) cycles")
         for note in design.notes { print("note: \(note)") }
+    }
+
+    /// Streams every event of the input through the bit-exact evaluation into an HDF5 file.
+    func writeOutputs(_ design: LoadedDesign, to url: URL, inputs: [[Double]]) throws {
+        let network = design.network
+        let precision = network.outputPrecision
+        let writer = try HDF5ResultWriter(url: url)
+        var count = inputs.count
+        var read: (Range<Int>) throws -> [[Double]] = { Array(inputs[$0]) }
+        if let source = inputArguments.hdf5Source {
+            let reader = try HDF5EventReader(url: source.url, dataset: source.dataset, expectedFeatures: network.inputSize)
+            count = reader.count
+            read = { try reader.read($0) }
+        }
+        try Pipeline.evaluateStream(network: network, count: count, read: read) { raw in
+            try writer.append("y", columns: network.outputSize, rows: raw.map { $0.map(precision.value(ofRaw:)) })
+            try writer.append("y_raw", columns: network.outputSize, rows: raw.map { $0.map(Double.init) })
+        }
+        try writer.setAttribute("design", network.name)
+        try writer.setAttribute("output_precision", precision.description)
+        try writer.setAttribute("source", inputArguments.inputs ?? "random inputs")
+        try writer.finish()
+        print("wrote \(count) events' outputs to \(url.path) (y: real values, y_raw: raw \(precision))")
     }
 }

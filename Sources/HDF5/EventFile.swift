@@ -1,0 +1,85 @@
+import Foundation
+
+/// Reads events (one row per event) from a numeric dataset of rank ≥ 2 in chunks, so that files with
+/// millions of events are never loaded at once. Trailing dimensions are flattened row-major.
+public struct HDF5EventReader {
+    public let file: HDF5File
+    public let dataset: String
+    /// Number of events (the first dimension).
+    public let count: Int
+    /// Values per event (product of the other dimensions).
+    public let features: Int
+
+    /// Opens `url` and checks that `dataset` holds `expectedFeatures` values per event.
+    public init(url: URL, dataset: String, expectedFeatures: Int? = nil) throws(HDF5Error) {
+        file = try HDF5File.open(url)
+        self.dataset = dataset.hasPrefix("/") ? dataset : "/" + dataset
+        guard file.isDataset(self.dataset) else {
+            throw file.exists(self.dataset)
+                ? .wrongType(file: file.path, object: self.dataset, expected: "dataset", found: "group")
+                : .notFound(file: file.path, object: self.dataset)
+        }
+        let shape = try file.shape(ofDataset: self.dataset)
+        guard shape.count >= 2 else {
+            throw .wrongRank(file: file.path, object: self.dataset, expected: 2, found: shape.count)
+        }
+        count = shape[0]
+        features = shape.dropFirst().reduce(1, *)
+        if let expectedFeatures, expectedFeatures != features {
+            throw .wrongType(file: file.path, object: self.dataset, expected: "\(expectedFeatures) values per event",
+                             found: "\(features) values per event (shape \(shape.map(String.init).joined(separator: "×")))")
+        }
+    }
+
+    /// Events `rows` (clamped to the file) as one vector each.
+    public func read(_ rows: Range<Int>) throws(HDF5Error) -> [[Double]] {
+        let clamped = rows.clamped(to: 0..<count)
+        guard !clamped.isEmpty else { return [] }
+        let flat = try file.readDoubles(dataset, rows: clamped)
+        return (0..<clamped.count).map { Array(flat[($0 * features)..<(($0 + 1) * features)]) }
+    }
+}
+
+/// Writes result rows into a new HDF5 file, appending chunk by chunk. The file is written under a temporary
+/// name and moved into place by `finish()`, so a failed run leaves no partial output file.
+public final class HDF5ResultWriter {
+    public let url: URL
+    private let temporaryURL: URL
+    private var file: HDF5File?
+    private var datasets: [String: HDF5AppendableDataset] = [:]
+
+    public init(url: URL) throws(HDF5Error) {
+        self.url = url
+        temporaryURL = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
+        file = try HDF5File.create(temporaryURL)
+    }
+
+    deinit {
+        if file != nil { try? FileManager.default.removeItem(at: temporaryURL) }
+    }
+
+    /// Appends rows of `columns` values to dataset `name` (created on first use).
+    public func append(_ name: String, columns: Int, rows: [[Double]]) throws(HDF5Error) {
+        guard let file else { throw .writeFailed(file: url.path, object: name, reason: "the writer is finished") }
+        if datasets[name] == nil { datasets[name] = try file.createAppendableDataset(name, columns: columns) }
+        try datasets[name]!.append(rows.flatMap { $0 })
+    }
+
+    /// Sets a string attribute on the root group.
+    public func setAttribute(_ name: String, _ value: String) throws(HDF5Error) {
+        try file?.writeStringAttribute(name, value: value)
+    }
+
+    /// Closes the file and moves it to `url`.
+    public func finish() throws(HDF5Error) {
+        datasets = [:]
+        file = nil
+        do {
+            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+            try FileManager.default.moveItem(at: temporaryURL, to: url)
+        } catch {
+            try? FileManager.default.removeItem(at: temporaryURL)
+            throw .writeFailed(file: url.path, object: "/", reason: error.localizedDescription)
+        }
+    }
+}
