@@ -50,7 +50,7 @@ struct InputArguments: ParsableArguments {
     @Option(help: "Input vectors: FILE.h5:DATASET (events × features), or a text file with one vector per line (comma or space separated real values).")
     var inputs: String?
 
-    @Option(help: "Number of random inputs when --inputs is not given.")
+    @Option(help: "Number of random inputs when --inputs is not given; verify also runs only the first N events of an HDF5 --inputs file.")
     var count: Int = 32
 
     @Option(help: "Seed of the random inputs.")
@@ -72,7 +72,7 @@ struct InputArguments: ParsableArguments {
         if let source = hdf5Source {
             let reader = try HDF5EventReader(url: source.url, dataset: source.dataset, expectedFeatures: size)
             guard reader.count > 0 else { throw ValidationError("\(source.url.path):\(source.dataset) holds no events") }
-            return try reader.read(0..<(limit ?? reader.count))
+            return try reader.read(0..<min(limit ?? reader.count, reader.count))
         }
         if let inputs { return try InputVectors.read(URL(fileURLWithPath: inputs), expectedSize: size) }
         guard count > 0 else { throw ValidationError("--count must be positive") }

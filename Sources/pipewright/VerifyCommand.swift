@@ -30,7 +30,7 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run(_ design: LoadedDesign) throws {
-        let inputs = try inputArguments.vectors(size: design.network.inputSize)
+        let inputs = try inputArguments.vectors(size: design.network.inputSize, limit: inputArguments.count)
         let rf = design.options.defaultImplementation.reuseFactor
         let period = String(format: "%g", design.options.clockPeriodNs)
         let directory = URL(fileURLWithPath: buildDirectory ?? "build/verify/\(design.network.name)-rf\(rf)-\(period)ns")

@@ -1,0 +1,56 @@
+import ArgumentParser
+import FixedPoint
+import Foundation
+import KerasImport
+import Reports
+
+/// `pipewright import MODEL.h5`: a Keras legacy HDF5 model (Keras 2 or 3, QKeras) to a design file.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a Keras .h5 model (Keras 2/3, QKeras) as a design file.",
+        discussion: """
+        By default the import reproduces hls4ml 1.3's conversion (config_from_keras_model with granularity \
+        'name', BatchNorm folding in float32, 'auto' precision inference, decimal weight files), so that the \
+        fixed-point outputs equal hls4ml's C simulation bit for bit.
+        """)
+
+    @Argument(help: "The Keras model (model.save(\"NAME.h5\")).")
+    var model: String
+
+    @Option(name: [.short, .customLong("output")], help: "The design file to write (default Designs/<model name>.yml).")
+    var output: String?
+
+    @Flag(name: .customLong("no-hls4ml-compat"),
+          help: "Do not reproduce hls4ml's numerics: fold BatchNorms in double precision and keep exact weights.")
+    var noHLS4MLCompat = false
+
+    @Option(name: .customLong("default-precision"), help: "hls4ml's default_precision, e.g. ap_fixed<16,6>.")
+    var defaultPrecision = "ap_fixed<16,6>"
+
+    @Option(name: .customLong("reuse-factor"), help: "ReuseFactor of every layer.")
+    var reuseFactor = 1
+
+    @Option(name: .customLong("clock-period"), help: "Clock period in ns.")
+    var clockPeriod = 5.0
+
+    func run() throws {
+        guard reuseFactor > 0 else { throw ValidationError("--reuse-factor must be a positive integer, got \(reuseFactor)") }
+        guard clockPeriod > 0, clockPeriod.isFinite else {
+            throw ValidationError("--clock-period must be a positive number of ns, got \(clockPeriod)")
+        }
+        let precision: Precision
+        do { precision = try Precision(parsing: defaultPrecision) } catch {
+            throw ValidationError("--default-precision: \(error.description)")
+        }
+        let options = KerasImportOptions(hls4mlCompatible: !noHLS4MLCompat, defaultPrecision: precision,
+                                         reuseFactor: reuseFactor, clockPeriodNs: clockPeriod)
+        let imported = try KerasImporter.importModel(URL(fileURLWithPath: model), options: options)
+        let destination = URL(fileURLWithPath: output ?? "Designs/\(imported.design.network.name).yml")
+        let description = "Imported from \(URL(fileURLWithPath: model).lastPathComponent) by pipewright import"
+            + (options.hls4mlCompatible ? " (hls4ml 1.3 compatible numerics)." : ".")
+        try OutputFile.write(DesignWriter.yaml(for: imported.design, description: description), to: destination)
+        print(imported.summary, terminator: "")
+        print("wrote \(destination.relativePath)")
+    }
+}
