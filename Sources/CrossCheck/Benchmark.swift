@@ -87,8 +87,10 @@ public enum Benchmark {
         let simulatorSeconds = Date().timeIntervalSince(simulateStart)
         precondition(result.outputs.count == events)
 
-        // 4. Verilator: clean build, then one-token run (first number), then the throughput run.
+        // 4. Verilator: clean build (no ccache hits), then one-token run (first number), then the throughput run.
         try? FileManager.default.removeItem(at: buildDirectory)
+        setenv("CCACHE_DISABLE", "1", 1)
+        defer { unsetenv("CCACHE_DISABLE") }
         let verilatorStart = Date()
         let design = try RTLGenerator.generate(network: network, schedule: schedule)
         let model = try VerilatorRunner.build(design: design, directory: buildDirectory, trace: false)

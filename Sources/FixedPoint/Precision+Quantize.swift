@@ -9,7 +9,21 @@ extension Precision {
     /// does not fit (the order of the Xilinx library). Returns the raw value of the result.
     @inlinable
     public func quantize(_ raw: Int128, fractionalBits sourceFractionalBits: Int) -> Int64 {
-        quantizeSlow(raw, fractionalBits: sourceFractionalBits)
+        // Fast path for the default modes (truncate, wrap) on 64-bit values: a floor shift and a wrap.
+        let shift = sourceFractionalBits - fractionalBits
+        if quantization == .truncate && overflow == .wrap && shift > -64 && shift < 64, let small = Int64(exactly: raw) {
+            // A left shift only appends zero bits: the low 64 bits of the wrapping shift hold the low W bits.
+            return wrapped64(shift >= 0 ? small >> shift : small &<< Int64(-shift))
+        }
+        return quantizeSlow(raw, fractionalBits: sourceFractionalBits)
+    }
+
+    /// The low `width` bits of a 64-bit value, sign-extended when signed.
+    @inlinable
+    func wrapped64(_ value: Int64) -> Int64 {
+        if width >= 64 { return value }
+        let unused = Int64(64 - width)
+        return isSigned ? (value << unused) >> unused : Int64(bitPattern: UInt64(bitPattern: value << unused) >> UInt64(unused))
     }
 
     /// Converts a raw value of another precision into this one.

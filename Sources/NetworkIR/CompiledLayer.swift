@@ -15,6 +15,10 @@ public struct CompiledLayer: Sendable {
     public let weightRaw: [Int64]
     /// Raw biases, or BatchNorm shifts.
     public let biasRaw: [Int64]
+    /// Dense: raw weights transposed to `[j * inputSize + i]`, so each output's dot product reads memory in order.
+    let transposedWeightRaw: [Int64]
+    /// Dense: biases already cast to accum_t.
+    let accumulatorBiasRaw: [Int64]
     /// Raw α of a LeakyReLU.
     public let alphaRaw: Int64
     /// Dense/SquaredNorm: right shift that takes a product to accum_t when it is a plain floor.
@@ -45,6 +49,14 @@ public struct CompiledLayer: Sendable {
         }
         weightRaw = weights
         biasRaw = biases
+        if case let .dense(parameters) = layer.operation {
+            let n = parameters.outputSize, inputs = layer.inputSize
+            transposedWeightRaw = (0..<(n * inputs)).map { weights[($0 % inputs) * n + $0 / inputs] }
+            accumulatorBiasRaw = biases.map { p.accumulator!.cast($0, from: p.bias!) }
+        } else {
+            transposedWeightRaw = []
+            accumulatorBiasRaw = []
+        }
         alphaRaw = alpha
         productShift = shift
     }
@@ -53,7 +65,7 @@ public struct CompiledLayer: Sendable {
     /// (or keeps them all) and the product fits 62 bits.
     static func fastShift(productWidth: Int, productFraction: Int, accumulator: Precision) -> Int? {
         let shift = productFraction - accumulator.fractionalBits
-        guard productWidth <= 62, shift >= 0, accumulator.quantization == .truncate, accumulator.overflow == .wrap
+        guard productWidth <= 62, shift >= 0, shift < 63, accumulator.quantization == .truncate, accumulator.overflow == .wrap
         else { return nil }
         return shift
     }
@@ -69,11 +81,15 @@ public struct CompiledLayer: Sendable {
             let n = parameters.outputSize
             let productFraction = inputFraction + p.weight!.fractionalBits
             for j in 0..<n {
-                var sum = Int128(accumulator.cast(biasRaw[j], from: p.bias!))
+                var sum = Int128(accumulatorBiasRaw[j])
                 if let shift = productShift {
+                    // Products fit 62 bits and the sum wraps at the accumulator width anyway, so 64-bit
+                    // wrapping arithmetic gives the same low bits.
                     var fast: Int64 = 0
-                    for i in 0..<layer.inputSize {
-                        fast &+= (input[i] &* weightRaw[i &* n &+ j]) >> shift
+                    let inputs = layer.inputSize
+                    transposedWeightRaw.withUnsafeBufferPointer { weights in
+                        let row = j &* inputs
+                        for i in 0..<inputs { fast &+= (input[i] &* weights[row &+ i]) &>> shift }
                     }
                     sum += Int128(fast)
                 } else {
@@ -115,7 +131,7 @@ public struct CompiledLayer: Sendable {
             for i in 0..<layer.inputSize {
                 let square = Int128(input[i]) * Int128(input[i])
                 if let shift = productShift {
-                    sum += Int128((input[i] &* input[i]) >> shift)
+                    sum += Int128((input[i] &* input[i]) &>> shift)
                 } else {
                     sum += Int128(accumulator.quantize(square, fractionalBits: 2 * inputFraction))
                 }

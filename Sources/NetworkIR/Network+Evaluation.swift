@@ -1,4 +1,6 @@
+import Dispatch
 import FixedPoint
+import Foundation
 
 /// Bit-exact evaluation of a whole network.
 public struct FixedPointEvaluator: Sendable {
@@ -30,7 +32,53 @@ public struct FixedPointEvaluator: Sendable {
 
     /// Raw output of the last layer.
     public func evaluate(_ input: [Int64]) -> [Int64] {
-        evaluateAllLayers(input).last ?? input
+        evaluateBatch([input])[0]
+    }
+
+    /// Raw outputs of many input vectors. Inferences are independent, so a large batch is split over the
+    /// machine's cores; each part reuses two scratch buffers between layers and inferences.
+    public func evaluateBatch(_ inputs: [[Int64]]) -> [[Int64]] {
+        let parts = min(ProcessInfo.processInfo.activeProcessorCount, inputs.count / 2048)
+        guard parts > 1 else { return evaluateSerially(inputs[...]) }
+        var results = [[[Int64]]](repeating: [], count: parts)
+        let size = (inputs.count + parts - 1) / parts
+        results.withUnsafeMutableBufferPointer { buffer in
+            let slots = ResultSlots(base: buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let range = (part * size)..<min((part + 1) * size, inputs.count)
+                slots.base[part] = evaluateSerially(inputs[range])
+            }
+        }
+        return results.flatMap { $0 }
+    }
+
+    /// One part's output slot per concurrent worker; each worker writes only its own index.
+    private struct ResultSlots: @unchecked Sendable {
+        let base: UnsafeMutablePointer<[[Int64]]>
+    }
+
+    private func evaluateSerially(_ inputs: ArraySlice<[Int64]>) -> [[Int64]] {
+        let widest = max(network.inputSize, layers.map(\.layer.outputSize).max() ?? 0)
+        var a = [Int64](repeating: 0, count: widest), b = [Int64](repeating: 0, count: widest)
+        let outputSizes = layers.map(\.layer.outputSize)
+        var results: [[Int64]] = []
+        results.reserveCapacity(inputs.count)
+        for input in inputs {
+            for i in 0..<min(input.count, widest) { a[i] = input[i] }
+            var size = input.count
+            for index in layers.indices {
+                a.withUnsafeBufferPointer { source in
+                    b.withUnsafeMutableBufferPointer { target in
+                        layers[index].evaluate(UnsafeBufferPointer(rebasing: source[0..<size]),
+                                               into: UnsafeMutableBufferPointer(rebasing: target[0..<outputSizes[index]]))
+                    }
+                }
+                size = outputSizes[index]
+                swap(&a, &b)
+            }
+            results.append(Array(a[0..<size]))
+        }
+        return results
     }
 }
 

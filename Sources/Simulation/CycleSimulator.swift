@@ -108,7 +108,7 @@ public struct CycleSimulator: Sendable {
         }
         var outputs: [[Int64]] = []
         if !options.timingOnly, let evaluator {
-            outputs = inputs.map { evaluator.evaluate($0) }
+            outputs = evaluator.evaluateBatch(inputs)
         }
         var result = try runTiming(tokens: inputs.count, options: options,
                                    channelData: options.recordWaveform && !options.timingOnly ? inputs : nil)
