@@ -41,9 +41,13 @@ struct VerifyCommand: ParsableCommand {
                                   comparison: run.comparison)
         if let json { try OutputFile.write(try report.json(), to: URL(fileURLWithPath: json)) }
         print(report.crossCheckTable(), terminator: "")
-        print(String(format: "simulator %.3f s; Verilator build %.1f s%@; RTL run %.3f s (%d cycles)",
+        print(String(format: "simulator %.4f s; Verilator build %.1f s%@; RTL run %.3f s (%d cycles)",
                      run.simulatorSeconds, run.buildSeconds, run.model.reusedCache ? " (cached)" : "", run.rtlSeconds, run.trace.cycles))
-        if let vcd = run.vcd, let gtkw = run.gtkw { print("waveform: \(vcd.path)\ngtkwave:  gtkwave \(gtkw.path)") }
+        if let vcd = run.vcd, let gtkw = run.gtkw {
+            let here = FileManager.default.currentDirectoryPath + "/"
+            func shown(_ url: URL) -> String { url.path.hasPrefix(here) ? String(url.path.dropFirst(here.count)) : url.path }
+            print("waveform: \(shown(vcd))\ngtkwave:  gtkwave \(shown(gtkw))")
+        }
         if !run.comparison.matches {
             for mismatch in run.comparison.mismatches.prefix(5) { print("  \(mismatch)") }
             throw ExitCode(2)
