@@ -47,21 +47,13 @@ public enum Benchmark {
     public static func run(designs: [(Network, ScheduleOptions)], reuseFactors: [Int], clockPeriods: [Double],
                            sweepTokens: Int, throughputDesign: (Network, ScheduleOptions), events: Int,
                            buildDirectory: URL) throws -> BenchmarkReport {
-        // 1. Timing-only sweep.
-        var configurations = 0
+        // 1. Timing-only sweep (the `sweep` flow over every design).
         let sweepStart = Date()
+        var configurations = 0
         for (network, base) in designs {
-            for rf in reuseFactors {
-                for period in clockPeriods {
-                    var options = base
-                    options.overrideReuseFactor(rf)
-                    options.clockUncertaintyNs = base.clockUncertaintyNs / base.clockPeriodNs * period
-                    options.clockPeriodNs = period
-                    guard let schedule = try? Scheduler.schedule(network, options: options) else { continue }
-                    _ = try CycleSimulator(schedule: schedule, evaluator: nil).runTiming(tokens: sweepTokens)
-                    configurations += 1
-                }
-            }
+            let points = try Sweep.run(network: network, options: base, reuseFactors: reuseFactors,
+                                       clockPeriods: clockPeriods, tokens: sweepTokens)
+            configurations += points.filter { $0.error == nil }.count
         }
         let sweepSeconds = Date().timeIntervalSince(sweepStart)
 
