@@ -1,4 +1,5 @@
 import ArgumentParser
+import CrossCheck
 import Design
 import Foundation
 import HDF5
@@ -93,4 +94,29 @@ struct InDesignFile: Error, CustomStringConvertible {
     let file: String
     let underlying: any Error
     var description: String { "\(file): \(underlying)" }
+}
+
+extension InputArguments {
+    /// Streams every event of the input through the bit-exact evaluation into an HDF5 file.
+    func writeOutputs(of design: LoadedDesign, to url: URL, inputs given: [[Double]]) throws {
+        let network = design.network
+        let precision = network.outputPrecision
+        let writer = try HDF5ResultWriter(url: url)
+        var count = given.count
+        var read: (Range<Int>) throws -> [[Double]] = { Array(given[$0]) }
+        if let source = hdf5Source {
+            let reader = try HDF5EventReader(url: source.url, dataset: source.dataset, expectedFeatures: network.inputSize)
+            count = reader.count
+            read = { try reader.read($0) }
+        }
+        try Pipeline.evaluateStream(network: network, count: count, read: read) { raw in
+            try writer.append("y", columns: network.outputSize, rows: raw.map { $0.map(precision.value(ofRaw:)) })
+            try writer.append("y_raw", columns: network.outputSize, rows: raw.map { $0.map(Double.init) })
+        }
+        try writer.setAttribute("design", network.name)
+        try writer.setAttribute("output_precision", precision.description)
+        try writer.setAttribute("source", inputs ?? "random inputs")
+        try writer.finish()
+        print("wrote \(count) events' outputs to \(url.path) (y: real values, y_raw: raw \(precision))")
+    }
 }

@@ -43,7 +43,7 @@ struct SimulateCommand: ParsableCommand {
         let options = SimulationOptions(outReadyPattern: try inputArguments.pattern(), timingOnly: timingOnly, recordWaveform: vcd != nil)
         let run = try Pipeline.simulate(network: design.network, options: design.options, inputs: inputs, simulation: options)
         let report = DesignTiming(schedule: run.schedule, simulated: run.result.observation)
-        if let outputs { try writeOutputs(design, to: URL(fileURLWithPath: outputs), inputs: inputs) }
+        if let outputs { try inputArguments.writeOutputs(of: design, to: URL(fileURLWithPath: outputs), inputs: inputs) }
         if let csv { try OutputFile.write(report.csv(), to: URL(fileURLWithPath: csv)) }
         if let json { try OutputFile.write(try report.json(), to: URL(fileURLWithPath: json)) }
         if let vcd, let waveform = run.result.waveform {
@@ -53,28 +53,5 @@ struct SimulateCommand: ParsableCommand {
         let latencies = run.result.latencies
         print("simulated \(latencies.count) inferences in \(run.result.cycles) cycles; latency min \(latencies.min() ?? 0) max \(latencies.max() ?? 0) cycles")
         for note in design.notes { print("note: \(note)") }
-    }
-
-    /// Streams every event of the input through the bit-exact evaluation into an HDF5 file.
-    func writeOutputs(_ design: LoadedDesign, to url: URL, inputs: [[Double]]) throws {
-        let network = design.network
-        let precision = network.outputPrecision
-        let writer = try HDF5ResultWriter(url: url)
-        var count = inputs.count
-        var read: (Range<Int>) throws -> [[Double]] = { Array(inputs[$0]) }
-        if let source = inputArguments.hdf5Source {
-            let reader = try HDF5EventReader(url: source.url, dataset: source.dataset, expectedFeatures: network.inputSize)
-            count = reader.count
-            read = { try reader.read($0) }
-        }
-        try Pipeline.evaluateStream(network: network, count: count, read: read) { raw in
-            try writer.append("y", columns: network.outputSize, rows: raw.map { $0.map(precision.value(ofRaw:)) })
-            try writer.append("y_raw", columns: network.outputSize, rows: raw.map { $0.map(Double.init) })
-        }
-        try writer.setAttribute("design", network.name)
-        try writer.setAttribute("output_precision", precision.description)
-        try writer.setAttribute("source", inputArguments.inputs ?? "random inputs")
-        try writer.finish()
-        print("wrote \(count) events' outputs to \(url.path) (y: real values, y_raw: raw \(precision))")
     }
 }

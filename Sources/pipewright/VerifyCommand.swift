@@ -25,6 +25,9 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Write the side-by-side report as JSON to this file.")
     var json: String?
 
+    @Option(help: "Write the bit-exact outputs of every input event to this HDF5 file (datasets y and y_raw).")
+    var outputs: String?
+
     func run() throws {
         try designArguments.withDesign { design in try run(design) }
     }
@@ -40,6 +43,9 @@ struct VerifyCommand: ParsableCommand {
         let report = DesignTiming(schedule: run.schedule, simulated: run.comparison.simulated, rtl: run.comparison.rtl,
                                   comparison: run.comparison)
         if let json { try OutputFile.write(try report.json(), to: URL(fileURLWithPath: json)) }
+        if let outputs, run.comparison.matches {
+            try inputArguments.writeOutputs(of: design, to: URL(fileURLWithPath: outputs), inputs: inputs)
+        }
         print(report.crossCheckTable(), terminator: "")
         print(String(format: "simulator %.4f s; Verilator build %.1f s%@; RTL run %.3f s (%d cycles)",
                      run.simulatorSeconds, run.buildSeconds, run.model.reusedCache ? " (cached)" : "", run.rtlSeconds, run.trace.cycles))
