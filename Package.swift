@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "DesignTests", dependencies: ["Design", "NetworkIR", "Scheduling", "FixedPoint"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "NetworkIR", "Design", "FixedPoint"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scheduling", "NetworkIR", "Design", "FixedPoint"]),
-        .testTarget(name: "RTLTests", dependencies: ["RTL", "Scheduling", "NetworkIR", "Design", "FixedPoint"]),
+        .testTarget(name: "RTLTests", dependencies: ["RTL", "Scheduling", "NetworkIR", "Design", "FixedPoint"], exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["pipewright", "HDF5", "Design", "NetworkIR"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "KerasImportTests", dependencies: ["KerasImport", "HDF5", "NetworkIR", "Design", "Scheduling", "FixedPoint"]),

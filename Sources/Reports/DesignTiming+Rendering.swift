@@ -9,17 +9,17 @@ extension DesignTiming {
 
     /// The per-layer table of the schedule (`simulate`), with the simulator's measured latency.
     public func scheduleTable() -> String {
-        var table = TextTable(header: ["layer", "kind", "RF", "II", "latency", "ns", "sim", "mult", "DSP", "stages"])
+        var table = TextTable(header: ["layer", "kind", "RF", "II", "latency", "ns", "sim", "stalls", "mult", "DSP", "stages"])
         for layer in layers {
             let rf = layer.requestedReuseFactor == layer.reuseFactor ? "\(layer.reuseFactor)" : "\(layer.requestedReuseFactor)→\(layer.reuseFactor)"
             table.add([layer.layer, layer.kind, rf, "\(layer.initiationInterval)", "\(layer.latencyCycles)",
                        Self.number(layer.latencyNs), layer.simulatedLatencyCycles.map(String.init) ?? "-",
-                       "\(layer.multipliers)", "\(layer.dsps)", layer.stages])
+                       layer.stallCycles.map(String.init) ?? "-", "\(layer.multipliers)", "\(layer.dsps)", layer.stages])
         }
         table.rule()
         table.add(["design", "", "", "\(initiationInterval)", "\(latencyCycles)", Self.number(latencyNs),
-                   simulatedLatencyCycles.map(String.init) ?? "-", "\(multipliers)", "\(dsps)", ""])
-        var text = headline + "\n\n" + table.render(leftAligned: [0, 1, 9])
+                   simulatedLatencyCycles.map(String.init) ?? "-", "", "\(multipliers)", "\(dsps)", ""])
+        var text = headline + "\n\n" + table.render(leftAligned: [0, 1, 10])
         text += "\nlatency \(latencyCycles) cycles = \(Self.number(latencyNs)) ns, II \(initiationInterval) cycles = \(Self.number(initiationIntervalNs)) ns"
         text += String(format: ", throughput %.2f M inferences/s\n", throughputPerSecond / 1e6)
         for layer in layers { for note in layer.notes { text += "note: \(layer.layer): \(note)\n" } }
@@ -49,15 +49,16 @@ extension DesignTiming {
 
     /// One CSV row per layer plus a `design` row.
     public func csv() -> String {
-        var text = "design,layer,kind,strategy,reuse_factor,ii_cycles,latency_cycles,latency_ns,clock_ns,multipliers,dsps,adders,register_bits,critical_path_ns,sim_latency_cycles,rtl_latency_cycles\n"
+        var text = "design,layer,kind,strategy,reuse_factor,ii_cycles,latency_cycles,latency_ns,clock_ns,multipliers,dsps,adders,register_bits,critical_path_ns,sim_latency_cycles,rtl_latency_cycles,stall_cycles\n"
         func optional(_ value: Int?) -> String { value.map(String.init) ?? "" }
         for layer in layers {
             text += "\(design),\(layer.layer),\(layer.kind),\(layer.strategy),\(layer.reuseFactor),\(layer.initiationInterval),\(layer.latencyCycles),"
             text += "\(Self.number(layer.latencyNs, 3)),\(clockPeriodNs),\(layer.multipliers),\(layer.dsps),\(layer.adders),\(layer.registerBits),"
-            text += "\(Self.number(layer.criticalPathNs, 3)),\(optional(layer.simulatedLatencyCycles)),\(optional(layer.rtlLatencyCycles))\n"
+            text += "\(Self.number(layer.criticalPathNs, 3)),\(optional(layer.simulatedLatencyCycles)),\(optional(layer.rtlLatencyCycles)),"
+            text += "\(optional(layer.stallCycles))\n"
         }
         text += "\(design),design,,,,\(initiationInterval),\(latencyCycles),\(Self.number(latencyNs, 3)),\(clockPeriodNs),\(multipliers),\(dsps),,,,"
-        text += "\(optional(simulatedLatencyCycles)),\(optional(rtlLatencyCycles))\n"
+        text += "\(optional(simulatedLatencyCycles)),\(optional(rtlLatencyCycles)),\n"
         return text
     }
 }

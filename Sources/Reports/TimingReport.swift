@@ -24,6 +24,8 @@ public struct LayerTiming: Codable, Sendable, Equatable {
     /// Latency of the first token through this block, measured by the simulator and by the RTL.
     public var simulatedLatencyCycles: Int?
     public var rtlLatencyCycles: Int?
+    /// Cycles the block held because its result was not taken (simulator).
+    public var stallCycles: Int?
     public var notes: [String]
 }
 
@@ -55,7 +57,8 @@ public struct DesignTiming: Codable, Sendable, Equatable {
     public var layers: [LayerTiming]
 
     /// Builds the report from a schedule, with measurements when available.
-    public init(schedule: DesignSchedule, simulated: Observation? = nil, rtl: Observation? = nil, comparison: Comparison? = nil) {
+    public init(schedule: DesignSchedule, simulated: Observation? = nil, rtl: Observation? = nil, comparison: Comparison? = nil,
+                blockStatistics: [BlockStatistics]? = nil) {
         let period = schedule.options.clockPeriodNs
         design = schedule.designName
         device = schedule.options.device.name
@@ -86,7 +89,8 @@ public struct DesignTiming: Codable, Sendable, Equatable {
                         criticalPathNs: block.criticalPathNs, multipliers: block.multipliers, dsps: block.dsps,
                         adders: block.adders, registerBits: block.registerBits,
                         simulatedLatencyCycles: simulated?.blockLatency(index, token: 0),
-                        rtlLatencyCycles: rtl?.blockLatency(index, token: 0), notes: block.notes)
+                        rtlLatencyCycles: rtl?.blockLatency(index, token: 0),
+                        stallCycles: blockStatistics.map { $0[index].stallCycles }, notes: block.notes)
         }
     }
 

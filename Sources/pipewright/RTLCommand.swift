@@ -2,6 +2,7 @@ import ArgumentParser
 import Design
 import Foundation
 import RTL
+import Reports
 import Scheduling
 
 struct RTLCommand: ParsableCommand {
@@ -31,8 +32,15 @@ struct RTLCommand: ParsableCommand {
             print("built \(model.executable.path) in \(String(format: "%.1f", model.buildSeconds)) s\(model.reusedCache ? " (cached)" : "")")
         } else {
             try rtl.write(to: directory)
+            try OutputFile.write(VerilatorHarness.source(for: rtl), to: directory.appendingPathComponent("harness.cpp"))
         }
-        print("wrote \(rtl.files.count) files to \(directory.path): \(rtl.files.map(\.name).joined(separator: ", "))")
+        print("wrote \(rtl.files.count) Verilog files, harness.cpp and \(rtl.topModule).gtkw to \(directory.path): "
+              + rtl.files.map(\.name).joined(separator: ", "))
+        if !build {
+            print("build: verilator --cc --exe --build -j 2 -Wall --trace --top-module \(rtl.topModule) --Mdir \(directory.path)/obj_dir "
+                  + "-o V\(rtl.topModule) \(directory.path)/*.v \(directory.path)/harness.cpp")
+            print("run:   \(directory.path)/obj_dir/V\(rtl.topModule) INPUTS RESULTS OUT_READY_PATTERN MAX_CYCLES PERIOD_PS [VCD]")
+        }
         print("top module \(rtl.topModule): latency \(schedule.latencyCycles) cycles, II \(schedule.initiationInterval)")
     }
 }
