@@ -38,6 +38,10 @@ public struct HLS4MLNode: Sendable, Equatable {
     public var settings: [String: HLS4MLPrecisionSetting]
     /// The Keras class this node came from (for the summary).
     public var kerasClass: String
+    /// Precision keys `config_from_keras_model` adds after the layer's own from its `*_quantizer` attributes
+    /// (a QBatchNormalization's `mean`, `variance`, `beta`, `gamma`); their values are in `settings`. hls4ml
+    /// never reads them back.
+    public var quantizerConfigKeys: [String] = []
 
     public var outputSize: Int {
         if case let .dense(units, _, _, _, _, _) = operation { return units }
@@ -60,7 +64,7 @@ public struct HLS4MLNode: Sendable, Equatable {
         switch operation {
         case .input: return ["result"]
         case .dense: return ["result", "weight", "bias", "accum"]
-        case .batchNormalization: return ["result", "scale", "bias"]
+        case .batchNormalization: return ["result", "scale", "bias"] + quantizerConfigKeys
         case .leakyReLU: return ["result", "param"]
         case .relu, .linear: return ["result"]
         }
@@ -79,8 +83,9 @@ public struct HLS4MLConversion: Sendable {
     public var notes: [String]
 
     /// Converts `model`: builds hls4ml's layer list (Dense activations split into `<name>_<act>`) and its
-    /// config; folds BatchNorms into preceding Dense layers (float32 as hls4ml in compatible mode, else in
-    /// double); in compatible mode also merges linear activations (losing a QActivation quantized_bits type, as
+    /// config; in compatible mode merges consecutive BatchNorms (float32, `batchnorm_opt.py`); folds BatchNorms
+    /// into preceding Dense layers (float32 as hls4ml in compatible mode, else in double); in compatible mode
+    /// also merges linear activations (losing a QActivation quantized_bits type, as
     /// hls4ml 1.3 does); infers `auto` types (hls4ml 1.3 `infer_precision`); in compatible mode removes no-op
     /// BatchNorms and stores weights the way hls4ml's weight files carry them (decimal, F digits).
     public init(model: KerasModel, options: KerasImportOptions) throws(KerasImportError) {
@@ -89,8 +94,16 @@ public struct HLS4MLConversion: Sendable {
         var nodes = try Self.buildNodes(model, compatible: compatible, notes: &notes)
         config = HLS4MLConfig(nodes: nodes, defaultPrecision: options.defaultPrecision, reuseFactor: options.reuseFactor,
                               strategy: options.strategy)
-        if compatible { Self.mergeLinearActivations(&nodes, notes: &notes) }
-        Self.fuseBatchNormalizations(&nodes, float32: compatible, notes: &notes)
+        if compatible {
+            // The part of hls4ml's 'convert' flow that applies here, run as model/optimizer/optimizer.py
+            // optimize_model does: passes in flow order, each tried on the nodes in graph order; a pass that
+            // transforms restarts the list from the first pass.
+            while Self.fuseConsecutiveBatchNormalization(&nodes, notes: &notes)
+                    || Self.fuseBatchNormalization(&nodes, float32: true, notes: &notes)
+                    || Self.mergeLinearActivation(&nodes, notes: &notes) {}
+        } else {
+            while Self.fuseBatchNormalization(&nodes, float32: false, notes: &notes) {}
+        }
         var types = Self.inferTypes(nodes, defaultPrecision: options.defaultPrecision, notes: &notes)
         if compatible {
             // hls4ml's 'optimize' flow, after type inference: a BatchNorm with scale ≡ 1 and bias ≡ 0 goes.
@@ -154,12 +167,43 @@ public struct HLS4MLConversion: Sendable {
                         nodes.append(node(layer.name + "_linear", .linear))
                     }
                 }
-            case let .batchNormalization(epsilon, center, scale):
+            case let .batchNormalization(epsilon, center, scale, quantizers):
                 let count = size
-                let gamma = scale ? weights["gamma"]!.values : Array(repeating: Float(1), count: count)
-                let beta = center ? weights["beta"]!.values : Array(repeating: Float(0), count: count)
-                let mean = weights["moving_mean"]!.values
-                let variance = weights["moving_variance"]!.values
+                var gamma = scale ? weights["gamma"]!.values : Array(repeating: Float(1), count: count)
+                var beta = center ? weights["beta"]!.values : Array(repeating: Float(0), count: count)
+                var mean = weights["moving_mean"]!.values
+                var variance = weights["moving_variance"]!.values
+                var quantizerKeys: [String: HLS4MLPrecisionSetting] = [:]
+                var configKeys: [String] = []
+                if !quantizers.isEmpty, compatible {
+                    // converters/keras/qkeras.py parse_qbatchnorm_layer keeps the quantizers only as layer
+                    // attributes; config_from_keras_model copies their hls_type into Precision[mean|variance|
+                    // beta|gamma], which nothing reads. model/layers.py BatchNormalization uses the raw weights.
+                    for quantizer in quantizers {
+                        guard let key = quantizer.configKey else { continue }
+                        configKeys.append(key)
+                        quantizerKeys[key] = .fixed(quantizer.hls4mlType)
+                    }
+                    notes.append("\(layer.name): QBatchNormalization quantizers "
+                        + quantizers.map(\.summary).joined(separator: ", ")
+                        + " are not applied (hls4ml 1.3 only lists them in the config; scale and bias come from the unquantized weights)")
+                } else if !quantizers.isEmpty {
+                    // QKeras' inference: quantized γ, β, moving mean and variance (float32, its rounding).
+                    for quantizer in quantizers {
+                        guard let rounding = quantizer.quantizedBits, quantizer.role != "inverse_quantizer" else {
+                            throw .unsupportedLayer(file: model.file, layer: layer.name, className: layer.className,
+                                reason: "\(quantizer.summary) cannot be applied as QKeras does (supported without hls4ml compatibility: deterministic quantized_bits with alpha 1 for gamma, beta, mean and variance)")
+                        }
+                        switch quantizer.role {
+                        case "gamma_quantizer": if scale { gamma = gamma.map(rounding.quantize) }
+                        case "beta_quantizer": if center { beta = beta.map(rounding.quantize) }
+                        case "mean_quantizer": mean = mean.map(rounding.quantize)
+                        default: variance = variance.map(rounding.quantize)
+                        }
+                    }
+                    notes.append("\(layer.name): QBatchNormalization quantizers " + quantizers.map(\.summary).joined(separator: ", ")
+                        + " applied to its weights, as QKeras does")
+                }
                 let folded: (scale: [Double], bias: [Double])
                 if compatible {
                     // model/layers.py: scale = γ/np.sqrt(var + ε), bias = β − scale·mean, all float32
@@ -173,7 +217,10 @@ public struct HLS4MLConversion: Sendable {
                                                 mean: mean.map(Double.init), variance: variance.map(Double.init), epsilon: epsilon)
                     folded = (p.scale, p.shift)
                 }
-                nodes.append(node(layer.name, .batchNormalization(scale: folded.scale, bias: folded.bias)))
+                var bnNode = node(layer.name, .batchNormalization(scale: folded.scale, bias: folded.bias), quantizerKeys)
+                bnNode.quantizerConfigKeys = configKeys
+                for key in configKeys { bnNode.settings[key] = quantizerKeys[key] }
+                nodes.append(bnNode)
             case let .activation(activation):
                 switch activation {
                 case .relu: nodes.append(node(layer.name, .relu))
@@ -196,40 +243,65 @@ public struct HLS4MLConversion: Sendable {
 
     // MARK: Passes
 
-    /// `passes/linear.py` MergeLinearActivation: a linear activation after a Dense, BatchNorm or activation
-    /// whose result is `auto` is deleted (its own result type, e.g. a QActivation quantized_bits, is lost).
-    static func mergeLinearActivations(_ nodes: inout [HLS4MLNode], notes: inout [String]) {
-        var index = 1
-        while index < nodes.count {
+    /// `passes/linear.py` MergeLinearActivation, one step: the first linear activation after a Dense, BatchNorm
+    /// or activation whose result is `auto` is deleted (its own result type, e.g. a QActivation quantized_bits,
+    /// is lost). Returns whether it changed the graph.
+    static func mergeLinearActivation(_ nodes: inout [HLS4MLNode], notes: inout [String]) -> Bool {
+        for index in nodes.indices.dropFirst() {
             let parent = nodes[index - 1]
-            if nodes[index].operation == .linear, parent.operation != .input, parent.settings["result"] == .auto {
-                if case .fixed = nodes[index].settings["result"] {
-                    notes.append("\(nodes[index].name): linear activation merged into \(parent.name); as in hls4ml 1.3, its quantization \(nodes[index].settings["result"]!) is lost")
-                }
-                nodes.remove(at: index)
-            } else {
-                index += 1
+            guard nodes[index].operation == .linear, parent.operation != .input, parent.settings["result"] == .auto else { continue }
+            if case .fixed = nodes[index].settings["result"] {
+                notes.append("\(nodes[index].name): linear activation merged into \(parent.name); as in hls4ml 1.3, its quantization \(nodes[index].settings["result"]!) is lost")
             }
+            nodes.remove(at: index)
+            return true
         }
+        return false
     }
 
-    /// `passes/bn_fuse.py`: a BatchNorm right after a Dense whose result is `auto` is folded into it, in float32:
-    /// W'[i,j] = s[j]·W[i,j], b' = s·b + β'. Not when the Dense is quantized unless the BN's scale is 1 (and its
-    /// bias 0 for a quantized bias).
-    static func fuseBatchNormalizations(_ nodes: inout [HLS4MLNode], float32: Bool, notes: inout [String]) {
-        var index = 1
-        while index < nodes.count {
+    /// `passes/batchnorm_opt.py` FuseConsecutiveBatchNormalization, one step: the first BatchNorm whose input is
+    /// a BatchNorm with an `auto` result absorbs it: scale s0·s1, bias s1·b0 + b1, in float32 (NumPy on the
+    /// float32 weights), under the second BatchNorm's name and config; the first one goes. The pass's quantizer
+    /// conditions never block a Keras model: hls4ml gives a (Q)BatchNormalization no `scale_quantizer` or
+    /// `bias_quantizer` (only ApplyAlpha has them), so the merged scale and bias are unquantized, and their
+    /// types stay the second layer's (`auto` → the default).
+    static func fuseConsecutiveBatchNormalization(_ nodes: inout [HLS4MLNode], notes: inout [String]) -> Bool {
+        for index in nodes.indices.dropFirst() {
+            guard case let .batchNormalization(s1, b1) = nodes[index].operation,
+                  case let .batchNormalization(s0, b0) = nodes[index - 1].operation,
+                  nodes[index - 1].settings["result"] == .auto else { continue }
+            let count = s1.count
+            let scale = (0..<count).map { Double(Float(s0[$0]) * Float(s1[$0])) }
+            let bias = (0..<count).map { channel -> Double in
+                let product = Float(s1[channel]) * Float(b0[channel])
+                return Double(product + Float(b1[channel]))
+            }
+            notes.append("\(nodes[index - 1].name): BatchNormalization merged into the following \(nodes[index].name) "
+                + "(scale s0·s1, bias s1·b0 + b1 in float32, as hls4ml does)")
+            nodes[index].operation = .batchNormalization(scale: scale, bias: bias)
+            nodes[index].inputSize = nodes[index - 1].inputSize
+            nodes.remove(at: index - 1)
+            return true
+        }
+        return false
+    }
+
+    /// `passes/bn_fuse.py` FuseBatchNormalization, one step: the first BatchNorm right after a Dense whose result
+    /// is `auto` is folded into it (float32 as hls4ml, or double): W'[i,j] = s[j]·W[i,j], b' = s·b + β', the
+    /// Dense's quantizers applied again to the fused values. hls4ml gives a (Q)BatchNormalization no
+    /// scale/bias quantizer, so its conditions come down to: a quantized kernel only with s ≡ 1, a quantized bias
+    /// only with β' ≡ 0. A BatchNorm that cannot fold stays (and is noted once). Returns whether it changed the
+    /// graph.
+    static func fuseBatchNormalization(_ nodes: inout [HLS4MLNode], float32: Bool, notes: inout [String]) -> Bool {
+        for index in nodes.indices.dropFirst() {
             guard case let .batchNormalization(scale, shift) = nodes[index].operation,
                   case let .dense(units, kernel, bias, _, kernelQuantizer, biasQuantizer) = nodes[index - 1].operation,
-                  nodes[index - 1].settings["result"] == .auto else {
-                index += 1
-                continue
-            }
+                  nodes[index - 1].settings["result"] == .auto else { continue }
             let scaleCompatible = kernelQuantizer == nil || scale.allSatisfy { $0 == 1 }
             let biasCompatible = biasQuantizer == nil || shift.allSatisfy { $0 == 0 }
             guard scaleCompatible, biasCompatible else {
-                notes.append("\(nodes[index].name): BatchNormalization kept: it cannot fold into the quantized \(nodes[index - 1].name)")
-                index += 1
+                let note = "\(nodes[index].name): BatchNormalization kept: it cannot fold into the quantized \(nodes[index - 1].name)"
+                if !notes.contains(note) { notes.append(note) }
                 continue
             }
             var newKernel: [Double], newBias: [Double]
@@ -237,7 +309,10 @@ public struct HLS4MLConversion: Sendable {
                 let s = scale.map { Float($0) }, b1 = shift.map { Float($0) }
                 let k = kernel.map { Float($0) }, b0 = bias.map { Float($0) }
                 newKernel = k.indices.map { Double(s[$0 % units] * k[$0]) }
-                newBias = (0..<units).map { Double(s[$0] * b0[$0] + b1[$0]) }
+                newBias = (0..<units).map { channel -> Double in
+                    let product = s[channel] * b0[channel]
+                    return Double(product + b1[channel])
+                }
             } else {
                 newKernel = kernel.indices.map { scale[$0 % units] * kernel[$0] }
                 newBias = (0..<units).map { scale[$0] * bias[$0] + shift[$0] }
@@ -252,7 +327,9 @@ public struct HLS4MLConversion: Sendable {
             notes.append("\(nodes[index].name): BatchNormalization folded into \(dense.name)"
                 + (float32 ? " (in float32, as hls4ml does)" : " (in double precision)"))
             nodes.remove(at: index)
+            return true
         }
+        return false
     }
 
     // MARK: Types

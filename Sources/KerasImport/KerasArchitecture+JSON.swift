@@ -158,6 +158,33 @@ extension KerasArchitecture {
                                    symmetric: (settings["symmetric"] as? NSNumber)?.boolValue ?? false,
                                    negativeSlope: slope)
         }
+        /// A QBatchNormalization quantizer: a `{class_name, config}` dictionary of a class hls4ml accepts there.
+        func batchNormQuantizer(_ value: Any?, role: String) throws(KerasImportError) -> QKerasBatchNormQuantizer? {
+            guard let value, !(value is NSNull) else { return nil }
+            guard let dictionary = value as? [String: Any], let kindName = dictionary["class_name"] as? String else {
+                throw unsupported("\(role) \(value) is not a quantizer configuration this importer reads")
+            }
+            let settings = dictionary["config"] as? [String: Any] ?? [:]
+            guard QKerasBatchNormQuantizer.acceptedClasses.contains(kindName) else {
+                throw unsupported("\(role) \(kindName) is not supported (supported: "
+                    + QKerasBatchNormQuantizer.acceptedClasses.joined(separator: ", ") + ")")
+            }
+            let bits = (settings["bits"] as? NSNumber)?.intValue
+            let integer = (settings["integer"] as? NSNumber)?.intValue ?? 0
+            if kindName == "quantized_bits", bits == nil { throw unsupported("\(role) quantized_bits has no bits") }
+            var rounding: QKerasQuantizer?
+            if kindName == "quantized_bits", let bits {
+                let alpha = settings["alpha"]
+                let alphaIsOne = alpha == nil || alpha is NSNull || (alpha as? NSNumber)?.doubleValue == 1
+                let stochastic = (settings["use_stochastic_rounding"] as? Bool) ?? false
+                if alphaIsOne, !stochastic {
+                    rounding = QKerasQuantizer(kind: .bits, bits: bits, integer: integer,
+                                               keepNegative: (settings["keep_negative"] as? NSNumber)?.boolValue ?? true,
+                                               symmetric: (settings["symmetric"] as? NSNumber)?.boolValue ?? false)
+                }
+            }
+            return QKerasBatchNormQuantizer(role: role, className: kindName, bits: bits, integer: integer, quantizedBits: rounding)
+        }
         switch className {
         case "InputLayer":
             return .input(size: nil)
@@ -178,9 +205,15 @@ extension KerasArchitecture {
                     throw unsupported("normalization over axis \(axis) of a 1-D tensor is not supported")
                 }
             }
+            var quantizers: [QKerasBatchNormQuantizer] = []
+            if className == "QBatchNormalization" {
+                for role in ["mean_quantizer", "variance_quantizer", "beta_quantizer", "gamma_quantizer", "inverse_quantizer"] {
+                    if let parsed = try batchNormQuantizer(config[role], role: role) { quantizers.append(parsed) }
+                }
+            }
             return .batchNormalization(epsilon: (config["epsilon"] as? NSNumber)?.doubleValue ?? 0.001,
                                        center: (config["center"] as? Bool) ?? true,
-                                       scale: (config["scale"] as? Bool) ?? true)
+                                       scale: (config["scale"] as? Bool) ?? true, quantizers: quantizers)
         case "Activation":
             return .activation(try activation(config["activation"]))
         case "ReLU":

@@ -5,8 +5,9 @@ import Scheduling
 /// How a Keras model is turned into a design.
 public struct KerasImportOptions: Sendable, Equatable {
     /// Reproduce hls4ml 1.3's conversion (BatchNorm folding in float32, linear-activation merging, decimal
-    /// weight files) so that fixed-point outputs equal hls4ml's C simulation. When false, BatchNorm layers
-    /// stay separate with double-precision scale and shift, and weights are exact.
+    /// weight files) so that fixed-point outputs equal hls4ml's C simulation. When false, a BatchNorm after a
+    /// Dense is still folded into it but in double precision, consecutive BatchNorms are not merged, the
+    /// QKeras quantizers of a QBatchNormalization are applied as QKeras does, and weights are exact.
     public var hls4mlCompatible: Bool
     /// hls4ml's `default_precision` (the model default every `auto` without a rule falls back to).
     public var defaultPrecision: Precision

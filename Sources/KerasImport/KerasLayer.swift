@@ -12,8 +12,9 @@ public struct KerasLayer: Sendable, Equatable {
         /// Dense or QDense (QDense has quantizers).
         case dense(units: Int, activation: KerasActivation, useBias: Bool,
                    kernelQuantizer: QKerasQuantizer?, biasQuantizer: QKerasQuantizer?)
-        /// BatchNormalization or QBatchNormalization.
-        case batchNormalization(epsilon: Double, center: Bool, scale: Bool)
+        /// BatchNormalization or QBatchNormalization (with its non-null quantizers, in hls4ml's order mean,
+        /// variance, beta, gamma, then inverse).
+        case batchNormalization(epsilon: Double, center: Bool, scale: Bool, quantizers: [QKerasBatchNormQuantizer])
         /// Activation(relu/linear) or ReLU.
         case activation(KerasActivation)
         /// LeakyReLU with its slope.

@@ -74,7 +74,7 @@ public struct KerasModel: Sendable, Equatable {
                 if useBias { needed["bias"] = try require(tensors, "bias", [units]) }
                 weights[layer.name] = needed
                 size = units
-            case let .batchNormalization(_, center, scale):
+            case let .batchNormalization(_, center, scale, _):
                 let tensors = try source.tensors(ofLayer: layer.name)
                 if size == nil, let mean = tensors["moving_mean"], mean.shape.count == 1 {
                     size = mean.shape[0]

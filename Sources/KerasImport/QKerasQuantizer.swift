@@ -63,3 +63,60 @@ public struct QKerasQuantizer: Sendable, Equatable {
     /// The config dictionary key text, for messages: `quantized_bits(8,0)`.
     public var summary: String { "\(kind.rawValue)(\(bits),\(integer))" }
 }
+
+/// A quantizer of a QKeras `QBatchNormalization` (`mean_quantizer`, `variance_quantizer`, `beta_quantizer`,
+/// `gamma_quantizer`, `inverse_quantizer`), as its config describes it.
+///
+/// hls4ml 1.3 (`converters/keras/qkeras.py` parse_qbatchnorm_layer) wraps the first four in its
+/// `QKerasQuantizer` and stores them as layer attributes that nothing reads except `config_from_keras_model`,
+/// which turns each into a precision key (`mean`, `variance`, `beta`, `gamma`) holding `str(hls_type)`. The
+/// BatchNormalization layer (`model/layers.py`) computes its scale and bias from the unquantized weights, and
+/// `scale_t`, `bias_t` and `result_t` stay `auto`; `inverse_quantizer` is not read at all. QKeras itself does
+/// apply them at inference, so a non-compatible import applies them (quantized_bits only).
+public struct QKerasBatchNormQuantizer: Sendable, Equatable {
+    /// The QBatchNormalization config key: `gamma_quantizer`, …
+    public var role: String
+    /// The quantizer class, e.g. `quantized_bits`, `quantized_po2`.
+    public var className: String
+    /// `bits` and `integer` of the config (integer defaults to 0, as in QKeras and hls4ml).
+    public var bits: Int?
+    public var integer: Int
+    /// QKeras' quantized_bits rounding, when this is a deterministic quantized_bits with alpha 1 or None.
+    public var quantizedBits: QKerasQuantizer?
+
+    /// The QKeras quantizer classes hls4ml 1.3's QBatchNormalization handling accepts (quantized_bits with its
+    /// own type, ternary/binary with int<2>/uint<1>, the others with the fixed<16,6> fallback).
+    public static let acceptedClasses = ["quantized_bits", "quantized_po2", "quantized_relu_po2", "quantized_relu",
+                                         "ternary", "stochastic_ternary", "binary", "stochastic_binary"]
+
+    public init(role: String, className: String, bits: Int?, integer: Int, quantizedBits: QKerasQuantizer?) {
+        self.role = role
+        self.className = className
+        self.bits = bits
+        self.integer = integer
+        self.quantizedBits = quantizedBits
+    }
+
+    /// hls4ml's config key (`gamma` for `gamma_quantizer`), nil for `inverse_quantizer` (never read by hls4ml).
+    public var configKey: String? {
+        role == "inverse_quantizer" ? nil : String(role.dropLast("_quantizer".count))
+    }
+
+    /// `QKerasQuantizer(config).hls_type` in hls4ml 1.3 (`model/quantizers.py`): quantized_bits(b,i) →
+    /// fixed<b,i+1> (b == i: int<b>, or uint<1> for b == 1); *ternary* → int<2>; *binary* → uint<1> (Xnor);
+    /// anything else prints "Unsupported quantizer" and gets fixed<16,6>.
+    public var hls4mlType: Precision {
+        if className == "quantized_bits", let bits {
+            if bits == integer { return bits == 1 ? .uint(1) : .int(bits) }
+            return .fixed(bits, integer + 1)
+        }
+        if className.contains("ternary") { return .int(2) }
+        if className.contains("binary") { return .uint(1) }
+        return .fixed(16, 6)
+    }
+
+    /// `gamma_quantizer=quantized_bits(8,2)`, for messages.
+    public var summary: String {
+        "\(role)=\(className)" + (bits.map { "(\($0),\(integer))" } ?? "")
+    }
+}
