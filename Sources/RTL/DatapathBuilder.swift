@@ -82,7 +82,10 @@ final class DatapathBuilder {
         if let x = a.constant, let y = b.constant { return .constant(x * y, fractionalBits: fraction) }
         if a.constant == 0 || b.constant == 0 { return .constant(0, fractionalBits: fraction) }
         let width = a.width + b.width
-        return wire(prefix, width: width, fractionalBits: fraction, "\(extend(a, to: width)) * \(extend(b, to: width))")
+        // Both operands are sign-extended to the product width, so the low bits are the same signed or
+        // unsigned; marking the multiply signed lets synthesis drop the redundant sign bits (one DSP per
+        // product instead of two or three).
+        return wire(prefix, width: width, fractionalBits: fraction, "$signed(\(extend(a, to: width))) * $signed(\(extend(b, to: width)))")
     }
 
     /// `a + b` with aligned fractional bits; exact (`max + 1` bits) unless `width` asks for a modulo sum.

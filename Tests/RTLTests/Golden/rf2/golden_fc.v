@@ -72,13 +72,13 @@ module golden_fc (
     assign wsel_0 = valid_q[0] ? 6'h10 : (6'h08);
     assign wsel_1 = valid_q[0] ? 3'h0 : (3'h2);
     assign wsel_2 = valid_q[0] ? 6'h28 : (6'h3c);
-    assign prod_0 = {{6{xsel_0[7]}}, xsel_0} * {{8{wsel_0[5]}}, wsel_0};
+    assign prod_0 = $signed({{6{xsel_0[7]}}, xsel_0}) * $signed({{8{wsel_0[5]}}, wsel_0});
     assign align_0 = {prod_0, 1'b0};
     assign pacc_0 = {align_0[14], align_0};
-    assign prod_1 = {{3{xsel_1[7]}}, xsel_1} * {{8{wsel_1[2]}}, wsel_1};
+    assign prod_1 = $signed({{3{xsel_1[7]}}, xsel_1}) * $signed({{8{wsel_1[2]}}, wsel_1});
     assign align_1 = {prod_1, 1'b0};
     assign pacc_1 = {{4{align_1[11]}}, align_1};
-    assign prod_2 = {{6{xsel_0[7]}}, xsel_0} * {{8{wsel_2[5]}}, wsel_2};
+    assign prod_2 = $signed({{6{xsel_0[7]}}, xsel_0}) * $signed({{8{wsel_2[5]}}, wsel_2});
     assign align_2 = {prod_2, 1'b0};
     assign pacc_2 = {align_2[14], align_2};
     assign sum_0 = pacc_0 + pacc_1;

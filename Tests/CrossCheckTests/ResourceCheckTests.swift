@@ -1,0 +1,142 @@
+import Design
+import FixedPoint
+import Foundation
+import NetworkIR
+import RTL
+import Scheduling
+import Testing
+@testable import CrossCheck
+
+/// True when Yosys can run here; CI installs it (make test), so there these tests always run.
+let yosysAvailable: Bool = {
+    let found = ResourceCheck.yosysPath() != nil
+    if !found { print("SKIP: yosys is not on PATH; the resource cross-checks (rung 4) need it (make test installs it)") }
+    return found
+}()
+
+/// Rung 4: the schedule's resource counts beside Yosys `synth_xilinx -family xcup` cells, on networks small
+/// enough to count by hand (each Yosys run takes about 3–5 s).
+struct ResourceCheckTests {
+    static let options: ScheduleOptions = {
+        let profile = try! DeviceProfileLoader.load(from: repositoryRoot.appendingPathComponent("Profiles/xcvu9p-2.yml"))
+        return ScheduleOptions(clockPeriodNs: 5, device: profile)
+    }()
+
+    /// Dense 4 → 2 with 16-bit inputs and 16-bit weights. `weights` are row-major [input][output].
+    static func dense(name: String, weights: [Double]) -> Network {
+        let dense = Layer(name: "fc", operation: .dense(DenseParameters(outputSize: 2, weights: weights, biases: [0.375, -0.8125])),
+                          inputSize: 4, precision: LayerPrecision(result: .fixed(16, 6), weight: .fixed(16, 4), bias: .fixed(16, 6),
+                                                                  accumulator: .fixed(35, 13)))
+        return Network(name: name, inputSize: 4, inputPrecision: .fixed(16, 6), layers: [dense])
+    }
+
+    static func directory(_ name: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-yosys/\(name)")
+    }
+
+    /// Flip-flops the RTL of a Dense 4 → 2 block with `partialSums` registered 35-bit sums declares:
+    /// 2 valid bits + the registered partial sums + 2 × 16 result bits.
+    static func declaredRegisterBits(partialSums: Int) -> Int { 2 + partialSums * 35 + 2 * 16 }
+
+    /// Eight non-zero 16-bit weights, none a power of two (raw ×4096: 2896, −5325, 9605, 454, −2365, 6627,
+    /// −11133, 1365). The schedule predicts one DSP per product (16 × 16 fits one 27 × 18 DSP48E2): 8.
+    ///
+    /// What Yosys 0.23 does (verified by hand on this RTL): every product by a constant that is not a power of
+    /// two goes to a DSP48E2. The generator writes each product as a *signed* multiply of operands
+    /// sign-extended to the product width, `$signed({{13{x_0[15]}}, x_0}) * $signed(29'h00000b50)`, so Yosys
+    /// drops the redundant sign bits and sees a 16 × 13-bit signed product: one DSP48E2 each, 8 in all — the
+    /// schedule's figure. (Written as an unsigned multiply of the same extended operands, as the generator
+    /// first did, Yosys could not narrow A and used 4 × 2 + 1 + 3 × 3 = 18.)
+    @Test(.enabled(if: yosysAvailable, "yosys is not on PATH"))
+    func everyNonPowerOfTwoProductUsesADSP() throws {
+        let weights = [0.7071, -1.3, 2.345, 0.111, -0.5773, 1.618, -2.718, 0.3333]
+        let network = Self.dense(name: "dsp_dense", weights: weights)
+        try? FileManager.default.removeItem(at: Self.directory("dsp_dense"))   // synthesize for real, not from the cache
+        let result = try ResourceCheck.run(network: network, options: Self.options, directory: Self.directory("dsp_dense"))
+        print("\(network.name): Yosys \(result.synthesis.design.byType.sorted { $0.key < $1.key }) in \(String(format: "%.1f", result.synthesis.seconds)) s")
+        let block = try #require(result.blocks.first)
+        #expect(block.predictedMultipliers == 8)
+        #expect(block.predictedDSPs == 8)
+        #expect(block.multiplies == MultiplyCensus(shiftConstants: 0, otherConstants: 8, variable: 0))
+        #expect(block.measured.dsps == 8, "one DSP48E2 per 16 × 16-bit signed product (see the comment)")
+        // The schedule: [mul add1] [add2 add3 cast], so four registered partial sums (2 per output) and the
+        // registered results. At least the 2 valid bits, the 32 result bits (all drive out_data) and the 16
+        // bits of each partial sum that reach the result (bits 12…27 of 22 fractional bits) must stay
+        // flip-flops; Yosys can only remove (unread, constant or duplicate) register bits, never add any.
+        #expect(block.measured.flipFlops >= 2 + 32 + 4 * 16)
+        #expect(block.measured.flipFlops <= Self.declaredRegisterBits(partialSums: 4))
+        // The design total is the block plus the top module's clock buffer.
+        #expect(result.total.measured.dsps == block.measured.dsps)
+        #expect(result.total.measured.flipFlops == block.measured.flipFlops)
+        #expect(result.total.measured["BUFG"] == 1)
+    }
+
+    /// Half the weights zero, two positive powers of two (0.5, 2.0) and two other positive weights
+    /// (0.7071 → 2896, 1.618 → 6627). Zero weights have no multiply operator at all; powers of two are shifts
+    /// (no DSP); so only the two other products use DSPs, one each (16 × 16 signed fits one DSP48E2): 2.
+    /// The schedule counts the four non-zero weights as multipliers with one DSP each.
+    @Test(.enabled(if: yosysAvailable, "yosys is not on PATH"))
+    func zeroWeightsAndPowersOfTwoUseNoDSP() throws {
+        // Row-major [input][output]: output 0 has only 2.0 (a shift); output 1 has 0.5, 0.7071 and 1.618.
+        let weights = [0, 0.5, 0, 0.7071, 2.0, 0, 0, 1.618]
+        let network = Self.dense(name: "sparse_dense", weights: weights)
+        try? FileManager.default.removeItem(at: Self.directory("sparse_dense"))   // synthesize for real, not from the cache
+        let result = try ResourceCheck.run(network: network, options: Self.options, directory: Self.directory("sparse_dense"))
+        print("\(network.name): Yosys \(result.synthesis.design.byType.sorted { $0.key < $1.key }) in \(String(format: "%.1f", result.synthesis.seconds)) s")
+        let block = try #require(result.blocks.first)
+        #expect(block.predictedMultipliers == 4)
+        #expect(block.predictedDSPs == 4)
+        #expect(block.multiplies == MultiplyCensus(shiftConstants: 2, otherConstants: 2, variable: 0))
+        #expect(block.measured.dsps == 2, "only the two non-power-of-two products use DSPs, one each")
+        // Registers: output 0 sums one product and the bias, output 1 three products and the bias; the
+        // schedule's stages decide how many partial sums are registered. Lower bound as above: valid bits and
+        // the 32 result bits.
+        #expect(block.measured.flipFlops >= 2 + 32)
+    }
+
+    /// All weights powers of two or zero: the schedule predicts DSPs, Yosys uses none (only shifts and adds).
+    @Test(.enabled(if: yosysAvailable, "yosys is not on PATH"))
+    func powersOfTwoOnlyUseNoDSPAtAll() throws {
+        let network = Self.dense(name: "shift_dense", weights: [0.25, 0, 0, 4.0, 0.5, 0, 0, 1.0])
+        try? FileManager.default.removeItem(at: Self.directory("shift_dense"))   // synthesize for real, not from the cache
+        let result = try ResourceCheck.run(network: network, options: Self.options, directory: Self.directory("shift_dense"))
+        #expect(result.total.predictedDSPs == 4)
+        #expect(result.total.multiplies == MultiplyCensus(shiftConstants: 4, otherConstants: 0, variable: 0))
+        #expect(result.total.measured.dsps == 0)
+        #expect(result.notes.contains { $0.contains("Power-of-two weights are shifts") })
+    }
+
+    /// The census reads the literal forms the generator writes.
+    @Test func multiplyCensusClassifiesLiterals() {
+        let text = """
+            assign prod_0 = {{13{x_0[15]}}, x_0} * 29'h00000b50;
+            assign prod_1 = {{5{x_0[7]}}, x_0} * 13'h0008;
+            assign prod_2 = {{3{x_1[7]}}, x_1} * 11'h7fc;
+            assign prod_3 = {{6{x_2[7]}}, x_2} * 14'h0010;
+            assign sq_0 = {{18{x_0[17]}}, x_0} * {{18{x_0[17]}}, x_0};
+            assign sum_0 = pacc_0 + pacc_1;
+            """
+        #expect(MultiplyCensus.of(verilog: text) == MultiplyCensus(shiftConstants: 2, otherConstants: 2, variable: 1))
+    }
+
+    /// A second run on unchanged RTL reuses the statistics.
+    @Test(.enabled(if: yosysAvailable, "yosys is not on PATH"))
+    func unchangedRTLReusesTheStatistics() throws {
+        let network = Self.dense(name: "cache_dense", weights: [0.25, 0, 0, 4.0, 0.5, 0, 0, 1.0])
+        let directory = Self.directory("cache_dense")
+        try? FileManager.default.removeItem(at: directory)
+        let first = try ResourceCheck.run(network: network, options: Self.options, directory: directory)
+        let second = try ResourceCheck.run(network: network, options: Self.options, directory: directory)
+        #expect(!first.synthesis.reusedCache)
+        #expect(second.synthesis.reusedCache)
+        #expect(second.synthesis.design == first.synthesis.design)
+    }
+
+    @Test func statisticsParserRejectsMissingModules() throws {
+        let directory = Self.directory("bad_stat")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent("stat.json")
+        try Data(#"{"modules": {"\\other": {"num_cells_by_type": {"FDRE": 1}}}, "design": {"num_cells_by_type": {}}}"#.utf8).write(to: url)
+        #expect(throws: YosysError.self) { try ResourceCheck.parseStatistics(at: url, topModule: "top") }
+    }
+}
