@@ -157,7 +157,7 @@ public struct ResourceComparison: Sendable, Equatable {
 /// Runs Yosys on generated RTL and compares its cells with the schedule.
 public enum ResourceCheck {
     /// The `yosys` executable on PATH, or nil.
-    public static func yosysPath() -> URL? { ExternalProgram.find("yosys") }
+    public static func yosysPath() -> URL? { ProcessRunner.find("yosys") }
 
     /// The Yosys script for a design whose files are in the working directory.
     public static func script(for design: RTLDesign, statisticsFile: String = "stat.json") -> String {
@@ -172,7 +172,7 @@ public enum ResourceCheck {
         guard let yosys = yosysPath() else { throw YosysError.notFound }
         let directory = directory.standardizedFileURL
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let version = try ExternalProgram.run(yosys, arguments: ["-V"], directory: directory).output
+        let version = try ProcessRunner.run(yosys, arguments: ["-V"], directory: directory).output
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let script = script(for: design)
         var key = FNV1a()
@@ -194,11 +194,11 @@ public enum ResourceCheck {
         try? FileManager.default.removeItem(at: statistics)
         try? FileManager.default.removeItem(at: keyFile)
         let start = Date()
-        let result = try ExternalProgram.run(yosys, arguments: ["-q", "-p", script], directory: directory)
+        let result = try ProcessRunner.run(yosys, arguments: ["-q", "-p", script], directory: directory)
         let seconds = Date().timeIntervalSince(start)
         guard result.status == 0, FileManager.default.fileExists(atPath: statistics.path) else {
             throw YosysError.synthesisFailed(command: "yosys -q -p \"\(script)\"", status: result.status,
-                                             outputTail: ExternalProgram.tail(result.output))
+                                             outputTail: ProcessRunner.tail(result.output))
         }
         let parsed = try parseStatistics(at: statistics, topModule: design.topModule)
         try Data(digest.utf8).write(to: keyFile, options: .atomic)
@@ -312,36 +312,4 @@ struct FNV1a {
     }
 
     var hex: String { String(value, radix: 16) }
-}
-
-/// Runs external programs; Foundation.Process does not search PATH, so executables are resolved here.
-enum ExternalProgram {
-    static func find(_ name: String) -> URL? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return nil
-    }
-
-    /// Runs to completion; stdout and stderr are merged and read to the end before waiting.
-    static func run(_ executable: URL, arguments: [String], directory: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
-    static func tail(_ text: String, lines: Int = 40) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
-    }
 }

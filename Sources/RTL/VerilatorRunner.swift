@@ -176,9 +176,11 @@ public enum VerilatorRunner {
     }
 }
 
-/// Runs external programs (Foundation.Process does not search PATH, so executables are resolved here).
-enum ProcessRunner {
-    static func find(_ name: String) -> URL? {
+/// Runs external programs — Verilator here, Yosys in CrossCheck (Foundation.Process does not search PATH,
+/// so executables are resolved here).
+public enum ProcessRunner {
+    /// The executable `name` on PATH, or nil.
+    public static func find(_ name: String) -> URL? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         for directory in path.split(separator: ":") {
             let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent(name)
@@ -187,9 +189,10 @@ enum ProcessRunner {
         return nil
     }
 
-    /// Runs to completion; stdout and stderr are merged and read to the end before waiting.
-    static func run(_ executable: URL, arguments: [String], directory: URL,
-                    environment extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    /// Runs to completion; stdout and stderr are merged and read to the end before waiting (a chatty
+    /// compiler would otherwise fill the pipe and hang).
+    public static func run(_ executable: URL, arguments: [String], directory: URL,
+                           environment extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -207,7 +210,8 @@ enum ProcessRunner {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    static func tail(_ text: String, lines: Int = 40) -> String {
+    /// The last `lines` lines of a tool's output, for error messages.
+    public static func tail(_ text: String, lines: Int = 40) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
     }
 }
