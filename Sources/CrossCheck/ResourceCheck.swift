@@ -181,8 +181,8 @@ public enum ResourceCheck {
         for file in design.files {
             key.add(file.name)
             key.add(file.text)
-            try writeIfChanged(file.text, to: directory.appendingPathComponent(file.name))
         }
+        try design.writeVerilog(to: directory)
         let statistics = directory.appendingPathComponent("stat.json")
         let keyFile = directory.appendingPathComponent("stat.key")
         let digest = key.hex
@@ -289,13 +289,6 @@ public enum ResourceCheck {
         return notes
     }
 
-    @discardableResult
-    static func writeIfChanged(_ text: String, to url: URL) throws -> Bool {
-        let data = Data(text.utf8)
-        if let existing = try? Data(contentsOf: url), existing == data { return false }
-        try data.write(to: url, options: .atomic)
-        return true
-    }
 }
 
 /// FNV-1a 64-bit digest (stable across runs, unlike Hasher).

@@ -89,13 +89,25 @@ public struct RTLDesign: Sendable, Equatable {
 
     /// Writes every Verilog file and `<top>.gtkw` (dump file `<top>.vcd` in the same directory) into
     /// `directory`, creating it if needed. Files whose content is unchanged are not rewritten.
-    public func write(to directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for file in files {
-            try RTLDesign.writeIfChanged(file.text, to: directory.appendingPathComponent(file.name))
-        }
+    /// Returns true when any Verilog file was written (the save file does not count).
+    @discardableResult
+    public func write(to directory: URL) throws -> Bool {
+        let changed = try writeVerilog(to: directory)
         let vcd = directory.appendingPathComponent("\(topModule).vcd").path
         try RTLDesign.writeIfChanged(gtkwaveSaveFile(dumpfile: vcd), to: directory.appendingPathComponent("\(topModule).gtkw"))
+        return changed
+    }
+
+    /// Writes every Verilog file into `directory`, creating it if needed; files whose content is unchanged
+    /// are not rewritten. Returns true when any file was written (for build caches).
+    @discardableResult
+    public func writeVerilog(to directory: URL) throws -> Bool {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var changed = false
+        for file in files {
+            changed = try RTLDesign.writeIfChanged(file.text, to: directory.appendingPathComponent(file.name)) || changed
+        }
+        return changed
     }
 
     /// Writes `text` unless the file already holds exactly these bytes; returns true when it wrote.

@@ -125,13 +125,7 @@ public enum VerilatorRunner {
     public static func build(design: RTLDesign, directory: URL, trace: Bool = true) throws -> VerilatorModel {
         guard let verilator = verilatorPath() else { throw VerilatorError.notFound }
         let directory = directory.standardizedFileURL
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var changed = false
-        for file in design.files {
-            changed = try RTLDesign.writeIfChanged(file.text, to: directory.appendingPathComponent(file.name)) || changed
-        }
-        let vcd = directory.appendingPathComponent("\(design.topModule).vcd").path
-        try RTLDesign.writeIfChanged(design.gtkwaveSaveFile(dumpfile: vcd), to: directory.appendingPathComponent("\(design.topModule).gtkw"))
+        var changed = try design.write(to: directory)
         let harness = directory.appendingPathComponent("harness.cpp")
         changed = try RTLDesign.writeIfChanged(VerilatorHarness.source(for: design), to: harness) || changed
         changed = try RTLDesign.writeIfChanged(trace ? "--trace\n" : "\n", to: directory.appendingPathComponent("build.flags")) || changed
@@ -162,10 +156,7 @@ public enum VerilatorRunner {
     @discardableResult
     public static func lint(design: RTLDesign, directory: URL) throws -> String {
         guard let verilator = verilatorPath() else { throw VerilatorError.notFound }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for file in design.files {
-            try RTLDesign.writeIfChanged(file.text, to: directory.appendingPathComponent(file.name))
-        }
+        try design.writeVerilog(to: directory)
         let arguments = ["--lint-only", "-Wall", "--top-module", design.topModule]
             + design.files.map { directory.appendingPathComponent($0.name).standardizedFileURL.path }
         let result = try ProcessRunner.run(verilator, arguments: arguments, directory: directory)
