@@ -284,18 +284,7 @@ public final class HDF5File: @unchecked Sendable {
     /// the first NUL, trailing spaces removed for space-padded types) or variable-length strings.
     /// An attribute with no elements gives `[]` whatever its element type.
     public func stringArrayAttribute(_ name: String, of objectPath: String) throws(HDF5Error) -> [String] {
-        try withLibrary { () throws(HDF5Error) -> [String] in
-            let object = absolutePath(objectPath)
-            let label = attributeLabel(name, of: object)
-            let attribute = try openAttributeLocked(name, of: object)
-            defer { _ = H5Aclose(attribute) }
-            let fileType = H5Aget_type(attribute)
-            guard fileType >= 0 else { throw .readFailed(file: path, object: label, reason: errorStackSummary()) }
-            defer { _ = H5Tclose(fileType) }
-            let space = H5Aget_space(attribute)
-            guard space >= 0 else { throw .readFailed(file: path, object: label, reason: errorStackSummary()) }
-            defer { _ = H5Sclose(space) }
-            let count = Int(H5Sget_simple_extent_npoints(space))
+        try withAttribute(name, of: objectPath) { (attribute, fileType, space, count, label) throws(HDF5Error) -> [String] in
             // An empty list has no meaningful element type: Keras 2 (through numpy) stores an empty
             // `weight_names` as an empty float64 array.
             guard count > 0 else { return [] }
@@ -303,7 +292,6 @@ public final class HDF5File: @unchecked Sendable {
             guard typeClass == H5T_STRING else {
                 throw .wrongType(file: path, object: label, expected: "a string attribute", found: describe(typeClass))
             }
-
             if H5Tis_variable_str(fileType) > 0 {
                 return try readVariableLengthStrings(attribute, fileType: fileType, space: space, count: count, label: label)
             }
@@ -313,7 +301,26 @@ public final class HDF5File: @unchecked Sendable {
 
     /// Reads a numeric (integer or floating-point) attribute of any shape as row-major doubles.
     public func numericAttribute(_ name: String, of objectPath: String) throws(HDF5Error) -> [Double] {
-        try withLibrary { () throws(HDF5Error) -> [Double] in
+        try withAttribute(name, of: objectPath) { (attribute, fileType, _, count, label) throws(HDF5Error) -> [Double] in
+            let typeClass = H5Tget_class(fileType)
+            guard isNumeric(typeClass) else {
+                throw .wrongType(file: path, object: label, expected: "a numeric attribute", found: describe(typeClass))
+            }
+            guard count > 0 else { return [] }
+            var values = [Double](repeating: 0, count: count)
+            let status = values.withUnsafeMutableBytes { H5Aread(attribute, chdf5_T_NATIVE_DOUBLE(), $0.baseAddress) }
+            guard status >= 0 else { throw .readFailed(file: path, object: label, reason: errorStackSummary()) }
+            return values
+        }
+    }
+
+    /// Opens attribute `name` of `objectPath` under the library lock and hands `body` its handle, file type,
+    /// dataspace, element count and error label; all three handles are closed afterwards.
+    private func withAttribute<T>(
+        _ name: String, of objectPath: String,
+        _ body: (_ attribute: hid_t, _ fileType: hid_t, _ space: hid_t, _ count: Int, _ label: String) throws(HDF5Error) -> T
+    ) throws(HDF5Error) -> T {
+        try withLibrary { () throws(HDF5Error) -> T in
             let object = absolutePath(objectPath)
             let label = attributeLabel(name, of: object)
             let attribute = try openAttributeLocked(name, of: object)
@@ -321,19 +328,10 @@ public final class HDF5File: @unchecked Sendable {
             let fileType = H5Aget_type(attribute)
             guard fileType >= 0 else { throw .readFailed(file: path, object: label, reason: errorStackSummary()) }
             defer { _ = H5Tclose(fileType) }
-            let typeClass = H5Tget_class(fileType)
-            guard isNumeric(typeClass) else {
-                throw .wrongType(file: path, object: label, expected: "a numeric attribute", found: describe(typeClass))
-            }
             let space = H5Aget_space(attribute)
             guard space >= 0 else { throw .readFailed(file: path, object: label, reason: errorStackSummary()) }
             defer { _ = H5Sclose(space) }
-            let count = Int(H5Sget_simple_extent_npoints(space))
-            guard count > 0 else { return [] }
-            var values = [Double](repeating: 0, count: count)
-            let status = values.withUnsafeMutableBytes { H5Aread(attribute, chdf5_T_NATIVE_DOUBLE(), $0.baseAddress) }
-            guard status >= 0 else { throw .readFailed(file: path, object: label, reason: errorStackSummary()) }
-            return values
+            return try body(attribute, fileType, space, Int(H5Sget_simple_extent_npoints(space)), label)
         }
     }
 
