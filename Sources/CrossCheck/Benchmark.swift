@@ -40,18 +40,18 @@ public struct BenchmarkReport: Sendable, Codable {
 /// The benchmark behind `pipewright bench`.
 public enum Benchmark {
     /// - Parameters:
-    ///   - designs: (network, options) of every design for the timing-only sweep.
+    ///   - designs: (network, options, clock-uncertainty rule) of every design for the timing-only sweep.
     ///   - reuseFactors / clockPeriods: the sweep grid.
     ///   - throughputDesign: the design whose bit-exact throughput is compared with Verilator.
     ///   - buildDirectory: a fresh directory for the clean Verilator build.
-    public static func run(designs: [(Network, ScheduleOptions)], reuseFactors: [Int], clockPeriods: [Double],
+    public static func run(designs: [(Network, ScheduleOptions, ClockUncertainty)], reuseFactors: [Int], clockPeriods: [Double],
                            sweepTokens: Int, throughputDesign: (Network, ScheduleOptions), events: Int,
                            buildDirectory: URL) throws -> BenchmarkReport {
         // 1. Timing-only sweep (the `sweep` flow over every design).
         let sweepStart = Date()
         var configurations = 0
-        for (network, base) in designs {
-            let points = try Sweep.run(network: network, options: base, reuseFactors: reuseFactors,
+        for (network, base, uncertainty) in designs {
+            let points = try Sweep.run(network: network, options: base, clockUncertainty: uncertainty, reuseFactors: reuseFactors,
                                        clockPeriods: clockPeriods, tokens: sweepTokens)
             configurations += points.filter { $0.error == nil }.count
         }

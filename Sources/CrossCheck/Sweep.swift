@@ -19,16 +19,15 @@ public struct SweepPoint: Sendable, Codable, Equatable {
 
 /// The sweep flow: schedule and simulate (timing only) every combination.
 public enum Sweep {
-    public static func run(network: Network, options base: ScheduleOptions, reuseFactors: [Int], clockPeriods: [Double],
-                           tokens: Int = 16) throws -> [SweepPoint] {
+    /// `clockUncertainty` is the design's rule for the uncertainty at each period (`LoadedDesign.clockUncertainty`).
+    public static func run(network: Network, options base: ScheduleOptions, clockUncertainty: ClockUncertainty,
+                           reuseFactors: [Int], clockPeriods: [Double], tokens: Int = 16) throws -> [SweepPoint] {
         try network.validate()
         var points: [SweepPoint] = []
         for rf in reuseFactors {
             for period in clockPeriods {
-                var options = base
+                var options = base.withClockPeriod(period, uncertainty: clockUncertainty)
                 options.overrideReuseFactor(rf)
-                options.clockUncertaintyNs = base.clockUncertaintyNs / base.clockPeriodNs * period
-                options.clockPeriodNs = period
                 do {
                     let schedule = try Scheduler.schedule(network, options: options)
                     let result = try CycleSimulator(schedule: schedule, evaluator: nil).runTiming(tokens: tokens)

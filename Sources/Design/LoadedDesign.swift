@@ -40,8 +40,7 @@ public struct LoadedDesign: Sendable, Equatable {
         }
         if let clockPeriodNs {
             if clockPeriodNs > 0, clockPeriodNs.isFinite {
-                design.options.clockPeriodNs = clockPeriodNs
-                design.options.clockUncertaintyNs = clockUncertainty.nanoseconds(atPeriod: clockPeriodNs)
+                design.options = design.options.withClockPeriod(clockPeriodNs, uncertainty: clockUncertainty)
                 design.notes.append("ClockPeriod overridden to \(clockPeriodNs) ns "
                     + "(uncertainty \(clockUncertainty) = \(design.options.clockUncertaintyNs) ns)")
                 if design.options.clockUncertaintyNs >= clockPeriodNs {

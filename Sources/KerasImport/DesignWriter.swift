@@ -2,6 +2,7 @@ import Design
 import FixedPoint
 import Foundation
 import NetworkIR
+import Scheduling
 
 /// Writes a loaded design as a design file (docs/design-format.md) that `DesignLoader` reads back into the
 /// same `Network`: every precision explicit in `config.LayerName`, BatchNorms as `scale`/`shift`, weights

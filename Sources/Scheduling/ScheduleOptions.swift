@@ -59,6 +59,15 @@ public struct ScheduleOptions: Sendable, Equatable {
         layerImplementations[layerName] ?? defaultImplementation
     }
 
+    /// The options at another clock period, with the uncertainty the design's rule gives there
+    /// (a percentage follows the period; nanoseconds stay as given).
+    public func withClockPeriod(_ periodNs: Double, uncertainty: ClockUncertainty) -> ScheduleOptions {
+        var options = self
+        options.clockPeriodNs = periodNs
+        options.clockUncertaintyNs = uncertainty.nanoseconds(atPeriod: periodNs)
+        return options
+    }
+
     /// Sets the reuse factor of every layer (the `--reuse-factor` override).
     public mutating func overrideReuseFactor(_ reuseFactor: Int) {
         defaultImplementation.reuseFactor = reuseFactor

@@ -24,7 +24,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let loaded = try designs.map { try DesignLoader.load(URL(fileURLWithPath: $0)) }
         let target = try DesignLoader.load(URL(fileURLWithPath: throughputDesign))
-        let report = try Benchmark.run(designs: loaded.map { ($0.network, $0.options) }, reuseFactors: [1, 2, 4, 8, 16, 32],
+        let report = try Benchmark.run(designs: loaded.map { ($0.network, $0.options, $0.clockUncertainty) }, reuseFactors: [1, 2, 4, 8, 16, 32],
                                        clockPeriods: [2.5, 3.33, 5, 10], sweepTokens: 100,
                                        throughputDesign: (target.network, target.options), events: events,
                                        buildDirectory: URL(fileURLWithPath: "build/bench/\(target.network.name)"))

@@ -36,7 +36,8 @@ struct SweepCommand: ParsableCommand {
         let loaded = try DesignLoader.load(URL(fileURLWithPath: design))
         let points: [SweepPoint]
         do {
-            points = try Sweep.run(network: loaded.network, options: loaded.options, reuseFactors: reuseFactors, clockPeriods: clockPeriods)
+            points = try Sweep.run(network: loaded.network, options: loaded.options,
+                                   clockUncertainty: loaded.clockUncertainty, reuseFactors: reuseFactors, clockPeriods: clockPeriods)
         } catch { throw InDesignFile(file: design, underlying: error) }
         let report = SweepReport(design: loaded.network.name, points: points)
         if let csv { try OutputFile.write(report.csv(), to: URL(fileURLWithPath: csv)) }

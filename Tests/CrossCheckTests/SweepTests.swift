@@ -9,7 +9,7 @@ import Scheduling
 struct SweepTests {
     @Test func sweepPointsAreTheUnstalledScheduleFigures() throws {
         let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/dnn_vae_encoder.yml"))
-        let points = try Sweep.run(network: loaded.network, options: loaded.options, reuseFactors: [1, 4, 100_000], clockPeriods: [2.5, 10])
+        let points = try Sweep.run(network: loaded.network, options: loaded.options, clockUncertainty: loaded.clockUncertainty, reuseFactors: [1, 4, 100_000], clockPeriods: [2.5, 10])
         #expect(points.count == 6)
         for point in points where point.reuseFactor != 100_000 {
             let schedule = try Scheduler.schedule(loaded.network, options: loaded.applying(reuseFactor: point.reuseFactor, clockPeriodNs: point.clockPeriodNs).options)
