@@ -8,14 +8,33 @@ import Simulation
 
 /// What one execution (simulator or RTL) showed at the block boundaries.
 public struct Observation: Sendable, Equatable {
-    /// `transferCycles[channel][token]` (channel 0 = design input, channel k = output of block k−1).
+    /// `transferCycles[channel][token]`, channels as in the schedule's graph (0 = design input, last = output).
     public var transferCycles: [[Int]]
     /// Raw output vector of every token.
     public var outputs: [[Int64]]
+    /// `blockChannels[b]`: the channels of block b's (first) input and its output; empty means a chain.
+    public var blockChannels: [BlockChannels]
 
-    public init(transferCycles: [[Int]], outputs: [[Int64]]) {
+    /// The input and output channel of one block.
+    public struct BlockChannels: Sendable, Equatable {
+        public var input: Int
+        public var output: Int
+        public init(input: Int, output: Int) {
+            self.input = input
+            self.output = output
+        }
+    }
+
+    public init(transferCycles: [[Int]], outputs: [[Int64]], blockChannels: [BlockChannels] = []) {
         self.transferCycles = transferCycles
         self.outputs = outputs
+        self.blockChannels = blockChannels
+    }
+
+    /// The observation's channels for the blocks of `graph`.
+    public init(transferCycles: [[Int]], outputs: [[Int64]], graph: DataflowGraph) {
+        self.init(transferCycles: transferCycles, outputs: outputs,
+                  blockChannels: graph.blockOutputs.indices.map { BlockChannels(input: graph.blockInputs[$0].first ?? 0, output: graph.blockOutputs[$0]) })
     }
 
     /// Latency of each token through the whole design.
@@ -23,8 +42,10 @@ public struct Observation: Sendable, Equatable {
 
     /// Latency of block `b` for token `t`.
     public func blockLatency(_ b: Int, token t: Int) -> Int? {
-        guard b + 1 < transferCycles.count, t < transferCycles[b].count, t < transferCycles[b + 1].count else { return nil }
-        return transferCycles[b + 1][t] - transferCycles[b][t]
+        let channels = b < blockChannels.count ? blockChannels[b] : BlockChannels(input: b, output: b + 1)
+        guard channels.output < transferCycles.count, t < transferCycles[channels.input].count,
+              t < transferCycles[channels.output].count else { return nil }
+        return transferCycles[channels.output][t] - transferCycles[channels.input][t]
     }
 
     /// Steady-state II seen on a channel: interval between its last two transfers.
@@ -36,7 +57,10 @@ public struct Observation: Sendable, Equatable {
 
 extension SimulationResult {
     /// The simulator's side of a cross-check.
-    public var observation: Observation { Observation(transferCycles: transferCycles, outputs: outputs) }
+    public var observation: Observation {
+        Observation(transferCycles: transferCycles, outputs: outputs,
+                    blockChannels: blockChannels.map { Observation.BlockChannels(input: $0.input, output: $0.output) })
+    }
 }
 
 /// The first (or any) difference between simulator and RTL.

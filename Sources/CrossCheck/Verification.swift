@@ -50,7 +50,8 @@ public enum Verification {
         }
         let names = design.channels.map(\.prefix)
         let comparison = Comparator.compare(simulated: simulated.result.observation,
-                                            rtl: Observation(transferCycles: trace.transferCycles, outputs: trace.outputs),
+                                            rtl: Observation(transferCycles: trace.transferCycles, outputs: trace.outputs,
+                                                                             graph: simulated.schedule.graph),
                                             channelNames: names, outputPrecision: network.outputPrecision)
         return VerificationRun(network: network, schedule: simulated.schedule, simulation: simulated.result, trace: trace,
                                comparison: comparison, model: model, vcd: vcd, gtkw: gtkw, simulatorSeconds: simulatorSeconds,

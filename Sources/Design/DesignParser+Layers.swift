@@ -13,13 +13,11 @@ struct LayerSpec {
     var precisionKeys: [String]
     /// The class as written (`Dense`, `BatchNormalization`, …).
     var className: String
+    /// The tensors it reads (`inputs:`), or empty for the layer before it.
+    var inputs: [String] = []
 
     var outputSize: Int {
-        switch operation {
-        case let .dense(parameters): return parameters.outputSize
-        case .squaredNorm: return 1
-        default: return inputSize
-        }
+        Layer(name: name, operation: operation, inputSize: inputSize, precision: LayerPrecision(result: .fixed(1, 1)), inputs: inputs).outputSize
     }
 }
 
@@ -32,6 +30,27 @@ enum LayerClass: String, CaseIterable {
     case linear = "Linear"
     case activation = "Activation"
     case squaredNorm = "SquaredNorm"
+    case add = "Add"
+    case subtract = "Subtract"
+    case multiply = "Multiply"
+    case average = "Average"
+    case maximum = "Maximum"
+    case minimum = "Minimum"
+    case concatenate = "Concatenate"
+
+    /// The merge a merge class performs.
+    var merge: MergeOperation? {
+        switch self {
+        case .add: return .add
+        case .subtract: return .subtract
+        case .multiply: return .multiply
+        case .average: return .average
+        case .maximum: return .maximum
+        case .minimum: return .minimum
+        case .concatenate: return .concatenate
+        case .dense, .batchNormalization, .relu, .leakyReLU, .linear, .activation, .squaredNorm: return nil
+        }
+    }
 
     init?(caseInsensitive text: String) {
         guard let match = LayerClass.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
@@ -46,13 +65,13 @@ enum LayerClass: String, CaseIterable {
         case .batchNormalization: return ["gamma", "beta", "moving_mean", "moving_variance", "epsilon", "scale", "shift"]
         case .leakyReLU: return ["alpha"]
         case .activation: return ["activation"]
-        case .relu, .linear, .squaredNorm: return []
+        case .relu, .linear, .squaredNorm, .add, .subtract, .multiply, .average, .maximum, .minimum, .concatenate: return []
         }
     }
 }
 
 extension DesignParser {
-    static let commonLayerKeys = ["name", "class", "input_size"]
+    static let commonLayerKeys = ["name", "class", "input_size", "inputs"]
     /// Keras' BatchNormalization epsilon.
     static let defaultEpsilon = 0.001
     /// The converter's LeakyReLU slope when none is given (hls4ml `converters/keras/core.py`).
@@ -60,6 +79,7 @@ extension DesignParser {
 
     mutating func parseLayers(_ cursors: [YAMLCursor], inputSize: Int) throws(DesignError) -> [LayerSpec] {
         var specs: [LayerSpec] = []
+        var sizes: [String: Int] = [Network.inputName: inputSize]
         var size = inputSize
         for (index, element) in cursors.enumerated() {
             var label = "#\(index + 1)"
@@ -84,12 +104,32 @@ extension DesignParser {
             guard Self.isIdentifier(name) else {
                 throw nameCursor.invalid("letters, digits and '_', not starting with a digit (it names RTL instances)")
             }
+            guard name != Network.inputName else { throw nameCursor.invalid("another name ('\(Network.inputName)' is the design input)") }
+            var inputs: [String] = []
+            if let inputsCursor = map.optional("inputs") {
+                inputs = try inputsCursor.isScalar ? [inputsCursor.string()] : inputsCursor.sequence().map { (c) throws(DesignError) in try c.string() }
+                let arity = layerClass.merge == nil ? 1 : MergeOperation.arity
+                guard inputs.count == arity else {
+                    throw inputsCursor.invalid("\(arity) layer name(s) (a \(layerClass.rawValue) reads \(arity) tensor(s))")
+                }
+                for input in inputs where sizes[input] == nil {
+                    throw inputsCursor.invalid("names of earlier layers or '\(Network.inputName)' ('\(input)' is not one; known: "
+                                               + ([Network.inputName] + specs.map(\.name)).joined(separator: ", ") + ")")
+                }
+                size = inputs.reduce(0) { $0 + sizes[$1]! }
+            } else if layerClass.merge != nil {
+                var location = cursor.location
+                location.field = "inputs"
+                throw .missingField(location)
+            }
             if let sizeCursor = map.optional("input_size") {
                 let declared = try sizeCursor.positiveInteger()
                 guard declared == size else { throw .shapeMismatch(sizeCursor.location, expected: size, found: declared) }
             }
-            let layerSpecs = try parseLayer(layerClass, name: name, map: map, inputSize: size)
+            var layerSpecs = try parseLayer(layerClass, name: name, map: map, inputSize: size)
+            if !inputs.isEmpty && !layerSpecs.isEmpty { layerSpecs[0].inputs = inputs }
             specs += layerSpecs
+            for spec in layerSpecs { sizes[spec.name] = spec.outputSize }
             size = layerSpecs.last?.outputSize ?? size
         }
         return specs
@@ -153,6 +193,8 @@ extension DesignParser {
             }
         case .squaredNorm:
             return [spec(.squaredNorm, ["result", "accum"])]
+        case .add, .subtract, .multiply, .average, .maximum, .minimum, .concatenate:
+            return [spec(.merge(layerClass.merge!), ["result"])]
         }
     }
 

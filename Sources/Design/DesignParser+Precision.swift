@@ -15,6 +15,7 @@ extension DesignParser {
             inputPrecision = precision
         }
         var layers: [Layer] = []
+        var results: [String: Precision] = [Network.inputName: inputPrecision]
         var previous = inputPrecision
         for spec in specs {
             let entry = config.entry(for: spec.name)
@@ -23,15 +24,19 @@ extension DesignParser {
                     throw .unknownField(value.cursor.location, known: ["default"] + spec.precisionKeys)
                 }
             }
-            let precision = try resolve(spec, input: previous, layerTable: entry?.precision, config: config)
-            layers.append(Layer(name: spec.name, operation: spec.operation, inputSize: spec.inputSize, precision: precision))
+            let inputs = spec.inputs.isEmpty ? [previous] : spec.inputs.map { results[$0] ?? previous }
+            let precision = try resolve(spec, inputs: inputs, layerTable: entry?.precision, config: config)
+            layers.append(Layer(name: spec.name, operation: spec.operation, inputSize: spec.inputSize, precision: precision,
+                                inputs: spec.inputs))
             previous = precision.result
+            results[spec.name] = precision.result
         }
         return Network(name: name, inputSize: inputSize, inputPrecision: inputPrecision, layers: layers)
     }
 
-    private mutating func resolve(_ spec: LayerSpec, input: Precision, layerTable: PrecisionTable?,
+    private mutating func resolve(_ spec: LayerSpec, inputs: [Precision], layerTable: PrecisionTable?,
                                   config: Config) throws(DesignError) -> LayerPrecision {
+        let input = inputs[0]
         /// The setting for `key` (with aliases), and whether it came from the layer's own table.
         func setting(_ keys: [String]) -> (setting: PrecisionSetting, cursor: YAMLCursor?) {
             if let found = layerTable?.lookup(keys + ["default"]) { return (found.setting, found.cursor) }
@@ -88,6 +93,10 @@ extension DesignParser {
             }
             let result = concrete(["result"], inferred: accumulator, notes: &notes)
             return LayerPrecision(result: result, accumulator: accumulator)
+
+        case let .merge(merge):
+            let inferred = PrecisionInference.merge(merge, inputs[0], inputs.count > 1 ? inputs[1] : inputs[0])
+            return LayerPrecision(result: concrete(["result"], inferred: inferred, notes: &notes))
         }
     }
 }

@@ -20,7 +20,7 @@ struct DesignParser {
     var directory: URL { source.deletingLastPathComponent() }
 
     static let topLevelKeys = ["name", "description", "device", "input", "config", "layers"]
-    static let configKeys = ["IOType", "ClockPeriod", "ClockUncertainty", "Model", "LayerName"]
+    static let configKeys = ["IOType", "ClockPeriod", "ClockUncertainty", "Model", "LayerName", "FIFODepth"]
     static let modelKeys = ["Precision", "ReuseFactor", "Strategy"]
     static let layerNameKeys = ["Precision", "ReuseFactor", "Strategy"]
     static let modelPrecisionKeys = ["default", "result", "weight", "bias", "accum", "scale", "param"]
@@ -69,13 +69,14 @@ struct DesignParser {
             implementations[layerName] = LayerImplementation(reuseFactor: entry.reuseFactor ?? config.reuseFactor,
                                                              strategy: entry.strategy ?? config.strategy)
         }
-        let options = ScheduleOptions(
+        var options = ScheduleOptions(
             clockPeriodNs: config.clockPeriodNs,
             clockUncertaintyNs: config.clockUncertainty.nanoseconds(atPeriod: config.clockPeriodNs),
             ioType: config.ioType,
             defaultImplementation: LayerImplementation(reuseFactor: config.reuseFactor, strategy: config.strategy),
             layerImplementations: implementations,
             device: profile)
+        options.fifoDepths = config.fifoDepths
         return LoadedDesign(network: network, options: options, source: source,
                             clockUncertainty: config.clockUncertainty, notes: notes)
     }
@@ -134,6 +135,8 @@ struct DesignParser {
         var reuseFactor = 1
         var strategy = Strategy.latency
         var layers: [(name: String, entry: LayerEntry)] = []
+        /// FIFO depth overrides by FIFO name (`config.FIFODepth`).
+        var fifoDepths: [String: Int] = [:]
 
         func entry(for layer: String) -> LayerEntry? { layers.first { $0.name == layer }?.entry }
     }
@@ -183,6 +186,10 @@ struct DesignParser {
             }
             if let rfCursor = model.optional("ReuseFactor") { config.reuseFactor = try parseReuseFactor(rfCursor) }
             if let strategyCursor = model.optional("Strategy") { config.strategy = try parseStrategy(strategyCursor) }
+        }
+
+        if let depthCursor = map.optional("FIFODepth") {
+            for (fifo, value) in try depthCursor.openMapping() { config.fifoDepths[fifo] = try value.positiveInteger() }
         }
 
         if let layerNameCursor = map.optional("LayerName") {

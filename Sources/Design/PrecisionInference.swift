@@ -1,5 +1,6 @@
 import Foundation
 import FixedPoint
+import NetworkIR
 
 /// hls4ml 1.3's `infer_precision` rules for `auto` precisions (`model/optimizer/passes/infer_precision.py`),
 /// plus Pipewright's rule for the squared-norm score block. All results use the default modes (TRN, WRAP);
@@ -62,5 +63,33 @@ public enum PrecisionInference {
         let terms = ceilLog2(inputSize)
         return Precision(width: 2 * input.width + terms, integerBits: 2 * input.integerBits + terms,
                          isSigned: input.isSigned)
+    }
+
+    /// Merge result_t for `auto` (`_infer_merge_precision` and `_infer_cat_precision`):
+    /// - Add, Subtract, Average: I = max(I1 + (s2 ∧ ¬s1), I2 + (s1 ∧ ¬s2)) + 1, W = I + max(F1, F2), signed if
+    ///   either is (Subtract always);
+    /// - Multiply: W = W1 + W2, I = I1 + I2;
+    /// - Maximum, Minimum, Concatenate: the input type when both are equal, else I = max of the integer bits
+    ///   (+1 for an unsigned input when the result is signed), W = I + max(F1, F2); Concatenate also keeps the
+    ///   first non-default rounding and saturation modes.
+    public static func merge(_ merge: MergeOperation, _ a: Precision, _ b: Precision) -> Precision {
+        let signed = a.isSigned || b.isSigned
+        switch merge {
+        case .add, .subtract, .average:
+            let integer = max(a.integerBits + (b.isSigned && !a.isSigned ? 1 : 0), b.integerBits + (a.isSigned && !b.isSigned ? 1 : 0)) + 1
+            return Precision(width: integer + max(a.fractionalBits, b.fractionalBits), integerBits: integer,
+                             isSigned: signed || merge == .subtract)
+        case .multiply:
+            return Precision(width: a.width + b.width, integerBits: a.integerBits + b.integerBits, isSigned: signed)
+        case .maximum, .minimum, .concatenate:
+            if a == b { return a }
+            let integer = max(a.integerBits + (signed && !a.isSigned ? 1 : 0), b.integerBits + (signed && !b.isSigned ? 1 : 0))
+            var result = Precision(width: integer + max(a.fractionalBits, b.fractionalBits), integerBits: integer, isSigned: signed)
+            if merge == .concatenate {
+                result.quantization = a.quantization != .truncate ? a.quantization : b.quantization
+                result.overflow = a.overflow != .wrap ? a.overflow : b.overflow
+            }
+            return result
+        }
     }
 }

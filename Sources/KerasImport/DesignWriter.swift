@@ -37,7 +37,7 @@ public enum DesignWriter {
             case .batchNormalization: keys += [("scale", p.weight), ("bias", p.bias)]
             case .leakyReLU: keys += [("param", p.parameter)]
             case .squaredNorm: keys += [("accum", p.accumulator)]
-            case .relu, .linear: break
+            case .relu, .linear, .merge: break
             }
             let map = keys.compactMap { key, value in value.map { "\(key): \(quoted($0.description))" } }
             out += "    \(layer.name):\n"
@@ -50,6 +50,7 @@ public enum DesignWriter {
         out += "layers:\n"
         for layer in network.layers {
             out += "  - name: \(layer.name)\n"
+            if !layer.inputs.isEmpty { out += "    inputs: [" + layer.inputs.joined(separator: ", ") + "]\n" }
             switch layer.operation {
             case let .dense(parameters):
                 out += "    class: Dense\n    units: \(parameters.outputSize)\n    kernel:\n"
@@ -70,6 +71,8 @@ public enum DesignWriter {
                 out += "    class: Linear\n"
             case .squaredNorm:
                 out += "    class: SquaredNorm\n"
+            case let .merge(merge):
+                out += "    class: \(merge.kindName)\n"
             }
         }
         return out

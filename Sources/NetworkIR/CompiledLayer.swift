@@ -10,7 +10,11 @@ import FixedPoint
 /// - Linear: `result_t(x)`. SquaredNorm: squares cast to accum_t, summed in accum_t, cast to result_t.
 public struct CompiledLayer: Sendable {
     public let layer: Layer
+    /// Precision of the (first) tensor it reads.
     public let inputPrecision: Precision
+    /// Precision and size of every tensor it reads, in input order (the input buffer holds them one after the other).
+    public let inputPrecisions: [Precision]
+    public let inputSizes: [Int]
     /// Raw weights (`[i * outputSize + j]`), or BatchNorm scales.
     public let weightRaw: [Int64]
     /// Raw biases, or BatchNorm shifts.
@@ -24,8 +28,17 @@ public struct CompiledLayer: Sendable {
     /// Dense/SquaredNorm: right shift that takes a product to accum_t when it is a plain floor.
     let productShift: Int?
 
+    /// A layer that reads one tensor.
     public init(layer: Layer, inputPrecision: Precision) {
+        self.init(layer: layer, inputPrecisions: [inputPrecision], inputSizes: [layer.inputSize])
+    }
+
+    /// A layer that reads `inputPrecisions.count` tensors of `inputSizes` elements.
+    public init(layer: Layer, inputPrecisions: [Precision], inputSizes: [Int]) {
         self.layer = layer
+        self.inputPrecisions = inputPrecisions
+        self.inputSizes = inputSizes
+        let inputPrecision = inputPrecisions[0]
         self.inputPrecision = inputPrecision
         var weights: [Int64] = [], biases: [Int64] = [], alpha: Int64 = 0
         var shift: Int? = nil
@@ -44,7 +57,7 @@ public struct CompiledLayer: Sendable {
         case .squaredNorm:
             shift = CompiledLayer.fastShift(productWidth: 2 * inputPrecision.width,
                 productFraction: 2 * inputPrecision.fractionalBits, accumulator: p.accumulator!)
-        case .relu, .linear:
+        case .relu, .linear, .merge:
             break
         }
         weightRaw = weights
@@ -138,6 +151,34 @@ public struct CompiledLayer: Sendable {
             }
             let accumulated = accumulator.quantize(sum, fractionalBits: accumulator.fractionalBits)
             output[0] = result.cast(accumulated, from: accumulator)
+        case let .merge(merge):
+            evaluateMerge(merge, input, into: output)
+        }
+    }
+
+    /// hls4ml's `nnet_merge.h` on raw values: x is the first tensor, y the second (see `MergeOperation`).
+    func evaluateMerge(_ merge: MergeOperation, _ input: UnsafeBufferPointer<Int64>, into output: UnsafeMutableBufferPointer<Int64>) {
+        let result = layer.precision.result
+        let first = inputPrecisions[0], second = inputPrecisions[1]
+        let n = inputSizes[0]
+        if merge == .concatenate {
+            for i in 0..<n { output[i] = result.cast(input[i], from: first) }
+            for i in 0..<inputSizes[1] { output[n + i] = result.cast(input[n + i], from: second) }
+            return
+        }
+        let fx = first.fractionalBits, fy = second.fractionalBits, fraction = max(fx, fy)
+        for i in 0..<n {
+            let x = Int128(input[i]), y = Int128(input[n + i])
+            let ax = x << (fraction - fx), ay = y << (fraction - fy)
+            switch merge {
+            case .add: output[i] = result.quantize(ax + ay, fractionalBits: fraction)
+            case .subtract: output[i] = result.quantize(ax - ay, fractionalBits: fraction)
+            case .multiply: output[i] = result.quantize(x * y, fractionalBits: fx + fy)
+            case .average: output[i] = result.quantize((ax + ay) / 2, fractionalBits: fraction)   // Int128 `/` truncates toward zero, as ap_fixed's division
+            case .maximum: output[i] = ax > ay ? result.cast(input[i], from: first) : result.cast(input[n + i], from: second)
+            case .minimum: output[i] = ax < ay ? result.cast(input[i], from: first) : result.cast(input[n + i], from: second)
+            case .concatenate: break
+            }
         }
     }
 

@@ -6,16 +6,20 @@ public struct Layer: Sendable, Equatable {
     public var name: String
     /// What the layer computes.
     public var operation: LayerOperation
-    /// Number of input elements.
+    /// Number of input elements (for a layer with several inputs: all of them, in input order).
     public var inputSize: Int
     /// The precisions of its result, weights, biases, accumulator and parameters.
     public var precision: LayerPrecision
+    /// The tensors it reads, by name: earlier layers or `Network.inputName`. Empty means the layer before it
+    /// (the design input for the first layer).
+    public var inputs: [String]
 
-    public init(name: String, operation: LayerOperation, inputSize: Int, precision: LayerPrecision) {
+    public init(name: String, operation: LayerOperation, inputSize: Int, precision: LayerPrecision, inputs: [String] = []) {
         self.name = name
         self.operation = operation
         self.inputSize = inputSize
         self.precision = precision
+        self.inputs = inputs
     }
 
     /// Number of output elements.
@@ -23,8 +27,15 @@ public struct Layer: Sendable, Equatable {
         switch operation {
         case let .dense(parameters): return parameters.outputSize
         case .squaredNorm: return 1
+        case let .merge(merge): return merge == .concatenate ? inputSize : inputSize / MergeOperation.arity
         case .batchNormalization, .relu, .leakyReLU, .linear: return inputSize
         }
+    }
+
+    /// How many tensors the layer reads.
+    public var arity: Int {
+        if case .merge = operation { return MergeOperation.arity }
+        return 1
     }
 
     /// The hls4ml-style class name, for reports.
@@ -76,6 +87,18 @@ public struct Layer: Sendable, Equatable {
             guard precision.accumulator != nil else {
                 throw .invalidPrecision(layer: name, field: "accum", reason: "a squared-norm score needs an accum precision")
             }
+        case let .merge(merge):
+            if merge == .average {
+                let two = precision.result.raw(fromDouble: 2)
+                guard precision.result.value(ofRaw: two) == 2 else {
+                    throw .invalidPrecision(layer: name, field: "result",
+                        reason: "an Average divides by result_t(2) as hls4ml does; \(precision.result) cannot hold 2")
+                }
+            }
+            guard inputs.count == MergeOperation.arity else {
+                throw .invalidParameter(layer: name, field: "inputs",
+                    reason: "a \(kindName) layer reads exactly \(MergeOperation.arity) tensors (as hls4ml's merge layers), found \(inputs.count)")
+            }
         case .relu, .linear:
             break
         }
@@ -99,6 +122,8 @@ public enum LayerOperation: Sendable, Equatable {
     case linear
     /// Score block: y = Σ x_i².
     case squaredNorm
+    /// Two tensors combined element by element, or concatenated (hls4ml's `nnet_merge.h`).
+    case merge(MergeOperation)
 
     public var kindName: String {
         switch self {
@@ -108,6 +133,7 @@ public enum LayerOperation: Sendable, Equatable {
         case .leakyReLU: return "LeakyReLU"
         case .linear: return "Linear"
         case .squaredNorm: return "SquaredNorm"
+        case let .merge(merge): return merge.kindName
         }
     }
 
@@ -117,6 +143,30 @@ public enum LayerOperation: Sendable, Equatable {
         case let .batchNormalization(p): return p.scale + p.shift
         case let .leakyReLU(alpha): return [alpha]
         default: return []
+        }
+    }
+}
+
+/// hls4ml's merge layers (`nnet_merge.h`), each over two tensors x (first input) and y (second):
+/// Add x + y, Subtract x − y, Multiply x · y (exact, then cast to result_t), Average (x + y) / 2 (the exact sum
+/// divided as `ap_fixed` divides: toward zero, keeping the sum's fractional bits), Maximum / Minimum (the larger /
+/// smaller, cast to result_t), Concatenate (x then y, each cast to result_t).
+public enum MergeOperation: String, Sendable, Equatable, CaseIterable {
+    case add, subtract, multiply, average, maximum, minimum, concatenate
+
+    /// Merge layers read two tensors (hls4ml's templates are binary).
+    public static let arity = 2
+
+    /// The Keras / hls4ml class name.
+    public var kindName: String {
+        switch self {
+        case .add: return "Add"
+        case .subtract: return "Subtract"
+        case .multiply: return "Multiply"
+        case .average: return "Average"
+        case .maximum: return "Maximum"
+        case .minimum: return "Minimum"
+        case .concatenate: return "Concatenate"
         }
     }
 }

@@ -2,15 +2,21 @@ import Dispatch
 import FixedPoint
 import Foundation
 
-/// Bit-exact evaluation of a whole network.
+/// Bit-exact evaluation of a whole network (a graph of layers in topological order).
 public struct FixedPointEvaluator: Sendable {
     public let network: Network
     public let layers: [CompiledLayer]
+    /// `sources[k]`: the tensors layer k reads (−1: the design input).
+    let sources: [[Int]]
 
     /// Lowers every layer once; call `validate()` on the network first.
     public init(network: Network) {
         self.network = network
-        layers = network.layers.indices.map { CompiledLayer(layer: network.layers[$0], inputPrecision: network.inputPrecision(ofLayerAt: $0)) }
+        sources = network.layers.indices.map { network.sources(ofLayerAt: $0) }
+        layers = network.layers.indices.map { index in
+            CompiledLayer(layer: network.layers[index], inputPrecisions: network.inputPrecisions(ofLayerAt: index),
+                          inputSizes: network.sources(ofLayerAt: index).map(network.size(ofTensor:)))
+        }
     }
 
     /// Quantizes real inputs into the network's input precision (hls4ml's `convert_data`).
@@ -22,10 +28,9 @@ public struct FixedPointEvaluator: Sendable {
     public func evaluateAllLayers(_ input: [Int64]) -> [[Int64]] {
         var outputs: [[Int64]] = []
         outputs.reserveCapacity(layers.count)
-        var current = input
-        for layer in layers {
-            current = layer.evaluate(current)
-            outputs.append(current)
+        for (index, layer) in layers.enumerated() {
+            let operand = sources[index].flatMap { $0 < 0 ? input : outputs[$0] }
+            outputs.append(layer.evaluate(operand))
         }
         return outputs
     }
@@ -36,7 +41,7 @@ public struct FixedPointEvaluator: Sendable {
     }
 
     /// Raw outputs of many input vectors. Inferences are independent, so a large batch is split over the
-    /// machine's cores; each part reuses two scratch buffers between layers and inferences.
+    /// machine's cores; each part reuses its scratch buffers between layers and inferences.
     public func evaluateBatch(_ inputs: [[Int64]]) -> [[Int64]] {
         let parts = min(ProcessInfo.processInfo.activeProcessorCount, inputs.count / 2048)
         guard parts > 1 else { return evaluateSerially(inputs[...]) }
@@ -57,26 +62,57 @@ public struct FixedPointEvaluator: Sendable {
         let base: UnsafeMutablePointer<[[Int64]]>
     }
 
+    /// A chain ping-pongs between two buffers; a graph keeps every layer's output in one flat buffer
+    /// (tensor k at `offsets[k]`) and gathers multi-input operands into a scratch buffer.
     private func evaluateSerially(_ inputs: ArraySlice<[Int64]>) -> [[Int64]] {
-        let widest = max(network.inputSize, layers.map(\.layer.outputSize).max() ?? 0)
-        var a = [Int64](repeating: 0, count: widest), b = [Int64](repeating: 0, count: widest)
         let outputSizes = layers.map(\.layer.outputSize)
         var results: [[Int64]] = []
         results.reserveCapacity(inputs.count)
+        if !network.isGraph {
+            let widest = max(network.inputSize, outputSizes.max() ?? 0)
+            var a = [Int64](repeating: 0, count: widest), b = [Int64](repeating: 0, count: widest)
+            for input in inputs {
+                for i in 0..<min(input.count, widest) { a[i] = input[i] }
+                var size = input.count
+                for index in layers.indices {
+                    a.withUnsafeBufferPointer { source in
+                        b.withUnsafeMutableBufferPointer { target in
+                            layers[index].evaluate(UnsafeBufferPointer(rebasing: source[0..<size]),
+                                                   into: UnsafeMutableBufferPointer(rebasing: target[0..<outputSizes[index]]))
+                        }
+                    }
+                    size = outputSizes[index]
+                    swap(&a, &b)
+                }
+                results.append(Array(a[0..<size]))
+            }
+            return results
+        }
+        var offsets = [Int](repeating: 0, count: layers.count + 1)
+        for index in layers.indices { offsets[index + 1] = offsets[index] + outputSizes[index] }
+        var tensors = [Int64](repeating: 0, count: offsets[layers.count])
+        var scratch = [Int64](repeating: 0, count: layers.map(\.layer.inputSize).max() ?? 0)
         for input in inputs {
-            for i in 0..<min(input.count, widest) { a[i] = input[i] }
-            var size = input.count
             for index in layers.indices {
-                a.withUnsafeBufferPointer { source in
-                    b.withUnsafeMutableBufferPointer { target in
-                        layers[index].evaluate(UnsafeBufferPointer(rebasing: source[0..<size]),
-                                               into: UnsafeMutableBufferPointer(rebasing: target[0..<outputSizes[index]]))
+                let inputSize = layers[index].layer.inputSize
+                var filled = 0
+                for source in sources[index] {
+                    if source < 0 {
+                        for i in 0..<input.count where filled + i < scratch.count { scratch[filled + i] = input[i] }
+                        filled += input.count
+                    } else {
+                        for i in 0..<outputSizes[source] { scratch[filled + i] = tensors[offsets[source] + i] }
+                        filled += outputSizes[source]
                     }
                 }
-                size = outputSizes[index]
-                swap(&a, &b)
+                scratch.withUnsafeBufferPointer { source in
+                    tensors.withUnsafeMutableBufferPointer { target in
+                        layers[index].evaluate(UnsafeBufferPointer(rebasing: source[0..<min(filled, inputSize)]),
+                                               into: UnsafeMutableBufferPointer(rebasing: target[offsets[index]..<offsets[index + 1]]))
+                    }
+                }
             }
-            results.append(Array(a[0..<size]))
+            results.append(Array(tensors[offsets[layers.count - 1]..<offsets[layers.count]]))
         }
         return results
     }
@@ -85,25 +121,40 @@ public struct FixedPointEvaluator: Sendable {
 extension Network {
     /// Float (double precision) evaluation of the same network, for comparison with the source model.
     public func evaluateFloat(_ input: [Double]) -> [Double] {
-        var x = input
-        for layer in layers {
+        var tensors: [[Double]] = []
+        for (index, layer) in layers.enumerated() {
+            let operands = sources(ofLayerAt: index).map { $0 < 0 ? input : tensors[$0] }
+            let x = operands.flatMap { $0 }
+            let y: [Double]
             switch layer.operation {
             case let .dense(p):
-                var y = p.biases
-                for i in 0..<layer.inputSize { for j in 0..<p.outputSize { y[j] += x[i] * p.weights[i * p.outputSize + j] } }
-                x = y
+                var sum = p.biases
+                for i in 0..<layer.inputSize { for j in 0..<p.outputSize { sum[j] += x[i] * p.weights[i * p.outputSize + j] } }
+                y = sum
             case let .batchNormalization(p):
-                x = x.indices.map { x[$0] * p.scale[$0] + p.shift[$0] }
+                y = x.indices.map { x[$0] * p.scale[$0] + p.shift[$0] }
             case .relu:
-                x = x.map { max($0, 0) }
+                y = x.map { max($0, 0) }
             case let .leakyReLU(alpha):
-                x = x.map { $0 > 0 ? $0 : alpha * $0 }
+                y = x.map { $0 > 0 ? $0 : alpha * $0 }
             case .linear:
-                break
+                y = x
             case .squaredNorm:
-                x = [x.reduce(0) { $0 + $1 * $1 }]
+                y = [x.reduce(0) { $0 + $1 * $1 }]
+            case let .merge(merge):
+                let a = operands[0], b = operands[1]
+                switch merge {
+                case .add: y = zip(a, b).map { $0 + $1 }
+                case .subtract: y = zip(a, b).map { $0 - $1 }
+                case .multiply: y = zip(a, b).map { $0 * $1 }
+                case .average: y = zip(a, b).map { ($0 + $1) / 2 }
+                case .maximum: y = zip(a, b).map { max($0, $1) }
+                case .minimum: y = zip(a, b).map { min($0, $1) }
+                case .concatenate: y = a + b
+                }
             }
+            tensors.append(y)
         }
-        return x
+        return tensors.last ?? input
     }
 }

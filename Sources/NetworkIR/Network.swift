@@ -2,8 +2,13 @@
 // and float evaluation per layer. Owns no timing, no files and no hardware structure.
 import FixedPoint
 
-/// A feed-forward chain of layers from one input vector to one output vector.
+/// A directed acyclic graph of layers from one input vector to one output vector. Layers are listed in a
+/// topological order: each reads the design input or earlier layers (by default the layer before it), and
+/// the last layer is the design output.
 public struct Network: Sendable, Equatable {
+    /// The name by which a layer reads the design input.
+    public static let inputName = "input"
+
     /// The design's name (used for module and file names; letters, digits and `_`).
     public var name: String
     /// Number of input elements.
@@ -26,9 +31,38 @@ public struct Network: Sendable, Equatable {
     /// Precision of the network's output vector.
     public var outputPrecision: Precision { layers.last?.precision.result ?? inputPrecision }
 
-    /// The precision of the vector a layer reads.
+    /// The tensors layer `index` reads, in order: −1 for the design input, else a layer index. Names that do
+    /// not resolve to an earlier layer are left out (`validate()` reports them).
+    public func sources(ofLayerAt index: Int) -> [Int] {
+        let layer = layers[index]
+        if layer.inputs.isEmpty { return [index - 1] }
+        return layer.inputs.compactMap { name in
+            name == Network.inputName ? -1 : layers[0..<index].firstIndex { $0.name == name }
+        }
+    }
+
+    /// Size of tensor `source` (−1: the design input).
+    public func size(ofTensor source: Int) -> Int { source < 0 ? inputSize : layers[source].outputSize }
+
+    /// Precision of tensor `source` (−1: the design input).
+    public func precision(ofTensor source: Int) -> Precision { source < 0 ? inputPrecision : layers[source].precision.result }
+
+    /// The precision of the (first) vector a layer reads.
     public func inputPrecision(ofLayerAt index: Int) -> Precision {
-        index == 0 ? inputPrecision : layers[index - 1].precision.result
+        precision(ofTensor: sources(ofLayerAt: index).first ?? -1)
+    }
+
+    /// The precisions of every tensor a layer reads, in input order.
+    public func inputPrecisions(ofLayerAt index: Int) -> [Precision] { sources(ofLayerAt: index).map(precision(ofTensor:)) }
+
+    /// Which layers read tensor `source` (−1: the design input), in layer order; a layer reading it twice is listed twice.
+    public func consumers(ofTensor source: Int) -> [Int] {
+        layers.indices.flatMap { index in sources(ofLayerAt: index).filter { $0 == source }.map { _ in index } }
+    }
+
+    /// True when some layer reads more than one tensor, or some tensor is read more than once.
+    public var isGraph: Bool {
+        (-1..<(layers.count - 1)).contains { consumers(ofTensor: $0).count != 1 } || layers.contains { $0.arity > 1 }
     }
 
     /// Checks shapes, names and precisions; throws the first problem found.
@@ -37,15 +71,44 @@ public struct Network: Sendable, Equatable {
         do { try inputPrecision.validate() } catch { throw .invalidPrecision(layer: "input", field: "precision", reason: error.description) }
         guard !layers.isEmpty else { throw .invalidShape(layer: "input", reason: "the network has no layers") }
         var names = Set<String>()
-        var size = inputSize
-        for layer in layers {
+        for (index, layer) in layers.enumerated() {
+            guard layer.name != Network.inputName else {
+                throw .invalidParameter(layer: layer.name, field: "name", reason: "'\(Network.inputName)' names the design input")
+            }
             guard !names.contains(layer.name) else { throw .duplicateName(layer: layer.name) }
+            for name in layer.inputs where name != Network.inputName && !names.contains(name) {
+                let later = layers.contains { $0.name == name }
+                throw .invalidParameter(layer: layer.name, field: "inputs",
+                    reason: later ? "'\(name)' comes after this layer; list layers so that each reads only earlier ones"
+                                  : "no layer is named '\(name)' (known: \(([Network.inputName] + names.sorted()).joined(separator: ", ")))")
+            }
             names.insert(layer.name)
+            let sources = self.sources(ofLayerAt: index)
+            guard sources.count == layer.arity else {
+                throw .invalidParameter(layer: layer.name, field: "inputs",
+                    reason: "a \(layer.kindName) layer reads \(layer.arity) tensor(s), \(sources.count) given")
+            }
+            let sizes = sources.map(size(ofTensor:))
+            if case let .merge(merge) = layer.operation, merge != .concatenate, Set(sizes).count > 1 {
+                throw .invalidShape(layer: layer.name,
+                    reason: "a \(layer.kindName) layer needs inputs of one size, found \(sizes.map(String.init).joined(separator: " and "))")
+            }
+            if layer.arity > 1 {
+                let fractions = sources.map { precision(ofTensor: $0).fractionalBits }
+                guard (fractions.max()! - fractions.min()!) <= 62 else {
+                    throw .invalidPrecision(layer: layer.name, field: "inputs",
+                        reason: "the inputs' fractional bits (\(fractions.map(String.init).joined(separator: ", "))) differ by more than 62; align them first")
+                }
+            }
+            let size = sizes.reduce(0, +)
             guard layer.inputSize == size else {
                 throw .shapeMismatch(layer: layer.name, expected: size, found: layer.inputSize)
             }
             try layer.validate()
-            size = layer.outputSize
+        }
+        for source in -1..<(layers.count - 1) where consumers(ofTensor: source).isEmpty {
+            throw .invalidParameter(layer: source < 0 ? Network.inputName : layers[source].name, field: "inputs",
+                reason: "its output is not read by any layer; only the last layer is the design output")
         }
     }
 }

@@ -99,6 +99,14 @@ final class DatapathBuilder {
         return wire(prefix, width: width, fractionalBits: fraction, "\(extend(x, to: width)) + \(extend(y, to: width))")
     }
 
+    /// `a − b` with aligned fractional bits, exact (`max + 1` bits).
+    func subtract(_ a: Signal, _ b: Signal, prefix: String = "diff") -> Signal {
+        let fraction = max(a.fractionalBits, b.fractionalBits)
+        let x = alignUp(a, by: fraction - a.fractionalBits), y = alignUp(b, by: fraction - b.fractionalBits)
+        let width = max(x.width, y.width) + 1
+        return wire(prefix, width: width, fractionalBits: fraction, "\(extend(x, to: width)) - \(extend(y, to: width))")
+    }
+
     /// The signal sign-extended or wrapped to `width` bits.
     func resize(_ signal: Signal, to width: Int) -> Signal {
         if signal.width == width { return signal }

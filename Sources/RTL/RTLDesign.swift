@@ -48,6 +48,28 @@ public struct RTLDesign: Sendable, Equatable {
     public var latencyCycles: Int
     /// Steady-state initiation interval of the design.
     public var initiationInterval: Int
+    /// `blockOutputChannels[b]`: the channel leaving block b.
+    public var blockOutputChannels: [Int]
+    /// Instance names of the FIFOs (`u_<fifo>`).
+    public var fifoInstances: [String]
+    /// Width of each FIFO's `count` register.
+    public var fifoCountWidths: [Int]
+
+    public init(topModule: String, modules: [VerilogModule], files: [RTLFile], channels: [RTLChannel], instanceNames: [String],
+                clockPeriodNs: Double, latencyCycles: Int, initiationInterval: Int, blockOutputChannels: [Int]? = nil,
+                fifoInstances: [String] = [], fifoCountWidths: [Int] = []) {
+        self.topModule = topModule
+        self.modules = modules
+        self.files = files
+        self.channels = channels
+        self.instanceNames = instanceNames
+        self.clockPeriodNs = clockPeriodNs
+        self.latencyCycles = latencyCycles
+        self.initiationInterval = initiationInterval
+        self.blockOutputChannels = blockOutputChannels ?? instanceNames.indices.map { $0 + 1 }
+        self.fifoInstances = fifoInstances
+        self.fifoCountWidths = fifoCountWidths
+    }
 
     public var inputChannel: RTLChannel { channels[0] }
     public var outputChannel: RTLChannel { channels[channels.count - 1] }
@@ -81,7 +103,14 @@ public struct RTLDesign: Sendable, Equatable {
         for (index, instance) in instanceNames.enumerated() {
             group(instance) {
                 for signal in ["in_valid", "in_ready", "out_valid", "out_ready"] { trace("\(topModule).\(instance)", signal, width: 1) }
-                trace("\(topModule).\(instance)", "out_data", width: channels[index + 1].width)
+                trace("\(topModule).\(instance)", "out_data", width: channels[blockOutputChannels[index]].width)
+            }
+        }
+        for (instance, countWidth) in zip(fifoInstances, fifoCountWidths) {
+            group(instance) {
+                for signal in ["in_valid", "in_ready", "out_valid", "out_ready"] { trace("\(topModule).\(instance)", signal, width: 1) }
+                lines.append("@24")
+                lines.append("TOP.\(topModule).\(instance).count" + (countWidth == 1 ? "" : "[\(countWidth - 1):0]"))
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -5,7 +5,8 @@ import Scheduling
 /// Generates synthesizable Verilog-2005 for a scheduled network, as a pipeline of typed stages:
 /// `DesignSchedule` → `VerilogModule` values (`BlockGenerator`, top-level wiring) → text (`VerilogRenderer`).
 public enum RTLGenerator {
-    /// The RTL of `network` with the pipeline registers, latencies and IIs of `schedule`.
+    /// The RTL of `network` with the pipeline registers, latencies and IIs of `schedule`, and its channels,
+    /// forks and FIFOs exactly as the schedule's graph lays them out.
     public static func generate(network: Network, schedule: DesignSchedule) throws(RTLError) -> RTLDesign {
         let top = network.name
         try checkName(top, layer: "network", field: "name")
@@ -13,9 +14,9 @@ public enum RTLGenerator {
             throw .scheduleMismatch(layer: network.name, field: "blocks",
                 reason: "\(schedule.blocks.count) blocks for \(network.layers.count) layers")
         }
+        let graph = schedule.graph
         let evaluator = FixedPointEvaluator(network: network)
         var modules: [VerilogModule] = []
-        var channels = [RTLChannel(index: 0, prefix: "in", producer: nil, elements: network.inputSize, precision: network.inputPrecision)]
         for (index, layer) in network.layers.enumerated() {
             let block = schedule.blocks[index]
             try checkName(layer.name, layer: layer.name, field: "name")
@@ -31,17 +32,33 @@ public enum RTLGenerator {
             }
             let generator = BlockGenerator(layer: evaluator.layers[index], block: block, moduleName: "\(top)_\(layer.name)")
             modules.append(try generator.generate())
-            let last = index == network.layers.count - 1
-            channels.append(RTLChannel(index: index + 1, prefix: last ? "out" : layer.name, producer: layer.name,
-                                       elements: layer.outputSize, precision: layer.precision.result))
+        }
+        for fork in graph.forks {
+            try checkName(fork.name, layer: fork.name, field: "name")
+            modules.append(StreamModules.fork(name: "\(top)_\(fork.name)", outputs: fork.outputChannels.count))
+        }
+        for fifo in graph.fifos {
+            try checkName(fifo.name, layer: fifo.name, field: "name")
+            modules.append(StreamModules.fifo(name: "\(top)_\(fifo.name)", width: fifo.elements * fifo.precision.width, depth: fifo.depth))
+        }
+        var channels: [RTLChannel] = []
+        for channel in graph.channels {
+            guard Verilog.isIdentifier(channel.name), !Verilog.reservedWords.contains(channel.name) else {
+                throw .invalidName(layer: channel.name, field: "channel", name: channel.name)
+            }
+            channels.append(RTLChannel(index: channel.index, prefix: channel.name,
+                                       producer: channel.tensor < 0 ? nil : network.layers[channel.tensor].name,
+                                       elements: channel.elements, precision: channel.precision))
         }
         let instances = network.layers.map { "u_\($0.name)" }
-        let topModule = makeTop(name: top, network: network, channels: channels, instances: instances)
+        let topModule = makeTop(name: top, network: network, graph: graph, channels: channels)
         let all = [topModule] + modules
         return RTLDesign(topModule: top, modules: all,
                          files: all.map { RTLFile(name: "\($0.name).v", text: VerilogRenderer.render($0)) },
                          channels: channels, instanceNames: instances, clockPeriodNs: schedule.options.clockPeriodNs,
-                         latencyCycles: schedule.latencyCycles, initiationInterval: schedule.initiationInterval)
+                         latencyCycles: schedule.latencyCycles, initiationInterval: schedule.initiationInterval,
+                         blockOutputChannels: graph.blockOutputs, fifoInstances: graph.fifos.map { "u_\($0.name)" },
+                         fifoCountWidths: graph.fifos.map { StreamModules.countWidth(depth: $0.depth) })
     }
 
     static func checkName(_ name: String, layer: String, field: String) throws(RTLError) {
@@ -51,34 +68,71 @@ public enum RTLGenerator {
         }
     }
 
-    /// The top module: the blocks chained by their channels, plus `dbg_valid`/`dbg_ready` (bit k = channel k).
-    static func makeTop(name: String, network: Network, channels: [RTLChannel], instances: [String]) -> VerilogModule {
-        let n = network.layers.count
+    /// The top module: blocks, forks and FIFOs wired by the graph's channels (a join's inputs meet in
+    /// `<layer>__in_*`), plus `dbg_valid`/`dbg_ready` (bit k = channel k).
+    static func makeTop(name: String, network: Network, graph: DataflowGraph, channels: [RTLChannel]) -> VerilogModule {
+        let input = channels[graph.inputChannel], output = channels[graph.outputChannel]
         var module = VerilogModule(
             name: name,
-            comment: "Design '\(name)': \(n) block(s). Channel k of dbg_valid/dbg_ready: 0 = input, k = output of block k-1, \(n) = output.\n"
+            comment: (graph.isChain
+                ? "Design '\(name)': \(network.layers.count) block(s). Channel k of dbg_valid/dbg_ready: 0 = input, k = output of block k-1, \(network.layers.count) = output.\n"
+                : "Design '\(name)': \(network.layers.count) block(s), \(graph.forks.count) fork(s), \(graph.fifos.count) FIFO(s). "
+                    + "Bit k of dbg_valid/dbg_ready is channel k:\n" + channels.map { "  \($0.index): \($0.prefix)" }.joined(separator: "\n") + "\n")
                 + "Generated by Pipewright; timing contract in docs/timing.md.",
             ports: [
                 VerilogPort(.input, "clk"), VerilogPort(.input, "rst"),
-                VerilogPort(.input, "in_valid"), VerilogPort(.output, "in_ready"),
-                VerilogPort(.input, "in_data", width: channels[0].width),
-                VerilogPort(.output, "out_valid"), VerilogPort(.input, "out_ready"),
-                VerilogPort(.output, "out_data", width: channels[n].width),
-                VerilogPort(.output, "dbg_valid", width: n + 1), VerilogPort(.output, "dbg_ready", width: n + 1),
+                VerilogPort(.input, input.validSignal), VerilogPort(.output, input.readySignal),
+                VerilogPort(.input, input.dataSignal, width: input.width),
+                VerilogPort(.output, output.validSignal), VerilogPort(.input, output.readySignal),
+                VerilogPort(.output, output.dataSignal, width: output.width),
+                VerilogPort(.output, "dbg_valid", width: channels.count), VerilogPort(.output, "dbg_ready", width: channels.count),
             ])
-        for channel in channels[1..<n] {
+        for channel in channels where channel.index != graph.inputChannel && channel.index != graph.outputChannel {
             module.declarations.append(VerilogDeclaration(.wire, channel.validSignal, width: 1))
             module.declarations.append(VerilogDeclaration(.wire, channel.readySignal, width: 1))
             module.declarations.append(VerilogDeclaration(.wire, channel.dataSignal, width: channel.width,
                                                           comment: "\(channel.elements) x \(channel.precision)"))
         }
+        func handshake(_ channel: RTLChannel, in inPrefix: Bool) -> [VerilogInstance.PortConnection] {
+            let side = inPrefix ? "in" : "out"
+            return [.init("\(side)_valid", channel.validSignal), .init("\(side)_ready", channel.readySignal), .init("\(side)_data", channel.dataSignal)]
+        }
         for (index, layer) in network.layers.enumerated() {
-            let input = channels[index], output = channels[index + 1]
-            module.instances.append(VerilogInstance(module: "\(name)_\(layer.name)", name: instances[index], connections: [
+            let inputs = graph.blockInputs[index].map { channels[$0] }
+            var connections: [VerilogInstance.PortConnection] = [.init("clk", "clk"), .init("rst", "rst")]
+            if inputs.count == 1 {
+                connections += handshake(inputs[0], in: true)
+            } else {
+                let join = "\(layer.name)__in"
+                module.declarations.append(VerilogDeclaration(.wire, "\(join)_valid", width: 1, comment: "join of \(inputs.count) inputs"))
+                module.declarations.append(VerilogDeclaration(.wire, "\(join)_ready", width: 1))
+                module.declarations.append(VerilogDeclaration(.wire, "\(join)_data", width: inputs.reduce(0) { $0 + $1.width }))
+                module.assigns.append(VerilogAssign("\(join)_valid", inputs.map(\.validSignal).joined(separator: " & ")))
+                for (port, channel) in inputs.enumerated() {
+                    let others = inputs.enumerated().filter { $0.offset != port }.map(\.element.validSignal)
+                    module.assigns.append(VerilogAssign(channel.readySignal, (["\(join)_ready"] + others).joined(separator: " & ")))
+                }
+                module.assigns.append(VerilogAssign("\(join)_data", "{" + inputs.reversed().map(\.dataSignal).joined(separator: ", ") + "}"))
+                connections += [.init("in_valid", "\(join)_valid"), .init("in_ready", "\(join)_ready"), .init("in_data", "\(join)_data")]
+            }
+            connections += handshake(channels[graph.blockOutputs[index]], in: false)
+            module.instances.append(VerilogInstance(module: "\(name)_\(layer.name)", name: "u_\(layer.name)", connections: connections))
+        }
+        for fork in graph.forks {
+            let source = channels[fork.inputChannel]
+            let outputs = fork.outputChannels.map { channels[$0] }
+            for channel in outputs { module.assigns.append(VerilogAssign(channel.dataSignal, source.dataSignal)) }
+            module.instances.append(VerilogInstance(module: "\(name)_\(fork.name)", name: "u_\(fork.name)", connections: [
                 .init("clk", "clk"), .init("rst", "rst"),
-                .init("in_valid", input.validSignal), .init("in_ready", input.readySignal), .init("in_data", input.dataSignal),
-                .init("out_valid", output.validSignal), .init("out_ready", output.readySignal), .init("out_data", output.dataSignal),
+                .init("in_valid", source.validSignal), .init("in_ready", source.readySignal),
+                .init("out_valid", "{" + outputs.reversed().map(\.validSignal).joined(separator: ", ") + "}"),
+                .init("out_ready", "{" + outputs.reversed().map(\.readySignal).joined(separator: ", ") + "}"),
             ]))
+        }
+        for fifo in graph.fifos {
+            module.instances.append(VerilogInstance(module: "\(name)_\(fifo.name)", name: "u_\(fifo.name)", connections:
+                [.init("clk", "clk"), .init("rst", "rst")] + handshake(channels[fifo.inputChannel], in: true)
+                    + handshake(channels[fifo.outputChannel], in: false)))
         }
         module.assigns.append(VerilogAssign("dbg_valid", "{" + channels.reversed().map(\.validSignal).joined(separator: ", ") + "}"))
         module.assigns.append(VerilogAssign("dbg_ready", "{" + channels.reversed().map(\.readySignal).joined(separator: ", ") + "}"))

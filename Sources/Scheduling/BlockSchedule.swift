@@ -126,20 +126,40 @@ public struct BlockSchedule: Sendable, Equatable {
     }
 }
 
-/// The schedule of a whole design.
+/// The schedule of a whole design: its blocks and the channels, FIFOs and forks that join them.
 public struct DesignSchedule: Sendable, Equatable {
     public var designName: String
     public var options: ScheduleOptions
     public var blocks: [BlockSchedule]
+    public var graph: DataflowGraph
 
-    public init(designName: String, options: ScheduleOptions, blocks: [BlockSchedule]) {
+    public init(designName: String, options: ScheduleOptions, blocks: [BlockSchedule], graph: DataflowGraph) {
         self.designName = designName
         self.options = options
         self.blocks = blocks
+        self.graph = graph
     }
 
-    /// Latency with no stalls: the sum of block latencies (io_parallel: one pipeline).
-    public var latencyCycles: Int { blocks.reduce(0) { $0 + $1.latencyCycles } }
+    /// A chain of `blocks` joined by wires (channel k feeds block k; the widths are placeholders), for timing-only use.
+    public init(designName: String, options: ScheduleOptions, blocks: [BlockSchedule]) {
+        var channels: [ChannelSchedule] = []
+        var cycle = 0, cycles: [Int] = []
+        for k in 0...blocks.count {
+            let name = k == 0 ? "in" : (k == blocks.count ? "out" : blocks[k - 1].layerName)
+            channels.append(ChannelSchedule(index: k, name: name, producer: k == 0 ? .source : .block(k - 1),
+                                            consumer: k == blocks.count ? .sink : .block(k), consumerPort: 0,
+                                            tensor: k - 1, elements: 1, precision: .fixed(1, 1)))
+            cycles.append(cycle)
+            if k < blocks.count { cycle += blocks[k].latencyCycles }
+        }
+        let graph = DataflowGraph(channels: channels, fifos: [], forks: [], blockInputs: blocks.indices.map { [$0] },
+                                  blockOutputs: blocks.indices.map { $0 + 1 }, firstTokenCycles: cycles)
+        self.init(designName: designName, options: options, blocks: blocks, graph: graph)
+    }
+
+    /// Latency with no stalls: the cycle the first token reaches the design output (in a chain, the sum of
+    /// block latencies; in a graph, the longest path, with one cycle per delay line on it).
+    public var latencyCycles: Int { graph.firstTokenCycles[graph.outputChannel] }
     /// Steady-state II: the largest block II.
     public var initiationInterval: Int { blocks.map(\.initiationInterval).max() ?? 1 }
     public var multipliers: Int { blocks.reduce(0) { $0 + $1.multipliers } }

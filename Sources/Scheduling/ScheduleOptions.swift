@@ -40,6 +40,8 @@ public struct ScheduleOptions: Sendable, Equatable {
     public var layerImplementations: [String: LayerImplementation]
     public var defaultImplementation: LayerImplementation
     public var device: DeviceProfile
+    /// Depth overrides of FIFOs by name (e.g. a delay line `<edge>_dl`); others keep the derived depth.
+    public var fifoDepths: [String: Int] = [:]
 
     public init(clockPeriodNs: Double, clockUncertaintyNs: Double? = nil, ioType: IOType = .parallel,
                 defaultImplementation: LayerImplementation = LayerImplementation(),

@@ -34,9 +34,14 @@ public enum Scheduler {
         }
         var blocks: [BlockSchedule] = []
         for (index, layer) in network.layers.enumerated() {
-            blocks.append(try scheduleLayer(layer, index: index, input: network.inputPrecision(ofLayerAt: index), options: options))
+            if case let .merge(merge) = layer.operation {
+                blocks.append(scheduleMerge(merge, layer: layer, index: index, inputs: network.inputPrecisions(ofLayerAt: index), options: options))
+            } else {
+                blocks.append(try scheduleLayer(layer, index: index, input: network.inputPrecision(ofLayerAt: index), options: options))
+            }
         }
-        return DesignSchedule(designName: network.name, options: options, blocks: blocks)
+        let graph = try DataflowGraph.build(network: network, blocks: blocks, depthOverrides: options.fifoDepths)
+        return DesignSchedule(designName: network.name, options: options, blocks: blocks, graph: graph)
     }
 
     /// hls4ml's valid reuse factors for the Resource strategy (`_validate_reuse_factor`).
@@ -67,14 +72,7 @@ public enum Scheduler {
         var packer = StagePacker(budget: options.logicBudgetNs)
 
         func castDelay(from source: Precision, to target: Precision) -> Double {
-            var delay = 0.0
-            if target.fractionalBits < source.fractionalBits && target.quantization != .truncate {
-                delay += device.castRoundingNs + device.adderDelay(width: target.width)
-            }
-            if target.overflow != .wrap && (target.integerBits < source.integerBits || (!target.isSigned && source.isSigned)) {
-                delay += device.castSaturationNs
-            }
-            return delay
+            Scheduler.castDelay(from: source, to: target, device: device)
         }
 
         switch layer.operation {
@@ -158,6 +156,8 @@ public enum Scheduler {
             return simpleBlock(layer, index: index, steps: packer.finish(), packer: packer, requested: requested,
                                strategy: implementation.strategy, multipliers: layer.inputSize,
                                dsps: layer.inputSize * product.dsps, adders: 0, notes: [])
+        case .merge:
+            return scheduleMerge(.add, layer: layer, index: index, inputs: [input, input], options: options)
         case .squaredNorm:
             let accumulator = precision.accumulator!
             let product = device.multiplier(widthA: input.width, widthB: input.width)
@@ -169,6 +169,57 @@ public enum Scheduler {
                                strategy: implementation.strategy, multipliers: layer.inputSize,
                                dsps: layer.inputSize * product.dsps, adders: layer.inputSize - 1, notes: [])
         }
+    }
+
+    /// A merge block (hls4ml `nnet_merge.h`, fully parallel, II 1): Add/Subtract one adder per element,
+    /// Average an adder and the toward-zero halving, Multiply one product per element, Maximum/Minimum a compare
+    /// and select, Concatenate only the casts; then the cast to result_t and the output register.
+    static func scheduleMerge(_ merge: MergeOperation, layer: Layer, index: Int, inputs: [Precision],
+                              options: ScheduleOptions) -> BlockSchedule {
+        let device = options.device
+        var packer = StagePacker(budget: options.logicBudgetNs)
+        let a = inputs[0], b = inputs.count > 1 ? inputs[1] : inputs[0]
+        let fraction = max(a.fractionalBits, b.fractionalBits)
+        let sumWidth = max(a.integerBits, b.integerBits) + 1 + fraction
+        let elements = layer.outputSize
+        var multipliers = 0, dsps = 0, adders = 0
+        let exact: Precision
+        switch merge {
+        case .add, .subtract, .average:
+            packer.add(.addLevel(1), device.adderDelay(width: sumWidth))
+            if merge == .average { packer.add(.addLevel(2), device.adderDelay(width: sumWidth)) }
+            adders = elements * (merge == .average ? 2 : 1)
+            exact = Precision(width: max(sumWidth, 1), integerBits: max(a.integerBits, b.integerBits) + 1)
+        case .multiply:
+            let product = device.multiplier(widthA: a.width, widthB: b.width)
+            packer.add(.multiply, product.delayNs)
+            multipliers = elements
+            dsps = elements * product.dsps
+            exact = Precision.product(a, b)
+        case .maximum, .minimum:
+            packer.add(.select, device.adderDelay(width: sumWidth) + device.selectNs)
+            adders = elements
+            exact = Precision(width: max(sumWidth - 1, 1), integerBits: max(a.integerBits, b.integerBits))
+        case .concatenate:
+            exact = a.fractionalBits >= b.fractionalBits ? a : b
+        }
+        packer.add(.cast, castDelay(from: exact, to: layer.precision.result, device: device))
+        let requested = options.implementation(of: layer.name).reuseFactor
+        return simpleBlock(layer, index: index, steps: packer.finish(), packer: packer, requested: requested,
+                           strategy: options.implementation(of: layer.name).strategy, multipliers: multipliers, dsps: dsps,
+                           adders: adders, notes: requested > 1 ? ["\(layer.kindName) is built fully parallel (II 1); ReuseFactor \(requested) is not applied"] : [])
+    }
+
+    /// Logic after a value to take it to `target`: rounding (an adder) and saturation, when the modes need them.
+    static func castDelay(from source: Precision, to target: Precision, device: DeviceProfile) -> Double {
+        var delay = 0.0
+        if target.fractionalBits < source.fractionalBits && target.quantization != .truncate {
+            delay += device.castRoundingNs + device.adderDelay(width: target.width)
+        }
+        if target.overflow != .wrap && (target.integerBits < source.integerBits || (!target.isSigned && source.isSigned)) {
+            delay += device.castSaturationNs
+        }
+        return delay
     }
 
     static func totalRegisters(_ steps: [PipelineStep]) -> Int { steps.reduce(0) { $0 + $1.registersAfter } }

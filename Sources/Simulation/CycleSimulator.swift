@@ -59,25 +59,41 @@ public struct BlockStatistics: Sendable, Equatable {
     public var maxOccupancy: Int
 }
 
+/// Per-FIFO counters from a simulation.
+public struct FIFOStatistics: Sendable, Equatable {
+    public var name: String
+    public var depth: Int
+    /// Largest occupancy seen at the end of a cycle.
+    public var highWaterMark: Int
+    /// Cycles that began with the FIFO full (it refused pushes) and empty.
+    public var fullCycles: Int
+    public var emptyCycles: Int
+    public var pushes: Int
+}
+
 /// What a simulation produced.
 public struct SimulationResult: Sendable {
-    /// `transferCycles[channel][token]`: the cycle of each token's transfer on each channel
-    /// (channel 0 = design input, channel k = output of block k−1).
+    /// `transferCycles[channel][token]`: the cycle of each token's transfer on each channel of the schedule's
+    /// graph (channel 0 = design input, the last channel = design output).
     public var transferCycles: [[Int]]
     /// Raw output vector of each token (empty in timing-only mode).
     public var outputs: [[Int64]]
     /// Cycles simulated (the last transfer happened in cycle `cycles − 1`).
     public var cycles: Int
     public var blocks: [BlockStatistics]
+    public var fifos: [FIFOStatistics] = []
     /// Per-cycle signal values, when requested.
     public var waveform: Waveform?
+    /// `blockChannels[b]`: the channel of block b's first input and of its output.
+    public var blockChannels: [(input: Int, output: Int)] = []
 
     /// Latency of each token: output transfer cycle − input transfer cycle.
     public var latencies: [Int] { zip(transferCycles.first ?? [], transferCycles.last ?? []).map { $1 - $0 } }
 
     /// Latency of one block for each token: its output transfer − its input transfer.
     public func blockLatencies(_ block: Int) -> [Int] {
-        zip(transferCycles[block], transferCycles[block + 1]).map { $1 - $0 }
+        let channels: (input: Int, output: Int) = block < blockChannels.count ? blockChannels[block] : (block, block + 1)
+        return zip(transferCycles[channels.input], transferCycles[channels.output]).map { $1 - $0 }
     }
 
     /// Steady-state II of a channel: the interval between its last two transfers (1 token: nil).
@@ -88,7 +104,8 @@ public struct SimulationResult: Sendable {
     }
 }
 
-/// Cycle-driven simulator of a scheduled design (stall-all pipelines joined by wires with valid/ready).
+/// Cycle-driven simulator of a scheduled design: stall-all pipelines, FIFOs and eager forks joined by
+/// valid/ready channels, exactly as the schedule's `DataflowGraph` lays them out (docs/timing.md).
 public struct CycleSimulator: Sendable {
     public let schedule: DesignSchedule
     public let evaluator: FixedPointEvaluator?
@@ -110,8 +127,7 @@ public struct CycleSimulator: Sendable {
         if !options.timingOnly, let evaluator {
             outputs = evaluator.evaluateBatch(inputs)
         }
-        var result = try runTiming(tokens: inputs.count, options: options,
-                                   channelData: options.recordWaveform && !options.timingOnly ? inputs : nil)
+        var result = try runTiming(tokens: inputs.count, options: options)
         result.outputs = outputs
         result.waveform?.attachValues(evaluator: evaluator, inputs: inputs)
         return result
@@ -119,93 +135,10 @@ public struct CycleSimulator: Sendable {
 
     /// Simulates the timing of `tokens` inputs offered back to back (no values).
     public func runTiming(tokens: Int, options: SimulationOptions = SimulationOptions()) throws(SimulationError) -> SimulationResult {
-        try runTiming(tokens: tokens, options: options, channelData: nil)
-    }
-
-    private func runTiming(tokens: Int, options: SimulationOptions, channelData inputs: [[Int64]]?) throws(SimulationError) -> SimulationResult {
-        let blocks = schedule.blocks
-        let count = blocks.count
-        let depth = blocks.map(\.latencyCycles)
-        let interval = blocks.map(\.initiationInterval)
-        // Each block's slots live in a ring inside one flat array: slot k (1-based) of block b is
-        // storage[base[b] + (head[b] + k - 1) % depth[b]]; -1 marks an empty slot.
-        var base = [Int](repeating: 0, count: count)
-        for b in 1..<max(count, 1) { base[b] = base[b - 1] + depth[b - 1] }
-        var storage = [Int](repeating: -1, count: depth.reduce(0, +))
-        var head = [Int](repeating: 0, count: count)
-        var cooldown = [Int](repeating: 0, count: count)
-        var transfers = [[Int]](repeating: [], count: count + 1)
-        for index in transfers.indices { transfers[index].reserveCapacity(tokens) }
-        var stats = blocks.map { BlockStatistics(layerName: $0.layerName, stallCycles: 0, acceptedTokens: 0, maxOccupancy: 0) }
-        var occupancy = [Int](repeating: 0, count: count)
-        var ready = [Bool](repeating: false, count: count + 1)   // ready[k]: channel k's ready
-        var enable = [Bool](repeating: false, count: count)
-        var accepted = [Int](repeating: -1, count: count)
-        let pattern = options.outReadyPattern
-        let limit = options.maxCycles ?? (tokens + 1) * (depth.reduce(0, +) + interval.reduce(0, +) + 1) * (pattern.count + 1) + 1_000
-        var recorder = options.recordWaveform ? WaveformRecorder(schedule: schedule, inputs: inputs, outputs: nil) : nil
-        @inline(__always) func lastSlot(_ b: Int) -> Int { base[b] + (head[b] + depth[b] - 1) % depth[b] }
-        var nextToken = 0
-        var delivered = 0
-        var idleCycles = 0
-        var cycle = 0
-        while delivered < tokens {
-            if cycle >= limit { throw .cycleLimit(limit: limit, pendingTokens: tokens - delivered) }
-            // Ready travels backwards from the sink.
-            ready[count] = pattern[cycle % pattern.count]
-            for b in stride(from: count - 1, through: 0, by: -1) {
-                let holding = storage[lastSlot(b)] >= 0
-                enable[b] = !(holding && !ready[b + 1])
-                ready[b] = enable[b] && cooldown[b] == 0
-            }
-            // Transfers, from the state at the start of the cycle.
-            let inputValid = nextToken < tokens
-            recorder?.record(cycle: cycle, ready: ready, inputToken: inputValid ? nextToken : -1) { b in storage[lastSlot(b)] }
-            for b in 0..<count { accepted[b] = -1 }
-            if inputValid && ready[0] {
-                transfers[0].append(cycle)
-                accepted[0] = nextToken
-                nextToken += 1
-            }
-            for b in 0..<count {
-                let token = storage[lastSlot(b)]
-                if token >= 0 && ready[b + 1] {
-                    transfers[b + 1].append(cycle)
-                    if b + 1 < count { accepted[b + 1] = token } else { delivered += 1 }
-                }
-            }
-            // Clock edge.
-            var moved = false
-            for b in 0..<count {
-                guard enable[b] else {
-                    stats[b].stallCycles += 1
-                    continue
-                }
-                let leaving = storage[lastSlot(b)] >= 0 ? 1 : 0
-                if occupancy[b] > 0 || accepted[b] >= 0 { moved = true }
-                head[b] = (head[b] + depth[b] - 1) % depth[b]      // shift: old slot D becomes slot 1
-                storage[base[b] + head[b]] = accepted[b]
-                occupancy[b] -= leaving
-                if accepted[b] >= 0 {
-                    stats[b].acceptedTokens += 1
-                    occupancy[b] += 1
-                    cooldown[b] = interval[b] - 1
-                } else if cooldown[b] > 0 {
-                    cooldown[b] -= 1
-                    moved = true
-                }
-                stats[b].maxOccupancy = max(stats[b].maxOccupancy, occupancy[b])
-            }
-            if moved { idleCycles = 0 } else {
-                idleCycles += 1
-                if idleCycles >= pattern.count {
-                    let state = blocks.indices.map { "\(blocks[$0].layerName): \(occupancy[$0]) held" }.joined(separator: ", ")
-                    throw .deadlock(cycle: cycle, pendingTokens: tokens - delivered, state: state)
-                }
-            }
-            cycle += 1
+        var state = SimulationState(schedule: schedule, tokens: tokens, options: options)
+        while !state.finished {
+            try state.step()
         }
-        return SimulationResult(transferCycles: transfers, outputs: [], cycles: cycle, blocks: stats,
-                                waveform: recorder?.waveform(cycles: cycle))
+        return state.result()
     }
 }

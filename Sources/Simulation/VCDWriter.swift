@@ -31,6 +31,7 @@ public struct VCDWriter {
     public func render(_ waveform: Waveform) -> String {
         let top = network.name
         let blocks = schedule.blocks
+        let channels = schedule.graph.channels
         let period = Int((schedule.options.clockPeriodNs * 1000).rounded())
         var nextId = 0
         func makeId() -> String {
@@ -39,22 +40,24 @@ public struct VCDWriter {
             repeat { text.append(Character(UnicodeScalar(33 + n % 94)!)); n /= 94 } while n > 0
             return text
         }
-        func dataWidth(channel: Int) -> Int {
-            channel == 0 ? network.inputSize * network.inputPrecision.width
-                : network.layers[channel - 1].outputSize * network.layers[channel - 1].precision.result.width
-        }
         let clk = Signal(id: makeId(), name: "clk", width: 1)
         let rst = Signal(id: makeId(), name: "rst", width: 1)
         // Channel signals as seen in the top module.
         var channelValid: [Signal] = [], channelReady: [Signal] = [], channelData: [Signal] = []
-        for channel in 0...blocks.count {
-            let prefix = channel == 0 ? "in_" : (channel == blocks.count ? "out_" : "\(blocks[channel - 1].layerName)_")
-            channelValid.append(Signal(id: makeId(), name: prefix + "valid", width: 1))
-            channelReady.append(Signal(id: makeId(), name: prefix + "ready", width: 1))
-            channelData.append(Signal(id: makeId(), name: prefix + "data", width: dataWidth(channel: channel)))
+        for channel in channels {
+            channelValid.append(Signal(id: makeId(), name: channel.name + "_valid", width: 1))
+            channelReady.append(Signal(id: makeId(), name: channel.name + "_ready", width: 1))
+            channelData.append(Signal(id: makeId(), name: channel.name + "_data", width: channel.width))
         }
-        let dbgValid = Signal(id: makeId(), name: "dbg_valid", width: blocks.count + 1)
-        let dbgReady = Signal(id: makeId(), name: "dbg_ready", width: blocks.count + 1)
+        let dbgValid = Signal(id: makeId(), name: "dbg_valid", width: channels.count)
+        let dbgReady = Signal(id: makeId(), name: "dbg_ready", width: channels.count)
+        // A channel's valid and data are registered unless they come (through forks) straight from the design input.
+        func root(_ channel: Int) -> GraphNode {
+            var producer = channels[channel].producer
+            while case let .fork(k) = producer { producer = channels[schedule.graph.forks[k].inputChannel].producer }
+            return producer
+        }
+        let registered = channels.indices.map { root($0) != .source }
 
         var text = "$date Pipewright simulation $end\n$version Pipewright cycle simulator $end\n$timescale 1ps $end\n"
         func declare(_ signal: Signal, as name: String? = nil) {
@@ -64,15 +67,20 @@ public struct VCDWriter {
         }
         text += "$scope module TOP $end\n$scope module \(top) $end\n"
         [clk, rst].forEach { declare($0) }
-        for channel in 0...blocks.count {
+        for channel in channels.indices {
             declare(channelValid[channel]); declare(channelReady[channel]); declare(channelData[channel])
         }
         declare(dbgValid); declare(dbgReady)
         for (b, block) in blocks.enumerated() {
             text += "$scope module u_\(block.layerName) $end\n"
             declare(clk); declare(rst)
-            declare(channelValid[b], as: "in_valid"); declare(channelReady[b], as: "in_ready"); declare(channelData[b], as: "in_data")
-            declare(channelValid[b + 1], as: "out_valid"); declare(channelReady[b + 1], as: "out_ready"); declare(channelData[b + 1], as: "out_data")
+            let inputs = schedule.graph.blockInputs[b]
+            if inputs.count == 1 {
+                declare(channelValid[inputs[0]], as: "in_valid"); declare(channelReady[inputs[0]], as: "in_ready")
+                declare(channelData[inputs[0]], as: "in_data")
+            }
+            let out = schedule.graph.blockOutputs[b]
+            declare(channelValid[out], as: "out_valid"); declare(channelReady[out], as: "out_ready"); declare(channelData[out], as: "out_data")
             text += "$upscope $end\n"
         }
         text += "$upscope $end\n$upscope $end\n$enddefinitions $end\n"
@@ -93,29 +101,29 @@ public struct VCDWriter {
             let trimmed = digits.drop { $0 == "0" }
             return trimmed.isEmpty ? "0" : String(trimmed)
         }
-        func precision(channel: Int) -> Precision {
-            channel == 0 ? network.inputPrecision : network.layers[channel - 1].precision.result
-        }
-        // Registered signals (valid and data of every block output) change at the rising edge that opens
-        // their cycle, i.e. half a period before it in this time axis; inputs, ready and clk-low at its start.
-        func emitRegistered(cycle: Int) {
-            if cycle == waveform.cycles {
-                // The run ends when the last result is taken: every slot is empty after that edge.
-                for channel in 1...max(blocks.count, 1) where channel <= blocks.count { emit(channelValid[channel], "0") }
-                return
+        func emitChannel(_ channel: Int, cycle: Int) {
+            emit(channelValid[channel], bits(waveform.valid[channel][cycle]))
+            let token = waveform.token[channel][cycle]
+            if token >= 0, let values = waveform.values {
+                emit(channelData[channel], packed(values[token][channels[channel].tensor + 1], precision: channels[channel].precision))
             }
-            for channel in 1...max(blocks.count, 1) where channel <= blocks.count {
-                emit(channelValid[channel], bits(waveform.valid[channel][cycle]))
-                let token = waveform.token[channel][cycle]
-                if token >= 0, let values = waveform.values {
-                    emit(channelData[channel], packed(values[token][channel], precision: precision(channel: channel)))
+        }
+        // Registered signals change at the rising edge that opens their cycle, i.e. half a period before it in
+        // this time axis; inputs, ready and clk-low at its start.
+        func emitRegistered(cycle: Int) {
+            for channel in channels.indices where registered[channel] {
+                if cycle == waveform.cycles {
+                    // The run ends when the last result is taken: every slot is empty after that edge.
+                    emit(channelValid[channel], "0")
+                } else {
+                    emitChannel(channel, cycle: cycle)
                 }
             }
         }
         for cycle in 0..<resetCycles {
             text += "#\(cycle * period)\n"
             emit(clk, "0"); emit(rst, "1")
-            for channel in 0...blocks.count { emit(channelValid[channel], "0"); emit(channelReady[channel], "0"); emit(channelData[channel], "x") }
+            for channel in channels.indices { emit(channelValid[channel], "0"); emit(channelReady[channel], "0"); emit(channelData[channel], "x") }
             text += "#\(cycle * period + period / 2)\n"
             emit(clk, "1")
             if cycle == resetCycles - 1 { emitRegistered(cycle: 0) }
@@ -124,16 +132,12 @@ public struct VCDWriter {
             text += "#\((cycle + resetCycles) * period)\n"
             emit(clk, "0"); emit(rst, "0")
             var validBits = "", readyBits = ""
-            for channel in 0...blocks.count {
+            for channel in channels.indices {
                 let isValid = waveform.valid[channel][cycle], isReady = waveform.ready[channel][cycle]
                 emit(channelReady[channel], bits(isReady))
                 validBits = bits(isValid) + validBits
                 readyBits = bits(isReady) + readyBits
-            }
-            emit(channelValid[0], bits(waveform.valid[0][cycle]))
-            let token = waveform.token[0][cycle]
-            if token >= 0, let values = waveform.values {
-                emit(channelData[0], packed(values[token][0], precision: precision(channel: 0)))
+                if !registered[channel] { emitChannel(channel, cycle: cycle) }
             }
             emit(dbgValid, validBits)
             emit(dbgReady, readyBits)

@@ -3,14 +3,15 @@ import Scheduling
 
 /// Per-cycle handshake state of every channel, and the values of the tokens, for waveform output.
 public struct Waveform: Sendable {
-    /// Number of channels: blocks + 1 (channel 0 = design input, channel k = output of block k−1).
+    /// Number of channels of the schedule's graph.
     public let channelCount: Int
     public private(set) var cycles: Int
     /// `valid[channel][cycle]`, `ready[channel][cycle]`, `token[channel][cycle]` (−1: none offered).
     public private(set) var valid: [[Bool]]
     public private(set) var ready: [[Bool]]
     public private(set) var token: [[Int]]
-    /// `values[token][channel]`: the raw vector a token carries on each channel (nil in timing-only mode).
+    /// `values[token][tensor + 1]`: the raw vector of each tensor of a token (index 0: the design input,
+    /// k: layer k − 1's output; nil in timing-only mode). A channel carries tensor `ChannelSchedule.tensor`.
     public private(set) var values: [[[Int64]]]?
 
     init(channelCount: Int) {
@@ -37,20 +38,16 @@ public struct Waveform: Sendable {
 }
 
 /// Collects a `Waveform` while the simulator runs.
-struct WaveformRecorder {
+struct WaveformRecorder: Sendable {
     private(set) var waveform: Waveform
-    let count: Int
 
-    init(schedule: DesignSchedule, inputs: [[Int64]]?, outputs: [[Int64]]?) {
-        count = schedule.blocks.count
-        waveform = Waveform(channelCount: count + 1)
+    init(channelCount: Int) {
+        waveform = Waveform(channelCount: channelCount)
     }
 
-    mutating func record(cycle: Int, ready: [Bool], inputToken: Int, lastSlotToken: (Int) -> Int) {
-        waveform.append(channel: 0, valid: inputToken >= 0, ready: ready[0], token: inputToken)
-        for b in 0..<count {
-            let id = lastSlotToken(b)
-            waveform.append(channel: b + 1, valid: id >= 0, ready: ready[b + 1], token: id)
+    mutating func record(valid: [Bool], ready: [Bool], offered: [Int]) {
+        for channel in valid.indices {
+            waveform.append(channel: channel, valid: valid[channel], ready: ready[channel], token: valid[channel] ? offered[channel] : -1)
         }
     }
 

@@ -1,0 +1,205 @@
+import FixedPoint
+import NetworkIR
+
+/// A node of the scheduled dataflow graph: the design input (source), the design output (sink), a block
+/// (one layer), a FIFO (a delay line or a stream buffer) or an eager fork (one tensor to several readers).
+public enum GraphNode: Sendable, Hashable {
+    case source
+    case sink
+    case block(Int)
+    case fifo(Int)
+    case fork(Int)
+}
+
+/// One valid/ready/data channel between two nodes (docs/timing.md, "Channels"). Channel 0 is the design
+/// input; in a chain, channel k is the output of block k − 1 and the last channel is the design output.
+public struct ChannelSchedule: Sendable, Equatable {
+    public var index: Int
+    /// Signal prefix in the top module (`<name>_valid`, `_ready`, `_data`): `in`, `out`, the producing layer's
+    /// name, `<producer>_to_<consumer>` after a fork, `<edge>_dl` after a delay line.
+    public var name: String
+    public var producer: GraphNode
+    public var consumer: GraphNode
+    /// Which input of the consuming block this channel feeds (0 for other consumers).
+    public var consumerPort: Int
+    /// The tensor it carries: −1 for the design input, else the index of the layer that computes it.
+    public var tensor: Int
+    public var elements: Int
+    public var precision: Precision
+
+    /// Width of the packed data vector.
+    public var width: Int { elements * precision.width }
+}
+
+/// Why a FIFO is there.
+public enum FIFOPurpose: String, Sendable, Equatable {
+    /// Holds a tensor on the short branch of a join until the long branch catches up; the schedule derives its depth.
+    case delayLine = "delay line"
+}
+
+/// A FIFO between two channels: `in_ready = count < depth`, `out_valid = count > 0`; a token pushed in cycle t
+/// can leave in cycle t + 1 (docs/timing.md).
+public struct FIFOSchedule: Sendable, Equatable {
+    public var name: String
+    public var depth: Int
+    /// The depth the schedule derived before any override.
+    public var derivedDepth: Int
+    public var purpose: FIFOPurpose
+    public var inputChannel: Int
+    public var outputChannel: Int
+    public var elements: Int
+    public var precision: Precision
+
+    /// Bits of storage (depth × tensor width).
+    public var storageBits: Int { depth * elements * precision.width }
+}
+
+/// An eager fork: each output takes the token once (`taken` flag per output); the input is released when
+/// every output has taken it.
+public struct ForkSchedule: Sendable, Equatable {
+    public var name: String
+    public var inputChannel: Int
+    public var outputChannels: [Int]
+}
+
+/// The channels, FIFOs and forks that join the blocks of a design, and where each block reads and writes.
+public struct DataflowGraph: Sendable, Equatable {
+    public var channels: [ChannelSchedule]
+    public var fifos: [FIFOSchedule]
+    public var forks: [ForkSchedule]
+    /// `blockInputs[b][port]`: the channel feeding input `port` of block b.
+    public var blockInputs: [[Int]]
+    /// `blockOutputs[b]`: the channel leaving block b.
+    public var blockOutputs: [Int]
+    /// Cycle at which the first token is offered on each channel when nothing stalls (its input accepted in cycle 0).
+    public var firstTokenCycles: [Int]
+
+    /// The channel the design reads from (always 0).
+    public var inputChannel: Int { 0 }
+    /// The channel the design output leaves on.
+    public var outputChannel: Int { channels.firstIndex { $0.consumer == .sink } ?? channels.count - 1 }
+
+    /// True when the design is a plain chain of blocks joined by wires.
+    public var isChain: Bool { fifos.isEmpty && forks.isEmpty && blockInputs.allSatisfy { $0.count == 1 } }
+
+    /// Nodes in an order where every node comes after the nodes that feed it (source first, sink last).
+    public var topologicalOrder: [GraphNode] {
+        var order: [GraphNode] = [.source]
+        var placed: Set<GraphNode> = [.source]
+        var pending = channels.map(\.consumer)
+        var progress = true
+        while progress && !pending.isEmpty {
+            progress = false
+            for node in pending where !placed.contains(node) {
+                let feeds = channels.filter { $0.consumer == node }.map(\.producer)
+                if feeds.allSatisfy(placed.contains) {
+                    order.append(node)
+                    placed.insert(node)
+                    progress = true
+                }
+            }
+            pending.removeAll(where: placed.contains)
+        }
+        return order
+    }
+
+    /// Builds the graph of a validated network: one channel per tensor edge, a fork where a tensor has several
+    /// readers, and a delay line on every join input that arrives earlier than the block's latest input.
+    /// Delay-line depth = ⌊(latest − arrival) / II⌋ + 1 for the design II, so that the short branch never
+    /// blocks the fork in steady state (`in_ready` does not see a same-cycle pop, hence the + 1).
+    static func build(network: Network, blocks: [BlockSchedule], depthOverrides: [String: Int]) throws(ScheduleError) -> DataflowGraph {
+        let count = network.layers.count
+        let interval = max(1, blocks.map(\.initiationInterval).max() ?? 1)
+        var graph = DataflowGraph(channels: [], fifos: [], forks: [], blockInputs: Array(repeating: [], count: count),
+                                  blockOutputs: Array(repeating: -1, count: count), firstTokenCycles: [])
+        let sources = network.layers.indices.map { network.sources(ofLayerAt: $0) }
+        // Readers of each tensor in layer order: (layer, port); the last layer's tensor goes to the sink.
+        var readers: [Int: [(layer: Int, port: Int)]] = [:]
+        for (layer, inputs) in sources.enumerated() {
+            for (port, tensor) in inputs.enumerated() { readers[tensor, default: []].append((layer, port)) }
+        }
+        readers[count - 1, default: []].append((-1, 0))
+        var blockStart = [Int](repeating: 0, count: count)
+        // Pending edges into each block port: (channel carrying the tensor there, cycle it arrives).
+        var arrivals: [Int: [Int: (channel: Int, cycle: Int)]] = [:]
+
+        func addChannel(_ name: String, _ producer: GraphNode, _ consumer: GraphNode, port: Int, tensor: Int, cycle: Int) -> Int {
+            let index = graph.channels.count
+            graph.channels.append(ChannelSchedule(index: index, name: name, producer: producer, consumer: consumer,
+                                                  consumerPort: port, tensor: tensor, elements: network.size(ofTensor: tensor),
+                                                  precision: network.precision(ofTensor: tensor)))
+            graph.firstTokenCycles.append(cycle)
+            return index
+        }
+        func layerName(_ tensor: Int) -> String { tensor < 0 ? "in" : network.layers[tensor].name }
+        func consumerNode(_ reader: (layer: Int, port: Int)) -> GraphNode { reader.layer < 0 ? .sink : .block(reader.layer) }
+
+        /// Emits the channels that carry `tensor` (ready at `cycle`) from `producer` to all of its readers.
+        func emit(tensor: Int, from producer: GraphNode, at cycle: Int) {
+            let list = readers[tensor] ?? []
+            if list.count == 1 {
+                let reader = list[0]
+                let name = reader.layer < 0 ? "out" : layerName(tensor)
+                let channel = addChannel(name, producer, consumerNode(reader), port: reader.port, tensor: tensor, cycle: cycle)
+                if tensor >= 0 { graph.blockOutputs[tensor] = channel }
+                if reader.layer >= 0 { arrivals[reader.layer, default: [:]][reader.port] = (channel, cycle) }
+                return
+            }
+            let fork = graph.forks.count
+            let input = addChannel(layerName(tensor), producer, .fork(fork), port: 0, tensor: tensor, cycle: cycle)
+            if tensor >= 0 { graph.blockOutputs[tensor] = input }
+            graph.forks.append(ForkSchedule(name: "\(layerName(tensor))_fork", inputChannel: input, outputChannels: []))
+            for reader in list {
+                let name = "\(layerName(tensor))_to_" + (reader.layer < 0 ? "out" : network.layers[reader.layer].name)
+                    + (list.filter { $0.layer == reader.layer }.count > 1 ? "_\(reader.port)" : "")
+                let channel = addChannel(name, .fork(fork), consumerNode(reader), port: reader.port, tensor: tensor, cycle: cycle)
+                graph.forks[fork].outputChannels.append(channel)
+                if reader.layer >= 0 { arrivals[reader.layer, default: [:]][reader.port] = (channel, cycle) }
+            }
+        }
+
+        emit(tensor: -1, from: .source, at: 0)
+        for b in 0..<count {
+            let ports = arrivals[b] ?? [:]
+            let start = ports.values.map(\.cycle).max() ?? 0
+            var inputs: [Int] = []
+            for port in 0..<sources[b].count {
+                guard let arrival = ports[port] else { continue }
+                guard arrival.cycle < start else { inputs.append(arrival.channel); continue }
+                // Delay line: the edge's channel now ends in a FIFO, a new channel leaves it.
+                let edge = graph.channels[arrival.channel]
+                let fifoIndex = graph.fifos.count
+                let name = "\(edge.name)_dl"
+                let derived = (start - arrival.cycle) / interval + 1
+                let depth = depthOverrides[name] ?? derived
+                guard depth >= 1 else {
+                    throw .unsupported(layer: network.layers[b].name, field: "FIFODepth", reason: "\(name) needs a depth of at least 1, got \(depth)")
+                }
+                graph.channels[arrival.channel].consumer = .fifo(fifoIndex)
+                graph.channels[arrival.channel].consumerPort = 0
+                let output = addChannel(name, .fifo(fifoIndex), .block(b), port: port, tensor: edge.tensor, cycle: arrival.cycle + 1)
+                graph.fifos.append(FIFOSchedule(name: name, depth: depth, derivedDepth: derived, purpose: .delayLine,
+                                                inputChannel: arrival.channel, outputChannel: output,
+                                                elements: edge.elements, precision: edge.precision))
+                inputs.append(output)
+            }
+            graph.blockInputs[b] = inputs
+            blockStart[b] = start
+            emit(tensor: b, from: .block(b), at: start + blocks[b].latencyCycles)
+        }
+        for name in depthOverrides.keys where !graph.fifos.contains(where: { $0.name == name }) {
+            throw .unsupported(layer: network.name, field: "FIFODepth",
+                reason: "no FIFO is named '\(name)' (FIFOs: \(graph.fifos.map(\.name).joined(separator: ", ")))")
+        }
+        var names = Set<String>()
+        for channel in graph.channels {
+            guard names.insert(channel.name).inserted else {
+                throw .unsupported(layer: channel.name, field: "name", reason: "two channels of the design would be named '\(channel.name)'; rename a layer")
+            }
+        }
+        for node in graph.fifos.map(\.name) + graph.forks.map(\.name) where network.layers.contains(where: { $0.name == node }) {
+            throw .unsupported(layer: node, field: "name", reason: "a layer name clashes with the generated FIFO or fork '\(node)'; rename the layer")
+        }
+        return graph
+    }
+}
