@@ -22,8 +22,21 @@ extension DesignTiming {
         var text = headline + "\n\n" + table.render(leftAligned: [0, 1, 10])
         text += "\nlatency \(latencyCycles) cycles = \(Self.number(latencyNs)) ns, II \(initiationInterval) cycles = \(Self.number(initiationIntervalNs)) ns"
         text += String(format: ", throughput %.2f M inferences/s\n", throughputPerSecond / 1e6)
+        text += fifoTable()
         for layer in layers { for note in layer.notes { text += "note: \(layer.layer): \(note)\n" } }
         return text
+    }
+
+    /// The FIFOs with their depth, width, storage and (simulated) high-water mark; empty without FIFOs.
+    public func fifoTable() -> String {
+        guard !fifos.isEmpty else { return "" }
+        var table = TextTable(header: ["FIFO", "purpose", "depth", "bits", "storage", "high-water", "full cycles"])
+        for fifo in fifos {
+            let depth = fifo.depth == fifo.derivedDepth ? "\(fifo.depth)" : "\(fifo.depth) (derived \(fifo.derivedDepth))"
+            table.add([fifo.fifo, fifo.purpose, depth, "\(fifo.widthBits)", fifo.storage,
+                       fifo.highWaterMark.map(String.init) ?? "-", fifo.fullCycles.map(String.init) ?? "-"])
+        }
+        return "\n" + table.render(leftAligned: [0, 1, 4])
     }
 
     /// Simulator and RTL side by side (`verify`).

@@ -29,6 +29,24 @@ public struct LayerTiming: Codable, Sendable, Equatable {
     public var notes: [String]
 }
 
+/// One FIFO of the design (a delay line or a stream buffer): its size and, when simulated, its use.
+public struct FIFOTiming: Codable, Sendable, Equatable {
+    public var fifo: String
+    public var purpose: String
+    public var depth: Int
+    /// The depth the schedule derived (differs when the design overrides it with `FIFODepth`).
+    public var derivedDepth: Int
+    public var widthBits: Int
+    /// Where depth × width would live: `SRL` (shift-register LUTs, depth ≤ 32), `LUTRAM` (≤ 64) or `BRAM`.
+    public var storage: String
+    public var highWaterMark: Int?
+    public var fullCycles: Int?
+    public var emptyCycles: Int?
+
+    /// SRL32 up to 32 entries, distributed RAM up to 64, block RAM beyond (the usual Xilinx FIFO mapping).
+    public static func storage(depth: Int) -> String { depth <= 32 ? "SRL" : (depth <= 64 ? "LUTRAM" : "BRAM") }
+}
+
 /// Timing and cost of a whole design.
 public struct DesignTiming: Codable, Sendable, Equatable {
     public var design: String
@@ -55,10 +73,11 @@ public struct DesignTiming: Codable, Sendable, Equatable {
     public var mismatches: Int?
     public var firstMismatch: String?
     public var layers: [LayerTiming]
+    public var fifos: [FIFOTiming]
 
     /// Builds the report from a schedule, with measurements when available.
     public init(schedule: DesignSchedule, simulated: Observation? = nil, rtl: Observation? = nil, comparison: Comparison? = nil,
-                blockStatistics: [BlockStatistics]? = nil) {
+                blockStatistics: [BlockStatistics]? = nil, fifoStatistics: [FIFOStatistics]? = nil) {
         let period = schedule.options.clockPeriodNs
         design = schedule.designName
         device = schedule.options.device.name
@@ -91,6 +110,12 @@ public struct DesignTiming: Codable, Sendable, Equatable {
                         simulatedLatencyCycles: simulated?.blockLatency(index, token: 0),
                         rtlLatencyCycles: rtl?.blockLatency(index, token: 0),
                         stallCycles: blockStatistics.map { $0[index].stallCycles }, notes: block.notes)
+        }
+        fifos = schedule.graph.fifos.enumerated().map { index, fifo in
+            let statistics = fifoStatistics.flatMap { index < $0.count ? $0[index] : nil }
+            return FIFOTiming(fifo: fifo.name, purpose: fifo.purpose.rawValue, depth: fifo.depth, derivedDepth: fifo.derivedDepth,
+                              widthBits: fifo.elements * fifo.precision.width, storage: FIFOTiming.storage(depth: fifo.depth),
+                              highWaterMark: statistics?.highWaterMark, fullCycles: statistics?.fullCycles, emptyCycles: statistics?.emptyCycles)
         }
     }
 

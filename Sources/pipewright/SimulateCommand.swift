@@ -42,7 +42,8 @@ struct SimulateCommand: ParsableCommand {
         let inputs = try inputArguments.vectors(size: design.network.inputSize, limit: hdf5 == nil ? nil : Self.simulatedEventLimit)
         let options = SimulationOptions(outReadyPattern: try inputArguments.pattern(), timingOnly: timingOnly, recordWaveform: vcd != nil)
         let run = try Pipeline.simulate(network: design.network, options: design.options, inputs: inputs, simulation: options)
-        let report = DesignTiming(schedule: run.schedule, simulated: run.result.observation, blockStatistics: run.result.blocks)
+        let report = DesignTiming(schedule: run.schedule, simulated: run.result.observation, blockStatistics: run.result.blocks,
+                                  fifoStatistics: run.result.fifos)
         if let outputs { try inputArguments.writeOutputs(of: design, to: URL(fileURLWithPath: outputs), inputs: inputs) }
         if let csv { try OutputFile.write(report.csv(), to: URL(fileURLWithPath: csv)) }
         if let json { try OutputFile.write(try report.json(), to: URL(fileURLWithPath: json)) }
