@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(name: "RTLTests", dependencies: ["RTL", "Scheduling", "NetworkIR", "Design", "FixedPoint"], exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["pipewright", "HDF5", "Design", "NetworkIR"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "KerasImportTests", dependencies: [
             "KerasImport", "HDF5", "NetworkIR", "Design", "Scheduling", "FixedPoint", "RTL",
         ]),
