@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "FixedPoint"),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .target(name: "HDF5", dependencies: ["CHDF5"]),
-        .target(name: "KerasImport", dependencies: ["HDF5", "NetworkIR", "Scheduling", "Design", "FixedPoint"]),
+        .target(name: "KerasImport", dependencies: ["HDF5", "NetworkIR", "Scheduling", "Design", "FixedPoint", "RTL"]),
         .target(name: "NetworkIR", dependencies: ["FixedPoint"]),
         .target(name: "Scheduling", dependencies: ["NetworkIR", "FixedPoint"]),
         .target(name: "Design", dependencies: ["NetworkIR", "Scheduling", "FixedPoint", "Yams"]),
@@ -42,7 +42,10 @@ let package = Package(
         .testTarget(name: "RTLTests", dependencies: ["RTL", "Scheduling", "NetworkIR", "Design", "FixedPoint"], exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["pipewright", "HDF5", "Design", "NetworkIR"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
-        .testTarget(name: "KerasImportTests", dependencies: ["KerasImport", "HDF5", "NetworkIR", "Design", "Scheduling", "FixedPoint"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "KerasImportTests", dependencies: [
+            "KerasImport", "HDF5", "NetworkIR", "Design", "Scheduling", "FixedPoint", "RTL",
+        ]),
         .testTarget(name: "CrossCheckTests", dependencies: [
             "CrossCheck", "RTL", "Simulation", "Scheduling", "NetworkIR", "Design", "FixedPoint",
         ]),

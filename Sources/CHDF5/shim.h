@@ -25,6 +25,8 @@ static inline hsize_t chdf5_S_UNLIMITED(void) { return H5S_UNLIMITED; }
 // Predefined datatypes.
 static inline hid_t chdf5_T_NATIVE_DOUBLE(void) { return H5T_NATIVE_DOUBLE; }
 static inline hid_t chdf5_T_NATIVE_FLOAT(void) { return H5T_NATIVE_FLOAT; }
+static inline hid_t chdf5_T_NATIVE_INT64(void) { return H5T_NATIVE_INT64; }
+static inline hid_t chdf5_T_STD_I64LE(void) { return H5T_STD_I64LE; }
 static inline hid_t chdf5_T_IEEE_F64LE(void) { return H5T_IEEE_F64LE; }
 static inline hid_t chdf5_T_IEEE_F32LE(void) { return H5T_IEEE_F32LE; }
 static inline hid_t chdf5_T_C_S1(void) { return H5T_C_S1; }

@@ -5,7 +5,23 @@ import NetworkIR
 /// hls4ml 1.3's `infer_precision` rules for `auto` precisions (`model/optimizer/passes/infer_precision.py`),
 /// plus Pipewright's rule for the squared-norm score block. All results use the default modes (TRN, WRAP);
 /// hls4ml writes them as `ap_fixed`/`ap_ufixed` by signedness.
+///
+/// The rules never trap: on validated operands (`Precision.validate()`: W ≤ 64, |I| ≤ 1000) no sum comes
+/// near `Int`'s range, and on any other operands the arithmetic saturates at `Int.min`/`Int.max`, giving a
+/// precision that `validate()` (run on every network) rejects with a message instead of a crash.
 public enum PrecisionInference {
+    /// `a + b`, saturated to `Int`'s range.
+    static func add(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? .max : .min) : sum
+    }
+
+    /// `a − b`, saturated to `Int`'s range.
+    static func subtract(_ a: Int, _ b: Int) -> Int {
+        let (difference, overflow) = a.subtractingReportingOverflow(b)
+        return overflow ? (b < 0 ? .max : .min) : difference
+    }
+
     /// ceil(log2 n) for n ≥ 1 (0 for n = 1), without floating point.
     public static func ceilLog2(_ n: Int) -> Int {
         guard n > 1 else { return 0 }
@@ -17,26 +33,26 @@ public enum PrecisionInference {
     /// even for zero biases) I = max(I + (sb ∧ ¬s), Ib + (s ∧ ¬sb)) + 1, W = I + max(F, Wb − Ib), signed if any of weight, input, bias is.
     public static func denseAccumulator(input: Precision, weight: Precision, bias: Precision, inputSize: Int) -> Precision {
         let terms = ceilLog2(inputSize)
-        let width = weight.width + input.width + terms
-        var integerBits = weight.integerBits + input.integerBits + terms
+        let width = add(add(weight.width, input.width), terms)
+        var integerBits = add(add(weight.integerBits, input.integerBits), terms)
         let signed = weight.isSigned || input.isSigned
-        let fraction = width - integerBits
-        integerBits = max(integerBits + (bias.isSigned && !signed ? 1 : 0),
-                          bias.integerBits + (signed && !bias.isSigned ? 1 : 0)) + 1
-        return Precision(width: integerBits + max(fraction, bias.fractionalBits), integerBits: integerBits,
-                         isSigned: signed || bias.isSigned)
+        let fraction = subtract(width, integerBits)
+        integerBits = add(max(add(integerBits, bias.isSigned && !signed ? 1 : 0),
+                              add(bias.integerBits, signed && !bias.isSigned ? 1 : 0)), 1)
+        return Precision(width: add(integerBits, max(fraction, subtract(bias.width, bias.integerBits))),
+                         integerBits: integerBits, isSigned: signed || bias.isSigned)
     }
 
     /// BatchNormalization result_t for `auto`: Ws = Wi + Wscale, Is = Ii + Iscale;
     /// I = max(Is + (sb ∧ ¬ss), Ib + (ss ∧ ¬sb)) + 1, W = I + max(Ws − Is, Fb), signed if any of input, scale, bias is.
     public static func batchNormResult(input: Precision, scale: Precision, bias: Precision) -> Precision {
-        let productWidth = input.width + scale.width
-        let productInteger = input.integerBits + scale.integerBits
+        let productWidth = add(input.width, scale.width)
+        let productInteger = add(input.integerBits, scale.integerBits)
         let signed = input.isSigned || scale.isSigned
-        let integerBits = max(productInteger + (bias.isSigned && !signed ? 1 : 0),
-                              bias.integerBits + (signed && !bias.isSigned ? 1 : 0)) + 1
-        return Precision(width: integerBits + max(productWidth - productInteger, bias.fractionalBits),
-                         integerBits: integerBits, isSigned: signed || bias.isSigned)
+        let integerBits = add(max(add(productInteger, bias.isSigned && !signed ? 1 : 0),
+                                  add(bias.integerBits, signed && !bias.isSigned ? 1 : 0)), 1)
+        let fraction = max(subtract(productWidth, productInteger), subtract(bias.width, bias.integerBits))
+        return Precision(width: add(integerBits, fraction), integerBits: integerBits, isSigned: signed || bias.isSigned)
     }
 
     /// param_t of a constant (LeakyReLU α) for `auto`: (k, i, f) = minimal_kif(α) as in hls4ml's
@@ -61,8 +77,8 @@ public enum PrecisionInference {
     /// I = 2·I_in + ceil(log2 n), signed like the input.
     public static func squaredNormAccumulator(input: Precision, inputSize: Int) -> Precision {
         let terms = ceilLog2(inputSize)
-        return Precision(width: 2 * input.width + terms, integerBits: 2 * input.integerBits + terms,
-                         isSigned: input.isSigned)
+        return Precision(width: add(add(input.width, input.width), terms),
+                         integerBits: add(add(input.integerBits, input.integerBits), terms), isSigned: input.isSigned)
     }
 
     /// Merge result_t for `auto` (`_infer_merge_precision` and `_infer_cat_precision`):

@@ -92,16 +92,12 @@ struct YAMLCursor {
         let text = try string()
         if text.trimmingCharacters(in: .whitespaces).lowercased() == "auto" { return .auto }
         let precision: Precision
+        // `Precision(parsing:)` validates the width and the integer bits (±Precision.integerBitsLimit), which
+        // keeps the integer-bit arithmetic of `auto` far from overflow.
         do { precision = try Precision(parsing: text) } catch { throw .invalidPrecision(location, error) }
-        // Keeps the integer-bit arithmetic of `auto` far from overflow.
-        guard abs(precision.integerBits) <= YAMLCursor.integerBitsLimit else {
-            throw .invalidPrecision(location, .malformed(text: text,
-                reason: "integer bits must be within ±\(YAMLCursor.integerBitsLimit)"))
-        }
         return .fixed(precision)
     }
 
-    static let integerBitsLimit = 1024
     /// The largest number of values one parameter array or one layer dimension may have.
     static let sizeLimit = 1 << 24
 

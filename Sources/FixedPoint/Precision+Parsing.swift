@@ -17,25 +17,33 @@ extension Precision {
         let inner = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
         let arguments = inner.split(separator: ",", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces) }
-        func integer(_ index: Int, _ what: String) throws(PrecisionError) -> Int {
-            guard index < arguments.count, let value = Int(arguments[index]) else {
-                throw .malformed(text: text, reason: "\(what) must be an integer")
+        /// The argument at `index` as an `Int`. An integer too large for `Int` is never valid; it is reported
+        /// with the supported `range` ("within 1...64") rather than as "not an integer".
+        func integer(_ index: Int, _ what: String, range: String) throws(PrecisionError) -> Int {
+            guard index < arguments.count else { throw .malformed(text: text, reason: "\(what) must be an integer") }
+            let argument = arguments[index]
+            if let value = Int(argument) { return value }
+            let digits = argument.first == "-" || argument.first == "+" ? argument.dropFirst() : Substring(argument)
+            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                throw .malformed(text: text, reason: "\(what) must be \(range), got \(argument)")
             }
-            return value
+            throw .malformed(text: text, reason: "\(what) must be an integer")
         }
+        let widthRange = "within 1...\(kind.hasPrefix("u") ? Precision.maximumWidth - 1 : Precision.maximumWidth)"
+        let integerBitsRange = "within -\(Precision.integerBitsLimit)...\(Precision.integerBitsLimit)"
         switch kind {
         case "int", "uint":
             guard arguments.count == 1 else {
                 throw .malformed(text: text, reason: "\(kind) takes exactly one argument, the width")
             }
-            let width = try integer(0, "the width")
+            let width = try integer(0, "the width", range: widthRange)
             self = kind == "int" ? .int(width) : .uint(width)
         case "fixed", "ufixed":
             guard (2...5).contains(arguments.count) else {
                 throw .malformed(text: text, reason: "\(kind) takes 2 to 5 arguments <W,I[,Q[,O[,N]]]>")
             }
-            let width = try integer(0, "the width")
-            let integerBits = try integer(1, "the integer bits")
+            let width = try integer(0, "the width", range: widthRange)
+            let integerBits = try integer(1, "the integer bits", range: integerBitsRange)
             var quantization = QuantizationMode.truncate
             var overflow = OverflowMode.wrap
             if arguments.count >= 3 {
@@ -53,7 +61,7 @@ extension Precision {
                 overflow = mode
             }
             if arguments.count == 5 {
-                let saturationBits = try integer(4, "the saturation bits")
+                let saturationBits = try integer(4, "the saturation bits", range: "0")
                 guard saturationBits == 0 else {
                     throw .malformed(text: text, reason: "saturation bits N = \(saturationBits) are not supported (only 0)")
                 }
@@ -68,6 +76,8 @@ extension Precision {
         } catch let .unsupportedWidth(_, width, limit) {
             // Quote what the user wrote, not the normalized description (`ap_fixed<0,0>`, not `ap_int<0>`).
             throw .unsupportedWidth(text: text, width: width, limit: limit)
+        } catch let .unsupportedIntegerBits(_, integerBits, limit) {
+            throw .unsupportedIntegerBits(text: text, integerBits: integerBits, limit: limit)
         }
     }
 }

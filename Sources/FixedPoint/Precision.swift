@@ -5,6 +5,8 @@ import Foundation
 /// A raw value `r` (the integer held by the `W` bits) stands for `r · 2^(I − W)`. Integers are the
 /// special case `I == W`. Widths from 1 to 64 bits are supported for signed formats and 1 to 63 for
 /// unsigned ones, so that every raw value fits an `Int64`; intermediate results are exact in `Int128`.
+/// Integer bits are limited to ±``integerBitsLimit``, which keeps the type arithmetic (sums, products,
+/// `auto` inference) far from `Int` overflow, every LSB weight an exact `Double` and every value finite.
 public struct Precision: Hashable, Sendable, CustomStringConvertible {
     /// Total number of bits (`W`).
     public var width: Int
@@ -19,6 +21,11 @@ public struct Precision: Hashable, Sendable, CustomStringConvertible {
 
     /// The largest supported width of a signed format.
     public static let maximumWidth = 64
+
+    /// The largest supported magnitude of the integer bits `I`. With `|I| ≤ 1000` and `W ≤ 64` the LSB
+    /// weight `2^(I − W)` lies between 2^−1064 and 2^999 (exact `Double`s) and no value exceeds 2^1000 in
+    /// magnitude, and no type arithmetic on valid precisions comes near `Int` overflow.
+    public static let integerBitsLimit = 1000
 
     /// Creates a precision; see `validate()` for the accepted ranges.
     public init(width: Int, integerBits: Int, isSigned: Bool = true,
@@ -68,11 +75,15 @@ public struct Precision: Hashable, Sendable, CustomStringConvertible {
     /// The real value that a raw value stands for.
     public func value(ofRaw raw: Int64) -> Double { Double(raw) * lsb }
 
-    /// Checks the width against the supported range.
+    /// Checks the width and the integer bits against the supported ranges (no arithmetic on either, so
+    /// any value, `Int.min` included, gets an error rather than a trap).
     public func validate() throws(PrecisionError) {
         let limit = isSigned ? Precision.maximumWidth : Precision.maximumWidth - 1
         guard width >= 1, width <= limit else {
             throw .unsupportedWidth(text: description, width: width, limit: limit)
+        }
+        guard integerBits >= -Precision.integerBitsLimit, integerBits <= Precision.integerBitsLimit else {
+            throw .unsupportedIntegerBits(text: description, integerBits: integerBits, limit: Precision.integerBitsLimit)
         }
     }
 
@@ -94,6 +105,7 @@ public struct Precision: Hashable, Sendable, CustomStringConvertible {
 public enum PrecisionError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformed(text: String, reason: String)
     case unsupportedWidth(text: String, width: Int, limit: Int)
+    case unsupportedIntegerBits(text: String, integerBits: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -101,6 +113,8 @@ public enum PrecisionError: Error, Equatable, Sendable, CustomStringConvertible 
             return "invalid precision '\(text)': \(reason)"
         case let .unsupportedWidth(text, width, limit):
             return "invalid precision '\(text)': width \(width) is outside the supported range 1...\(limit)"
+        case let .unsupportedIntegerBits(text, integerBits, limit):
+            return "invalid precision '\(text)': integer bits \(integerBits) are outside the supported range -\(limit)...\(limit)"
         }
     }
 }

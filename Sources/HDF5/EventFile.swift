@@ -58,11 +58,22 @@ public final class HDF5ResultWriter {
         if file != nil { try? FileManager.default.removeItem(at: temporaryURL) }
     }
 
-    /// Appends rows of `columns` values to dataset `name` (created on first use).
+    /// Appends rows of `columns` doubles to the float64 dataset `name` (created on first use).
     public func append(_ name: String, columns: Int, rows: [[Double]]) throws(HDF5Error) {
+        try dataset(name, columns: columns, element: .float64).append(rows.flatMap { $0 })
+    }
+
+    /// Appends rows of `columns` 64-bit integers to the int64 dataset `name` (created on first use), exactly.
+    public func append(_ name: String, columns: Int, integerRows rows: [[Int64]]) throws(HDF5Error) {
+        try dataset(name, columns: columns, element: .int64).append(integers: rows.flatMap { $0 })
+    }
+
+    private func dataset(_ name: String, columns: Int, element: HDF5AppendableDataset.Element) throws(HDF5Error) -> HDF5AppendableDataset {
         guard let file else { throw .writeFailed(file: url.path, object: name, reason: "the writer is finished") }
-        if datasets[name] == nil { datasets[name] = try file.createAppendableDataset(name, columns: columns) }
-        try datasets[name]!.append(rows.flatMap { $0 })
+        if let existing = datasets[name] { return existing }
+        let created = try file.createAppendableDataset(name, columns: columns, element: element)
+        datasets[name] = created
+        return created
     }
 
     /// Sets a string attribute on the root group.

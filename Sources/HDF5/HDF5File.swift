@@ -396,6 +396,13 @@ public final class HDF5File: @unchecked Sendable {
         try readWhole(path, memoryType: chdf5_T_NATIVE_FLOAT(), zero: Float(0))
     }
 
+    /// Reads a whole numeric dataset of any rank as row-major 64-bit integers: exact for integer datasets
+    /// of up to 64 bits (signed) — unlike ``readDoubles(_:)``, which rounds beyond 2^53. libhdf5 converts
+    /// floating-point datasets (fractions truncated, out-of-range values clipped).
+    public func readInt64s(_ path: String) throws(HDF5Error) -> (shape: [Int], values: [Int64]) {
+        try readWhole(path, memoryType: chdf5_T_NATIVE_INT64(), zero: Int64(0))
+    }
+
     /// Reads the rows `rows` of the first dimension of a numeric dataset (all other dimensions whole),
     /// row-major, without reading the rest of the file — for streaming large datasets.
     public func readDoubles(_ path: String, rows: Range<Int>) throws(HDF5Error) -> [Double] {
@@ -448,10 +455,17 @@ public final class HDF5File: @unchecked Sendable {
         try writeWhole(path, shape: shape, values: values, fileType: chdf5_T_IEEE_F32LE(), memoryType: chdf5_T_NATIVE_FLOAT())
     }
 
-    /// Creates a chunked float64 dataset of shape `[0, columns]` whose first dimension is unlimited;
-    /// rows are added with ``HDF5AppendableDataset/append(_:)``. Missing intermediate groups are
-    /// created; an existing dataset at `path` is replaced.
-    public func createAppendableDataset(_ path: String, columns: Int, chunkRows: Int = 1024) throws(HDF5Error) -> HDF5AppendableDataset {
+    /// Writes a signed 64-bit integer dataset (little-endian int64); otherwise as ``writeDoubles(_:shape:values:)``.
+    public func writeInt64s(_ path: String, shape: [Int], values: [Int64]) throws(HDF5Error) {
+        try writeWhole(path, shape: shape, values: values, fileType: chdf5_T_STD_I64LE(), memoryType: chdf5_T_NATIVE_INT64())
+    }
+
+    /// Creates a chunked dataset of `element` values (float64 or int64) of shape `[0, columns]` whose first
+    /// dimension is unlimited; rows are added with ``HDF5AppendableDataset/append(_:)`` or
+    /// ``HDF5AppendableDataset/append(integers:)``. Missing intermediate groups are created; an existing
+    /// dataset at `path` is replaced.
+    public func createAppendableDataset(_ path: String, columns: Int, chunkRows: Int = 1024,
+                                        element: HDF5AppendableDataset.Element = .float64) throws(HDF5Error) -> HDF5AppendableDataset {
         let object = absolutePath(path)
         guard columns > 0, chunkRows > 0 else {
             throw .writeFailed(
@@ -472,18 +486,20 @@ public final class HDF5File: @unchecked Sendable {
             guard H5Pset_chunk(creation, 2, chunk) >= 0 else {
                 throw .writeFailed(file: self.path, object: object, reason: errorStackSummary())
             }
-            let dataset = H5Dcreate2(
-                fileID, object, chdf5_T_IEEE_F64LE(), space, chdf5_P_DEFAULT(), creation, chdf5_P_DEFAULT())
+            let fileType = element == .int64 ? chdf5_T_STD_I64LE() : chdf5_T_IEEE_F64LE()
+            let dataset = H5Dcreate2(fileID, object, fileType, space, chdf5_P_DEFAULT(), creation, chdf5_P_DEFAULT())
             guard dataset >= 0 else { throw .writeFailed(file: self.path, object: object, reason: errorStackSummary()) }
             return dataset
         }
-        return HDF5AppendableDataset(file: self, path: object, datasetID: datasetID, columns: columns)
+        return HDF5AppendableDataset(file: self, path: object, datasetID: datasetID, columns: columns, element: element)
     }
 
     // MARK: Support for HDF5AppendableDataset
 
-    /// Grows an appendable dataset by `values.count / columns` rows and writes them.
-    func appendRows(to datasetID: Int64, path object: String, existingRows: Int, columns: Int, values: [Double]) throws(HDF5Error) {
+    /// Grows an appendable dataset by `values.count / columns` rows and writes them (`Double` or `Int64`
+    /// values, converted by libhdf5 to the dataset's type).
+    func appendRows<Element: HDF5AppendableValue>(to datasetID: Int64, path object: String, existingRows: Int, columns: Int,
+                                                  values: [Element]) throws(HDF5Error) {
         try withLibrary { () throws(HDF5Error) in
             let addedRows = values.count / columns
             let grown: [hsize_t] = [hsize_t(existingRows + addedRows), hsize_t(columns)]
@@ -503,7 +519,7 @@ public final class HDF5File: @unchecked Sendable {
                 guard memorySpace >= 0 else { throw HDF5Error.writeFailed(file: path, object: object, reason: errorStackSummary()) }
                 defer { _ = H5Sclose(memorySpace) }
                 let status = values.withUnsafeBytes {
-                    H5Dwrite(datasetID, chdf5_T_NATIVE_DOUBLE(), memorySpace, fileSpace, chdf5_P_DEFAULT(), $0.baseAddress)
+                    H5Dwrite(datasetID, Element.nativeType, memorySpace, fileSpace, chdf5_P_DEFAULT(), $0.baseAddress)
                 }
                 guard status >= 0 else { throw HDF5Error.writeFailed(file: path, object: object, reason: errorStackSummary()) }
             } catch {

@@ -2,6 +2,7 @@ import FixedPoint
 import Foundation
 import NetworkIR
 import Design
+import RTL
 
 /// A precision in an hls4ml configuration: `auto` (filled in by the inference rules) or a concrete type.
 public enum HLS4MLPrecisionSetting: Sendable, Equatable, CustomStringConvertible {
@@ -391,15 +392,25 @@ public struct HLS4MLConversion: Sendable {
     static func network(model: KerasModel, nodes: [HLS4MLNode], types: [NodeTypes], options: KerasImportOptions,
                         notes: inout [String]) throws(KerasImportError) -> Network {
         var names = Set<String>()
-        func identifier(_ text: String) -> String {
+        /// A unique Verilog identifier for `text`: other characters become `_`, a leading digit gets `l_`, and a
+        /// Verilog keyword or a name the RTL reserves (`in`, `out`, `dbg`, `clk`, `rst`) gets `suffix`
+        /// (`module` → `module_layer`), so that the design also passes `pipewright rtl`. Every rename is noted.
+        func identifier(_ text: String, what: String, suffix: String) -> String {
             var name = String(text.unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) ? Character($0) : "_" })
             if name.isEmpty || name.first!.isNumber { name = "l_" + name }
+            var reasons = name == text ? [] : ["names must be Verilog identifiers"]
+            if let problem = VerilogNames.problem(with: name) {
+                reasons.append(problem)
+                name += suffix
+            }
             var unique = name, counter = 2
             while names.contains(unique) { unique = "\(name)_\(counter)"; counter += 1 }
+            if unique != name { reasons.append("'\(name)' is already used") }
             names.insert(unique)
-            if unique != text { notes.append("layer '\(text)' renamed '\(unique)' (names must be identifiers)") }
+            if unique != text { notes.append("\(what) '\(text)' renamed '\(unique)' (\(reasons.joined(separator: "; ")))") }
             return unique
         }
+        func identifier(_ text: String) -> String { identifier(text, what: "layer", suffix: "_layer") }
         let compatible = options.hls4mlCompatible
         /// hls4ml writes each weight as `'{:.Ff}'.format(w)` and the C simulation reads that decimal back.
         func stored(_ values: [Double], _ precision: Precision) -> [Double] {
@@ -435,7 +446,7 @@ public struct HLS4MLConversion: Sendable {
             }
         }
         names.removeAll()
-        let name = identifier(options.name ?? model.architecture.name)
+        let name = identifier(options.name ?? model.architecture.name, what: "design name", suffix: "_design")
         let network = Network(name: name, inputSize: model.inputSize, inputPrecision: inputPrecision, layers: layers)
         do { try network.validate() } catch { throw .invalidNetwork(file: model.file, error) }
         return network

@@ -1,3 +1,4 @@
+import FixedPoint
 import Foundation
 
 extension KerasArchitecture {
@@ -117,6 +118,25 @@ extension KerasArchitecture {
         func unsupported(_ reason: String) -> KerasImportError {
             .unsupportedLayer(file: file, layer: name, className: className, reason: reason)
         }
+        /// `settings[key]` as an integer within `range` (nil when absent or null). The ranges keep the hls4ml
+        /// types of a quantizer (`ap_fixed<bits, integer + 1>`) within `Precision`'s limits and every type
+        /// computation far from overflow; a huge, fractional or non-numeric value is an error, never a trap.
+        func integerSetting(_ settings: [String: Any], _ key: String, role: String,
+                            range: ClosedRange<Int>) throws(KerasImportError) -> Int? {
+            guard let value = settings[key], !(value is NSNull) else { return nil }
+            // Every integer in `range` is exact as a Double, so the comparison is exact for them; no other
+            // value (1e30, 2.5, Int.max) passes.
+            guard let number = value as? NSNumber, case let double = number.doubleValue,
+                  double.isFinite, double == double.rounded(),
+                  double >= Double(range.lowerBound), double <= Double(range.upperBound) else {
+                throw unsupported("\(role) \(key) must be an integer within \(range.lowerBound)...\(range.upperBound), got \(value)")
+            }
+            return Int(double)
+        }
+        /// QKeras `bits`: a width of 1 to 64 bits (`Precision.maximumWidth`).
+        let bitsRange = 1...Precision.maximumWidth
+        /// QKeras `integer`: hls4ml's types use `integer + 1` integer bits, which must stay within the limit.
+        let integerRange = -(Precision.integerBitsLimit - 1)...(Precision.integerBitsLimit - 1)
         func activation(_ value: Any?) throws(KerasImportError) -> KerasActivation {
             let text: String
             if value == nil || value is NSNull { return .linear }
@@ -138,8 +158,10 @@ extension KerasArchitecture {
             guard let kind = QKerasQuantizer.Kind(rawValue: kindName) else {
                 throw unsupported("\(role) \(kindName) is not supported (quantized_bits, quantized_relu)")
             }
-            guard let bits = (settings["bits"] as? NSNumber)?.intValue else { throw unsupported("\(role) has no bits") }
-            let integer = (settings["integer"] as? NSNumber)?.intValue ?? (kind == .bits ? bits - 1 : 0)
+            guard let bits = try integerSetting(settings, "bits", role: role, range: bitsRange) else {
+                throw unsupported("\(role) has no bits")
+            }
+            let integer = try integerSetting(settings, "integer", role: role, range: integerRange) ?? (kind == .bits ? bits - 1 : 0)
             if kind == .bits, let alpha = settings["alpha"], !(alpha is NSNull) {
                 guard let number = alpha as? NSNumber, number.doubleValue == 1 else {
                     throw unsupported("\(role) alpha=\(alpha) is not supported (only alpha=1 or None)")
@@ -169,8 +191,8 @@ extension KerasArchitecture {
                 throw unsupported("\(role) \(kindName) is not supported (supported: "
                     + QKerasBatchNormQuantizer.acceptedClasses.joined(separator: ", ") + ")")
             }
-            let bits = (settings["bits"] as? NSNumber)?.intValue
-            let integer = (settings["integer"] as? NSNumber)?.intValue ?? 0
+            let bits = try integerSetting(settings, "bits", role: role, range: bitsRange)
+            let integer = try integerSetting(settings, "integer", role: role, range: integerRange) ?? 0
             if kindName == "quantized_bits", bits == nil { throw unsupported("\(role) quantized_bits has no bits") }
             var rounding: QKerasQuantizer?
             if kindName == "quantized_bits", let bits {

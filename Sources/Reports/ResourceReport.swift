@@ -49,7 +49,6 @@ public enum ResourceReport {
             "total": row(comparison.total),
             "notes": comparison.notes,
         ]
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return try JSONText.serialize(object)
     }
 }

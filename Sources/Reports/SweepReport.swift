@@ -36,10 +36,8 @@ public struct SweepReport: Sendable {
     }
 
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         struct Document: Encodable { let design: String; let points: [SweepPoint] }
-        return String(decoding: try encoder.encode(Document(design: design, points: points)), as: UTF8.self)
+        return try JSONText.encode(Document(design: design, points: points))
     }
 
     /// Latency (ns) against clock period, one line per reuse factor; II (ns) as dashed lines.

@@ -119,10 +119,8 @@ public struct DesignTiming: Codable, Sendable, Equatable {
         }
     }
 
-    /// Pretty-printed JSON.
+    /// Pretty-printed JSON (numbers as `JSONText` writes them).
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        try JSONText.encode(self)
     }
 }

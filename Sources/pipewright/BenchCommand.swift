@@ -29,9 +29,7 @@ struct BenchCommand: ParsableCommand {
                                        throughputDesign: (target.network, target.options), events: events,
                                        buildDirectory: URL(fileURLWithPath: "build/bench/\(target.network.name)"))
         if let json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try OutputFile.write(String(decoding: try encoder.encode(report), as: UTF8.self), to: URL(fileURLWithPath: json))
+            try OutputFile.write(try JSONText.encode(report), to: URL(fileURLWithPath: json))
         }
         print(report.summary, terminator: "")
     }

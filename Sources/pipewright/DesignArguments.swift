@@ -111,12 +111,12 @@ extension InputArguments {
         }
         try Pipeline.evaluateStream(network: network, count: count, read: read) { raw in
             try writer.append("y", columns: network.outputSize, rows: raw.map { $0.map(precision.value(ofRaw:)) })
-            try writer.append("y_raw", columns: network.outputSize, rows: raw.map { $0.map(Double.init) })
+            try writer.append("y_raw", columns: network.outputSize, integerRows: raw)   // int64: exact beyond 2^53
         }
         try writer.setAttribute("design", network.name)
         try writer.setAttribute("output_precision", precision.description)
         try writer.setAttribute("source", inputs ?? "random inputs")
         try writer.finish()
-        print("wrote \(count) events' outputs to \(url.path) (y: real values, y_raw: raw \(precision))")
+        print("wrote \(count) events' outputs to \(url.path) (y: real values, y_raw: int64 raw values of \(precision))")
     }
 }

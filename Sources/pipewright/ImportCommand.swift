@@ -18,8 +18,12 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "The Keras model (model.save(\"NAME.h5\")).")
     var model: String
 
-    @Option(name: [.short, .customLong("output")], help: "The design file to write (default Designs/<model name>.yml).")
+    @Option(name: [.short, .customLong("output")],
+            help: "The design file to write (default Designs/<model name>.yml); an existing file is kept unless --force is given.")
     var output: String?
+
+    @Flag(help: "Overwrite the design file if it already exists.")
+    var force = false
 
     @Flag(name: .customLong("no-hls4ml-compat"),
           help: "Do not reproduce hls4ml's numerics: fold BatchNorms in double precision and keep exact weights.")
@@ -43,14 +47,28 @@ struct ImportCommand: ParsableCommand {
         do { precision = try Precision(parsing: defaultPrecision) } catch {
             throw ValidationError("--default-precision: \(error.description)")
         }
+        if let output { try refuseToOverwrite(URL(fileURLWithPath: output)) }   // before the import's work
         let options = KerasImportOptions(hls4mlCompatible: !noHLS4MLCompat, defaultPrecision: precision,
                                          reuseFactor: reuseFactor, clockPeriodNs: clockPeriod)
         let imported = try KerasImporter.importModel(URL(fileURLWithPath: model), options: options)
         let destination = URL(fileURLWithPath: output ?? "Designs/\(imported.design.network.name).yml")
+        try refuseToOverwrite(destination)
         let description = "Imported from \(URL(fileURLWithPath: model).lastPathComponent) by pipewright import"
             + (options.hls4mlCompatible ? " (hls4ml 1.3 compatible numerics)." : ".")
         try OutputFile.write(DesignWriter.yaml(for: imported.design, description: description), to: destination)
         print(imported.summary, terminator: "")
         print("wrote \(destination.relativePath)")
     }
+
+    /// A design file is often edited by hand after an import: it is replaced only with --force.
+    func refuseToOverwrite(_ destination: URL) throws {
+        guard !force, FileManager.default.fileExists(atPath: destination.path) else { return }
+        throw ExistingOutputError(path: destination.relativePath)
+    }
+}
+
+/// `import` would replace an existing file.
+struct ExistingOutputError: Error, CustomStringConvertible {
+    let path: String
+    var description: String { "\(path) already exists; pass --force to overwrite it (or choose another file with -o)" }
 }

@@ -26,7 +26,11 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Write a VCD waveform of the simulation (same signal names as the RTL).")
     var vcd: String?
 
-    @Option(help: "Write the bit-exact outputs of every input event to this HDF5 file (datasets y and y_raw).")
+    @Option(help: """
+        Write the bit-exact outputs of every input event to this HDF5 file: dataset y (float64 real values) \
+        and y_raw (int64 raw values: the integer held by the result precision's W bits, two's complement \
+        and sign-extended for signed types), one row per event.
+        """)
     var outputs: String?
 
     /// Events simulated cycle by cycle from an HDF5 input file (timing does not depend on values in

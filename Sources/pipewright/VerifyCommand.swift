@@ -25,7 +25,11 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Write the side-by-side report as JSON to this file.")
     var json: String?
 
-    @Option(help: "Write the bit-exact outputs of every input event to this HDF5 file (datasets y and y_raw).")
+    @Option(help: """
+        Write the bit-exact outputs of every input event to this HDF5 file: dataset y (float64 real values) \
+        and y_raw (int64 raw values: the integer held by the result precision's W bits, two's complement \
+        and sign-extended for signed types), one row per event.
+        """)
     var outputs: String?
 
     func run() throws {

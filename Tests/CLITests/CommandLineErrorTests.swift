@@ -13,7 +13,12 @@ struct CommandLineErrorTests {
         return directory.appendingPathComponent("pipewright")
     }
 
-    struct Outcome { let status: Int32; let output: String }
+    struct Outcome {
+        let status: Int32
+        let output: String
+        /// `.exit` for a normal exit; `.uncaughtSignal` for a trap (then `status` is the signal number).
+        var reason: Process.TerminationReason = .exit
+    }
 
     /// Verilator on PATH (CI installs it through make test).
     static let verilatorInstalled: Bool = {
@@ -37,7 +42,8 @@ struct CommandLineErrorTests {
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self),
+                       reason: process.terminationReason)
     }
 
     static func scratch(_ name: String, _ text: String) throws -> URL {

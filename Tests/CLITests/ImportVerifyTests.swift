@@ -21,6 +21,40 @@ struct ImportVerifyTests {
         #expect(verified.output.contains("MATCH") && verified.output.contains("compared 24 inferences"), "\(verified.output)")
     }
 
+    /// `--default-precision` with integer bits at Int's limits used to trap in precision inference; now it
+    /// is one error naming the option and the supported range, a normal non-zero exit and no design file.
+    @Test(arguments: ["9223372036854775807", "-9223372036854775808"])
+    func extremeDefaultPrecisionIsAnErrorNamingTheOption(_ integerBits: String) throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-default-\(UUID().uuidString).yml")
+        let outcome = try CommandLineErrorTests.run(["import", "--default-precision", "ap_fixed<16,\(integerBits)>",
+                                                     Self.fixtures.appendingPathComponent("keras/flow_mlp_k2.h5").path, "-o", out.path])
+        #expect(outcome.reason == .exit && outcome.status != 0, "status \(outcome.status): \(outcome.output)")
+        let errors = outcome.output.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+        #expect(errors.count == 1, "\(outcome.output)")
+        #expect(outcome.output.contains("--default-precision") && outcome.output.contains("ap_fixed<16,\(integerBits)>")
+                && outcome.output.contains("integer bits \(integerBits) are outside the supported range -1000...1000"), "\(outcome.output)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    /// `import -o FILE` keeps an existing FILE (one error naming it and --force, non-zero exit, content
+    /// unchanged) and replaces it with --force.
+    @Test func importKeepsAnExistingDesignUnlessForced() throws {
+        let existing = try CommandLineErrorTests.scratch("mine.yml", "# hand-edited design\n")
+        defer { try? FileManager.default.removeItem(at: existing.deletingLastPathComponent()) }
+        let model = Self.fixtures.appendingPathComponent("keras/flow_mlp_k2.h5").path
+        let refused = try CommandLineErrorTests.run(["import", model, "-o", existing.path])
+        #expect(refused.reason == .exit && refused.status != 0, "\(refused.output)")
+        let errors = refused.output.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+        #expect(errors.count == 1 && errors[0].contains(existing.path) && errors[0].contains("already exists")
+                && errors[0].contains("--force"), "\(refused.output)")
+        #expect(try String(contentsOf: existing, encoding: .utf8) == "# hand-edited design\n")
+
+        let forced = try CommandLineErrorTests.run(["import", model, "-o", existing.path, "--force"])
+        #expect(forced.status == 0, "\(forced.output)")
+        let text = try String(contentsOf: existing, encoding: .utf8)
+        #expect(text.contains("Imported from flow_mlp_k2.h5") && text.contains("layers:"), "\(text.prefix(300))")
+    }
+
     @Test func importOfANonKerasFileIsOneErrorAndNoDesign() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-nokeras-\(UUID().uuidString).yml")
         let outcome = try CommandLineErrorTests.run(["import", Self.fixtures.appendingPathComponent("hls4ml/flow_mlp_vectors.h5").path, "-o", out.path])

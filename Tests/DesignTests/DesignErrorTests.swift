@@ -273,6 +273,20 @@ import Testing
         guard case .invalidPrecision? = try TestSupport.error(yaml) else { Issue.record("expected invalidPrecision"); return }
     }
 
+    /// Int.min integer bits used to trap (`abs` in the design parser); Int.max ones and ±1001 are errors too.
+    @Test(arguments: ["-9223372036854775808", "9223372036854775807", "1001", "-1001"])
+    func extremeIntegerBitsAreAnErrorWithTheLimit(_ integerBits: String) throws {
+        let text = "ap_fixed<10,\(integerBits)>"
+        let yaml = TestSupport.small.replacingOccurrences(of: "ap_fixed<10,4>", with: text)
+        let error = try TestSupport.error(yaml)
+        guard case let .invalidPrecision(_, precisionError)? = error else {
+            Issue.record("expected invalidPrecision, got \(String(describing: error))"); return
+        }
+        #expect(precisionError == .unsupportedIntegerBits(text: text, integerBits: Int(integerBits)!, limit: 1000))
+        let message = error?.description ?? ""
+        #expect(message.contains("design.yml:") && message.contains(text) && message.contains("-1000...1000"), "\(message)")
+    }
+
     @Test func nonMappingRootAndLayer() throws {
         guard case .invalidValue? = try TestSupport.error("- just\n- a list\n") else { Issue.record("root"); return }
         let yaml = TestSupport.small.replacingOccurrences(of: "  - name: score\n    class: SquaredNorm", with: "  - 42")

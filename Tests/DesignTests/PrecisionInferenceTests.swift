@@ -29,6 +29,23 @@ import Testing
                                                     inputSize: 1) == .ufixed(14, 5))
     }
 
+    /// Operands far outside the validated ranges (as a library caller could pass) saturate instead of
+    /// trapping, and the result fails validation: Int.max + 8 + 0 saturates to Int.max.
+    @Test func extremeOperandsSaturate() {
+        let huge = Precision(width: 16, integerBits: .max)
+        let dense = PrecisionInference.denseAccumulator(input: huge, weight: .fixed(8, 8), bias: .fixed(8, 3), inputSize: 1)
+        #expect(dense.integerBits == .max)
+        #expect(throws: PrecisionError.self) { try dense.validate() }
+        let tiny = Precision(width: 16, integerBits: .min)
+        let batchNorm = PrecisionInference.batchNormResult(input: tiny, scale: tiny, bias: .fixed(8, 3))
+        // I = max(min + min, 3) + 1 = 4; F = max(32 − min → Int.max, 5) = Int.max; W = 4 + Int.max → Int.max.
+        #expect(batchNorm.integerBits == 4 && batchNorm.width == .max)
+        #expect(throws: PrecisionError.self) { try batchNorm.validate() }
+        let norm = PrecisionInference.squaredNormAccumulator(input: tiny, inputSize: 4)
+        // I = (min + min → min) + 2; W = 16 + 16 + 2.
+        #expect(norm.integerBits == Int.min + 2 && norm.width == 34)
+    }
+
     @Test func batchNormResult() {
         // Ws = 16, Is = 6, signed; bias <8,3>: I = max(6, 3) + 1 = 7, W = 7 + max(10, 5) = 17.
         #expect(PrecisionInference.batchNormResult(input: .fixed(8, 3), scale: .fixed(8, 3), bias: .fixed(8, 3))

@@ -96,6 +96,56 @@ struct PrecisionParsingTests {
         }
     }
 
+    /// Numbers at or beyond `Int`'s limits, in every position and form, are errors that quote the text and
+    /// name the field and its supported range (Int.min integer bits used to trap).
+    @Test(arguments: [
+        ("ap_fixed<16,-9223372036854775808>", "integer bits -9223372036854775808 are outside the supported range -1000...1000"),
+        ("ap_fixed<16,9223372036854775807>", "integer bits 9223372036854775807 are outside the supported range -1000...1000"),
+        ("ap_ufixed<8,-9223372036854775808,AP_RND,AP_SAT>", "integer bits -9223372036854775808 are outside"),
+        ("fixed<16,-9223372036854775808>", "integer bits -9223372036854775808 are outside"),
+        ("ap_fixed<16,1001>", "integer bits 1001 are outside the supported range -1000...1000"),
+        ("ap_ufixed<16,-1001>", "integer bits -1001 are outside the supported range -1000...1000"),
+        ("ap_fixed<16,99999999999999999999>", "the integer bits must be within -1000...1000, got 99999999999999999999"),
+        ("ap_fixed<16,-9223372036854775809>", "the integer bits must be within -1000...1000, got -9223372036854775809"),
+        ("ap_fixed<9223372036854775807,6>", "width 9223372036854775807 is outside the supported range 1...64"),
+        ("ap_fixed<-9223372036854775808,-9223372036854775808>", "width -9223372036854775808 is outside the supported range 1...64"),
+        ("ap_fixed<99999999999999999999,6>", "the width must be within 1...64, got 99999999999999999999"),
+        ("ap_int<9223372036854775807>", "width 9223372036854775807 is outside the supported range 1...64"),
+        ("ap_int<-9223372036854775808>", "width -9223372036854775808 is outside the supported range 1...64"),
+        ("ap_uint<9223372036854775807>", "width 9223372036854775807 is outside the supported range 1...63"),
+        ("ap_uint<99999999999999999999>", "the width must be within 1...63, got 99999999999999999999"),
+        ("ap_ufixed<9223372036854775807,1>", "width 9223372036854775807 is outside the supported range 1...63"),
+        ("ap_fixed<16,6,TRN,WRAP,99999999999999999999>", "the saturation bits must be 0, got 99999999999999999999"),
+        ("ap_fixed<16,6,TRN,WRAP,-9223372036854775808>", "saturation bits N = -9223372036854775808 are not supported"),
+    ])
+    func rejectsExtremeNumbers(text: String, fragment: String) {
+        do {
+            let p = try Precision(parsing: text)
+            Issue.record("'\(text)' parsed as \(p)")
+        } catch {
+            #expect(error.description.contains("'\(text)'"), "message '\(error.description)' does not quote '\(text)'")
+            #expect(error.description.contains(fragment), "message '\(error.description)' lacks '\(fragment)'")
+        }
+    }
+
+    /// The integer-bit limits themselves are accepted, and the LSB weight 2^(I−W) stays an exact nonzero
+    /// Double at the small end: ap_fixed<64,−1000> has LSB 2^−1064; ap_fixed<1,1000> has LSB 2^999.
+    @Test func integerBitLimits() throws {
+        #expect(try Precision(parsing: "ap_fixed<16,1000>") == .fixed(16, 1000))
+        #expect(try Precision(parsing: "ap_ufixed<16,-1000>") == .ufixed(16, -1000))
+        #expect(try Precision(parsing: "ap_fixed<64,-1000>").lsb == 0x1p-1064)
+        #expect(try Precision(parsing: "ap_fixed<1,1000>").lsb == 0x1p999)
+        #expect(Precision.fixed(64, -1000).value(ofRaw: 1) > 0)
+        #expect(throws: PrecisionError.unsupportedIntegerBits(text: "ap_fixed<16,-9223372036854775808>",
+                                                              integerBits: .min, limit: 1000)) {
+            try Precision(width: 16, integerBits: .min).validate()
+        }
+        #expect(throws: PrecisionError.unsupportedIntegerBits(text: "ap_ufixed<8,9223372036854775807>",
+                                                              integerBits: .max, limit: 1000)) {
+            try Precision.ufixed(8, .max).validate()
+        }
+    }
+
     @Test func widthLimits() throws {
         #expect(throws: Never.self) { try Precision.fixed(64, 2).validate() }
         #expect(throws: Never.self) { try Precision.ufixed(63, 2).validate() }

@@ -72,6 +72,34 @@ struct HDF5RoundTripTests {
         #expect(try file.children(of: "/doubles") == ["rank1", "rank2", "nested"])
     }
 
+    @Test("int64 datasets hold every Int64 exactly, beyond 2^53")
+    func int64Datasets() throws {
+        let url = try Fixtures.temporaryFile("int64.h5")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        // 2^53 + 1 and 2^62 + 1 are not doubles; the extremes of Int64 too (Int64.max rounds up to 2^63).
+        let values: [Int64] = [9_007_199_254_740_993, -9_007_199_254_740_993, 4_611_686_018_427_387_905, .max, .min, 0, -1, 1]
+        do {
+            let writer = try HDF5ResultWriter(url: url)
+            try writer.append("raw", columns: 4, integerRows: [Array(values[0..<4])])
+            try writer.append("raw", columns: 4, integerRows: [Array(values[4..<8])])
+            // An int64 dataset takes no doubles (and a float64 one no integers).
+            #expect(throws: HDF5Error.self) { try writer.append("raw", columns: 4, rows: [[1, 2, 3, 4]]) }
+            try writer.append("real", columns: 1, rows: [[0.5]])
+            #expect(throws: HDF5Error.self) { try writer.append("real", columns: 1, integerRows: [[1]]) }
+            try writer.finish()
+        }
+        let file = try HDF5File.open(url)
+        #expect(try file.readInt64s("raw") == ([2, 4], values))
+        // Read as doubles, the same dataset loses the low bits: 2^53 + 1 → 2^53, 2^62 + 1 → 2^62.
+        let doubles = try file.readDoubles("raw").values
+        #expect(doubles[0] == 0x1p53 && doubles[1] == -0x1p53 && doubles[2] == 0x1p62)
+        #expect(try file.readDoubles("real") == ([1, 1], [0.5]))
+
+        let wholeURL = url.deletingLastPathComponent().appendingPathComponent("whole.h5")
+        try HDF5File.create(wholeURL).writeInt64s("/whole", shape: [2, 2], values: [.min, .max, 9_007_199_254_740_993, -3])
+        #expect(try HDF5File.open(wholeURL).readInt64s("/whole") == ([2, 2], [.min, .max, 9_007_199_254_740_993, -3]))
+    }
+
     @Test("a shape that the values do not fill is rejected")
     func shapeMismatch() throws {
         let url = try Fixtures.temporaryFile("mismatch.h5")

@@ -106,6 +106,46 @@ import Testing
         #expect(layer == "fc2")
     }
 
+    /// fc2 as a QDense whose kernel quantizer has the given `bits` and `integer` JSON values.
+    static func qdenseConfig(bits: String, integer: String) -> String {
+        modelConfig(secondClass: "QDense").replacingOccurrences(of: #""filters": 2"#, with: #""kernel_quantizer": {"class_name": "quantized_bits", "config": {"bits": \#(bits), "integer": \#(integer), "symmetric": 0, "alpha": 1, "keep_negative": true}}"#)
+    }
+
+    /// QKeras bits/integer at or beyond Int's limits used to trap (`integer + 1`, then the `auto` sums); each
+    /// is now an error naming the file, the layer, the quantizer field and the supported range.
+    @Test(arguments: [
+        ("8", "9223372036854775807", "kernel_quantizer integer must be an integer within -999...999, got 9223372036854775807"),
+        ("8", "-9223372036854775808", "kernel_quantizer integer must be an integer within -999...999, got -9223372036854775808"),
+        ("8", "1000", "kernel_quantizer integer must be an integer within -999...999, got 1000"),
+        ("8", "2.5", "kernel_quantizer integer must be an integer within -999...999, got 2.5"),
+        ("9223372036854775807", "0", "kernel_quantizer bits must be an integer within 1...64, got 9223372036854775807"),
+        ("0", "0", "kernel_quantizer bits must be an integer within 1...64, got 0"),
+        ("1e30", "0", "kernel_quantizer bits must be an integer within 1...64, got 1e+30"),
+    ])
+    func extremeQuantizerNumbersAreErrors(bits: String, integer: String, message: String) throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = try Self.makeFile(in: directory, config: Self.qdenseConfig(bits: bits, integer: integer))
+        let error = try #require(Self.importError(url))
+        guard case let .unsupportedLayer(file, layer, className, _) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(file == url.path && layer == "fc2" && className == "QDense")
+        #expect(error.description.contains(message), "\(error.description)")
+    }
+
+    /// The largest accepted integer is read: quantized_bits(8, 999) → weight ap_fixed<8,1000>. fc2's `auto`
+    /// accumulator is then too wide, which is a validation error naming the layer, not a trap: input
+    /// ap_fixed<16,6> (the default), 4 inputs → L = 2: W = 8 + 16 + 2 = 26, I = 1000 + 6 + 2 = 1008,
+    /// F = −982; bias ap_fixed<16,6>: I = max(1008, 6) + 1 = 1009, W = 1009 + max(−982, 10) = 1019.
+    @Test func quantizerAtTheLimitsIsReadAndTheTooWideAutoTypeIsNamed() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = try Self.makeFile(in: directory, config: Self.qdenseConfig(bits: "8", integer: "999"))
+        let error = try #require(Self.importError(url))
+        guard case let .invalidNetwork(_, networkError) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(networkError == .invalidPrecision(layer: "fc2", field: "result",
+            reason: "invalid precision 'ap_fixed<1019,1009>': width 1019 is outside the supported range 1...64"))
+    }
+
     @Test func unsupportedActivation() throws {
         let config = Self.modelConfig().replacingOccurrences(of: #""activation": "relu""#, with: #""activation": "tanh""#)
         #expect(throws: KerasImportError.self) {
