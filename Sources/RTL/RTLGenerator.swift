@@ -43,7 +43,7 @@ public enum RTLGenerator {
         }
         var channels: [RTLChannel] = []
         for channel in graph.channels {
-            guard Verilog.isIdentifier(channel.name), !Verilog.reservedWords.contains(channel.name) else {
+            guard Verilog.isIdentifier(channel.name), !VerilogNames.keywords.contains(channel.name) else {
                 throw .invalidName(layer: channel.name, field: "channel", name: channel.name)
             }
             channels.append(RTLChannel(index: channel.index, prefix: channel.name,
@@ -62,8 +62,7 @@ public enum RTLGenerator {
     }
 
     static func checkName(_ name: String, layer: String, field: String) throws(RTLError) {
-        guard Verilog.isIdentifier(name), !Verilog.reservedWords.contains(name),
-              !["in", "out", "dbg", "clk", "rst"].contains(name) else {
+        guard Verilog.isIdentifier(name), !VerilogNames.keywords.contains(name), !VerilogNames.reservedByRTL.contains(name) else {
             throw .invalidName(layer: layer, field: field, name: name)
         }
     }

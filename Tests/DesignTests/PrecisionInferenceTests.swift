@@ -1,5 +1,6 @@
 import FixedPoint
 import Testing
+import NetworkIR
 @testable import Design
 
 /// hls4ml 1.3 `auto` rules, checked on hand-worked cases.
@@ -69,5 +70,33 @@ import Testing
     @Test func squaredNorm() {
         #expect(PrecisionInference.squaredNormAccumulator(input: .fixed(18, 8), inputSize: 57) == .fixed(42, 22))
         #expect(PrecisionInference.squaredNormAccumulator(input: .ufixed(8, 3), inputSize: 4) == .ufixed(18, 8))
+    }
+}
+
+/// hls4ml 1.3's `_infer_merge_precision` / `_infer_cat_precision`, worked by hand.
+struct MergePrecisionInferenceTests {
+    /// Add of ap_fixed<16,6> and ap_ufixed<8,3>: signed; I = max(6 + 0, 3 + 1) + 1 = 7; F = max(10, 5) = 10.
+    @Test func addWidensByOneIntegerBit() {
+        #expect(PrecisionInference.merge(.add, .fixed(16, 6), .ufixed(8, 3)) == .fixed(17, 7))
+        #expect(PrecisionInference.merge(.average, .fixed(16, 6), .ufixed(8, 3)) == .fixed(17, 7))
+    }
+
+    /// Subtract of two ap_ufixed<8,3> is signed: I = 3 + 1 = 4, W = 4 + 5 = 9.
+    @Test func subtractIsSigned() {
+        #expect(PrecisionInference.merge(.subtract, .ufixed(8, 3), .ufixed(8, 3)) == .fixed(9, 4))
+        #expect(PrecisionInference.merge(.add, .ufixed(8, 3), .ufixed(8, 3)) == .ufixed(9, 4))
+    }
+
+    /// Multiply: widths and integer bits add.
+    @Test func multiplyAddsWidths() {
+        #expect(PrecisionInference.merge(.multiply, .fixed(16, 6), .ufixed(8, 3)) == .fixed(24, 9))
+    }
+
+    /// Maximum of ap_fixed<16,6> and ap_ufixed<8,3>: I = max(6, 3 + 1) = 6, W = 6 + max(10, 5) = 16; equal types stay.
+    @Test func maximumAndConcatenate() {
+        #expect(PrecisionInference.merge(.maximum, .fixed(16, 6), .ufixed(8, 3)) == .fixed(16, 6))
+        #expect(PrecisionInference.merge(.concatenate, .fixed(8, 3, .round, .saturate), .fixed(8, 3, .round, .saturate))
+            == .fixed(8, 3, .round, .saturate))
+        #expect(PrecisionInference.merge(.concatenate, .fixed(8, 3), .fixed(10, 2, .round, .saturate)) == .fixed(11, 3, .round, .saturate))
     }
 }

@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+import Design
+import FixedPoint
+import NetworkIR
+import Scheduling
+import Simulation
+@testable import CrossCheck
+
+/// The dataflow designs (forks, joins, delay lines) through simulator and Verilator.
+let graphMatrix: [CrossCheckCase] = {
+    var cases: [CrossCheckCase] = []
+    for design in ["dnn_vae_encoder_heads", "dnn_ae"] {
+        for (index, rf) in [1, 2].enumerated() {
+            for (jndex, period) in [2.5, 5.0].enumerated() {
+                cases.append(CrossCheckCase(design: design, reuseFactor: rf, clockPeriodNs: period,
+                                            outReady: (index + jndex) % 2 == 1 ? "1101" : "1"))
+            }
+        }
+    }
+    return cases
+}()
+
+/// Every merge kind in mixed precisions and modes, with forks everywhere and delay lines on the short branches.
+let everyMergeDesign = """
+name: every_merge
+input: { size: 4, precision: "ap_fixed<10,4,AP_RND,AP_SAT>" }
+config:
+  ClockPeriod: 2.5
+  Model: { Precision: "ap_fixed<10,4>" }
+  LayerName:
+    a: { Precision: { result: "ap_ufixed<8,3>" } }
+    b: { Precision: { result: "ap_fixed<7,2,AP_RND_CONV,AP_SAT>" } }
+    add: { Precision: { result: auto } }
+    sub: { Precision: { result: "ap_fixed<8,3,AP_RND,AP_SAT_SYM>" } }
+    mul: { Precision: { result: "ap_fixed<12,5,AP_RND_INF,AP_WRAP>" } }
+    avg: { Precision: { result: "ap_fixed<10,4>" } }
+    mx: { Precision: { result: "ap_fixed<10,5>" } }
+    mn: { Precision: { result: "ap_fixed<9,4,AP_TRN_ZERO,AP_SAT>" } }
+    cat: { Precision: { result: auto } }
+layers:
+  - { name: a, class: ReLU }
+  - { name: b, class: Linear, inputs: input }
+  - { name: add, class: Add, inputs: [a, b] }
+  - { name: sub, class: Subtract, inputs: [b, a] }
+  - { name: mul, class: Multiply, inputs: [add, sub] }
+  - { name: avg, class: Average, inputs: [mul, input] }
+  - { name: mx, class: Maximum, inputs: [avg, a] }
+  - { name: mn, class: Minimum, inputs: [mx, sub] }
+  - { name: cat, class: Concatenate, inputs: [mn, add] }
+"""
+
+struct GraphCrossCheckTests {
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: graphMatrix)
+    func simulatorAndRTLAgreeOnGraphs(_ check: CrossCheckCase) throws {
+        let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/\(check.design).yml"))
+            .applying(reuseFactor: check.reuseFactor, clockPeriodNs: check.clockPeriodNs)
+        let inputs = InputVectors.random(count: 12, size: loaded.network.inputSize, seed: UInt64(check.reuseFactor * 10) + UInt64(check.clockPeriodNs))
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("pipewright-crosscheck/\(check.design)-rf\(check.reuseFactor)-\(check.clockPeriodNs)ns")
+        let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
+                                       outReadyPattern: SimulationOptions.pattern(check.outReady)!, buildDirectory: directory)
+        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
+        #expect(run.comparison.comparedTransfers == 12 * run.schedule.graph.channels.count)
+        let evaluator = FixedPointEvaluator(network: loaded.network)
+        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
+
+        // The longest path, composed here from the block latencies: dnn_ae runs every block in sequence (the
+        // input waits in the delay line); the VAE runs the trunk, the slower head, then the Concatenate.
+        func latency(_ name: String) -> Int { run.schedule.blocks.first { $0.layerName == name }!.latencyCycles }
+        let expected: Int
+        if check.design == "dnn_ae" {
+            expected = run.schedule.blocks.reduce(0) { $0 + $1.latencyCycles }
+            #expect(run.schedule.graph.fifos.map(\.name) == ["in_to_error_dl"])
+            #expect(run.schedule.graph.fifos[0].depth == (expected - latency("error") - latency("score")) / check.reuseFactor + 1)
+        } else {
+            let trunk = ["bn0", "fc1", "bn1", "act1", "fc2", "bn2", "act2"].map(latency).reduce(0, +)
+            expected = trunk + max(latency("mu"), latency("logvar")) + latency("heads")
+            #expect(run.schedule.graph.forks.map(\.name) == ["act2_fork"])
+        }
+        #expect(run.schedule.latencyCycles == expected)
+        if check.outReady == "1" {
+            #expect(run.comparison.rtl.latencies.first == expected)
+            let accepted = run.comparison.rtl.transferCycles[0]
+            let intervals = zip(accepted.dropFirst(), accepted).map { $0 - $1 }
+            #expect(intervals.suffix(6).allSatisfy { $0 == check.reuseFactor }, "accept cycles \(accepted)")
+            #expect(run.simulation.fifos.allSatisfy { $0.fullCycles == 0 }, "a derived delay line must never block the fork")
+        } else {
+            #expect(run.comparison.rtl.latencies.allSatisfy { $0 >= expected })
+        }
+    }
+
+    /// All seven merges at 2.5 ns on 64 random inputs: RTL outputs equal the bit-exact evaluation and every
+    /// channel transfer matches the simulator.
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"))
+    func everyMergeKindIsBitExactInRTL() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-every-merge-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("every_merge.yml")
+        try everyMergeDesign.write(to: url, atomically: true, encoding: .utf8)
+        let loaded = try DesignLoader.load(url, profileSearchPaths: [repositoryRoot.appendingPathComponent("Profiles")])
+        #expect(loaded.network.layers.map(\.kindName) == ["ReLU", "Linear", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"])
+        let inputs = InputVectors.random(count: 64, size: 4, seed: 7).map { $0.map { $0 * 3 } }
+        let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
+                                       buildDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-crosscheck/every_merge"))
+        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
+        let evaluator = FixedPointEvaluator(network: loaded.network)
+        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
+        #expect(!run.schedule.graph.fifos.isEmpty && !run.schedule.graph.forks.isEmpty)
+    }
+
+    /// The skip connection of GraphSimulationTests with its delay line forced to depth 1: the RTL slows down
+    /// exactly as the simulator does (one input every 2 cycles), and neither deadlocks.
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: [1, 3])
+    func delayLineDepthOverride(_ depth: Int) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-skip-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("skip.yml")
+        try """
+        name: skip
+        input: { size: 2, precision: "ap_fixed<8,4>" }
+        config:
+          Model: { Precision: "ap_fixed<8,4>" }
+          FIFODepth: { in_to_add_dl: \(depth) }
+          LayerName: { add: { Precision: { result: "ap_fixed<9,5>" } } }
+        layers:
+          - { name: r1, class: ReLU }
+          - { name: r2, class: Linear }
+          - { name: add, class: Add, inputs: [r2, input] }
+        """.write(to: url, atomically: true, encoding: .utf8)
+        let loaded = try DesignLoader.load(url, profileSearchPaths: [repositoryRoot.appendingPathComponent("Profiles")])
+        let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: InputVectors.random(count: 8, size: 2, seed: 3),
+                                       buildDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-crosscheck/skip-\(depth)"))
+        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
+        let accepted = run.comparison.rtl.transferCycles[0]
+        #expect(accepted.last! - accepted[accepted.count - 2] == (depth == 1 ? 2 : 1))
+    }
+}

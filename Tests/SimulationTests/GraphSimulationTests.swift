@@ -1,0 +1,75 @@
+import Testing
+import FixedPoint
+import NetworkIR
+import Scheduling
+@testable import Simulation
+
+/// Forks, joins and delay lines, timed by hand from docs/timing.md's rules.
+struct GraphSimulationTests {
+    /// in → r1 (ReLU, 1 slot) → r2 (Linear, 1 slot) → add = r2 + in → out. The input forks; the short branch
+    /// (in → add) arrives 2 cycles before r2, so the schedule puts a delay line of depth ⌊2 / 1⌋ + 1 = 3 on it.
+    static let network = Network(name: "skip", inputSize: 2, inputPrecision: .fixed(8, 4), layers: [
+        Layer(name: "r1", operation: .relu, inputSize: 2, precision: LayerPrecision(result: .fixed(8, 4))),
+        Layer(name: "r2", operation: .linear, inputSize: 2, precision: LayerPrecision(result: .fixed(8, 4))),
+        Layer(name: "add", operation: .merge(.add), inputSize: 4, precision: LayerPrecision(result: .fixed(9, 5)),
+              inputs: ["r2", Network.inputName]),
+    ])
+
+    static func schedule(delayLineDepth: Int? = nil) throws -> DesignSchedule {
+        var options = ScheduleOptions(clockPeriodNs: 5, device: chain([]).options.device)
+        if let delayLineDepth { options.fifoDepths = ["in_to_add_dl": delayLineDepth] }
+        return try Scheduler.schedule(network, options: options)
+    }
+
+    /// Channels: 0 in (to the fork), 1 in_to_r1, 2 in_to_add (into the delay line), 3 r1, 4 r2, 5 in_to_add_dl, 6 out.
+    @Test func graphLayout() throws {
+        let graph = try Self.schedule().graph
+        #expect(graph.channels.map(\.name) == ["in", "in_to_r1", "in_to_add", "r1", "r2", "in_to_add_dl", "out"])
+        #expect(graph.forks.map(\.outputChannels) == [[1, 2]])
+        #expect(graph.fifos.map(\.depth) == [3])
+        #expect(graph.fifos.map(\.inputChannel) == [2])
+        #expect(graph.blockInputs == [[1], [3], [4, 5]])
+        #expect(graph.firstTokenCycles == [0, 0, 0, 1, 2, 1, 3])
+        #expect(try Self.schedule().latencyCycles == 3)
+    }
+
+    /// Back to back, nothing stalls: token t enters at t, leaves r1 at t+1, r2 at t+2, waits in the delay line
+    /// from t to t+2 (visible from t+1), and leaves the design at t+3. The delay line holds at most 2.
+    @Test func delayLineKeepsTheInitiationInterval() throws {
+        let result = try CycleSimulator(schedule: Self.schedule(), evaluator: nil).runTiming(tokens: 4)
+        let t = [0, 1, 2, 3]
+        #expect(result.transferCycles[0] == t)
+        #expect(result.transferCycles[2] == t)
+        #expect(result.transferCycles[3] == t.map { $0 + 1 })
+        #expect(result.transferCycles[4] == t.map { $0 + 2 })
+        #expect(result.transferCycles[5] == t.map { $0 + 2 })
+        #expect(result.transferCycles[6] == t.map { $0 + 3 })
+        #expect(result.fifos.map(\.highWaterMark) == [2])
+        #expect(result.fifos.map(\.fullCycles) == [0])
+    }
+
+    /// A delay line of depth 1 cannot hold the 2 tokens in flight: the fork waits for it, the eager fork's
+    /// other output has already fed r1, and the design settles at one input every 2 cycles
+    /// (inputs 0, 3, 5, 7; the adds at 2, 4, 6, 8; outputs one cycle later). Slower, never stuck.
+    @Test func shallowDelayLineHalvesTheThroughput() throws {
+        let result = try CycleSimulator(schedule: Self.schedule(delayLineDepth: 1), evaluator: nil).runTiming(tokens: 4)
+        #expect(result.transferCycles[0] == [0, 3, 5, 7])
+        #expect(result.transferCycles[6] == [3, 5, 7, 9])
+        #expect(result.fifos.map(\.highWaterMark) == [1])
+    }
+
+    @Test func unknownDepthOverrideIsAnError() {
+        var options = ScheduleOptions(clockPeriodNs: 5, device: chain([]).options.device)
+        options.fifoDepths = ["nope": 4]
+        #expect(throws: ScheduleError.self) { try Scheduler.schedule(Self.network, options: options) }
+    }
+
+    /// Values ride with their tokens: x = [1.5, −2.25] → relu + x = [3, −2.25] in ap_fixed<9,5> (4 fractional bits).
+    @Test func valuesThroughTheGraph() throws {
+        let result = try CycleSimulator(schedule: Self.schedule(), evaluator: FixedPointEvaluator(network: Self.network))
+            .run(inputs: [[24, -36], [24, -36]], options: SimulationOptions(recordWaveform: true))
+        #expect(result.outputs == [[48, -36], [48, -36]])
+        let vcd = VCDWriter(network: Self.network, schedule: try Self.schedule()).render(try #require(result.waveform))
+        #expect(vcd.contains("in_to_add_dl_valid"))
+    }
+}
