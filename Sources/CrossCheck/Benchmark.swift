@@ -23,6 +23,19 @@ public struct BenchmarkReport: Sendable, Codable {
     public var simulatorFirstNumberSeconds: Double
     public var verilatorFirstNumberSeconds: Double
     public var verilatorBuildSeconds: Double
+    /// Timing-only runs of many inferences through the steppable simulator, one per design.
+    public var cycleRuns: [CycleRun] = []
+
+    /// One timing-only run: inferences, simulated cycles and wall time.
+    public struct CycleRun: Sendable, Codable {
+        public var design: String
+        public var ioType: String
+        public var blocks: Int
+        public var channels: Int
+        public var inferences: Int
+        public var cycles: Int
+        public var seconds: Double
+    }
 
     public var summary: String {
         func f(_ x: Double, _ d: Int = 3) -> String { String(format: "%.\(d)f", x) }
@@ -33,7 +46,10 @@ public struct BenchmarkReport: Sendable, Codable {
         time to first latency number: simulator \(f(simulatorFirstNumberSeconds, 4)) s, Verilator build + run \(f(verilatorFirstNumberSeconds, 1)) s \
         (build \(f(verilatorBuildSeconds, 1)) s): ×\(f(verilatorFirstNumberSeconds / max(simulatorFirstNumberSeconds, 1e-9), 0)) faster
 
-        """
+        """ + cycleRuns.map { run in
+            "timing-only simulation (\(run.design), \(run.ioType), \(run.blocks) blocks, \(run.channels) channels): \(run.inferences) inferences, "
+                + "\(run.cycles) cycles in \(f(run.seconds)) s = \(f(Double(run.cycles) / max(run.seconds, 1e-9) / 1e6, 2)) M cycles/s\n"
+        }.joined()
     }
 }
 
@@ -46,7 +62,7 @@ public enum Benchmark {
     ///   - buildDirectory: a fresh directory for the clean Verilator build.
     public static func run(designs: [(Network, ScheduleOptions, ClockUncertainty)], reuseFactors: [Int], clockPeriods: [Double],
                            sweepTokens: Int, throughputDesign: (Network, ScheduleOptions), events: Int,
-                           buildDirectory: URL) throws -> BenchmarkReport {
+                           buildDirectory: URL, cycleDesigns: [(Network, ScheduleOptions)] = [], cycleTokens: Int = 100_000) throws -> BenchmarkReport {
         // 1. Timing-only sweep (the `sweep` flow over every design).
         let sweepStart = Date()
         var configurations = 0
@@ -89,12 +105,24 @@ public enum Benchmark {
         _ = try model.run(inputs: [first.inputs[0]])
         let verilatorFirst = Date().timeIntervalSince(verilatorStart)
         let trace = try model.run(inputs: inputs, maxCycles: result.cycles * 2 + 1000)
+
+        // 5. The steppable simulator alone, timing only, many inferences.
+        var cycleRuns: [BenchmarkReport.CycleRun] = []
+        for (network, options) in cycleDesigns {
+            try network.validate()
+            let schedule = try Scheduler.schedule(network, options: options)
+            let start = Date()
+            let run = try CycleSimulator(schedule: schedule, evaluator: nil).runTiming(tokens: cycleTokens)
+            cycleRuns.append(BenchmarkReport.CycleRun(design: network.name, ioType: options.ioType.rawValue, blocks: schedule.blocks.count,
+                                                      channels: schedule.graph.channels.count, inferences: cycleTokens,
+                                                      cycles: run.cycles, seconds: Date().timeIntervalSince(start)))
+        }
         return BenchmarkReport(sweepConfigurations: configurations, sweepTokensPerConfiguration: sweepTokens, sweepSeconds: sweepSeconds,
                                design: network.name, events: events, simulatorSeconds: simulatorSeconds,
                                simulatorEventsPerSecond: Double(events) / simulatorSeconds,
                                verilatorRunSeconds: trace.simulationSeconds,
                                verilatorEventsPerSecond: Double(events) / max(trace.simulationSeconds, 1e-9),
                                simulatorFirstNumberSeconds: simulatorFirst, verilatorFirstNumberSeconds: verilatorFirst,
-                               verilatorBuildSeconds: model.buildSeconds)
+                               verilatorBuildSeconds: model.buildSeconds, cycleRuns: cycleRuns)
     }
 }

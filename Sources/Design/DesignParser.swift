@@ -155,7 +155,6 @@ struct DesignParser {
                 throw ioCursor.invalid("io_parallel or io_stream")
             }
             config.ioType = ioType
-            if ioType == .stream { notes.append("IOType io_stream is parsed, but the scheduler does not support it yet") }
         }
 
         if let periodCursor = map.optional("ClockPeriod") {

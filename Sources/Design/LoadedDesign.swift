@@ -31,8 +31,12 @@ public struct LoadedDesign: Sendable, Equatable {
     /// stays a percentage of the new period; one given in ns stays in ns. The reuse factor is applied as given
     /// (the scheduler rejects an impossible one); a clock period that is not positive and finite is ignored
     /// with a note, so callers validate it first.
-    public func applying(reuseFactor: Int? = nil, clockPeriodNs: Double? = nil) -> LoadedDesign {
+    public func applying(reuseFactor: Int? = nil, clockPeriodNs: Double? = nil, ioType: IOType? = nil) -> LoadedDesign {
         var design = self
+        if let ioType, ioType != options.ioType {
+            design.options.ioType = ioType
+            design.notes.append("IOType overridden to \(ioType.rawValue)")
+        }
         if let reuseFactor {
             // Applied as given: an impossible value is rejected by the scheduler, which names the layer.
             design.options.overrideReuseFactor(reuseFactor)

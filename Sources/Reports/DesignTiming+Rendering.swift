@@ -52,7 +52,7 @@ extension DesignTiming {
                    simulatedLatencyCycles.map(String.init) ?? "-", rtlLatencyCycles.map(String.init) ?? "-", Self.number(latencyNs), ""])
         var text = headline + "\n\n" + table.render(leftAligned: [0, 1, 7])
         if let tokens, let comparedTransfers, let comparedOutputBits {
-            text += "\ncompared \(tokens) inferences: \(comparedTransfers) block-boundary transfers, \(comparedOutputBits) output bits\n"
+            text += "\ncompared \(tokens) inferences: \(comparedTransfers) channel transfers (every block boundary, fork output, FIFO push and pop), \(comparedOutputBits) output bits\n"
         }
         if let mismatches {
             text += mismatches == 0 ? "MATCH\n" : "MISMATCH (\(mismatches) differences); first: \(firstMismatch ?? "")\n"

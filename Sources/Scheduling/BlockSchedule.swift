@@ -160,8 +160,8 @@ public struct DesignSchedule: Sendable, Equatable {
     /// Latency with no stalls: the cycle the first token reaches the design output (in a chain, the sum of
     /// block latencies; in a graph, the longest path, with one cycle per delay line on it).
     public var latencyCycles: Int { graph.firstTokenCycles[graph.outputChannel] }
-    /// Steady-state II: the largest block II.
-    public var initiationInterval: Int { blocks.map(\.initiationInterval).max() ?? 1 }
+    /// Steady-state II: the largest block II, or more where a FIFO is too shallow to carry one token per block II.
+    public var initiationInterval: Int { max(blocks.map(\.initiationInterval).max() ?? 1, graph.fifoInitiationInterval) }
     public var multipliers: Int { blocks.reduce(0) { $0 + $1.multipliers } }
     public var dsps: Int { blocks.reduce(0) { $0 + $1.dsps } }
 }

@@ -35,6 +35,9 @@ public struct ChannelSchedule: Sendable, Equatable {
 public enum FIFOPurpose: String, Sendable, Equatable {
     /// Holds a tensor on the short branch of a join until the long branch catches up; the schedule derives its depth.
     case delayLine = "delay line"
+    /// An io_stream channel between two DATAFLOW processes (hls4ml's `hls::stream`), hls4ml's default depth
+    /// unless the design sets one.
+    case stream = "stream"
 }
 
 /// A FIFO between two channels: `in_ready = count < depth`, `out_valid = count > 0`; a token pushed in cycle t
@@ -42,8 +45,11 @@ public enum FIFOPurpose: String, Sendable, Equatable {
 public struct FIFOSchedule: Sendable, Equatable {
     public var name: String
     public var depth: Int
-    /// The depth the schedule derived before any override.
+    /// The depth the schedule derived before any override (a stream's hls4ml default, or a delay line's
+    /// ⌊Δ / II⌋ + 1).
     public var derivedDepth: Int
+    /// Cycles from a token's push to the cycle its reader takes it when nothing stalls (Δ, at least 1).
+    public var residenceCycles: Int
     public var purpose: FIFOPurpose
     public var inputChannel: Int
     public var outputChannel: Int
@@ -79,6 +85,13 @@ public struct DataflowGraph: Sendable, Equatable {
     /// The channel the design output leaves on.
     public var outputChannel: Int { channels.firstIndex { $0.consumer == .sink } ?? channels.count - 1 }
 
+    /// The smallest interval the FIFOs allow: a slot is busy from its push to the edge after its pop (Δ + 1
+    /// cycles) and a full FIFO refuses a push even in the cycle it pops, so d slots carry one token per
+    /// ⌈(Δ + 1) / d⌉ cycles.
+    public var fifoInitiationInterval: Int {
+        fifos.map { ($0.residenceCycles + 1 + $0.depth - 1) / $0.depth }.max() ?? 1
+    }
+
     /// True when the design is a plain chain of blocks joined by wires.
     public var isChain: Bool { fifos.isEmpty && forks.isEmpty && blockInputs.allSatisfy { $0.count == 1 } }
 
@@ -107,7 +120,12 @@ public struct DataflowGraph: Sendable, Equatable {
     /// readers, and a delay line on every join input that arrives earlier than the block's latest input.
     /// Delay-line depth = ⌊(latest − arrival) / II⌋ + 1 for the design II, so that the short branch never
     /// blocks the fork in steady state (`in_ready` does not see a same-cycle pop, hence the + 1).
-    static func build(network: Network, blocks: [BlockSchedule], depthOverrides: [String: Int]) throws(ScheduleError) -> DataflowGraph {
+    ///
+    /// In io_stream every tensor a block computes reaches the blocks that read it through a FIFO (a stream) of
+    /// `streamDepth` entries (hls4ml: height × width of the tensor, 1 for a vector); on a join's short branch
+    /// that FIFO also serves as the delay line and gets the larger of the two depths.
+    static func build(network: Network, blocks: [BlockSchedule], depthOverrides: [String: Int],
+                      stream: Bool = false, streamDepth: Int = 1) throws(ScheduleError) -> DataflowGraph {
         let count = network.layers.count
         let interval = max(1, blocks.map(\.initiationInterval).max() ?? 1)
         var graph = DataflowGraph(channels: [], fifos: [], forks: [], blockInputs: Array(repeating: [], count: count),
@@ -161,16 +179,21 @@ public struct DataflowGraph: Sendable, Equatable {
         emit(tensor: -1, from: .source, at: 0)
         for b in 0..<count {
             let ports = arrivals[b] ?? [:]
-            let start = ports.values.map(\.cycle).max() ?? 0
+            // A stream FIFO on every edge that carries a block's result; it adds one cycle.
+            func streamed(_ arrival: (channel: Int, cycle: Int)) -> Bool { stream && graph.channels[arrival.channel].tensor >= 0 }
+            let start = ports.values.map { $0.cycle + (streamed($0) ? 1 : 0) }.max() ?? 0
             var inputs: [Int] = []
             for port in 0..<sources[b].count {
                 guard let arrival = ports[port] else { continue }
-                guard arrival.cycle < start else { inputs.append(arrival.channel); continue }
-                // Delay line: the edge's channel now ends in a FIFO, a new channel leaves it.
+                let isStream = streamed(arrival)
+                guard arrival.cycle < start || isStream else { inputs.append(arrival.channel); continue }
+                // The edge's channel now ends in a FIFO; a new channel leaves it.
                 let edge = graph.channels[arrival.channel]
                 let fifoIndex = graph.fifos.count
-                let name = "\(edge.name)_dl"
-                let derived = (start - arrival.cycle) / interval + 1
+                let delay = (start - arrival.cycle) / interval + 1
+                let purpose: FIFOPurpose = isStream && arrival.cycle + 1 == start ? .stream : .delayLine
+                let name = "\(edge.name)_" + (isStream ? "fifo" : "dl")
+                let derived = purpose == .stream ? streamDepth : max(delay, isStream ? streamDepth : 1)
                 let depth = depthOverrides[name] ?? derived
                 guard depth >= 1 else {
                     throw .unsupported(layer: network.layers[b].name, field: "FIFODepth", reason: "\(name) needs a depth of at least 1, got \(depth)")
@@ -178,8 +201,8 @@ public struct DataflowGraph: Sendable, Equatable {
                 graph.channels[arrival.channel].consumer = .fifo(fifoIndex)
                 graph.channels[arrival.channel].consumerPort = 0
                 let output = addChannel(name, .fifo(fifoIndex), .block(b), port: port, tensor: edge.tensor, cycle: arrival.cycle + 1)
-                graph.fifos.append(FIFOSchedule(name: name, depth: depth, derivedDepth: derived, purpose: .delayLine,
-                                                inputChannel: arrival.channel, outputChannel: output,
+                graph.fifos.append(FIFOSchedule(name: name, depth: depth, derivedDepth: derived, residenceCycles: start - arrival.cycle,
+                                                purpose: purpose, inputChannel: arrival.channel, outputChannel: output,
                                                 elements: edge.elements, precision: edge.precision))
                 inputs.append(output)
             }

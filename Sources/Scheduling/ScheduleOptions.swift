@@ -42,6 +42,8 @@ public struct ScheduleOptions: Sendable, Equatable {
     public var device: DeviceProfile
     /// Depth overrides of FIFOs by name (e.g. a delay line `<edge>_dl`); others keep the derived depth.
     public var fifoDepths: [String: Int] = [:]
+    /// Depth of every io_stream FIFO not overridden: hls4ml's default for a vector tensor (height × width = 1).
+    public var streamFIFODepth = 1
 
     public init(clockPeriodNs: Double, clockUncertaintyNs: Double? = nil, ioType: IOType = .parallel,
                 defaultImplementation: LayerImplementation = LayerImplementation(),

@@ -29,9 +29,6 @@ public enum Scheduler {
             throw .clockTooShort(periodNs: options.clockPeriodNs, uncertaintyNs: options.clockUncertaintyNs,
                                  overheadNs: options.device.registerOverheadNs)
         }
-        guard options.ioType == .parallel else {
-            throw .unsupported(layer: network.name, field: "IOType", reason: "io_stream is not scheduled yet; use io_parallel")
-        }
         var blocks: [BlockSchedule] = []
         for (index, layer) in network.layers.enumerated() {
             if case let .merge(merge) = layer.operation {
@@ -40,7 +37,8 @@ public enum Scheduler {
                 blocks.append(try scheduleLayer(layer, index: index, input: network.inputPrecision(ofLayerAt: index), options: options))
             }
         }
-        let graph = try DataflowGraph.build(network: network, blocks: blocks, depthOverrides: options.fifoDepths)
+        let graph = try DataflowGraph.build(network: network, blocks: blocks, depthOverrides: options.fifoDepths,
+                                            stream: options.ioType == .stream, streamDepth: options.streamFIFODepth)
         return DesignSchedule(designName: network.name, options: options, blocks: blocks, graph: graph)
     }
 

@@ -9,8 +9,14 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure the timing-only sweep speed, bit-exact throughput against Verilator, and time to the first latency number.")
 
-    @Option(help: "Design files of the timing-only sweep.")
-    var designs: [String] = ["Designs/flow_vt.yml", "Designs/dnn_vae_encoder.yml"]
+    @Option(help: "Design files of the timing-only sweep (each in io_parallel and io_stream).")
+    var designs: [String] = ["Designs/flow_vt.yml", "Designs/dnn_vae_encoder.yml", "Designs/dnn_vae_encoder_heads.yml", "Designs/dnn_ae.yml"]
+
+    @Option(help: "Design files of the long timing-only runs (each in io_parallel and io_stream).")
+    var cycleDesigns: [String] = ["Designs/flow_vt.yml", "Designs/dnn_ae.yml"]
+
+    @Option(help: "Inferences of each long timing-only run.")
+    var cycleEvents: Int = 100_000
 
     @Option(help: "Design whose bit-exact throughput is compared with Verilator.")
     var throughputDesign: String = "Designs/flow_vt.yml"
@@ -22,12 +28,20 @@ struct BenchCommand: ParsableCommand {
     var json: String?
 
     func run() throws {
-        let loaded = try designs.map { try DesignLoader.load(URL(fileURLWithPath: $0)) }
+        let loaded = try designs.flatMap { path in
+            let design = try DesignLoader.load(URL(fileURLWithPath: path))
+            return [design.applying(ioType: .parallel), design.applying(ioType: .stream)]
+        }
+        let cycle = try cycleDesigns.flatMap { path in
+            let design = try DesignLoader.load(URL(fileURLWithPath: path))
+            return [design.applying(ioType: .parallel), design.applying(ioType: .stream)].map { ($0.network, $0.options) }
+        }
         let target = try DesignLoader.load(URL(fileURLWithPath: throughputDesign))
         let report = try Benchmark.run(designs: loaded.map { ($0.network, $0.options, $0.clockUncertainty) }, reuseFactors: [1, 2, 4, 8, 16, 32],
                                        clockPeriods: [2.5, 3.33, 5, 10], sweepTokens: 100,
                                        throughputDesign: (target.network, target.options), events: events,
-                                       buildDirectory: URL(fileURLWithPath: "build/bench/\(target.network.name)"))
+                                       buildDirectory: URL(fileURLWithPath: "build/bench/\(target.network.name)"),
+                                       cycleDesigns: cycle, cycleTokens: cycleEvents)
         if let json {
             try OutputFile.write(try JSONText.encode(report), to: URL(fileURLWithPath: json))
         }

@@ -3,6 +3,7 @@ import CrossCheck
 import Design
 import Foundation
 import HDF5
+import Scheduling
 import Simulation
 
 /// The design file and the overrides every subcommand takes.
@@ -15,6 +16,9 @@ struct DesignArguments: ParsableArguments {
 
     @Option(name: .customLong("clock-period"), help: "Clock period in ns (the uncertainty keeps the design's rule).")
     var clockPeriod: Double?
+
+    @Option(name: .customLong("io-type"), help: "io_parallel or io_stream (blocks as DATAFLOW processes with FIFOs between them).")
+    var ioType: String?
 
     /// Runs `body` on the loaded design; an error that does not already name the design file is prefixed
     /// with it, so every message names file, layer and field.
@@ -42,7 +46,12 @@ struct DesignArguments: ParsableArguments {
         if let clockPeriod, !(clockPeriod > 0 && clockPeriod.isFinite) {
             throw ValidationError("--clock-period must be a positive number of ns, got \(clockPeriod)")
         }
-        return try DesignLoader.load(URL(fileURLWithPath: design)).applying(reuseFactor: reuseFactor, clockPeriodNs: clockPeriod)
+        var io: IOType? = nil
+        if let ioType {
+            guard let parsed = IOType(rawValue: ioType.lowercased()) else { throw ValidationError("--io-type must be io_parallel or io_stream, got \(ioType)") }
+            io = parsed
+        }
+        return try DesignLoader.load(URL(fileURLWithPath: design)).applying(reuseFactor: reuseFactor, clockPeriodNs: clockPeriod, ioType: io)
     }
 }
 

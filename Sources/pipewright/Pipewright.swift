@@ -10,6 +10,6 @@ struct Pipewright: ParsableCommand {
         discussion: "Latency = cycles from the input transfer of an inference to its output transfer; "
             + "II = cycles between consecutive accepted inputs in steady state (docs/timing.md). "
             + "Design files: docs/design-format.md.",
-        subcommands: [SimulateCommand.self, SweepCommand.self, RTLCommand.self, VerifyCommand.self, ImportCommand.self, ResourcesCommand.self, BenchCommand.self]
+        subcommands: [SimulateCommand.self, SweepCommand.self, RTLCommand.self, VerifyCommand.self, FIFOSizeCommand.self, ImportCommand.self, ResourcesCommand.self, BenchCommand.self]
     )
 }

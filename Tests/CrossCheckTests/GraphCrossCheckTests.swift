@@ -138,3 +138,71 @@ struct GraphCrossCheckTests {
         #expect(accepted.last! - accepted[accepted.count - 2] == (depth == 1 ? 2 : 1))
     }
 }
+
+/// io_stream: both chain designs as DATAFLOW processes with FIFOs between them, RF {1, 2} × clock {2.5, 5} ns.
+let streamMatrix: [CrossCheckCase] = {
+    var cases: [CrossCheckCase] = []
+    for design in ["flow_vt", "dnn_vae_encoder"] {
+        for (index, rf) in [1, 2].enumerated() {
+            for (jndex, period) in [2.5, 5.0].enumerated() {
+                cases.append(CrossCheckCase(design: design, reuseFactor: rf, clockPeriodNs: period,
+                                            outReady: (index + jndex) % 2 == 1 ? "1101" : "1"))
+            }
+        }
+    }
+    return cases
+}()
+
+struct StreamCrossCheckTests {
+    /// Every FIFO push and pop, block boundary and output bit agree. With hls4ml's default depth 1 between
+    /// processes a FIFO carries a token every 2 cycles (docs/timing.md), so the design II is max(RF, 2); the
+    /// first inference takes Σ block latencies + one cycle per FIFO on its path.
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: streamMatrix)
+    func simulatorAndRTLAgreeInStreamMode(_ check: CrossCheckCase) throws {
+        let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/\(check.design).yml"))
+            .applying(reuseFactor: check.reuseFactor, clockPeriodNs: check.clockPeriodNs, ioType: .stream)
+        let inputs = InputVectors.random(count: 12, size: loaded.network.inputSize, seed: 77 + UInt64(check.reuseFactor))
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("pipewright-crosscheck/\(check.design)-stream-rf\(check.reuseFactor)-\(check.clockPeriodNs)ns")
+        let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
+                                       outReadyPattern: SimulationOptions.pattern(check.outReady)!, buildDirectory: directory)
+        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
+        let graph = run.schedule.graph
+        #expect(graph.fifos.count == loaded.network.layers.count - 1)
+        #expect(graph.fifos.allSatisfy { $0.purpose == .stream && $0.depth == 1 })
+        #expect(run.comparison.comparedTransfers == 12 * graph.channels.count)
+        let evaluator = FixedPointEvaluator(network: loaded.network)
+        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
+        let expected = run.schedule.blocks.reduce(0) { $0 + $1.latencyCycles } + graph.fifos.count
+        #expect(run.schedule.latencyCycles == expected)
+        #expect(run.schedule.initiationInterval == max(check.reuseFactor, 2))
+        if check.outReady == "1" {
+            #expect(run.comparison.rtl.latencies.first == expected)
+            // Steady state shows at the output (the first blocks may take a few inputs faster before the first
+            // FIFO pushes back).
+            let delivered = run.comparison.rtl.transferCycles[graph.outputChannel]
+            let intervals = zip(delivered.dropFirst(), delivered).map { $0 - $1 }
+            #expect(intervals.suffix(6).allSatisfy { $0 == max(check.reuseFactor, 2) }, "output cycles \(delivered)")
+        }
+    }
+
+    /// fifo-size on flow_vt in io_stream: depth 2 everywhere restores II 1 with the same first latency; the
+    /// sized design cross-checks against Verilator and keeps that timing there too.
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"))
+    func sizedStreamDesignKeepsTimingInRTL() throws {
+        let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/flow_vt.yml")).applying(ioType: .stream)
+        let sizing = try FIFOSizing.size(network: loaded.network, options: loaded.options, tokens: 32)
+        #expect(sizing.fifos.map(\.after) == [2, 2, 2, 2, 2])
+        #expect(sizing.after.initiationInterval == 1 && sizing.before.initiationInterval == 2)
+        #expect(sizing.after.latency == sizing.unbounded.latency)
+        var options = loaded.options
+        options.fifoDepths = sizing.depths
+        let inputs = InputVectors.random(count: 16, size: loaded.network.inputSize, seed: 5)
+        let run = try Verification.run(network: loaded.network, options: options, inputs: inputs,
+                                       buildDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-crosscheck/flow_vt-sized"))
+        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
+        #expect(run.comparison.rtl.latencies.first == sizing.unbounded.latency)
+        let accepted = run.comparison.rtl.transferCycles[0]
+        #expect(zip(accepted.dropFirst(), accepted).allSatisfy { $0 - $1 == 1 }, "accept cycles \(accepted)")
+    }
+}

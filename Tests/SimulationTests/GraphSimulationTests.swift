@@ -73,3 +73,29 @@ struct GraphSimulationTests {
         #expect(vcd.contains("in_to_add_dl_valid"))
     }
 }
+
+/// io_stream FIFOs and their throughput bound, by hand: a depth-1 FIFO holds a token from its push (cycle t)
+/// through its pop (t + 1) and refuses the next push in t + 1, so it passes one token every 2 cycles.
+struct StreamScheduleTests {
+    @Test func streamFIFOsBetweenBlocks() throws {
+        var options = ScheduleOptions(clockPeriodNs: 5, ioType: .stream, device: chain([]).options.device)
+        let schedule = try Scheduler.schedule(GraphSimulationTests.network, options: options)
+        // r1 → r2 and r2 → add get streams; the input's copy to add waits in a delay line (the input port has no FIFO).
+        // (FIFOs in the order of their reader's ports: add reads r2 first, then the input.)
+        #expect(schedule.graph.fifos.map(\.name) == ["r1_fifo", "r2_fifo", "in_to_add_dl"])
+        #expect(schedule.graph.fifos.map(\.purpose) == [.stream, .stream, .delayLine])
+        // Paths: in → r1 (1) → FIFO (2) → r2 (3) → FIFO (4) → add (5). The delay line: Δ = 4, depth ⌊4/1⌋ + 1 = 5.
+        #expect(schedule.latencyCycles == 5)
+        #expect(schedule.graph.fifos[2].depth == 5)
+        #expect(schedule.initiationInterval == 2)
+        let result = try CycleSimulator(schedule: schedule, evaluator: nil).runTiming(tokens: 6)
+        #expect(result.latencies.first == 5)
+        #expect(result.initiationInterval() == 2)
+        options.fifoDepths = ["r1_fifo": 2, "r2_fifo": 2]
+        let sized = try Scheduler.schedule(GraphSimulationTests.network, options: options)
+        #expect(sized.initiationInterval == 1)
+        let fast = try CycleSimulator(schedule: sized, evaluator: nil).runTiming(tokens: 6)
+        #expect(fast.transferCycles[0] == [0, 1, 2, 3, 4, 5])
+        #expect(fast.latencies == [5, 5, 5, 5, 5, 5])
+    }
+}

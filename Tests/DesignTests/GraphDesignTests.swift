@@ -1,0 +1,85 @@
+import FixedPoint
+import Foundation
+import NetworkIR
+import Scheduling
+import Testing
+@testable import Design
+
+/// `inputs:`, merge classes, `FIFODepth` and the fifo-size editor in design files.
+struct GraphDesignTests {
+    static let skip = """
+        name: skip
+        input: { size: 3, precision: "ap_fixed<10,4>" }
+        config:
+          ClockPeriod: 5
+          Model: { Precision: { default: "ap_fixed<16,6>" } }
+          FIFODepth: { in_to_add_dl: 7 }
+        layers:
+          - name: fc1
+            class: Dense
+            units: 3
+            activation: relu
+            kernel: {random: {seed: 1, scale: 0.5}}
+          - name: add
+            class: Add
+            inputs: [fc1_relu, input]
+        """
+
+    /// Add's result is `auto` through the model default only where hls4ml has no rule; here it infers
+    /// max(I) + 1 from ap_fixed<16,6> and ap_fixed<10,4>: I = 7, F = max(10, 6) = 10 → ap_fixed<17,7>.
+    @Test func mergeLayerReadsNamedInputs() throws {
+        let design = try TestSupport.load(Self.skip.replacingOccurrences(of: "Precision: { default: \"ap_fixed<16,6>\" }",
+                                                                     with: "Precision: { default: \"ap_fixed<16,6>\", result: auto }"))
+        let add = try #require(design.network.layers.last)
+        #expect(add.inputs == ["fc1_relu", "input"])
+        #expect(add.inputSize == 6 && add.outputSize == 3)
+        #expect(add.operation == .merge(.add))
+        #expect(design.options.fifoDepths == ["in_to_add_dl": 7])
+        let schedule = try Scheduler.schedule(design.network, options: design.options)
+        #expect(schedule.graph.fifos.map(\.depth) == [7])
+    }
+
+    @Test func unknownInputNamesTheLayerAndField() throws {
+        let error = try TestSupport.error(Self.skip.replacingOccurrences(of: "[fc1_relu, input]", with: "[fc1_relu, fc9]"))
+        let text = error?.description ?? ""
+        #expect(text.contains("add") && text.contains("inputs") && text.contains("fc9") && text.contains("fc1_relu"), "\(text)")
+    }
+
+    @Test func mergeNeedsTwoInputs() throws {
+        let one = try TestSupport.error(Self.skip.replacingOccurrences(of: "[fc1_relu, input]", with: "[fc1_relu]"))
+        #expect(one?.description.contains("2 layer name(s)") == true, "\(one?.description ?? "")")
+        let none = try TestSupport.error(Self.skip.replacingOccurrences(of: "    inputs: [fc1_relu, input]", with: ""))
+        #expect(none?.description.contains("inputs") == true, "\(none?.description ?? "")")
+    }
+
+    @Test func inputIsAReservedName() throws {
+        let error = try TestSupport.error(Self.skip.replacingOccurrences(of: "name: add", with: "name: input"))
+        #expect(error?.description.contains("design input") == true, "\(error?.description ?? "")")
+    }
+
+    /// fifo-size's editor: sets FIFODepth and IOType inside the config block and keeps every comment.
+    @Test func editorSetsFIFODepthAndKeepsComments() throws {
+        let text = """
+            # comment
+            name: x
+            config:
+              IOType: io_parallel   # old
+              FIFODepth:
+                a: 9
+              ClockPeriod: 5        # ns
+            layers: []
+            """
+        let edited = try #require(DesignFileEditor.settingConfig(text, fifoDepths: ["b": 2, "a": 3], ioType: "io_stream"))
+        #expect(edited == """
+            # comment
+            name: x
+            config:
+              IOType: io_stream
+              FIFODepth: { a: 3, b: 2 }
+              ClockPeriod: 5        # ns
+            layers: []
+            """)
+        #expect(DesignFileEditor.settingConfig("name: x\nconfig: { ClockPeriod: 5 }\n", fifoDepths: ["a": 1]) == nil)
+        #expect(DesignFileEditor.settingConfig("name: x\nlayers: []", fifoDepths: ["a": 1]) == "name: x\nconfig:\n  FIFODepth: { a: 1 }\nlayers: []")
+    }
+}
