@@ -80,7 +80,11 @@ final class DatapathBuilder {
     func multiply(_ a: Signal, _ b: Signal, prefix: String = "prod") -> Signal {
         let fraction = a.fractionalBits + b.fractionalBits
         if let x = a.constant, let y = b.constant { return .constant(x * y, fractionalBits: fraction) }
-        if a.constant == 0 || b.constant == 0 { return .constant(0, fractionalBits: fraction) }
+        if a.constant == 0 || b.constant == 0 {
+            // A product by zero needs no logic; the other operand may then be read by nothing else (lint).
+            for operand in [a, b] where !operand.isConstant { markPartiallyUsed(operand.name) }
+            return .constant(0, fractionalBits: fraction)
+        }
         let width = a.width + b.width
         // Both operands are sign-extended to the product width, so the low bits are the same signed or
         // unsigned; marking the multiply signed lets synthesis drop the redundant sign bits (one DSP per

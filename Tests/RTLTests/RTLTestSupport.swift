@@ -121,9 +121,5 @@ actor ModelCache {
     }
 }
 
-/// True when Verilator is installed; otherwise prints why the test is skipped.
-func verilatorAvailable(_ test: String) -> Bool {
-    if VerilatorRunner.verilatorPath() != nil { return true }
-    print("SKIPPED \(test): verilator not found on PATH; install it with apt-get install verilator")
-    return false
-}
+/// True when Verilator is installed; tests that need it are disabled with that reason otherwise (CI installs it).
+let verilatorInstalled = VerilatorRunner.verilatorPath() != nil
