@@ -30,11 +30,16 @@ public struct HLS4MLNode: Sendable, Equatable {
         case relu
         case leakyReLU(alpha: Double)
         case linear
+        /// One of hls4ml's merge layers over the node's two inputs.
+        case merge(MergeOperation)
     }
 
     public var name: String
     public var operation: Operation
+    /// Total size of what it reads (both tensors of a merge).
     public var inputSize: Int
+    /// The nodes it reads, by name (empty for the input).
+    public var inputs: [String] = []
     /// The precision keys of the config (`result`, `weight`, `bias`, `accum`, `scale`, `param`).
     public var settings: [String: HLS4MLPrecisionSetting]
     /// The Keras class this node came from (for the summary).
@@ -46,6 +51,7 @@ public struct HLS4MLNode: Sendable, Equatable {
 
     public var outputSize: Int {
         if case let .dense(units, _, _, _, _, _) = operation { return units }
+        if case let .merge(merge) = operation, merge != .concatenate { return inputSize / MergeOperation.arity }
         return inputSize
     }
 
@@ -57,6 +63,7 @@ public struct HLS4MLNode: Sendable, Equatable {
         case .batchNormalization: return "BatchNormalization"
         case .leakyReLU: return "ParametrizedActivation"
         case .relu, .linear: return "Activation"
+        case let .merge(merge): return merge == .concatenate ? "Concatenate" : "Merge"
         }
     }
 
@@ -67,7 +74,7 @@ public struct HLS4MLNode: Sendable, Equatable {
         case .dense: return ["result", "weight", "bias", "accum"]
         case .batchNormalization: return ["result", "scale", "bias"] + quantizerConfigKeys
         case .leakyReLU: return ["result", "param"]
-        case .relu, .linear: return ["result"]
+        case .relu, .linear, .merge: return ["result"]
         }
     }
 }
@@ -113,7 +120,7 @@ public struct HLS4MLConversion: Sendable {
                 if case let .batchNormalization(scale, bias) = nodes[index].operation,
                    scale.allSatisfy({ $0 == 1 }), bias.allSatisfy({ $0 == 0 }) {
                     notes.append("\(nodes[index].name): BatchNormalization with scale 1 and bias 0 removed (as hls4ml does)")
-                    nodes.remove(at: index)
+                    Self.remove(index, replacingWith: nodes[index].inputs.first ?? nodes[index - 1].name, in: &nodes)
                     types.remove(at: index)
                 } else {
                     index += 1
@@ -131,13 +138,23 @@ public struct HLS4MLConversion: Sendable {
         var nodes: [HLS4MLNode] = []
         var size = model.inputSize
         let splitLinear = model.architecture.kerasMajorVersion < 3
+        /// The node that holds each Keras layer's output (a split activation's, or the input of a dropped layer).
+        var producer: [String: String] = [:]
         for layer in model.architecture.layers {
             let weights = model.weights[layer.name] ?? [:]
+            // The nodes this layer reads: its inbound layers' producers (or the node before it).
+            var reads = layer.inputs.compactMap { producer[$0] }
+            if reads.isEmpty, let last = nodes.last?.name { reads = [last] }
+            let readSizes = reads.map { name in nodes.first { $0.name == name }?.outputSize ?? model.inputSize }
+            size = readSizes.reduce(0, +)
+            if case .input = layer.kind { size = model.inputSize }
             func node(_ name: String, _ operation: HLS4MLNode.Operation, _ keys: [String: HLS4MLPrecisionSetting] = [:]) -> HLS4MLNode {
                 var node = HLS4MLNode(name: name, operation: operation, inputSize: size, settings: [:], kerasClass: layer.className)
+                node.inputs = nodes.isEmpty ? [] : (name == layer.name ? reads : [nodes.last!.name])
                 for key in node.configKeys { node.settings[key] = keys[key] ?? .auto }
                 return node
             }
+            defer { producer[layer.name] = nodes.last?.name }
             switch layer.kind {
             case .input:
                 nodes.append(node(layer.name, .input))
@@ -237,9 +254,31 @@ public struct HLS4MLConversion: Sendable {
                 notes.append("\(layer.name): \(quantizer.summary) → result \(type)")
             case .passThrough:
                 notes.append("\(layer.name): \(layer.className) is a no-op on a 1-D tensor, dropped")
+                producer[layer.name] = reads.first
+                continue
+            case let .merge(merge):
+                nodes.append(node(layer.name, .merge(merge)))
             }
         }
         return nodes
+    }
+
+    /// The index of the node named `name`.
+    static func index(of name: String?, in nodes: [HLS4MLNode]) -> Int? {
+        guard let name else { return nil }
+        return nodes.firstIndex { $0.name == name }
+    }
+
+    /// How many inputs of other nodes read node `name`.
+    static func consumers(of name: String, in nodes: [HLS4MLNode]) -> Int {
+        nodes.reduce(0) { $0 + $1.inputs.filter { $0 == name }.count }
+    }
+
+    /// Removes node `index`; the nodes that read it read `replacement` instead.
+    static func remove(_ index: Int, replacingWith replacement: String, in nodes: inout [HLS4MLNode]) {
+        let name = nodes[index].name
+        nodes.remove(at: index)
+        for other in nodes.indices { nodes[other].inputs = nodes[other].inputs.map { $0 == name ? replacement : $0 } }
     }
 
     // MARK: Passes
@@ -249,12 +288,13 @@ public struct HLS4MLConversion: Sendable {
     /// is lost). Returns whether it changed the graph.
     static func mergeLinearActivation(_ nodes: inout [HLS4MLNode], notes: inout [String]) -> Bool {
         for index in nodes.indices.dropFirst() {
-            let parent = nodes[index - 1]
-            guard nodes[index].operation == .linear, parent.operation != .input, parent.settings["result"] == .auto else { continue }
+            guard nodes[index].operation == .linear, let parentIndex = Self.index(of: nodes[index].inputs.first, in: nodes) else { continue }
+            let parent = nodes[parentIndex]
+            guard parent.operation != .input, parent.settings["result"] == .auto else { continue }
             if case .fixed = nodes[index].settings["result"] {
                 notes.append("\(nodes[index].name): linear activation merged into \(parent.name); as in hls4ml 1.3, its quantization \(nodes[index].settings["result"]!) is lost")
             }
-            nodes.remove(at: index)
+            Self.remove(index, replacingWith: parent.name, in: &nodes)
             return true
         }
         return false
@@ -269,19 +309,22 @@ public struct HLS4MLConversion: Sendable {
     static func fuseConsecutiveBatchNormalization(_ nodes: inout [HLS4MLNode], notes: inout [String]) -> Bool {
         for index in nodes.indices.dropFirst() {
             guard case let .batchNormalization(s1, b1) = nodes[index].operation,
-                  case let .batchNormalization(s0, b0) = nodes[index - 1].operation,
-                  nodes[index - 1].settings["result"] == .auto else { continue }
+                  let parentIndex = Self.index(of: nodes[index].inputs.first, in: nodes),
+                  case let .batchNormalization(s0, b0) = nodes[parentIndex].operation,
+                  nodes[parentIndex].settings["result"] == .auto,
+                  Self.consumers(of: nodes[parentIndex].name, in: nodes) == 1 else { continue }
             let count = s1.count
             let scale = (0..<count).map { Double(Float(s0[$0]) * Float(s1[$0])) }
             let bias = (0..<count).map { channel -> Double in
                 let product = Float(s1[channel]) * Float(b0[channel])
                 return Double(product + Float(b1[channel]))
             }
-            notes.append("\(nodes[index - 1].name): BatchNormalization merged into the following \(nodes[index].name) "
+            notes.append("\(nodes[parentIndex].name): BatchNormalization merged into the following \(nodes[index].name) "
                 + "(scale s0·s1, bias s1·b0 + b1 in float32, as hls4ml does)")
             nodes[index].operation = .batchNormalization(scale: scale, bias: bias)
-            nodes[index].inputSize = nodes[index - 1].inputSize
-            nodes.remove(at: index - 1)
+            nodes[index].inputSize = nodes[parentIndex].inputSize
+            nodes[index].inputs = nodes[parentIndex].inputs
+            nodes.remove(at: parentIndex)
             return true
         }
         return false
@@ -296,12 +339,14 @@ public struct HLS4MLConversion: Sendable {
     static func fuseBatchNormalization(_ nodes: inout [HLS4MLNode], float32: Bool, notes: inout [String]) -> Bool {
         for index in nodes.indices.dropFirst() {
             guard case let .batchNormalization(scale, shift) = nodes[index].operation,
-                  case let .dense(units, kernel, bias, _, kernelQuantizer, biasQuantizer) = nodes[index - 1].operation,
-                  nodes[index - 1].settings["result"] == .auto else { continue }
+                  let parentIndex = Self.index(of: nodes[index].inputs.first, in: nodes),
+                  case let .dense(units, kernel, bias, _, kernelQuantizer, biasQuantizer) = nodes[parentIndex].operation,
+                  nodes[parentIndex].settings["result"] == .auto,
+                  Self.consumers(of: nodes[parentIndex].name, in: nodes) == 1 else { continue }
             let scaleCompatible = kernelQuantizer == nil || scale.allSatisfy { $0 == 1 }
             let biasCompatible = biasQuantizer == nil || shift.allSatisfy { $0 == 0 }
             guard scaleCompatible, biasCompatible else {
-                let note = "\(nodes[index].name): BatchNormalization kept: it cannot fold into the quantized \(nodes[index - 1].name)"
+                let note = "\(nodes[index].name): BatchNormalization kept: it cannot fold into the quantized \(nodes[parentIndex].name)"
                 if !notes.contains(note) { notes.append(note) }
                 continue
             }
@@ -320,14 +365,14 @@ public struct HLS4MLConversion: Sendable {
             }
             if let kernelQuantizer { newKernel = newKernel.map { Double(kernelQuantizer.quantize(Float($0))) } }
             if let biasQuantizer { newBias = newBias.map { Double(biasQuantizer.quantize(Float($0))) } }
-            var dense = nodes[index - 1]
+            var dense = nodes[parentIndex]
             dense.operation = .dense(units: units, kernel: newKernel, bias: newBias, hasBias: true,
                                      kernelQuantizer: kernelQuantizer, biasQuantizer: biasQuantizer)
             if dense.settings["bias"] == .fixed(.uint(1)) { dense.settings["bias"] = .auto }
-            nodes[index - 1] = dense
+            nodes[parentIndex] = dense
             notes.append("\(nodes[index].name): BatchNormalization folded into \(dense.name)"
                 + (float32 ? " (in float32, as hls4ml does)" : " (in double precision)"))
-            nodes.remove(at: index)
+            Self.remove(index, replacingWith: dense.name, in: &nodes)
             return true
         }
         return false
@@ -354,8 +399,11 @@ public struct HLS4MLConversion: Sendable {
     /// `passes/infer_precision.py` (hls4ml 1.3) for every `auto`.
     static func inferTypes(_ nodes: [HLS4MLNode], defaultPrecision: Precision, notes: inout [String]) -> [NodeTypes] {
         var all: [NodeTypes] = []
-        var input = defaultPrecision
+        var results: [String: Precision] = [:]
+        var previous = defaultPrecision
         for node in nodes {
+            let inputs = node.inputs.isEmpty ? [previous] : node.inputs.map { results[$0] ?? previous }
+            let input = inputs[0]
             var types = NodeTypes()
             func concrete(_ key: String, _ rule: Precision? = nil) -> Precision {
                 if case let .fixed(precision) = node.settings[key] ?? .auto { return precision }
@@ -380,8 +428,11 @@ public struct HLS4MLConversion: Sendable {
                 types.values = ["param": concrete("param", PrecisionInference.constant(alpha)), "result": concrete("result")]
             case .relu, .linear:
                 types.values["result"] = concrete("result")
+            case let .merge(merge):
+                types.values["result"] = concrete("result", PrecisionInference.merge(merge, inputs[0], inputs.count > 1 ? inputs[1] : inputs[0]))
             }
-            input = types.values["result"]!
+            previous = types.values["result"]!
+            results[node.name] = previous
             all.append(types)
         }
         return all
@@ -418,13 +469,21 @@ public struct HLS4MLConversion: Sendable {
         }
         var layers: [Layer] = []
         var inputPrecision = options.defaultPrecision
-        for (node, resolved) in zip(nodes, types) {
+        var layerNames: [String: String] = [:]      // node name → layer name (the input → `input`)
+        for (index, (node, resolved)) in zip(nodes, types).enumerated() {
             let t = resolved.values
             let result = t["result"]!
+            // A chain needs no `inputs`; a layer that reads anything but the node before it names what it reads.
+            let reads = node.inputs.map { layerNames[$0] ?? Network.inputName }
+            let inputs = index > 0 && node.inputs == [nodes[index - 1].name] ? [] : reads
             switch node.operation {
             case .input:
                 inputPrecision = result
+                layerNames[node.name] = Network.inputName
                 continue
+            case let .merge(merge):
+                layers.append(Layer(name: identifier(node.name), operation: .merge(merge), inputSize: node.inputSize,
+                                    precision: LayerPrecision(result: result)))
             case let .dense(units, kernel, bias, _, _, _):
                 let parameters = DenseParameters(outputSize: units, weights: stored(kernel, t["weight"]!),
                                                  biases: stored(bias, t["bias"]!))
@@ -444,6 +503,8 @@ public struct HLS4MLConversion: Sendable {
                 layers.append(Layer(name: identifier(node.name), operation: .linear, inputSize: node.inputSize,
                                     precision: LayerPrecision(result: result)))
             }
+            layers[layers.count - 1].inputs = inputs
+            layerNames[node.name] = layers[layers.count - 1].name
         }
         names.removeAll()
         let name = identifier(options.name ?? model.architecture.name, what: "design name", suffix: "_design")

@@ -1,3 +1,4 @@
+import NetworkIR
 import FixedPoint
 import Foundation
 
@@ -5,7 +6,8 @@ extension KerasArchitecture {
     /// The layer classes the importer understands.
     public static let supportedClasses = [
         "InputLayer", "Dense", "QDense", "BatchNormalization", "QBatchNormalization", "Activation", "ReLU",
-        "LeakyReLU", "QActivation", "Dropout", "Flatten",
+        "LeakyReLU", "QActivation", "Dropout", "Flatten", "Add", "Subtract", "Multiply", "Average", "Maximum",
+        "Minimum", "Concatenate",
     ]
 
     /// Parses the `model_config` JSON of a Keras 2 or Keras 3 legacy HDF5 file. `file` names the file in
@@ -43,16 +45,19 @@ extension KerasArchitecture {
             guard let className = entry["class_name"] as? String else {
                 throw malformed("no class_name", layer: name)
             }
+            var inputs = [previous].compactMap { $0 }
             if modelClass != "Sequential" {
-                let inputs = Self.inboundLayers(entry["inbound_nodes"])
+                inputs = Self.inboundLayers(entry["inbound_nodes"])
+                let known = Set(layers.map(\.name))
                 if className == "InputLayer" {
                     guard previous == nil else {
-                        throw KerasImportError.notAChain(file: file, layer: name, reason: "a second input layer")
+                        throw KerasImportError.notAChain(file: file, layer: name, reason: "a second input layer (one design input is supported)")
                     }
-                } else if inputs != [previous].compactMap({ $0 }) || previous == nil {
-                    let list = inputs.isEmpty ? "no input" : "inputs " + inputs.map { "'\($0)'" }.joined(separator: ", ")
+                } else if inputs.isEmpty {
+                    throw KerasImportError.notAChain(file: file, layer: name, reason: "it takes no input")
+                } else if let unknown = inputs.first(where: { !known.contains($0) }) {
                     throw KerasImportError.notAChain(file: file, layer: name,
-                        reason: "it takes \(list), not just the layer before it" + (previous.map { " ('\($0)')" } ?? ""))
+                        reason: "it reads '\(unknown)', which is not an earlier layer of the model")
                 }
             }
             if index == 0 || className == "InputLayer" {
@@ -66,7 +71,13 @@ extension KerasArchitecture {
                 }
             }
             let kind = try Self.kind(className: className, name: name, config: layerConfig, file: file)
-            layers.append(KerasLayer(name: name, className: className, kind: kind))
+            if case .merge = kind, inputs.count != MergeOperation.arity {
+                throw KerasImportError.unsupportedLayer(file: file, layer: name, className: className,
+                    reason: "it merges \(inputs.count) tensors; hls4ml's merge layers take exactly 2")
+            } else if !(kind == .input(size: nil) || { if case .merge = kind { return true } else { return false } }()), inputs.count > 1 {
+                throw KerasImportError.notAChain(file: file, layer: name, reason: "a \(className) layer reads one tensor, not \(inputs.count)")
+            }
+            layers.append(KerasLayer(name: name, className: className, kind: kind, inputs: className == "InputLayer" ? [] : inputs))
             previous = name
         }
         if modelClass != "Sequential", let outputs = config["output_layers"] {
@@ -257,6 +268,11 @@ extension KerasArchitecture {
             }
             guard let parsed = try quantizer(value, role: "activation") else { throw unsupported("no activation") }
             return .quantizedActivation(parsed)
+        case "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate":
+            if className == "Concatenate", let axis = (config["axis"] as? NSNumber)?.intValue, axis != -1 && axis != 1 {
+                throw unsupported("concatenation along axis \(axis) of 1-D tensors is not supported (use -1)")
+            }
+            return .merge(MergeOperation(rawValue: className.lowercased())!)
         case "Dropout", "Flatten":
             return .passThrough
         default:

@@ -1,3 +1,4 @@
+import NetworkIR
 /// An activation a Dense layer or an Activation layer may apply.
 public enum KerasActivation: String, Sendable, Equatable {
     case linear
@@ -23,6 +24,8 @@ public struct KerasLayer: Sendable, Equatable {
         case quantizedActivation(QKerasQuantizer)
         /// Dropout, or Flatten of a 1-D tensor: nothing to compute.
         case passThrough
+        /// Add, Subtract, Multiply, Average, Maximum, Minimum or Concatenate of two 1-D tensors.
+        case merge(MergeOperation)
     }
 
     /// The Keras layer name.
@@ -30,15 +33,18 @@ public struct KerasLayer: Sendable, Equatable {
     /// The Keras class name (`Dense`, `QDense`, …).
     public var className: String
     public var kind: Kind
+    /// The layers it reads (a Functional model's inbound layers; in a Sequential model the layer before it).
+    public var inputs: [String]
 
-    public init(name: String, className: String, kind: Kind) {
+    public init(name: String, className: String, kind: Kind, inputs: [String] = []) {
         self.name = name
         self.className = className
         self.kind = kind
+        self.inputs = inputs
     }
 }
 
-/// A Keras model's architecture: the chain of layers from `model_config`.
+/// A Keras model's architecture: the layers of `model_config` in evaluation order, each naming its inputs.
 public struct KerasArchitecture: Sendable, Equatable {
     /// The model name.
     public var name: String

@@ -44,7 +44,25 @@ public struct KerasModel: Sendable, Equatable {
         var weights: [String: [String: KerasTensor]] = [:]
         var size = architecture.inputSize
         var modelInputSize = architecture.inputSize
+        var sizes: [String: Int] = [:]      // output size of each layer seen so far
         for layer in architecture.layers {
+            if !layer.inputs.isEmpty {
+                let known = layer.inputs.map { sizes[$0] ?? (architecture.layers.first?.name == $0 ? modelInputSize : nil) }
+                if case let .merge(merge) = layer.kind {
+                    let values = known.compactMap { $0 }
+                    guard values.count == known.count else {
+                        throw .malformedModelConfig(file: file, layer: layer.name, reason: "the size of an input is not known")
+                    }
+                    if merge != .concatenate, Set(values).count > 1 {
+                        throw .unsupportedLayer(file: file, layer: layer.name, className: layer.className,
+                            reason: "it merges tensors of sizes \(values.map(String.init).joined(separator: " and ")); they must be equal")
+                    }
+                    size = merge == .concatenate ? values.reduce(0, +) : values[0]
+                } else {
+                    size = known[0] ?? size
+                }
+            }
+            defer { if let size { sizes[layer.name] = size } }
             func require(_ tensors: [String: KerasTensor], _ variable: String, _ shape: [Int]) throws(KerasImportError) -> KerasTensor {
                 guard let tensor = tensors[variable] else {
                     throw .missingWeight(file: file, layer: layer.name, variable: variable,
@@ -89,7 +107,7 @@ public struct KerasModel: Sendable, Equatable {
                 if center { variables.append("beta") }
                 for variable in variables { needed[variable] = try require(tensors, variable, [channels]) }
                 weights[layer.name] = needed
-            case .activation, .leakyReLU, .quantizedActivation, .passThrough:
+            case .activation, .leakyReLU, .quantizedActivation, .passThrough, .merge:
                 guard size != nil else {
                     throw .malformedModelConfig(file: file, layer: layer.name, reason: "the input size is not known")
                 }

@@ -97,13 +97,14 @@ import Testing
         #expect(error.description.hasPrefix(url.path + ": layer 'fc2' of class Conv3D"))
     }
 
-    @Test func branchingGraph() throws {
+    /// A layer that reads a layer which does not exist (or comes later) is an error naming it.
+    @Test func unknownInboundLayer() throws {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let url = try Self.makeFile(in: directory, config: Self.modelConfig(secondInput: "x_in"))
+        let url = try Self.makeFile(in: directory, config: Self.modelConfig(secondInput: "nowhere"))
         let error = try #require(Self.importError(url))
-        guard case let .notAChain(_, layer, _) = error else { Issue.record("unexpected \(error)"); return }
-        #expect(layer == "fc2")
+        guard case let .notAChain(_, layer, reason) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(layer == "fc2" && reason.contains("nowhere"))
     }
 
     /// fc2 as a QDense whose kernel quantizer has the given `bits` and `integer` JSON values.

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import FixedPoint
+import HDF5
+import NetworkIR
+@testable import KerasImport
+
+/// Keras Functional models with branches and merges import as graph designs (written here through the HDF5
+/// module in Keras 3's layout, weights chosen so that every value is worked out by hand).
+struct FunctionalGraphImportTests {
+    static func layer(_ name: String, _ className: String, _ config: String, inputs: [String]) -> String {
+        let tensors = inputs.map { #"{"class_name": "__keras_tensor__", "config": {"shape": [null, 2], "dtype": "float32", "keras_history": ["\#($0)", 0, 0]}}"# }
+        let args = inputs.count > 1 ? "[[" + tensors.joined(separator: ", ") + "]]" : "[" + tensors.joined(separator: ", ") + "]"
+        let inbound = inputs.isEmpty ? "[]" : #"[{"args": \#(args), "kwargs": {}}]"#
+        return #"{"class_name": "\#(className)", "config": {"name": "\#(name)", \#(config)}, "name": "\#(name)", "inbound_nodes": \#(inbound)}"#
+    }
+
+    /// x (2) → a = Dense 2 relu(x) ; b = Dense 2(x) ; s = Add(a, b) ; c = Concatenate(s, x) → Dense 1.
+    static func makeModel(in directory: URL, mergeClass: String = "Add") throws -> URL {
+        let layers = [
+            layer("x_in", "InputLayer", #""batch_shape": [null, 2], "dtype": "float32""#, inputs: []),
+            layer("a", "Dense", #""units": 2, "activation": "relu", "use_bias": true"#, inputs: ["x_in"]),
+            layer("b", "Dense", #""units": 2, "activation": "linear", "use_bias": false"#, inputs: ["x_in"]),
+            layer("s", mergeClass, #""dtype": "float32""#, inputs: ["a", "b"]),
+            layer("c", "Concatenate", #""axis": -1"#, inputs: ["s", "x_in"]),
+            layer("y", "Dense", #""units": 1, "activation": "linear", "use_bias": true"#, inputs: ["c"]),
+        ]
+        let config = #"{"class_name": "Functional", "config": {"name": "branchy", "layers": [\#(layers.joined(separator: ", "))], "input_layers": [["x_in", 0, 0]], "output_layers": [["y", 0, 0]]}}"#
+        let url = directory.appendingPathComponent("branchy.h5")
+        let file = try HDF5File.create(url)
+        try file.writeStringAttribute("model_config", value: config, of: "/")
+        try file.writeStringAttribute("keras_version", value: "3.15.1", of: "/")
+        try file.writeFloats("/model_weights/a/a/kernel", shape: [2, 2], values: [1, 0, 0, 1])
+        try file.writeFloats("/model_weights/a/a/bias", shape: [2], values: [0.5, -0.5])
+        try file.writeFloats("/model_weights/b/b/kernel", shape: [2, 2], values: [0.5, 0, 0, 0.25])
+        try file.writeFloats("/model_weights/y/y/kernel", shape: [4, 1], values: [1, 1, 1, 1])
+        try file.writeFloats("/model_weights/y/y/bias", shape: [1], values: [0.125])
+        return url
+    }
+
+    /// x = [1, 2]: a = relu([1.5, 1.5]) = [1.5, 1.5]; b = [0.5, 0.5]; s = [2, 2]; c = [2, 2, 1, 2]; out = 7.125.
+    @Test func branchesAndMergesImportAsAGraph() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let imported = try KerasImporter.importModel(try Self.makeModel(in: directory), options: Fixtures.options())
+        let network = imported.design.network
+        #expect(network.layers.map(\.name) == ["a", "a_relu", "b", "s", "c", "y"])
+        #expect(network.layers.map(\.inputs) == [[], [], [Network.inputName], ["a_relu", "b"], ["s", Network.inputName], []])
+        #expect(network.layers[3].operation == .merge(.add))
+        #expect(network.layers[4].operation == .merge(.concatenate))
+        #expect(network.evaluateFloat([1, 2]) == [7.125])
+        // hls4ml's rules: b (no bias) has the Dense auto type W = 16+16+1 = 33, I = 6+6+1 = 13, then the bias
+        // step with ap_uint<1>: I = max(13, 1+1) + 1 = 14, W = 14 + 20 = 34 → ap_fixed<34,14>; a_relu has the
+        // default ap_fixed<16,6>; Add: I = max(6, 14) + 1 = 15, F = max(10, 20) = 20 → ap_fixed<35,15>.
+        #expect(network.layers[2].precision.result == .fixed(34, 14))
+        #expect(network.layers[3].precision.result == .fixed(35, 15))
+        let evaluator = FixedPointEvaluator(network: network)
+        let output = evaluator.evaluate(evaluator.quantizeInput([1, 2]))
+        #expect(network.outputPrecision.value(ofRaw: output[0]) == 7.125)
+        // The written design reads back to the same network.
+        let text = DesignWriter.yaml(for: imported.design, description: "test")
+        #expect(text.contains("inputs: [a_relu, b]") && text.contains("class: Add"))
+    }
+
+    @Test func mergingThreeTensorsIsAnError() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let layers = [
+            Self.layer("x_in", "InputLayer", #""batch_shape": [null, 2], "dtype": "float32""#, inputs: []),
+            Self.layer("s", "Add", #""dtype": "float32""#, inputs: ["x_in", "x_in", "x_in"]),
+        ]
+        let config = #"{"class_name": "Functional", "config": {"name": "three", "layers": [\#(layers.joined(separator: ", "))], "input_layers": [["x_in", 0, 0]], "output_layers": [["s", 0, 0]]}}"#
+        let url = directory.appendingPathComponent("three.h5")
+        let file = try HDF5File.create(url)
+        try file.writeStringAttribute("model_config", value: config, of: "/")
+        try file.writeStringAttribute("keras_version", value: "3.15.1", of: "/")
+        try file.writeFloats("/model_weights/unused", shape: [1], values: [0])
+        #expect {
+            try KerasImporter.importModel(url, options: Fixtures.options())
+        } throws: { error in
+            "\(error)".contains("'s'") && "\(error)".contains("exactly 2")
+        }
+    }
+}
