@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Reads events (one row per event) from a numeric dataset of rank ≥ 2 in chunks, so that files with
 /// millions of events are never loaded at once. Trailing dimensions are flattened row-major.
@@ -47,15 +48,22 @@ public final class HDF5ResultWriter {
     private let temporaryURL: URL
     private var file: HDF5File?
     private var datasets: [String: HDF5AppendableDataset] = [:]
+    /// Registration of the temporary file with `Interruption` (removed on SIGINT/SIGTERM).
+    private let partialToken: UUID
 
     public init(url: URL) throws(HDF5Error) {
         self.url = url
         temporaryURL = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
-        file = try HDF5File.create(temporaryURL)
+        partialToken = Interruption.addPartialFile(temporaryURL.path)
+        do { file = try HDF5File.create(temporaryURL) } catch {
+            Interruption.removePartialFile(partialToken)
+            throw error
+        }
     }
 
     deinit {
         if file != nil { try? FileManager.default.removeItem(at: temporaryURL) }
+        Interruption.removePartialFile(partialToken)
     }
 
     /// Appends rows of `columns` doubles to the float64 dataset `name` (created on first use).

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Writes output files whole or not at all: the text goes to a temporary file beside the target, which is
 /// then moved into place, so a failure never leaves a half-written file.
@@ -7,6 +8,8 @@ public enum OutputFile {
         let directory = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
+        let token = Interruption.addPartialFile(temporary.path)
+        defer { Interruption.removePartialFile(token) }
         do {
             try Data(text.utf8).write(to: temporary)
             if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }

@@ -1,6 +1,7 @@
 // The `pipewright` command: thin subcommands over the library. Each parses its arguments, calls one
 // library flow and prints; all logic lives in the library modules.
 import ArgumentParser
+import Support
 
 @main
 struct Pipewright: ParsableCommand {
@@ -12,4 +13,16 @@ struct Pipewright: ParsableCommand {
             + "Design files: docs/design-format.md.",
         subcommands: [SimulateCommand.self, SweepCommand.self, RTLCommand.self, VerifyCommand.self, FIFOSizeCommand.self, ImportCommand.self, ResourcesCommand.self, BenchCommand.self]
     )
+
+    /// ArgumentParser's main, after installing the SIGINT/SIGTERM handlers that end child process groups
+    /// (Verilator, the harness, Yosys) and remove partial output files.
+    static func main() {
+        Interruption.installSignalHandlers()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
