@@ -146,19 +146,50 @@ public enum VerilatorRunner {
         // A stale binary must not survive a failed build.
         try? FileManager.default.removeItem(at: executable)
         try? FileManager.default.removeItem(at: stamp)
+        // GNU make refuses to build in a folder whose path holds a space, and make and sh expand `$`, quotes
+        // and the like: such a folder is built in a staging folder with a plain path, and the binary copied back.
+        let staging = isMakeSafe(directory.path) ? nil : try stagingDirectory(for: directory, design: design, harness: harness)
+        defer { if let staging { try? FileManager.default.removeItem(at: staging) } }
+        let buildDirectory = staging ?? directory
         let arguments = ["--cc", "--exe", "--build", "-j", "2", "-Wall"] + (trace ? ["--trace"] : []) + ["--top-module", design.topModule,
-                         "--Mdir", objDir.path, "-o", binaryName]
-            + design.files.map { directory.appendingPathComponent($0.name).path } + [harness.path]
+                         "--Mdir", "obj_dir", "-o", binaryName]
+            + design.files.map(\.name) + ["harness.cpp"]
         var environment: [String: String] = [:]
         if ProcessRunner.find("ccache") != nil { environment["OBJCACHE"] = "ccache" }
         let start = Date()
-        let result = try ProcessRunner.run(verilator, arguments: arguments, directory: directory, environment: environment, timeout: timeout)
+        let result = try ProcessRunner.run(verilator, arguments: arguments, directory: buildDirectory, environment: environment, timeout: timeout)
         let seconds = Date().timeIntervalSince(start)
-        guard result.status == 0, FileManager.default.isExecutableFile(atPath: executable.path) else {
-            throw VerilatorError.buildFailed(command: "verilator " + arguments.joined(separator: " "), outputTail: ProcessRunner.tail(result.output))
+        let built = buildDirectory.appendingPathComponent("obj_dir").appendingPathComponent(binaryName)
+        guard result.status == 0, FileManager.default.isExecutableFile(atPath: built.path) else {
+            throw VerilatorError.buildFailed(command: "verilator " + arguments.joined(separator: " ") + " (in \(buildDirectory.path))",
+                                             outputTail: ProcessRunner.tail(result.output))
+        }
+        if staging != nil {
+            try FileManager.default.createDirectory(at: objDir, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: built, to: executable)
         }
         try Data().write(to: stamp)
         return VerilatorModel(design: design, directory: directory, executable: executable, buildSeconds: seconds, reusedCache: false, traced: trace)
+    }
+
+    /// True when GNU make and sh take `path` literally (letters, digits and `/._+,=@-`).
+    static func isMakeSafe(_ path: String) -> Bool {
+        path.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "/._+,=@-".unicodeScalars.contains(scalar))
+        }
+    }
+
+    /// A fresh folder with a make-safe path holding copies of the design's Verilog and harness.
+    private static func stagingDirectory(for directory: URL, design: RTLDesign, harness: URL) throws -> URL {
+        let temporary = FileManager.default.temporaryDirectory.standardizedFileURL
+        let root = isMakeSafe(temporary.path) ? temporary : URL(fileURLWithPath: "/tmp")
+        let staging = root.appendingPathComponent("pipewright-verilator-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        for name in design.files.map(\.name) {
+            try FileManager.default.copyItem(at: directory.appendingPathComponent(name), to: staging.appendingPathComponent(name))
+        }
+        try FileManager.default.copyItem(at: harness, to: staging.appendingPathComponent("harness.cpp"))
+        return staging
     }
 
     /// Writes the design's Verilog into `directory` and runs `verilator --lint-only -Wall` on it.
