@@ -27,7 +27,10 @@ let package = Package(
         .target(name: "KerasImport", dependencies: ["HDF5", "NetworkIR", "Scheduling", "Design", "FixedPoint", "RTL"]),
         .target(name: "NetworkIR", dependencies: ["FixedPoint"]),
         .target(name: "Scheduling", dependencies: ["NetworkIR", "FixedPoint"]),
-        .target(name: "Design", dependencies: ["NetworkIR", "Scheduling", "FixedPoint", "Support", "Yams"]),
+        // Profiles/ is a copy of the repository's Profiles/ (the source of truth; DeviceProfileLoaderTests checks
+        // that they are equal), shipped with the executable so that any folder has the default profile.
+        .target(name: "Design", dependencies: ["NetworkIR", "Scheduling", "FixedPoint", "Support", "Yams"],
+                resources: [.copy("Profiles")]),
         .target(name: "Simulation", dependencies: ["Scheduling", "NetworkIR", "FixedPoint"]),
         .target(name: "RTL", dependencies: ["Scheduling", "NetworkIR", "FixedPoint", "Support"]),
         .target(name: "CrossCheck", dependencies: ["Simulation", "RTL", "Scheduling", "NetworkIR", "Support"]),

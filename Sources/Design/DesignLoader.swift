@@ -5,7 +5,8 @@ import Yams
 /// precision resolved, and the schedule options with the device profile the design names.
 public enum DesignLoader {
     /// Reads and checks the design at `url`. The device profile `<device>.yml` is searched in
-    /// `profileSearchPaths`, then `<design dir>/../Profiles`, then `<current directory>/Profiles`.
+    /// `profileSearchPaths`, then `PIPEWRIGHT_PROFILES`, `<design dir>/../Profiles`, `<current directory>/Profiles`
+    /// and the bundled profiles (`DeviceProfileLoader.searchPaths`).
     public static func load(_ url: URL, profileSearchPaths: [URL] = []) throws(DesignError) -> LoadedDesign {
         let text: String
         do {

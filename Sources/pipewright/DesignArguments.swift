@@ -20,6 +20,9 @@ struct DesignArguments: ParsableArguments {
     @Option(name: .customLong("io-type"), help: "io_parallel or io_stream (blocks as DATAFLOW processes with FIFOs between them).")
     var ioType: String?
 
+    @Option(name: .customLong("profiles"), help: ArgumentHelp(profilesHelp, valueName: "dir"))
+    var profiles: [String] = []
+
     /// Runs `body` on the loaded design; an error that does not already name the design file is prefixed
     /// with it, so every message names file, layer and field.
     func withDesign<T>(_ body: (LoadedDesign) throws -> T) throws -> T {
@@ -51,9 +54,13 @@ struct DesignArguments: ParsableArguments {
             guard let parsed = IOType(rawValue: ioType.lowercased()) else { throw ValidationError("--io-type must be io_parallel or io_stream, got \(ioType)") }
             io = parsed
         }
-        return try DesignLoader.load(URL(fileURLWithPath: design)).applying(reuseFactor: reuseFactor, clockPeriodNs: clockPeriod, ioType: io)
+        return try DesignLoader.load(URL(fileURLWithPath: design), profileSearchPaths: profiles.map { URL(fileURLWithPath: $0) }).applying(reuseFactor: reuseFactor, clockPeriodNs: clockPeriod, ioType: io)
     }
 }
+
+/// Help of every `--profiles` option.
+let profilesHelp = "A folder of device profiles (<device>.yml), searched first; repeatable. Then come the folders in "
+    + "PIPEWRIGHT_PROFILES (separated by :), <design dir>/../Profiles, ./Profiles and the profiles bundled with Pipewright."
 
 /// Where input vectors come from.
 struct InputArguments: ParsableArguments {

@@ -38,6 +38,9 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("clock-period"), help: "Clock period in ns.")
     var clockPeriod = 5.0
 
+    @Option(name: .customLong("profiles"), help: ArgumentHelp(profilesHelp, valueName: "dir"))
+    var profiles: [String] = []
+
     func run() throws {
         guard reuseFactor > 0 else { throw ValidationError("--reuse-factor must be a positive integer, got \(reuseFactor)") }
         guard clockPeriod > 0, clockPeriod.isFinite else {
@@ -49,7 +52,8 @@ struct ImportCommand: ParsableCommand {
         }
         if let output { try refuseToOverwrite(URL(fileURLWithPath: output)) }   // before the import's work
         let options = KerasImportOptions(hls4mlCompatible: !noHLS4MLCompat, defaultPrecision: precision,
-                                         reuseFactor: reuseFactor, clockPeriodNs: clockPeriod)
+                                         reuseFactor: reuseFactor, clockPeriodNs: clockPeriod,
+                                         profileSearchPaths: profiles.map { URL(fileURLWithPath: $0) })
         let imported = try KerasImporter.importModel(URL(fileURLWithPath: model), options: options)
         let destination = URL(fileURLWithPath: output ?? "Designs/\(imported.design.network.name).yml")
         try refuseToOverwrite(destination)

@@ -18,6 +18,9 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .customLong("clock-periods"), parsing: .upToNextOption, help: "Clock periods (ns) to try.")
     var clockPeriods: [Double] = [2.5, 3.33, 5, 10]
 
+    @Option(name: .customLong("profiles"), help: ArgumentHelp(profilesHelp, valueName: "dir"))
+    var profiles: [String] = []
+
     @Option(help: "Write the sweep as CSV to this file.")
     var csv: String?
 
@@ -33,7 +36,7 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try DesignLoader.load(URL(fileURLWithPath: design))
+        let loaded = try DesignLoader.load(URL(fileURLWithPath: design), profileSearchPaths: profiles.map { URL(fileURLWithPath: $0) })
         let points: [SweepPoint]
         do {
             points = try Sweep.run(network: loaded.network, options: loaded.options,
