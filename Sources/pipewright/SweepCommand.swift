@@ -47,5 +47,20 @@ struct SweepCommand: ParsableCommand {
         if let json { try OutputFile.write(try report.json(), to: URL(fileURLWithPath: json)) }
         if let svg { try OutputFile.write(report.svg(), to: URL(fileURLWithPath: svg)) }
         print(report.table(), terminator: "")
+        let failed = report.failedCount
+        if failed == points.count {
+            throw SweepFailure(design: design, count: failed, firstReason: points.first?.error ?? "")
+        }
+        if failed > 0 {
+            FileHandle.standardError.write(Data("warning: \(failed) of \(points.count) sweep points failed; their figures are empty (reason in the error column)\n".utf8))
+        }
     }
+}
+
+/// Every point of a sweep failed: nothing to compare (exit status 1).
+struct SweepFailure: Error, CustomStringConvertible {
+    let design: String
+    let count: Int
+    let firstReason: String
+    var description: String { "\(design): all \(count) sweep points failed; the first because \(firstReason)" }
 }

@@ -29,3 +29,41 @@ struct FolderNameTests {
         #expect(outcome.output.contains("MATCH"))
     }
 }
+
+/// Sweep exit status and simulate's two CSV files.
+struct OutputFormatTests {
+    @Test func sweepWhereEveryPointFailsExitsNonZero() throws {
+        let file = try CommandLineErrorTests.scratch("tiny.yml", CommandLineErrorTests.good)
+        let csv = file.deletingLastPathComponent().appendingPathComponent("sweep.csv")
+        // fc1 has 4 × 2 = 8 multiplications: reuse factor 1000 exceeds it at every clock period.
+        let outcome = try CommandLineErrorTests.run(["sweep", file.path, "--reuse-factors", "1000", "--clock-periods", "5", "10",
+                                                     "--csv", csv.path])
+        #expect(outcome.status == 1, "\(outcome.output)")
+        #expect(outcome.output.contains("all 2 sweep points failed"))
+        let rows = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
+        #expect(rows.count == 3)
+        #expect(rows.dropFirst().allSatisfy { $0.hasPrefix("tiny,1000,") && $0.contains(",,,,,,") })
+    }
+
+    @Test func sweepWithSomeFailedPointsSaysHowMany() throws {
+        let file = try CommandLineErrorTests.scratch("tiny.yml", CommandLineErrorTests.good)
+        let outcome = try CommandLineErrorTests.run(["sweep", file.path, "--reuse-factors", "1", "1000", "--clock-periods", "5"])
+        #expect(outcome.status == 0, "\(outcome.output)")
+        #expect(outcome.output.contains("1 of 2 sweep points failed"))
+    }
+
+    @Test func simulateWritesLayersAndTheDesignToSeparateCSVFiles() throws {
+        let file = try CommandLineErrorTests.scratch("tiny.yml", CommandLineErrorTests.good)
+        let layers = file.deletingLastPathComponent().appendingPathComponent("layers.csv")
+        let totals = file.deletingLastPathComponent().appendingPathComponent("design.csv")
+        let outcome = try CommandLineErrorTests.run(["simulate", file.path, "--count", "3", "--csv", layers.path, "--design-csv", totals.path])
+        #expect(outcome.status == 0, "\(outcome.output)")
+        let layerRows = try String(contentsOf: layers, encoding: .utf8).split(separator: "\n")
+        #expect(layerRows.count == 3)   // header, fc1, act: no design row among the layers
+        #expect(layerRows.dropFirst().map { $0.split(separator: ",")[1] } == ["fc1", "act"])
+        let designRows = try String(contentsOf: totals, encoding: .utf8).split(separator: "\n")
+        #expect(designRows.count == 2)
+        #expect(designRows[0].hasPrefix("design,io_type,device,clock_ns,"))
+        #expect(designRows[1].hasPrefix("tiny,io_parallel,xcvu9p-2,5,0.625,1,5,"))   // 5 ns clock, 12.5 % uncertainty, II 1
+    }
+}
