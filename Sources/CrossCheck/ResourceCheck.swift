@@ -196,7 +196,8 @@ public enum ResourceCheck {
         try? FileManager.default.removeItem(at: statistics)
         try? FileManager.default.removeItem(at: keyFile)
         let start = Date()
-        let result = try ProcessRunner.run(yosys, arguments: ["-q", "-p", script], directory: directory, timeout: timeout)
+        let result = try ProcessRunner.run(yosys, arguments: ["-q", "-p", script], directory: directory, timeout: timeout,
+                                           progress: "synthesizing \(design.topModule) with Yosys")
         let seconds = Date().timeIntervalSince(start)
         guard result.status == 0, FileManager.default.fileExists(atPath: statistics.path) else {
             throw YosysError.synthesisFailed(command: "yosys -q -p \"\(script)\"", status: result.status,

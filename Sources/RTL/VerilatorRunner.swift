@@ -86,7 +86,8 @@ public struct VerilatorModel: Sendable {
         let periodPs = max(2, Int((design.clockPeriodNs * 1000).rounded()))
         var arguments = [inputURL.path, resultURL.path, outReadyPattern, String(maxCycles), String(periodPs)]
         if let vcdPath { arguments.append(vcdPath.path) }
-        let result = try ProcessRunner.run(executable, arguments: arguments, directory: directory, timeout: timeout)
+        let result = try ProcessRunner.run(executable, arguments: arguments, directory: directory, timeout: timeout,
+                                           progress: "running \(executable.lastPathComponent) (\(inputs.count) inferences)")
         guard result.status == 0 else { throw VerilatorError.runFailed(status: result.status, outputTail: ProcessRunner.tail(result.output)) }
         return try VerilatorModel.parseResults(at: resultURL, channels: design.channels.count)
     }
@@ -157,7 +158,8 @@ public enum VerilatorRunner {
         var environment: [String: String] = [:]
         if ProcessRunner.find("ccache") != nil { environment["OBJCACHE"] = "ccache" }
         let start = Date()
-        let result = try ProcessRunner.run(verilator, arguments: arguments, directory: buildDirectory, environment: environment, timeout: timeout)
+        let result = try ProcessRunner.run(verilator, arguments: arguments, directory: buildDirectory, environment: environment,
+                                           timeout: timeout, progress: "building \(binaryName) with Verilator")
         let seconds = Date().timeIntervalSince(start)
         let built = buildDirectory.appendingPathComponent("obj_dir").appendingPathComponent(binaryName)
         guard result.status == 0, FileManager.default.isExecutableFile(atPath: built.path) else {
@@ -248,9 +250,11 @@ public enum ProcessRunner {
     /// Runs to completion; stdout and stderr are merged and read to the end on another thread (a chatty
     /// compiler would otherwise fill the pipe and hang). A child still running after `timeout` seconds is
     /// ended with its process group (SIGTERM, then SIGKILL) and reported as `timedOut`; a child killed by a
-    /// signal is reported as `killed`.
+    /// signal is reported as `killed`. `progress` names the step for a progress line (elapsed time) on stderr
+    /// when stderr is a terminal.
     public static func run(_ executable: URL, arguments: [String], directory: URL,
-                           environment extra: [String: String] = [:], timeout: Double = defaultTimeout) throws -> (status: Int32, output: String) {
+                           environment extra: [String: String] = [:], timeout: Double = defaultTimeout,
+                           progress: String? = nil) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -279,9 +283,11 @@ public enum ProcessRunner {
             output.finished.signal()
         }
         reader.start()
+        let line = progress.flatMap { ProgressLine(label: $0) }
         let start = Date()
         var timedOut = false
         while exited.wait(timeout: .now() + .milliseconds(500)) == .timedOut {
+            line?.update(elapsed: Date().timeIntervalSince(start))
             if Date().timeIntervalSince(start) > timeout {
                 timedOut = true
                 Interruption.kill(group: pid, signal: SIGTERM)
@@ -294,6 +300,7 @@ public enum ProcessRunner {
         }
         // Grandchildren left in the group (make's compilers) must not outlive the child.
         if timedOut || process.terminationReason == .uncaughtSignal { Interruption.kill(group: pid, signal: SIGKILL) }
+        line?.finish(elapsed: Date().timeIntervalSince(start))
         // A grandchild outside the group could hold the pipe open: do not wait for it forever.
         _ = output.finished.wait(timeout: .now() + .seconds(5))
         let text = output.text
