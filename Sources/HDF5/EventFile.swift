@@ -32,6 +32,36 @@ public struct HDF5EventReader {
         }
     }
 
+    /// Every dataset in the file (depth first, absolute paths), with its shape: what `--inputs FILE.h5` offers.
+    public static func datasets(in url: URL) throws(HDF5Error) -> [(path: String, shape: [Int])] {
+        let file = try HDF5File.open(url)
+        var found: [(path: String, shape: [Int])] = []
+        func visit(_ group: String) throws(HDF5Error) {
+            for name in try file.children(of: group) {
+                let path = group == "/" ? "/" + name : group + "/" + name
+                if file.isDataset(path) { found.append((path, try file.shape(ofDataset: path))) } else if file.isGroup(path) { try visit(path) }
+            }
+        }
+        try visit("/")
+        return found
+    }
+
+    /// The events holding a NaN or an infinity: how many, and the index of the first (read in chunks).
+    public func nonFiniteEvents(chunk: Int = 65_536) throws(HDF5Error) -> (count: Int, first: Int?) {
+        var count = 0
+        var first: Int?
+        var start = 0
+        while start < self.count {
+            let rows = try read(start..<min(start + chunk, self.count))
+            for (offset, row) in rows.enumerated() where !row.allSatisfy(\.isFinite) {
+                count += 1
+                if first == nil { first = start + offset }
+            }
+            start += chunk
+        }
+        return (count, first)
+    }
+
     /// Events `rows` (clamped to the file) as one vector each.
     public func read(_ rows: Range<Int>) throws(HDF5Error) -> [[Double]] {
         let clamped = rows.clamped(to: 0..<count)
