@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Yams
 
 /// Loads a YAML design file (schema in docs/design-format.md) into a `LoadedDesign`: the network with every
@@ -9,10 +10,13 @@ public enum DesignLoader {
     /// and the bundled profiles (`DeviceProfileLoader.searchPaths`).
     public static func load(_ url: URL, profileSearchPaths: [URL] = []) throws(DesignError) -> LoadedDesign {
         let text: String
+        if url.isFileURL, FileProblem.isDirectory(url.path) {
+            throw .unreadableFile(path: displayPath(url), reason: "it is a folder, not a design file (give a .yml file, e.g. Designs/flow_vt.yml)")
+        }
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw .unreadableFile(path: displayPath(url), reason: error.localizedDescription)
+            throw .unreadableFile(path: displayPath(url), reason: FileProblem.describe(error, path: url.path))
         }
         return try load(yaml: text, source: url, profileSearchPaths: profileSearchPaths)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Scheduling
 import Yams
 
@@ -79,7 +80,7 @@ public enum DeviceProfileLoader {
     public static func load(from url: URL) throws(DesignError) -> DeviceProfile {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw .unreadableFile(path: url.path, reason: error.localizedDescription)
+            throw .unreadableFile(path: url.path, reason: FileProblem.describe(error, path: url.path))
         }
         let profile: DeviceProfile
         do {

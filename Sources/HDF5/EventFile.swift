@@ -84,6 +84,12 @@ public final class HDF5ResultWriter {
     public init(url: URL) throws(HDF5Error) {
         self.url = url
         temporaryURL = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
+        let directory = url.deletingLastPathComponent()
+        do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+            throw .writeFailed(file: url.path, object: "/", reason: "cannot create the folder \(directory.path): "
+                               + FileProblem.describe(error, path: directory.path))
+        }
+        if FileProblem.isDirectory(url.path) { throw .writeFailed(file: url.path, object: "/", reason: "it is a folder; give a file name") }
         partialToken = Interruption.addPartialFile(temporaryURL.path)
         do { file = try HDF5File.create(temporaryURL) } catch {
             Interruption.removePartialFile(partialToken)
@@ -128,7 +134,7 @@ public final class HDF5ResultWriter {
             try FileManager.default.moveItem(at: temporaryURL, to: url)
         } catch {
             try? FileManager.default.removeItem(at: temporaryURL)
-            throw .writeFailed(file: url.path, object: "/", reason: error.localizedDescription)
+            throw .writeFailed(file: url.path, object: "/", reason: FileProblem.describe(error, path: url.path))
         }
     }
 }

@@ -6,7 +6,14 @@ import Support
 public enum OutputFile {
     public static func write(_ text: String, to url: URL) throws {
         let directory = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if FileProblem.isDirectory(url.path) {
+            throw OutputFileError(path: url.path, reason: "it is a folder; give a file name")
+        }
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw OutputFileError(path: url.path, reason: "cannot create the folder \(directory.path): \(FileProblem.describe(error, path: directory.path))")
+        }
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
         let token = Interruption.addPartialFile(temporary.path)
         defer { Interruption.removePartialFile(token) }
@@ -16,7 +23,7 @@ public enum OutputFile {
             try FileManager.default.moveItem(at: temporary, to: url)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw OutputFileError(path: url.path, reason: "\(error.localizedDescription)")
+            throw OutputFileError(path: url.path, reason: FileProblem.describe(error, path: temporary.path))
         }
     }
 }

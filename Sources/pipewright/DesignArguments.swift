@@ -4,6 +4,7 @@ import Design
 import Foundation
 import HDF5
 import Scheduling
+import Reports
 import Simulation
 
 /// The design file and the overrides every subcommand takes.
@@ -36,6 +37,8 @@ struct DesignArguments: ParsableArguments {
         } catch let error as ValidationError {
             throw error
         } catch let error as HDF5Error {
+            throw error
+        } catch let error as OutputFileError {
             throw error
         } catch let error as ExitCode {
             throw error
