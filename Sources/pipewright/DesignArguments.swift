@@ -12,10 +12,10 @@ struct DesignArguments: ParsableArguments {
     @Argument(help: "Design file (YAML), e.g. Designs/flow_vt.yml.")
     var design: String
 
-    @Option(name: .customLong("reuse-factor"), help: "Use this ReuseFactor for every layer.")
+    @Option(name: .customLong("reuse-factor"), parsing: .unconditional, help: "Use this ReuseFactor for every layer.")
     var reuseFactor: Int?
 
-    @Option(name: .customLong("clock-period"), help: "Clock period in ns (the uncertainty keeps the design's rule).")
+    @Option(name: .customLong("clock-period"), parsing: .unconditional, help: "Clock period in ns (the uncertainty keeps the design's rule).")
     var clockPeriod: Double?
 
     @Option(name: .customLong("io-type"), help: "io_parallel or io_stream (blocks as DATAFLOW processes with FIFOs between them).")
@@ -96,7 +96,7 @@ struct InputArguments: ParsableArguments {
     @Option(help: "Seed of the random inputs.")
     var seed: UInt64 = 1
 
-    @Option(name: .customLong("out-ready"), help: "Repeating out_ready pattern of the sink, e.g. 1101 (default: always ready).")
+    @Option(name: .customLong("out-ready"), help: "Repeating out_ready pattern of the sink, e.g. 1101; 1 is always ready.")
     var outReady: String = "1"
 
     /// `FILE.h5:DATASET`, when `--inputs` names an HDF5 dataset.

@@ -9,7 +9,13 @@ import Simulation
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Schedule and simulate a design cycle by cycle; print latency, II and resources per layer.")
+        abstract: "Schedule and simulate a design cycle by cycle; print latency, II and resources per layer.",
+        discussion: """
+        EXAMPLES:
+          pipewright simulate Designs/flow_vt.yml
+          pipewright simulate Designs/flow_vt.yml --inputs events.h5:x --outputs y.h5
+          pipewright simulate Designs/flow_vt.yml --csv layers.csv --design-csv design.csv
+        """)
 
     @OptionGroup var designArguments: DesignArguments
     @OptionGroup var inputArguments: InputArguments

@@ -7,7 +7,15 @@ import Reports
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
-        abstract: "Latency, II and multipliers over a grid of reuse factors and clock periods (timing-only simulation).")
+        abstract: "Latency, II and multipliers over a grid of reuse factors and clock periods (timing-only simulation).",
+        discussion: """
+        A point that cannot be scheduled has empty figures and its reason in the error column; the exit status \
+        is 1 when every point failed.
+
+        EXAMPLES:
+          pipewright sweep Designs/flow_vt.yml
+          pipewright sweep Designs/flow_vt.yml --reuse-factors 1 2 4 --clock-periods 2.5 5 --csv sweep.csv
+        """)
 
     @Argument(help: "Design file (YAML).")
     var design: String
