@@ -10,7 +10,7 @@ let package = Package(
         .executable(name: "pipewright", targets: ["pipewright"]),
         .library(name: "PipewrightKit", targets: [
             "FixedPoint", "NetworkIR", "Design", "Scheduling", "Simulation", "RTL", "CrossCheck", "Reports",
-            "HDF5", "KerasImport",
+            "HDF5", "KerasImport", "Support",
         ]),
     ],
     dependencies: [
@@ -20,18 +20,23 @@ let package = Package(
     targets: [
         // Data path: Design → NetworkIR → Scheduling → Simulation / RTL → CrossCheck → Reports
         .target(name: "FixedPoint"),
+        // Plain-words file errors, interruption clean-up (child process groups, partial files), progress lines.
+        .target(name: "Support"),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
-        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        .target(name: "HDF5", dependencies: ["CHDF5", "Support"]),
         .target(name: "KerasImport", dependencies: ["HDF5", "NetworkIR", "Scheduling", "Design", "FixedPoint", "RTL"]),
         .target(name: "NetworkIR", dependencies: ["FixedPoint"]),
         .target(name: "Scheduling", dependencies: ["NetworkIR", "FixedPoint"]),
-        .target(name: "Design", dependencies: ["NetworkIR", "Scheduling", "FixedPoint", "Yams"]),
+        // Profiles/ is a copy of the repository's Profiles/ (the source of truth; DeviceProfileLoaderTests checks
+        // that they are equal), shipped with the executable so that any folder has the default profile.
+        .target(name: "Design", dependencies: ["NetworkIR", "Scheduling", "FixedPoint", "Support", "Yams"],
+                resources: [.copy("Profiles")]),
         .target(name: "Simulation", dependencies: ["Scheduling", "NetworkIR", "FixedPoint"]),
-        .target(name: "RTL", dependencies: ["Scheduling", "NetworkIR", "FixedPoint"]),
-        .target(name: "CrossCheck", dependencies: ["Simulation", "RTL", "Scheduling", "NetworkIR"]),
-        .target(name: "Reports", dependencies: ["Simulation", "Scheduling", "NetworkIR", "CrossCheck"]),
+        .target(name: "RTL", dependencies: ["Scheduling", "NetworkIR", "FixedPoint", "Support"]),
+        .target(name: "CrossCheck", dependencies: ["Simulation", "RTL", "Scheduling", "NetworkIR", "Support"]),
+        .target(name: "Reports", dependencies: ["Simulation", "Scheduling", "NetworkIR", "CrossCheck", "Support"]),
         .executableTarget(name: "pipewright", dependencies: [
-            "Design", "KerasImport", "HDF5", "Scheduling", "Simulation", "RTL", "CrossCheck", "Reports", "NetworkIR", "FixedPoint",
+            "Design", "KerasImport", "HDF5", "Scheduling", "Simulation", "RTL", "CrossCheck", "Reports", "NetworkIR", "FixedPoint", "Support",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
@@ -39,10 +44,10 @@ let package = Package(
         .testTarget(name: "DesignTests", dependencies: ["Design", "NetworkIR", "Scheduling", "FixedPoint"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "NetworkIR", "Design", "FixedPoint"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scheduling", "NetworkIR", "Design", "FixedPoint"]),
-        .testTarget(name: "RTLTests", dependencies: ["RTL", "Scheduling", "NetworkIR", "Design", "FixedPoint"], exclude: ["Golden"]),
+        .testTarget(name: "RTLTests", dependencies: ["RTL", "Scheduling", "NetworkIR", "Design", "FixedPoint", "Support"], exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["pipewright", "HDF5", "Design", "NetworkIR"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "CrossCheck"]),
         .testTarget(name: "KerasImportTests", dependencies: [
             "KerasImport", "HDF5", "NetworkIR", "Design", "Scheduling", "FixedPoint", "RTL",
         ]),

@@ -167,12 +167,14 @@ public enum ResourceCheck {
 
     /// Writes the design's Verilog into `directory` and runs `yosys -q -p <script>` there. When the
     /// directory already holds statistics made by the same Yosys version from byte-identical Verilog and
-    /// script, they are reused. Runs on one directory must not be concurrent.
-    public static func synthesize(design: RTLDesign, directory: URL) throws -> YosysSynthesis {
+    /// script, they are reused. Runs on one directory must not be concurrent; a Yosys run still going after
+    /// `timeout` seconds is ended.
+    public static func synthesize(design: RTLDesign, directory: URL,
+                                  timeout: Double = ProcessRunner.defaultTimeout) throws -> YosysSynthesis {
         guard let yosys = yosysPath() else { throw YosysError.notFound }
         let directory = directory.standardizedFileURL
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let version = try ProcessRunner.run(yosys, arguments: ["-V"], directory: directory).output
+        let version = try ProcessRunner.run(yosys, arguments: ["-V"], directory: directory, timeout: 60).output
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let script = script(for: design)
         var key = FNV1a()
@@ -194,7 +196,8 @@ public enum ResourceCheck {
         try? FileManager.default.removeItem(at: statistics)
         try? FileManager.default.removeItem(at: keyFile)
         let start = Date()
-        let result = try ProcessRunner.run(yosys, arguments: ["-q", "-p", script], directory: directory)
+        let result = try ProcessRunner.run(yosys, arguments: ["-q", "-p", script], directory: directory, timeout: timeout,
+                                           progress: "synthesizing \(design.topModule) with Yosys")
         let seconds = Date().timeIntervalSince(start)
         guard result.status == 0, FileManager.default.fileExists(atPath: statistics.path) else {
             throw YosysError.synthesisFailed(command: "yosys -q -p \"\(script)\"", status: result.status,

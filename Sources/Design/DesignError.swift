@@ -72,7 +72,8 @@ public enum DesignError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unknownDeviceProfile(name, searched, requestedBy):
             let prefix = requestedBy.map { "\($0): " } ?? ""
             let places = searched.isEmpty ? "no search paths" : searched.joined(separator: ", ")
-            return "\(prefix)unknown device profile '\(name)': no \(name).yml in \(places)"
+            return "\(prefix)unknown device profile '\(name)': no \(name).yml in \(places); "
+                + "put \(name).yml in one of these folders, or name its folder with --profiles DIR or PIPEWRIGHT_PROFILES=DIR"
         case let .invalidDeviceProfile(path, reason):
             return "\(path): invalid device profile: \(reason)"
         case let .unknownLayerNameEntry(location, name, known):

@@ -1,17 +1,22 @@
 import Foundation
+import Support
 import Yams
 
 /// Loads a YAML design file (schema in docs/design-format.md) into a `LoadedDesign`: the network with every
 /// precision resolved, and the schedule options with the device profile the design names.
 public enum DesignLoader {
     /// Reads and checks the design at `url`. The device profile `<device>.yml` is searched in
-    /// `profileSearchPaths`, then `<design dir>/../Profiles`, then `<current directory>/Profiles`.
+    /// `profileSearchPaths`, then `PIPEWRIGHT_PROFILES`, `<design dir>/../Profiles`, `<current directory>/Profiles`
+    /// and the bundled profiles (`DeviceProfileLoader.searchPaths`).
     public static func load(_ url: URL, profileSearchPaths: [URL] = []) throws(DesignError) -> LoadedDesign {
         let text: String
+        if url.isFileURL, FileProblem.isDirectory(url.path) {
+            throw .unreadableFile(path: displayPath(url), reason: "it is a folder, not a design file (give a .yml file, e.g. Designs/flow_vt.yml)")
+        }
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw .unreadableFile(path: displayPath(url), reason: error.localizedDescription)
+            throw .unreadableFile(path: displayPath(url), reason: FileProblem.describe(error, path: url.path))
         }
         return try load(yaml: text, source: url, profileSearchPaths: profileSearchPaths)
     }

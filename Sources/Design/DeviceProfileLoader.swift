@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Scheduling
 import Yams
 
@@ -8,17 +9,47 @@ public enum DeviceProfileLoader {
     /// The profile a design gets when it names no `device:`.
     public static let defaultProfileName = "xcvu9p-2"
 
-    /// The folders searched for `<name>.yml`, in order: `explicit`, then `<design dir>/../Profiles`, then
-    /// `<current directory>/Profiles`. Duplicates are dropped.
-    public static func searchPaths(explicit: [URL], designFile: URL?) -> [URL] {
+    /// The environment variable naming extra profile folders (separated by `:`).
+    public static let environmentVariable = "PIPEWRIGHT_PROFILES"
+
+    /// The folders searched for `<name>.yml`, in order: `explicit` (`--profiles`), then the folders in
+    /// `PIPEWRIGHT_PROFILES`, then `<design dir>/../Profiles`, then `<current directory>/Profiles`, then the
+    /// profiles bundled with Pipewright. Duplicates are dropped.
+    public static func searchPaths(explicit: [URL], designFile: URL?,
+                                   environment: [String: String] = ProcessInfo.processInfo.environment) -> [URL] {
         var paths = explicit
+        if let variable = environment[environmentVariable] {
+            paths += variable.split(separator: ":").map { URL(fileURLWithPath: String($0)) }
+        }
         if let designFile {
             paths.append(designFile.deletingLastPathComponent().appendingPathComponent("../Profiles").standardizedFileURL)
         }
         paths.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Profiles"))
+        if let bundled = bundledProfiles { paths.append(bundled) }
         var seen = Set<String>()
         return paths.filter { seen.insert($0.standardizedFileURL.path).inserted }
     }
+
+    /// The folder of the profiles shipped with Pipewright (the resource bundle beside the executable), or nil
+    /// when it cannot be found. Found by hand: `Bundle.module` traps when the bundle has been moved.
+    public static let bundledProfiles: URL? = {
+        var folders: [URL] = []
+        if let executable = Bundle.main.executableURL {
+            folders.append(executable.deletingLastPathComponent())
+            folders.append(executable.resolvingSymlinksInPath().deletingLastPathComponent())
+        }
+        folders.append(Bundle.main.bundleURL)
+        folders.append(URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent())
+        for folder in folders {
+            for bundle in ["Pipewright_Design.resources", "Pipewright_Design.bundle", "Pipewright_Design.bundle/Contents/Resources"] {
+                let candidate = folder.appendingPathComponent(bundle).appendingPathComponent("Profiles")
+                if FileManager.default.fileExists(atPath: candidate.appendingPathComponent(defaultProfileName + ".yml").path) {
+                    return candidate.standardizedFileURL
+                }
+            }
+        }
+        return nil
+    }()
 
     /// Loads `<name>.yml` from the first of `searchPaths` that has it. `requestedBy` (the design's `device:`
     /// field) is quoted in the error when none has it.
@@ -49,7 +80,7 @@ public enum DeviceProfileLoader {
     public static func load(from url: URL) throws(DesignError) -> DeviceProfile {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw .unreadableFile(path: url.path, reason: error.localizedDescription)
+            throw .unreadableFile(path: url.path, reason: FileProblem.describe(error, path: url.path))
         }
         let profile: DeviceProfile
         do {

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Input vectors for simulation and verification: deterministic random ones, or read from a text file.
 public enum InputVectors {
@@ -15,20 +16,28 @@ public enum InputVectors {
     }
 
     /// Reads a text file with one vector per line; values separated by commas and/or white space;
-    /// blank lines and lines starting with `#` are skipped.
+    /// blank lines and lines starting with `#` are skipped, and so is a header line (the first other line when
+    /// none of its fields is a number, e.g. a CSV header). LF and CRLF line ends are both accepted.
+    /// NaN and infinities are rejected like in HDF5 inputs: the error counts the affected events and names the first.
     public static func read(_ url: URL, expectedSize: Int) throws(InputFileError) -> [[Double]] {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw .unreadable(file: url.path, reason: error.localizedDescription)
+            throw .unreadable(file: url.path, reason: FileProblem.describe(error, path: url.path))
         }
         var vectors: [[Double]] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        var sawContent = false
+        var nonFinite = 0
+        var firstNonFinite: (event: Int, line: Int)?
+        // "\r\n" is one Character, which `isNewline` matches like "\n".
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let fields = trimmed.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" })
+            defer { sawContent = true }
+            if !sawContent && !fields.contains(where: { Double($0) != nil }) { continue }   // header
             var vector: [Double] = []
             for field in fields {
-                guard let value = Double(field), value.isFinite else {
+                guard let value = Double(field) else {
                     throw .badValue(file: url.path, line: index + 1, text: String(field))
                 }
                 vector.append(value)
@@ -36,7 +45,14 @@ public enum InputVectors {
             guard vector.count == expectedSize else {
                 throw .wrongSize(file: url.path, line: index + 1, expected: expectedSize, found: vector.count)
             }
+            if !vector.allSatisfy(\.isFinite) {
+                nonFinite += 1
+                if firstNonFinite == nil { firstNonFinite = (vectors.count, index + 1) }
+            }
             vectors.append(vector)
+        }
+        if let first = firstNonFinite {
+            throw .nonFinite(source: url.path, events: nonFinite, firstEvent: first.event, line: first.line)
         }
         guard !vectors.isEmpty else { throw .empty(file: url.path) }
         return vectors
@@ -49,14 +65,20 @@ public enum InputFileError: Error, Equatable, Sendable, CustomStringConvertible 
     case badValue(file: String, line: Int, text: String)
     case wrongSize(file: String, line: Int, expected: Int, found: Int)
     case empty(file: String)
+    /// Events holding NaN or an infinity (text or HDF5 input; `line` only for text files). Event indices count
+    /// from 0 in file order.
+    case nonFinite(source: String, events: Int, firstEvent: Int, line: Int?)
 
     public var description: String {
         switch self {
         case let .unreadable(file, reason): return "\(file): cannot read the input vectors: \(reason)"
-        case let .badValue(file, line, text): return "\(file):\(line): '\(text)' is not a finite number"
+        case let .badValue(file, line, text): return "\(file):\(line): '\(text)' is not a number"
         case let .wrongSize(file, line, expected, found):
             return "\(file):\(line): the vector has \(found) values, the design's input takes \(expected)"
         case let .empty(file): return "\(file): no input vectors in the file"
+        case let .nonFinite(source, events, first, line):
+            return "\(source): \(events) event\(events == 1 ? "" : "s") hold NaN or infinite values, the first is event \(first)"
+                + (line.map { " (line \($0))" } ?? "") + "; the fixed-point inputs have no such values: remove or replace them"
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Yams
 
 /// Reads one parameter array of a layer (a Dense kernel or bias, a BatchNorm γ, β, mean, …) in any of the
@@ -70,7 +71,7 @@ enum ParameterValues {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw .unreadableParameterFile(cursor.location, path: url.path, reason: error.localizedDescription)
+            throw .unreadableParameterFile(cursor.location, path: url.path, reason: FileProblem.describe(error, path: url.path))
         }
         var values: [Double] = []
         values.reserveCapacity(count)

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Reads events (one row per event) from a numeric dataset of rank ≥ 2 in chunks, so that files with
 /// millions of events are never loaded at once. Trailing dimensions are flattened row-major.
@@ -31,6 +32,36 @@ public struct HDF5EventReader {
         }
     }
 
+    /// Every dataset in the file (depth first, absolute paths), with its shape: what `--inputs FILE.h5` offers.
+    public static func datasets(in url: URL) throws(HDF5Error) -> [(path: String, shape: [Int])] {
+        let file = try HDF5File.open(url)
+        var found: [(path: String, shape: [Int])] = []
+        func visit(_ group: String) throws(HDF5Error) {
+            for name in try file.children(of: group) {
+                let path = group == "/" ? "/" + name : group + "/" + name
+                if file.isDataset(path) { found.append((path, try file.shape(ofDataset: path))) } else if file.isGroup(path) { try visit(path) }
+            }
+        }
+        try visit("/")
+        return found
+    }
+
+    /// The events holding a NaN or an infinity: how many, and the index of the first (read in chunks).
+    public func nonFiniteEvents(chunk: Int = 65_536) throws(HDF5Error) -> (count: Int, first: Int?) {
+        var count = 0
+        var first: Int?
+        var start = 0
+        while start < self.count {
+            let rows = try read(start..<min(start + chunk, self.count))
+            for (offset, row) in rows.enumerated() where !row.allSatisfy(\.isFinite) {
+                count += 1
+                if first == nil { first = start + offset }
+            }
+            start += chunk
+        }
+        return (count, first)
+    }
+
     /// Events `rows` (clamped to the file) as one vector each.
     public func read(_ rows: Range<Int>) throws(HDF5Error) -> [[Double]] {
         let clamped = rows.clamped(to: 0..<count)
@@ -47,15 +78,28 @@ public final class HDF5ResultWriter {
     private let temporaryURL: URL
     private var file: HDF5File?
     private var datasets: [String: HDF5AppendableDataset] = [:]
+    /// Registration of the temporary file with `Interruption` (removed on SIGINT/SIGTERM).
+    private let partialToken: UUID
 
     public init(url: URL) throws(HDF5Error) {
         self.url = url
         temporaryURL = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
-        file = try HDF5File.create(temporaryURL)
+        let directory = url.deletingLastPathComponent()
+        do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+            throw .writeFailed(file: url.path, object: "/", reason: "cannot create the folder \(directory.path): "
+                               + FileProblem.describe(error, path: directory.path))
+        }
+        if FileProblem.isDirectory(url.path) { throw .writeFailed(file: url.path, object: "/", reason: "it is a folder; give a file name") }
+        partialToken = Interruption.addPartialFile(temporaryURL.path)
+        do { file = try HDF5File.create(temporaryURL) } catch {
+            Interruption.removePartialFile(partialToken)
+            throw error
+        }
     }
 
     deinit {
         if file != nil { try? FileManager.default.removeItem(at: temporaryURL) }
+        Interruption.removePartialFile(partialToken)
     }
 
     /// Appends rows of `columns` doubles to the float64 dataset `name` (created on first use).
@@ -90,7 +134,7 @@ public final class HDF5ResultWriter {
             try FileManager.default.moveItem(at: temporaryURL, to: url)
         } catch {
             try? FileManager.default.removeItem(at: temporaryURL)
-            throw .writeFailed(file: url.path, object: "/", reason: error.localizedDescription)
+            throw .writeFailed(file: url.path, object: "/", reason: FileProblem.describe(error, path: url.path))
         }
     }
 }

@@ -1,4 +1,8 @@
 import Foundation
+import Support
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a Verilator build, lint or run could not do.
 public enum VerilatorError: Error, Sendable, CustomStringConvertible {
@@ -58,7 +62,7 @@ public struct VerilatorModel: Sendable {
     ///   - vcdPath: where to write a VCD (time in ps at the design's clock), or nil.
     ///   - maxCycles: the run stops after this many cycles even if outputs are missing.
     public func run(inputs: [[Int64]], outReadyPattern: String = "1", vcdPath: URL? = nil,
-                    maxCycles: Int = 1_000_000) throws -> RTLTrace {
+                    maxCycles: Int = 1_000_000, timeout: Double = ProcessRunner.defaultTimeout) throws -> RTLTrace {
         guard !outReadyPattern.isEmpty, outReadyPattern.allSatisfy({ $0 == "0" || $0 == "1" }) else {
             throw VerilatorError.invalidArgument(field: "outReadyPattern", reason: "'\(outReadyPattern)' must be a non-empty string of 0 and 1")
         }
@@ -82,7 +86,8 @@ public struct VerilatorModel: Sendable {
         let periodPs = max(2, Int((design.clockPeriodNs * 1000).rounded()))
         var arguments = [inputURL.path, resultURL.path, outReadyPattern, String(maxCycles), String(periodPs)]
         if let vcdPath { arguments.append(vcdPath.path) }
-        let result = try ProcessRunner.run(executable, arguments: arguments, directory: directory)
+        let result = try ProcessRunner.run(executable, arguments: arguments, directory: directory, timeout: timeout,
+                                           progress: "running \(executable.lastPathComponent) (\(inputs.count) inferences)")
         guard result.status == 0 else { throw VerilatorError.runFailed(status: result.status, outputTail: ProcessRunner.tail(result.output)) }
         return try VerilatorModel.parseResults(at: resultURL, channels: design.channels.count)
     }
@@ -121,8 +126,11 @@ public enum VerilatorRunner {
     /// Writes the design and its harness into `directory` and builds `V<top>` with Verilator (C++ harness,
     /// `-Wall`, and `--trace` when `trace` is true: VCD output costs about 2.5× the build time). The build is
     /// skipped when every generated file and the flags are byte-identical to what the directory holds and the
-    /// binary exists. Builds of one directory must not run concurrently.
-    public static func build(design: RTLDesign, directory: URL, trace: Bool = true) throws -> VerilatorModel {
+    /// binary exists and the last build finished (`obj_dir/build.ok`: an interrupted link can leave a partial
+    /// binary). Builds of one directory must not run concurrently; a build still running after `timeout`
+    /// seconds is ended.
+    public static func build(design: RTLDesign, directory: URL, trace: Bool = true,
+                             timeout: Double = ProcessRunner.defaultTimeout) throws -> VerilatorModel {
         guard let verilator = verilatorPath() else { throw VerilatorError.notFound }
         let directory = directory.standardizedFileURL
         var changed = try design.write(to: directory)
@@ -132,34 +140,69 @@ public enum VerilatorRunner {
         let objDir = directory.appendingPathComponent("obj_dir")
         let binaryName = "V\(design.topModule)"
         let executable = objDir.appendingPathComponent(binaryName)
-        if !changed && FileManager.default.isExecutableFile(atPath: executable.path) {
+        let stamp = objDir.appendingPathComponent("build.ok")
+        if !changed && FileManager.default.isExecutableFile(atPath: executable.path) && FileManager.default.fileExists(atPath: stamp.path) {
             return VerilatorModel(design: design, directory: directory, executable: executable, buildSeconds: 0, reusedCache: true, traced: trace)
         }
         // A stale binary must not survive a failed build.
         try? FileManager.default.removeItem(at: executable)
+        try? FileManager.default.removeItem(at: stamp)
+        // GNU make refuses to build in a folder whose path holds a space, and make and sh expand `$`, quotes
+        // and the like: such a folder is built in a staging folder with a plain path, and the binary copied back.
+        let staging = isMakeSafe(directory.path) ? nil : try stagingDirectory(for: directory, design: design, harness: harness)
+        defer { if let staging { try? FileManager.default.removeItem(at: staging) } }
+        let buildDirectory = staging ?? directory
         let arguments = ["--cc", "--exe", "--build", "-j", "2", "-Wall"] + (trace ? ["--trace"] : []) + ["--top-module", design.topModule,
-                         "--Mdir", objDir.path, "-o", binaryName]
-            + design.files.map { directory.appendingPathComponent($0.name).path } + [harness.path]
+                         "--Mdir", "obj_dir", "-o", binaryName]
+            + design.files.map(\.name) + ["harness.cpp"]
         var environment: [String: String] = [:]
         if ProcessRunner.find("ccache") != nil { environment["OBJCACHE"] = "ccache" }
         let start = Date()
-        let result = try ProcessRunner.run(verilator, arguments: arguments, directory: directory, environment: environment)
+        let result = try ProcessRunner.run(verilator, arguments: arguments, directory: buildDirectory, environment: environment,
+                                           timeout: timeout, progress: "building \(binaryName) with Verilator")
         let seconds = Date().timeIntervalSince(start)
-        guard result.status == 0, FileManager.default.isExecutableFile(atPath: executable.path) else {
-            throw VerilatorError.buildFailed(command: "verilator " + arguments.joined(separator: " "), outputTail: ProcessRunner.tail(result.output))
+        let built = buildDirectory.appendingPathComponent("obj_dir").appendingPathComponent(binaryName)
+        guard result.status == 0, FileManager.default.isExecutableFile(atPath: built.path) else {
+            throw VerilatorError.buildFailed(command: "verilator " + arguments.joined(separator: " ") + " (in \(buildDirectory.path))",
+                                             outputTail: ProcessRunner.tail(result.output))
         }
+        if staging != nil {
+            try FileManager.default.createDirectory(at: objDir, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: built, to: executable)
+        }
+        try Data().write(to: stamp)
         return VerilatorModel(design: design, directory: directory, executable: executable, buildSeconds: seconds, reusedCache: false, traced: trace)
+    }
+
+    /// True when GNU make and sh take `path` literally (letters, digits and `/._+,=@-`).
+    static func isMakeSafe(_ path: String) -> Bool {
+        path.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "/._+,=@-".unicodeScalars.contains(scalar))
+        }
+    }
+
+    /// A fresh folder with a make-safe path holding copies of the design's Verilog and harness.
+    private static func stagingDirectory(for directory: URL, design: RTLDesign, harness: URL) throws -> URL {
+        let temporary = FileManager.default.temporaryDirectory.standardizedFileURL
+        let root = isMakeSafe(temporary.path) ? temporary : URL(fileURLWithPath: "/tmp")
+        let staging = root.appendingPathComponent("pipewright-verilator-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        for name in design.files.map(\.name) {
+            try FileManager.default.copyItem(at: directory.appendingPathComponent(name), to: staging.appendingPathComponent(name))
+        }
+        try FileManager.default.copyItem(at: harness, to: staging.appendingPathComponent("harness.cpp"))
+        return staging
     }
 
     /// Writes the design's Verilog into `directory` and runs `verilator --lint-only -Wall` on it.
     /// Returns Verilator's (empty when clean) output; throws `lintFailed` on any warning or error.
     @discardableResult
-    public static func lint(design: RTLDesign, directory: URL) throws -> String {
+    public static func lint(design: RTLDesign, directory: URL, timeout: Double = ProcessRunner.defaultTimeout) throws -> String {
         guard let verilator = verilatorPath() else { throw VerilatorError.notFound }
         try design.writeVerilog(to: directory)
         let arguments = ["--lint-only", "-Wall", "--top-module", design.topModule]
             + design.files.map { directory.appendingPathComponent($0.name).standardizedFileURL.path }
-        let result = try ProcessRunner.run(verilator, arguments: arguments, directory: directory)
+        let result = try ProcessRunner.run(verilator, arguments: arguments, directory: directory, timeout: timeout)
         guard result.status == 0, !result.output.contains("%Warning"), !result.output.contains("%Error") else {
             throw VerilatorError.lintFailed(output: result.output)
         }
@@ -167,9 +210,33 @@ public enum VerilatorRunner {
     }
 }
 
+/// A child process that did not finish normally.
+public enum ProcessRunnerError: Error, Sendable, CustomStringConvertible {
+    case timedOut(command: String, seconds: Double, outputTail: String)
+    case killed(command: String, signal: Int32, outputTail: String)
+    case cannotStart(command: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .timedOut(command, seconds, tail):
+            return "\(command) did not finish within \(String(format: "%g", seconds)) s and was ended (with its child processes)"
+                + (tail.isEmpty ? "" : "; last output:\n\(tail)")
+        case let .killed(command, signal, tail):
+            return "\(command) was killed by signal \(signal)\(signal == SIGKILL ? " (SIGKILL: out of memory, or ended by another program)" : "")"
+                + (tail.isEmpty ? "" : "; last output:\n\(tail)")
+        case let .cannotStart(command, reason):
+            return "cannot start \(command): \(reason)"
+        }
+    }
+}
+
 /// Runs external programs — Verilator here, Yosys in CrossCheck (Foundation.Process does not search PATH,
-/// so executables are resolved here).
+/// so executables are resolved here). Every child runs in its own process group, registered with
+/// `Interruption` so that SIGINT/SIGTERM of Pipewright end it, and gets a timeout.
 public enum ProcessRunner {
+    /// Timeout of a child when none is given: generous, a large Verilator build takes minutes.
+    public static let defaultTimeout: Double = 3 * 3600
+
     /// The executable `name` on PATH, or nil.
     public static func find(_ name: String) -> URL? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
@@ -180,10 +247,14 @@ public enum ProcessRunner {
         return nil
     }
 
-    /// Runs to completion; stdout and stderr are merged and read to the end before waiting (a chatty
-    /// compiler would otherwise fill the pipe and hang).
+    /// Runs to completion; stdout and stderr are merged and read to the end on another thread (a chatty
+    /// compiler would otherwise fill the pipe and hang). A child still running after `timeout` seconds is
+    /// ended with its process group (SIGTERM, then SIGKILL) and reported as `timedOut`; a child killed by a
+    /// signal is reported as `killed`. `progress` names the step for a progress line (elapsed time) on stderr
+    /// when stderr is a terminal.
     public static func run(_ executable: URL, arguments: [String], directory: URL,
-                           environment extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
+                           environment extra: [String: String] = [:], timeout: Double = defaultTimeout,
+                           progress: String? = nil) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -195,14 +266,62 @@ public enum ProcessRunner {
         process.standardOutput = pipe
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        let command = executable.lastPathComponent
+        do { try process.run() } catch {
+            throw ProcessRunnerError.cannotStart(command: executable.path, reason: FileProblem.describe(error, path: executable.path))
+        }
+        let pid = process.processIdentifier
+        Interruption.addChild(pid)
+        defer { Interruption.removeChild(pid) }
+        // Close the parent's copy of the write end, so that EOF arrives when the children close theirs.
+        try? pipe.fileHandleForWriting.close()
+        let output = OutputCollector()
+        let reader = Thread {
+            output.append(pipe.fileHandleForReading.readDataToEndOfFile())
+            output.finished.signal()
+        }
+        reader.start()
+        let line = progress.flatMap { ProgressLine(label: $0) }
+        let start = Date()
+        var timedOut = false
+        while exited.wait(timeout: .now() + .milliseconds(500)) == .timedOut {
+            line?.update(elapsed: Date().timeIntervalSince(start))
+            if Date().timeIntervalSince(start) > timeout {
+                timedOut = true
+                Interruption.kill(group: pid, signal: SIGTERM)
+                if exited.wait(timeout: .now() + .seconds(2)) == .timedOut {
+                    Interruption.kill(group: pid, signal: SIGKILL)
+                    exited.wait()
+                }
+                break
+            }
+        }
+        // Grandchildren left in the group (make's compilers) must not outlive the child.
+        if timedOut || process.terminationReason == .uncaughtSignal { Interruption.kill(group: pid, signal: SIGKILL) }
+        line?.finish(elapsed: Date().timeIntervalSince(start))
+        // A grandchild outside the group could hold the pipe open: do not wait for it forever.
+        _ = output.finished.wait(timeout: .now() + .seconds(5))
+        let text = output.text
+        if timedOut { throw ProcessRunnerError.timedOut(command: command, seconds: timeout, outputTail: tail(text, lines: 10)) }
+        if process.terminationReason == .uncaughtSignal {
+            throw ProcessRunnerError.killed(command: command, signal: process.terminationStatus, outputTail: tail(text, lines: 10))
+        }
+        return (process.terminationStatus, text)
     }
 
     /// The last `lines` lines of a tool's output, for error messages.
     public static func tail(_ text: String, lines: Int = 40) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
     }
+}
+
+/// The merged output of a child, filled by the reader thread.
+private final class OutputCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    let finished = DispatchSemaphore(value: 0)
+    func append(_ more: Data) { lock.withLock { data.append(more) } }
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 }

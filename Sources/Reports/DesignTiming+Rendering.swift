@@ -61,17 +61,27 @@ extension DesignTiming {
     }
 
     /// One CSV row per layer plus a `design` row.
+    /// One row per layer (the design's totals are in `designCSV()`).
     public func csv() -> String {
         var text = "design,layer,kind,strategy,reuse_factor,ii_cycles,latency_cycles,latency_ns,clock_ns,multipliers,dsps,adders,register_bits,critical_path_ns,sim_latency_cycles,rtl_latency_cycles,stall_cycles\n"
         func optional(_ value: Int?) -> String { value.map(String.init) ?? "" }
         for layer in layers {
             text += "\(design),\(layer.layer),\(layer.kind),\(layer.strategy),\(layer.reuseFactor),\(layer.initiationInterval),\(layer.latencyCycles),"
-            text += "\(Self.number(layer.latencyNs, 3)),\(clockPeriodNs),\(layer.multipliers),\(layer.dsps),\(layer.adders),\(layer.registerBits),"
+            text += "\(Self.number(layer.latencyNs, 3)),\(JSONText.number(clockPeriodNs)),\(layer.multipliers),\(layer.dsps),\(layer.adders),\(layer.registerBits),"
             text += "\(Self.number(layer.criticalPathNs, 3)),\(optional(layer.simulatedLatencyCycles)),\(optional(layer.rtlLatencyCycles)),"
             text += "\(optional(layer.stallCycles))\n"
         }
-        text += "\(design),design,,,,\(initiationInterval),\(latencyCycles),\(Self.number(latencyNs, 3)),\(clockPeriodNs),\(multipliers),\(dsps),,,,"
-        text += "\(optional(simulatedLatencyCycles)),\(optional(rtlLatencyCycles)),\n"
+        return text
+    }
+
+    /// The design's totals as a one-row CSV (`simulate --design-csv`), apart from the layer rows of `csv()`
+    /// so that each file is one table with one meaning per column.
+    public func designCSV() -> String {
+        func optional(_ value: Int?) -> String { value.map(String.init) ?? "" }
+        var text = "design,io_type,device,clock_ns,clock_uncertainty_ns,ii_cycles,ii_ns,latency_cycles,latency_ns,multipliers,dsps,sim_latency_cycles,rtl_latency_cycles\n"
+        text += "\(design),\(ioType),\(device),\(JSONText.number(clockPeriodNs)),\(JSONText.number(clockUncertaintyNs)),\(initiationInterval),"
+        text += "\(JSONText.number(initiationIntervalNs)),\(latencyCycles),\(JSONText.number(latencyNs)),\(multipliers),\(dsps),"
+        text += "\(optional(simulatedLatencyCycles)),\(optional(rtlLatencyCycles))\n"
         return text
     }
 }

@@ -7,7 +7,12 @@ import Reports
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the timing-only sweep speed, bit-exact throughput against Verilator, and time to the first latency number.")
+        abstract: "Measure the timing-only sweep speed, bit-exact throughput against Verilator, and time to the first latency number.",
+        discussion: """
+        EXAMPLES:
+          pipewright bench
+          pipewright bench --events 5000 --json bench.json
+        """)
 
     @Option(help: "Design files of the timing-only sweep (each in io_parallel and io_stream).")
     var designs: [String] = ["Designs/flow_vt.yml", "Designs/dnn_vae_encoder.yml", "Designs/dnn_vae_encoder_heads.yml", "Designs/dnn_ae.yml"]

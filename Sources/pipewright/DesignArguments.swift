@@ -4,6 +4,7 @@ import Design
 import Foundation
 import HDF5
 import Scheduling
+import Reports
 import Simulation
 
 /// The design file and the overrides every subcommand takes.
@@ -11,14 +12,17 @@ struct DesignArguments: ParsableArguments {
     @Argument(help: "Design file (YAML), e.g. Designs/flow_vt.yml.")
     var design: String
 
-    @Option(name: .customLong("reuse-factor"), help: "Use this ReuseFactor for every layer.")
+    @Option(name: .customLong("reuse-factor"), parsing: .unconditional, help: "Use this ReuseFactor for every layer.")
     var reuseFactor: Int?
 
-    @Option(name: .customLong("clock-period"), help: "Clock period in ns (the uncertainty keeps the design's rule).")
+    @Option(name: .customLong("clock-period"), parsing: .unconditional, help: "Clock period in ns (the uncertainty keeps the design's rule).")
     var clockPeriod: Double?
 
     @Option(name: .customLong("io-type"), help: "io_parallel or io_stream (blocks as DATAFLOW processes with FIFOs between them).")
     var ioType: String?
+
+    @Option(name: .customLong("profiles"), help: ArgumentHelp(profilesHelp, valueName: "dir"))
+    var profiles: [String] = []
 
     /// Runs `body` on the loaded design; an error that does not already name the design file is prefixed
     /// with it, so every message names file, layer and field.
@@ -33,6 +37,8 @@ struct DesignArguments: ParsableArguments {
         } catch let error as ValidationError {
             throw error
         } catch let error as HDF5Error {
+            throw error
+        } catch let error as OutputFileError {
             throw error
         } catch let error as ExitCode {
             throw error
@@ -51,7 +57,31 @@ struct DesignArguments: ParsableArguments {
             guard let parsed = IOType(rawValue: ioType.lowercased()) else { throw ValidationError("--io-type must be io_parallel or io_stream, got \(ioType)") }
             io = parsed
         }
-        return try DesignLoader.load(URL(fileURLWithPath: design)).applying(reuseFactor: reuseFactor, clockPeriodNs: clockPeriod, ioType: io)
+        try Self.checkIsDesignFile(design)
+        return try DesignLoader.load(URL(fileURLWithPath: design), profileSearchPaths: profiles.map { URL(fileURLWithPath: $0) }).applying(reuseFactor: reuseFactor, clockPeriodNs: clockPeriod, ioType: io)
+    }
+}
+
+/// Help of every `--profiles` option.
+let profilesHelp = "A folder of device profiles (<device>.yml), searched first; repeatable. Then come the folders in "
+    + "PIPEWRIGHT_PROFILES (separated by :), <design dir>/../Profiles, ./Profiles and the profiles bundled with Pipewright."
+
+extension DesignArguments {
+    /// HDF5's signature: the first 8 bytes of every HDF5 file (a Keras .h5 model among them).
+    static let hdf5Signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    /// A Keras model passed where a design file is expected gets a pointer to `pipewright import`.
+    static func checkIsDesignFile(_ path: String) throws {
+        let lower = path.lowercased()
+        var isHDF5 = lower.hasSuffix(".h5") || lower.hasSuffix(".hdf5") || lower.hasSuffix(".keras")
+        if !isHDF5, let handle = FileHandle(forReadingAtPath: path) {
+            isHDF5 = (try? handle.read(upToCount: 8)).map { Array($0) == hdf5Signature } ?? false
+            try? handle.close()
+        }
+        if isHDF5 {
+            throw ValidationError("\(path) is an HDF5 file (a Keras model?), not a design file; "
+                + "convert a Keras model into a design with: pipewright import \(path)")
+        }
     }
 }
 
@@ -66,7 +96,7 @@ struct InputArguments: ParsableArguments {
     @Option(help: "Seed of the random inputs.")
     var seed: UInt64 = 1
 
-    @Option(name: .customLong("out-ready"), help: "Repeating out_ready pattern of the sink, e.g. 1101 (default: always ready).")
+    @Option(name: .customLong("out-ready"), help: "Repeating out_ready pattern of the sink, e.g. 1101; 1 is always ready.")
     var outReady: String = "1"
 
     /// `FILE.h5:DATASET`, when `--inputs` names an HDF5 dataset.
@@ -77,16 +107,41 @@ struct InputArguments: ParsableArguments {
         return (URL(fileURLWithPath: path), String(inputs[colon.upperBound...]))
     }
 
+    /// Opens the HDF5 input and rejects it when any event holds NaN or an infinity (the rule of text inputs).
+    func hdf5Reader(_ source: (url: URL, dataset: String), size: Int) throws -> HDF5EventReader {
+        let reader = try HDF5EventReader(url: source.url, dataset: source.dataset, expectedFeatures: size)
+        let (count, first) = try reader.nonFiniteEvents()
+        if let first {
+            throw InputFileError.nonFinite(source: "\(source.url.path):\(reader.dataset)", events: count, firstEvent: first, line: nil)
+        }
+        return reader
+    }
+
     /// The input vectors; from an HDF5 dataset only the first `limit` events (all when nil).
     func vectors(size: Int, limit: Int? = nil) throws -> [[Double]] {
         if let source = hdf5Source {
-            let reader = try HDF5EventReader(url: source.url, dataset: source.dataset, expectedFeatures: size)
+            let reader = try hdf5Reader(source, size: size)
             guard reader.count > 0 else { throw ValidationError("\(source.url.path):\(source.dataset) holds no events") }
             return try reader.read(0..<min(limit ?? reader.count, reader.count))
+        }
+        if let inputs, hdf5Source == nil, Self.looksLikeHDF5(inputs) {
+            let found = (try? HDF5EventReader.datasets(in: URL(fileURLWithPath: inputs))) ?? []
+            let list = found.isEmpty ? "it holds no datasets"
+                : "its datasets: " + found.map { "\($0.path) (\($0.shape.map(String.init).joined(separator: "×")))" }.joined(separator: ", ")
+            throw ValidationError("--inputs \(inputs) is an HDF5 file: name the dataset as \(inputs):DATASET; \(list)")
         }
         if let inputs { return try InputVectors.read(URL(fileURLWithPath: inputs), expectedSize: size) }
         guard count > 0 else { throw ValidationError("--count must be positive") }
         return InputVectors.random(count: count, size: size, seed: seed)
+    }
+
+    /// True for an HDF5 file given without `:DATASET` (by extension or signature).
+    static func looksLikeHDF5(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".h5") || lower.hasSuffix(".hdf5") { return true }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: 8)).map { Array($0) == DesignArguments.hdf5Signature } ?? false
     }
 
     func pattern() throws -> [Bool] {
@@ -114,7 +169,7 @@ extension InputArguments {
         var count = given.count
         var read: (Range<Int>) throws -> [[Double]] = { Array(given[$0]) }
         if let source = hdf5Source {
-            let reader = try HDF5EventReader(url: source.url, dataset: source.dataset, expectedFeatures: network.inputSize)
+            let reader = try hdf5Reader(source, size: network.inputSize)
             count = reader.count
             read = { try reader.read($0) }
         }

@@ -30,7 +30,7 @@ struct FIFOSizeCommand: ParsableCommand {
     @Option(help: "Inferences per simulation.")
     var count = 64
 
-    @Option(name: .customLong("out-ready"), help: "Repeating out_ready pattern of the sink, e.g. 1101 (default: always ready).")
+    @Option(name: .customLong("out-ready"), help: "Repeating out_ready pattern of the sink, e.g. 1101; 1 is always ready.")
     var outReady = "1"
 
     @Flag(help: "Overwrite the output file if it exists.")

@@ -13,6 +13,10 @@ struct ImportCommand: ParsableCommand {
         By default the import reproduces hls4ml 1.3's conversion (config_from_keras_model with granularity \
         'name', BatchNorm folding in float32, 'auto' precision inference, decimal weight files), so that the \
         fixed-point outputs equal hls4ml's C simulation bit for bit.
+
+        EXAMPLES:
+          pipewright import model.h5
+          pipewright import model.h5 -o Designs/model.yml --reuse-factor 4 --clock-period 3.33
         """)
 
     @Argument(help: "The Keras model (model.save(\"NAME.h5\")).")
@@ -32,11 +36,14 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("default-precision"), help: "hls4ml's default_precision, e.g. ap_fixed<16,6>.")
     var defaultPrecision = "ap_fixed<16,6>"
 
-    @Option(name: .customLong("reuse-factor"), help: "ReuseFactor of every layer.")
+    @Option(name: .customLong("reuse-factor"), parsing: .unconditional, help: "ReuseFactor of every layer.")
     var reuseFactor = 1
 
-    @Option(name: .customLong("clock-period"), help: "Clock period in ns.")
+    @Option(name: .customLong("clock-period"), parsing: .unconditional, help: "Clock period in ns.")
     var clockPeriod = 5.0
+
+    @Option(name: .customLong("profiles"), help: ArgumentHelp(profilesHelp, valueName: "dir"))
+    var profiles: [String] = []
 
     func run() throws {
         guard reuseFactor > 0 else { throw ValidationError("--reuse-factor must be a positive integer, got \(reuseFactor)") }
@@ -49,7 +56,8 @@ struct ImportCommand: ParsableCommand {
         }
         if let output { try refuseToOverwrite(URL(fileURLWithPath: output)) }   // before the import's work
         let options = KerasImportOptions(hls4mlCompatible: !noHLS4MLCompat, defaultPrecision: precision,
-                                         reuseFactor: reuseFactor, clockPeriodNs: clockPeriod)
+                                         reuseFactor: reuseFactor, clockPeriodNs: clockPeriod,
+                                         profileSearchPaths: profiles.map { URL(fileURLWithPath: $0) })
         let imported = try KerasImporter.importModel(URL(fileURLWithPath: model), options: options)
         let destination = URL(fileURLWithPath: output ?? "Designs/\(imported.design.network.name).yml")
         try refuseToOverwrite(destination)

@@ -8,11 +8,16 @@ import Scheduling
 struct RTLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rtl",
-        abstract: "Generate the Verilog of a design (one module per block) and its Verilator C++ harness.")
+        abstract: "Generate the Verilog of a design (one module per block) and its Verilator C++ harness.",
+        discussion: """
+        EXAMPLES:
+          pipewright rtl Designs/flow_vt.yml --out build/rtl/flow_vt
+          pipewright rtl Designs/flow_vt.yml --reuse-factor 2 --build
+        """)
 
     @OptionGroup var designArguments: DesignArguments
 
-    @Option(help: "Output directory (default: build/rtl/<design>).")
+    @Option(help: "Output directory; build/rtl/<design> when not given.")
     var out: String?
 
     @Flag(help: "Also build the model with Verilator (verilator must be on PATH).")

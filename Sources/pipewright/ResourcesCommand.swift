@@ -10,11 +10,12 @@ struct ResourcesCommand: ParsableCommand {
         abstract: "Compare the schedule's multipliers, DSPs and register bits with Yosys synth_xilinx cells of the RTL.",
         discussion: "Runs yosys -q -p \"read_verilog -sv …; synth_xilinx -top TOP -family xcup -noiopad; stat -json\" "
             + "(yosys must be on PATH). Yosys 0.23 does not flatten, so every block gets its own row. "
-            + "Large designs take minutes; results are cached by content in the output directory.")
+            + "Large designs take minutes; results are cached by content in the output directory.\n\n"
+            + "EXAMPLES:\n  pipewright resources Designs/flow_vt.yml\n  pipewright resources Designs/flow_vt.yml --reuse-factor 4 --json resources.json")
 
     @OptionGroup var designArguments: DesignArguments
 
-    @Option(help: "Directory for the Verilog and Yosys's statistics (default: build/yosys/<design>-rf<RF>-<NS>ns).")
+    @Option(help: "Directory for the Verilog and Yosys's statistics; build/yosys/<design>-rf<RF>-<NS>ns when not given.")
     var out: String?
 
     @Option(help: "Also write the comparison as JSON to this file.")

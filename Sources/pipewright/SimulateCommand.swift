@@ -9,7 +9,13 @@ import Simulation
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Schedule and simulate a design cycle by cycle; print latency, II and resources per layer.")
+        abstract: "Schedule and simulate a design cycle by cycle; print latency, II and resources per layer.",
+        discussion: """
+        EXAMPLES:
+          pipewright simulate Designs/flow_vt.yml
+          pipewright simulate Designs/flow_vt.yml --inputs events.h5:x --outputs y.h5
+          pipewright simulate Designs/flow_vt.yml --csv layers.csv --design-csv design.csv
+        """)
 
     @OptionGroup var designArguments: DesignArguments
     @OptionGroup var inputArguments: InputArguments
@@ -17,8 +23,11 @@ struct SimulateCommand: ParsableCommand {
     @Flag(name: .customLong("timing-only"), help: "Skip the arithmetic (fast timing sweeps).")
     var timingOnly = false
 
-    @Option(help: "Write the report as CSV to this file.")
+    @Option(help: "Write the per-layer report as CSV to this file (one row per layer).")
     var csv: String?
+
+    @Option(name: .customLong("design-csv"), help: "Write the design's totals (latency, II, resources) as a one-row CSV to this file.")
+    var designCSV: String?
 
     @Option(help: "Write the report as JSON to this file.")
     var json: String?
@@ -50,6 +59,7 @@ struct SimulateCommand: ParsableCommand {
                                   fifoStatistics: run.result.fifos)
         if let outputs { try inputArguments.writeOutputs(of: design, to: URL(fileURLWithPath: outputs), inputs: inputs) }
         if let csv { try OutputFile.write(report.csv(), to: URL(fileURLWithPath: csv)) }
+        if let designCSV { try OutputFile.write(report.designCSV(), to: URL(fileURLWithPath: designCSV)) }
         if let json { try OutputFile.write(try report.json(), to: URL(fileURLWithPath: json)) }
         if let vcd, let waveform = run.result.waveform {
             try OutputFile.write(VCDWriter(network: run.network, schedule: run.schedule).render(waveform), to: URL(fileURLWithPath: vcd))

@@ -7,7 +7,15 @@ import Reports
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
-        abstract: "Latency, II and multipliers over a grid of reuse factors and clock periods (timing-only simulation).")
+        abstract: "Latency, II and multipliers over a grid of reuse factors and clock periods (timing-only simulation).",
+        discussion: """
+        A point that cannot be scheduled has empty figures and its reason in the error column; the exit status \
+        is 1 when every point failed.
+
+        EXAMPLES:
+          pipewright sweep Designs/flow_vt.yml
+          pipewright sweep Designs/flow_vt.yml --reuse-factors 1 2 4 --clock-periods 2.5 5 --csv sweep.csv
+        """)
 
     @Argument(help: "Design file (YAML).")
     var design: String
@@ -17,6 +25,9 @@ struct SweepCommand: ParsableCommand {
 
     @Option(name: .customLong("clock-periods"), parsing: .upToNextOption, help: "Clock periods (ns) to try.")
     var clockPeriods: [Double] = [2.5, 3.33, 5, 10]
+
+    @Option(name: .customLong("profiles"), help: ArgumentHelp(profilesHelp, valueName: "dir"))
+    var profiles: [String] = []
 
     @Option(help: "Write the sweep as CSV to this file.")
     var csv: String?
@@ -33,7 +44,7 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try DesignLoader.load(URL(fileURLWithPath: design))
+        let loaded = try DesignLoader.load(URL(fileURLWithPath: design), profileSearchPaths: profiles.map { URL(fileURLWithPath: $0) })
         let points: [SweepPoint]
         do {
             points = try Sweep.run(network: loaded.network, options: loaded.options,
@@ -44,5 +55,20 @@ struct SweepCommand: ParsableCommand {
         if let json { try OutputFile.write(try report.json(), to: URL(fileURLWithPath: json)) }
         if let svg { try OutputFile.write(report.svg(), to: URL(fileURLWithPath: svg)) }
         print(report.table(), terminator: "")
+        let failed = report.failedCount
+        if failed == points.count {
+            throw SweepFailure(design: design, count: failed, firstReason: points.first?.error ?? "")
+        }
+        if failed > 0 {
+            FileHandle.standardError.write(Data("warning: \(failed) of \(points.count) sweep points failed; their figures are empty (reason in the error column)\n".utf8))
+        }
     }
+}
+
+/// Every point of a sweep failed: nothing to compare (exit status 1).
+struct SweepFailure: Error, CustomStringConvertible {
+    let design: String
+    let count: Int
+    let firstReason: String
+    var description: String { "\(design): all \(count) sweep points failed; the first because \(firstReason)" }
 }

@@ -8,7 +8,13 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Simulate a design and run its Verilator-built RTL on the same inputs; compare every transfer cycle and output bit.",
-        discussion: "Exits non-zero on any mismatch, printing the first difference (cycle, signal, both values).")
+        discussion: """
+        Exits with status 2 on any mismatch, printing the first difference (cycle, signal, both values).
+
+        EXAMPLES:
+          pipewright verify Designs/flow_vt.yml
+          pipewright verify Designs/flow_vt.yml --reuse-factor 4 --inputs events.h5:x --count 200
+        """)
 
     @OptionGroup var designArguments: DesignArguments
     @OptionGroup var inputArguments: InputArguments
@@ -16,7 +22,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .customLong("build-dir"), help: "Where the RTL is generated and built (default: build/verify/<design>-rf<RF>-<clock>ns).")
     var buildDirectory: String?
 
-    @Option(help: "Directory for <design>.vcd and <design>.gtkw (default: Waveforms).")
+    @Option(help: "Directory for <design>.vcd and <design>.gtkw.")
     var waveforms: String = "Waveforms"
 
     @Flag(name: .customLong("no-waveforms"), help: "Do not write the VCD and GTKWave files.")

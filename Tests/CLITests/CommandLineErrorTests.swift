@@ -111,6 +111,6 @@ struct CommandLineErrorTests {
         #expect(outcome.status == 0, "\(outcome.output)")
         #expect(outcome.output.contains("latency"))
         let rows = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
-        #expect(rows.count == 4)   // header, fc1, act, design
+        #expect(rows.count == 3)   // header, fc1, act (the design row is in --design-csv)
     }
 }

@@ -16,10 +16,12 @@ struct SweepTests {
             #expect(point.error == nil)
             #expect(point.latencyCycles == schedule.blocks.reduce(0) { $0 + $1.latencyCycles })
             #expect(point.initiationInterval == point.reuseFactor)
-            #expect(point.latencyNs == Double(point.latencyCycles) * point.clockPeriodNs)
+            #expect(point.latencyNs == Double(try #require(point.latencyCycles)) * point.clockPeriodNs)
         }
         // RF 100000 exceeds n_in × n_out of every dense layer: reported per point, not thrown.
         #expect(points.filter { $0.reuseFactor == 100_000 }.allSatisfy { $0.error?.contains("ReuseFactor") == true })
+        // and a failed point has no figures (never a latency of 0 cycles).
+        #expect(points.filter { $0.reuseFactor == 100_000 }.allSatisfy { $0.latencyCycles == nil && $0.initiationInterval == nil && $0.dsps == nil })
         let report = SweepReport(design: "vae", points: points)
         #expect(report.csv().split(separator: "\n").count == 7)
         #expect(XMLParser(data: Data(report.svg().utf8)).parse())

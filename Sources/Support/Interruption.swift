@@ -1,0 +1,72 @@
+import Dispatch
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What must not outlive Pipewright: child process groups (Verilator, the Verilated harness, Yosys) and
+/// partial output files. `installSignalHandlers()` makes SIGINT and SIGTERM end every registered child
+/// group and remove every registered partial file before exiting with 128 + the signal number.
+public enum Interruption {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var children: Set<Int32> = []
+    nonisolated(unsafe) private static var partialFiles: [UUID: String] = [:]
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    /// Registers a running child whose process group (or the child alone) is ended on interruption.
+    public static func addChild(_ pid: Int32) { lock.withLock { _ = children.insert(pid) } }
+    public static func removeChild(_ pid: Int32) { lock.withLock { _ = children.remove(pid) } }
+
+    /// Registers a file being written; it is removed on interruption until `removePartialFile` is called.
+    public static func addPartialFile(_ path: String) -> UUID {
+        let token = UUID()
+        lock.withLock { partialFiles[token] = path }
+        return token
+    }
+    public static func removePartialFile(_ token: UUID) { lock.withLock { _ = partialFiles.removeValue(forKey: token) } }
+
+    /// Sends `signal` to the process group of `pid` when the child leads its own group, else to the child.
+    public static func kill(group pid: Int32, signal: Int32) {
+        if getpgid(pid) == pid { _ = Glibc_kill(-pid, signal) } else { _ = Glibc_kill(pid, signal) }
+    }
+
+    /// Ends every registered child group and removes every registered partial file.
+    public static func cleanUp() {
+        let (pids, files) = lock.withLock { (children, Array(partialFiles.values)) }
+        for pid in pids { kill(group: pid, signal: SIGTERM) }
+        for path in files { unlink(path) }
+        if !pids.isEmpty {
+            usleep(200_000)
+            for pid in pids { kill(group: pid, signal: SIGKILL) }
+        }
+    }
+
+    /// Installs the SIGINT/SIGTERM handlers (once).
+    public static func installSignalHandlers() {
+        lock.withLock {
+            guard sources.isEmpty else { return }
+            for number in [SIGINT, SIGTERM] {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler {
+                    cleanUp()
+                    let name = number == SIGINT ? "interrupted" : "terminated"
+                    FileHandle.standardError.write(Data("pipewright: \(name); child processes ended, partial files removed\n".utf8))
+                    exit(128 + number)
+                }
+                source.resume()
+                sources.append(source)
+            }
+        }
+    }
+}
+
+@inline(__always) private func Glibc_kill(_ pid: Int32, _ signal: Int32) -> Int32 {
+    #if canImport(Glibc)
+    return Glibc.kill(pid, signal)
+    #else
+    return Darwin.kill(pid, signal)
+    #endif
+}
