@@ -66,14 +66,18 @@ extension DatapathBuilder {
         let lowBits = extend(rounded, to: width)
         if target.overflow == .wrap { return (lowBits, width) }
         let roundedWidth = rounded.width
+        // A signed AP_SAT_SYM result is never the most negative value (as Precision.quantize): an in-range
+        // value equal to it becomes −max too, so that value counts as a low overflow.
+        let symmetric = target.overflow == .saturateSymmetric && target.isSigned
         let highPossible = target.isSigned ? roundedWidth > width : roundedWidth > width + 1
-        let lowPossible = target.isSigned ? roundedWidth > width : true
+        let lowPossible = target.isSigned ? roundedWidth > width || (symmetric && roundedWidth == width) : true
         if !highPossible && !lowPossible { return (lowBits, width) }
         let compareWidth = max(roundedWidth, width + 2)
         let wide = extend(rounded, to: compareWidth)
         let maxRaw = Int128(target.maxRaw), minRaw = Int128(target.minRaw)
+        let lowestKept = symmetric ? minRaw + 1 : minRaw
         let high = highPossible ? bit("ovf_hi", "$signed(\(wide)) > $signed(\(Verilog.literal(maxRaw, width: compareWidth)))") : nil
-        let low = lowPossible ? bit("ovf_lo", "$signed(\(wide)) < $signed(\(Verilog.literal(minRaw, width: compareWidth)))") : nil
+        let low = lowPossible ? bit("ovf_lo", "$signed(\(wide)) < $signed(\(Verilog.literal(lowestKept, width: compareWidth)))") : nil
         let maxLiteral = Verilog.literal(maxRaw, width: width)
         let zero = Verilog.literal(0, width: width)
         let lowValue: String

@@ -128,3 +128,27 @@ struct ZeroScaleLintTests {
         #expect(throws: Never.self) { try VerilatorRunner.lint(design: design, directory: directory) }
     }
 }
+
+/// Found by the random-design cross-check (seeds 275, 303, 323): a signed AP_SAT_SYM result is never the most
+/// negative value (Xilinx's ap_fixed, see Precision.quantize), so an in-range value equal to it becomes −max.
+/// The RTL kept it; the simulator did not.
+struct SymmetricSaturationTests {
+    @Test(.enabled(if: verilatorInstalled, "verilator is not on PATH (make test installs it)"))
+    func mostNegativeValueBecomesMinusMax() async throws {
+        // ap_fixed<8,3> → ap_fixed<8,3,AP_TRN,AP_SAT_SYM> (same width: no overflow is possible, only the symmetric rule)
+        // and → ap_fixed<6,1,AP_TRN,AP_SAT_SYM> (narrower: −4 overflows, −1 is exactly the most negative, raw −32).
+        let network = Network(name: "sat_sym", inputSize: 3, inputPrecision: .fixed(8, 3), layers: [
+            Layer(name: "same", operation: .linear, inputSize: 3, precision: LayerPrecision(result: .fixed(8, 3, .truncate, .saturateSymmetric))),
+            Layer(name: "narrow", operation: .linear, inputSize: 3, precision: LayerPrecision(result: .fixed(6, 1, .truncate, .saturateSymmetric))),
+        ])
+        let inputs: [[Int64]] = [[-128, -32, 5], [-127, -33, -31]]    // −4, −1, 0.15625 | −3.96875, −1.03125, −0.96875
+        // same: −128 → −127, others kept. narrow (5 fractional bits, raw −32…31, −max = −31):
+        //   −3.96875 → low overflow → −31; −1 → raw −32 → −31; −1.03125 → −31; −0.96875 → −31 (in range, kept);
+        //   0.15625 → raw 5; −4 → −31.
+        let expected: [[Int64]] = [[-31, -31, 5], [-31, -31, -31]]
+        let evaluator = FixedPointEvaluator(network: network)
+        #expect(inputs.map(evaluator.evaluate) == expected)
+        let model = try await ModelCache.shared.model("sat_sym", design: try RTLGenerator.generate(network: network, schedule: schedule(network, clockNs: 5)))
+        #expect(try model.run(inputs: inputs).outputs == expected)
+    }
+}
