@@ -9,10 +9,10 @@ struct BlockGenerator {
     let block: BlockSchedule
     let moduleName: String
 
-    private var name: String { layer.layer.name }
-    private var inputPrecision: Precision { layer.inputPrecision }
-    private var result: Precision { layer.layer.precision.result }
-    private var slots: Int { block.latencyCycles }
+    var name: String { layer.layer.name }
+    var inputPrecision: Precision { layer.inputPrecision }
+    var result: Precision { layer.layer.precision.result }
+    var slots: Int { block.latencyCycles }
 
     func generate() throws(RTLError) -> VerilogModule {
         let builder = DatapathBuilder()
@@ -42,7 +42,7 @@ struct BlockGenerator {
     /// `v[k]` (slot k ≥ 1) or `accept` (slot 0).
     func slot(_ k: Int) -> String { k == 0 ? "accept" : (slots == 1 ? "valid_q" : "valid_q[\(k - 1)]") }
 
-    private func assemble(_ builder: DatapathBuilder, outputs: [Signal]) -> VerilogModule {
+    func assemble(_ builder: DatapathBuilder, outputs: [Signal]) -> VerilogModule {
         let inWidth = zip(layer.inputSizes, layer.inputPrecisions).reduce(0) { $0 + $1.0 * $1.1.width }
         let outWidth = layer.layer.outputSize * result.width
         var module = VerilogModule(
@@ -119,7 +119,7 @@ struct BlockGenerator {
         return builder.wire(prefix, width: w + 1, fractionalBits: precision.fractionalBits, "{1'b0, \(slice)}")
     }
 
-    private func checkSteps(_ expected: [StepOperation]) throws(RTLError) {
+    func checkSteps(_ expected: [StepOperation]) throws(RTLError) {
         let found = block.steps.map(\.operation)
         guard found == expected else {
             throw .scheduleMismatch(layer: name, field: "steps",
@@ -139,13 +139,13 @@ struct BlockGenerator {
     }
 
     /// Registers every signal of every lane `count` times.
-    private func register(_ lanes: [[Signal]], count: Int, builder: DatapathBuilder) -> [[Signal]] {
+    func register(_ lanes: [[Signal]], count: Int, builder: DatapathBuilder) -> [[Signal]] {
         guard count > 0 else { return lanes }
         return lanes.map { lane in lane.map { builder.registers($0, count: count, prefix: "q") } }
     }
 
     /// One level of a balanced pairwise adder tree in every lane.
-    private func addLevel(_ lanes: [[Signal]], width: Int?, builder: DatapathBuilder) -> [[Signal]] {
+    func addLevel(_ lanes: [[Signal]], width: Int?, builder: DatapathBuilder) -> [[Signal]] {
         lanes.map { terms in
             var next: [Signal] = []
             var index = 0
@@ -162,307 +162,10 @@ struct BlockGenerator {
     }
 
     /// Final sum of a lane (0 when the lane has no terms).
-    private func laneSum(_ terms: [Signal], fractionalBits: Int) throws(RTLError) -> Signal {
+    func laneSum(_ terms: [Signal], fractionalBits: Int) throws(RTLError) -> Signal {
         guard terms.count <= 1 else {
             throw .scheduleMismatch(layer: name, field: "steps", reason: "the adder tree needs more levels than the schedule lists")
         }
         return terms.first ?? .constant(0, fractionalBits: fractionalBits)
-    }
-
-    // MARK: - Dense, RF = 1
-
-    private func denseParallel(_ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
-        guard case let .dense(parameters) = layer.layer.operation else { return [] }
-        let p = layer.layer.precision
-        guard let weight = p.weight, let bias = p.bias, let accumulator = p.accumulator else {
-            throw .unsupported(layer: name, field: "weight/bias/accum", reason: "a Dense layer needs weight, bias and accum precisions")
-        }
-        let levels = block.steps.filter { if case .addLevel = $0.operation { return true } else { return false } }.count
-        try checkSteps([.multiply] + (0..<levels).map { .addLevel($0 + 1) } + [.cast])
-        let n = parameters.outputSize
-        let accumulatorWidth = accumulator.width + (accumulator.isSigned ? 0 : 1)
-        var inputs: [Int: Signal] = [:]
-        var lanes: [[Signal]] = []
-        for step in block.steps {
-            switch step.operation {
-            case .multiply:
-                lanes = (0..<n).map { j in
-                    var terms: [Signal] = []
-                    for i in 0..<layer.layer.inputSize {
-                        let w = layer.weightRaw[i * n + j]
-                        if w == 0 { continue }
-                        if inputs[i] == nil { inputs[i] = element("in_data", i, precision: inputPrecision, builder: builder, prefix: "x") }
-                        let product = builder.multiply(inputs[i]!, .constant(Int128(w), fractionalBits: weight.fractionalBits))
-                        terms.append(builder.cast(product, to: accumulator, prefix: "pacc"))
-                    }
-                    let biasValue = accumulator.cast(layer.biasRaw[j], from: bias)
-                    if biasValue != 0 {
-                        terms.append(Signal(name: "", width: accumulatorWidth, fractionalBits: accumulator.fractionalBits, constant: Int128(biasValue)))
-                    }
-                    return terms
-                }
-            case .addLevel:
-                lanes = addLevel(lanes, width: accumulatorWidth, builder: builder)
-            case .cast:
-                var casted: [[Signal]] = []
-                for terms in lanes {
-                    let sum = try laneSum(terms, fractionalBits: accumulator.fractionalBits)
-                    casted.append([builder.cast(builder.cast(sum, to: accumulator, prefix: "acc"), to: result, prefix: "y")])
-                }
-                lanes = casted
-            default:
-                break
-            }
-            lanes = register(lanes, count: step.registersAfter, builder: builder)
-        }
-        return lanes.map { $0[0] }
-    }
-
-    // MARK: - Dense, RF > 1
-
-    private func denseShared(_ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
-        guard case let .dense(parameters) = layer.layer.operation else { return [] }
-        let p = layer.layer.precision
-        guard let weight = p.weight, let bias = p.bias, let accumulator = p.accumulator else {
-            throw .unsupported(layer: name, field: "weight/bias/accum", reason: "a Dense layer needs weight, bias and accum precisions")
-        }
-        let rf = block.groups, g = block.termsPerGroup
-        let nIn = layer.layer.inputSize, n = parameters.outputSize
-        guard rf == block.initiationInterval, g * rf >= nIn, g >= 1 else {
-            throw .scheduleMismatch(layer: name, field: "groups/termsPerGroup",
-                reason: "\(rf) groups of \(g) terms with II \(block.initiationInterval) cannot cover \(nIn) inputs")
-        }
-        let levels = block.steps.filter { if case .addLevel = $0.operation { return true } else { return false } }.count
-        try checkSteps([.operandSelect, .multiply] + (0..<levels).map { .addLevel($0 + 1) } + [.accumulate, .cast])
-        let accumulatorWidth = accumulator.width + (accumulator.isSigned ? 0 : 1)
-        let inputWidth = nIn * inputPrecision.width
-
-        // Held copy of the input for groups 1 … RF−1.
-        builder.conditionalRegister("x_hold", width: inputWidth, next: "in_data", condition: "accept")
-        builder.markPartiallyUsed("x_hold")
-
-        // Which (j, s) multipliers exist: any non-zero weight over the phases.
-        func weightRaw(_ i: Int, _ j: Int) -> Int64 { i < nIn ? layer.weightRaw[i * n + j] : 0 }
-        let used: [[Bool]] = (0..<n).map { j in (0..<g).map { s in (0..<rf).contains { weightRaw($0 * g + s, j) != 0 } } }
-
-        var selectedInputs: [Int: Signal] = [:]
-        var selectedWeights: [[Int: Signal]] = Array(repeating: [:], count: n)
-        var lanes: [[Signal]] = []
-        var laneIndices: [[Int]] = []       // which s each lane signal belongs to, during operand select
-        let xWidth = inputPrecision.width + (inputPrecision.isSigned ? 0 : 1)
-        for step in block.steps {
-            switch step.operation {
-            case .operandSelect:
-                for s in 0..<g where used.contains(where: { $0[s] }) {
-                    var expression = ""
-                    var inputsOfPhase: [Signal?] = []
-                    for phase in 0..<rf {
-                        let i = phase * g + s
-                        guard i < nIn else { inputsOfPhase.append(nil); continue }
-                        inputsOfPhase.append(element(phase == 0 ? "in_data" : "x_hold", i, precision: inputPrecision, builder: builder, prefix: phase == 0 ? "x" : "xh"))
-                    }
-                    expression = inputsOfPhase[0].map { $0.name } ?? Verilog.literal(0, width: xWidth)
-                    for phase in 1..<rf {
-                        let operand = inputsOfPhase[phase].map { $0.name } ?? Verilog.literal(0, width: xWidth)
-                        expression = "\(slot(phase)) ? \(operand) : (\(expression))"
-                    }
-                    selectedInputs[s] = builder.wire("xsel", width: xWidth, fractionalBits: inputPrecision.fractionalBits, expression)
-                }
-                for j in 0..<n {
-                    for s in 0..<g where used[j][s] {
-                        let values = (0..<rf).map { Int128(weightRaw($0 * g + s, j)) }
-                        let width = values.map(Verilog.signedWidth(of:)).max() ?? 1
-                        var expression = Verilog.literal(values[0], width: width)
-                        for phase in 1..<rf {
-                            expression = "\(slot(phase)) ? \(Verilog.literal(values[phase], width: width)) : (\(expression))"
-                        }
-                        selectedWeights[j][s] = builder.wire("wsel", width: width, fractionalBits: weight.fractionalBits, expression)
-                    }
-                }
-                lanes = (0..<n).map { j in (0..<g).filter { used[j][$0] }.flatMap { s in [selectedInputs[s]!, selectedWeights[j][s]!] } }
-                laneIndices = (0..<n).map { j in (0..<g).filter { used[j][$0] } }
-            case .multiply:
-                lanes = lanes.map { pairs in
-                    stride(from: 0, to: pairs.count, by: 2).map { k in
-                        builder.cast(builder.multiply(pairs[k], pairs[k + 1]), to: accumulator, prefix: "pacc")
-                    }
-                }
-                _ = laneIndices
-            case .addLevel:
-                lanes = addLevel(lanes, width: accumulatorWidth, builder: builder)
-            case .accumulate:
-                let offset = block.registersBeforeAccumulate
-                let first = slot(offset)
-                let later = (1..<rf).map { slot($0 + offset) }.joined(separator: " | ")
-                let load = builder.bit("acc_load", "\(first) | \(later)")
-                var accumulated: [[Signal]] = []
-                for (j, terms) in lanes.enumerated() {
-                    let groupSum = builder.resize(try laneSum(terms, fractionalBits: accumulator.fractionalBits), to: accumulatorWidth)
-                    let biasValue = Int128(accumulator.cast(layer.biasRaw[j], from: bias))
-                    let biasSignal = Signal(name: "", width: accumulatorWidth, fractionalBits: accumulator.fractionalBits, constant: biasValue)
-                    let accName = builder.fresh("acc")
-                    let acc = Signal(name: accName, width: accumulatorWidth, fractionalBits: accumulator.fractionalBits)
-                    let start = builder.add(biasSignal, groupSum, width: accumulatorWidth)
-                    let more = builder.add(acc, groupSum, width: accumulatorWidth)
-                    let nextValue = builder.wire("acc_next", width: accumulatorWidth, fractionalBits: accumulator.fractionalBits,
-                                                 "\(first) ? \(builder.extend(start, to: accumulatorWidth)) : \(builder.extend(more, to: accumulatorWidth))")
-                    builder.conditionalRegister(accName, width: accumulatorWidth, next: nextValue.name, condition: load)
-                    accumulated.append([builder.registers(acc, count: step.registersAfter - 1, prefix: "q")])
-                }
-                lanes = accumulated
-                continue
-            case .cast:
-                lanes = lanes.map { [builder.cast(builder.cast($0[0], to: accumulator, prefix: "acc"), to: result, prefix: "y")] }
-            default:
-                break
-            }
-            lanes = register(lanes, count: step.registersAfter, builder: builder)
-        }
-        return lanes.map { $0[0] }
-    }
-
-    // MARK: - Element-wise blocks
-
-    private func elementwise(_ builder: DatapathBuilder, expected: [StepOperation]) throws(RTLError) -> [Signal] {
-        try checkSteps(expected)
-        let p = layer.layer.precision
-        let count = layer.layer.inputSize
-        var lanes: [[Signal]] = (0..<count).map { [element("in_data", $0, precision: inputPrecision, builder: builder, prefix: "x")] }
-        for step in block.steps {
-            switch (layer.layer.operation, step.operation) {
-            case (.batchNormalization, .multiply):
-                guard let scale = p.weight else { throw .unsupported(layer: name, field: "scale", reason: "missing scale precision") }
-                lanes = lanes.enumerated().map { i, lane in
-                    [builder.multiply(lane[0], .constant(Int128(layer.weightRaw[i]), fractionalBits: scale.fractionalBits))]
-                }
-            case (.batchNormalization, .addLevel):
-                guard let shift = p.bias else { throw .unsupported(layer: name, field: "bias", reason: "missing bias precision") }
-                lanes = lanes.enumerated().map { i, lane in
-                    [builder.add(lane[0], .constant(Int128(layer.biasRaw[i]), fractionalBits: shift.fractionalBits))]
-                }
-            case (.leakyReLU, .multiply):
-                guard let alpha = p.parameter else { throw .unsupported(layer: name, field: "param", reason: "missing alpha precision") }
-                lanes = lanes.map { lane in
-                    [lane[0], builder.multiply(lane[0], .constant(Int128(layer.alphaRaw), fractionalBits: alpha.fractionalBits))]
-                }
-            case (.leakyReLU, .select), (.relu, .select):
-                lanes = lanes.map { lane in
-                    let x = lane[0]
-                    let negativeSide = lane.count > 1 ? lane[1] : Signal.constant(0, fractionalBits: x.fractionalBits)
-                    let fraction = max(x.fractionalBits, negativeSide.fractionalBits)
-                    let a = builder.alignUp(x, by: fraction - x.fractionalBits)
-                    let b = builder.alignUp(negativeSide, by: fraction - negativeSide.fractionalBits)
-                    let width = max(a.width, b.width)
-                    let positive = builder.bit("pos", "~\(builder.signBit(x)) & (|\(x.name))")
-                    return [builder.wire("sel", width: width, fractionalBits: fraction,
-                                         "\(positive) ? \(builder.extend(a, to: width)) : \(builder.extend(b, to: width))")]
-                }
-            case (_, .cast):
-                lanes = lanes.map { [builder.cast($0[0], to: result, prefix: "y")] }
-            default:
-                throw .unsupported(layer: name, field: "steps", reason: "step '\(step.operation)' is not implemented for \(layer.layer.kindName)")
-            }
-            lanes = register(lanes, count: step.registersAfter, builder: builder)
-        }
-        return lanes.map { $0[0] }
-    }
-
-    // MARK: - Merge
-
-    /// Element `i` of input tensor `port` (the tensors are packed one after the other in `in_data`).
-    private func mergeOperand(_ port: Int, _ i: Int, builder: DatapathBuilder) -> Signal {
-        let precision = layer.inputPrecisions[port]
-        let offset = port == 0 ? 0 : layer.inputSizes[0] * layer.inputPrecisions[0].width
-        let w = precision.width
-        let slice = "in_data[\(offset + (i + 1) * w - 1):\(offset + i * w)]"
-        if precision.isSigned { return builder.wire(port == 0 ? "x" : "y", width: w, fractionalBits: precision.fractionalBits, slice) }
-        return builder.wire(port == 0 ? "x" : "y", width: w + 1, fractionalBits: precision.fractionalBits, "{1'b0, \(slice)}")
-    }
-
-    /// hls4ml's `nnet_merge.h`, element by element, with the schedule's registers (see `Scheduler.scheduleMerge`).
-    private func merge(_ merge: MergeOperation, _ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
-        let expected: [StepOperation]
-        switch merge {
-        case .add, .subtract: expected = [.addLevel(1), .cast]
-        case .average: expected = [.addLevel(1), .addLevel(2), .cast]
-        case .multiply: expected = [.multiply, .cast]
-        case .maximum, .minimum: expected = [.select, .cast]
-        case .concatenate: expected = [.cast]
-        }
-        try checkSteps(expected)
-        var lanes: [[Signal]]
-        if merge == .concatenate {
-            lanes = (0..<layer.inputSizes[0]).map { [mergeOperand(0, $0, builder: builder)] }
-                + (0..<layer.inputSizes[1]).map { [mergeOperand(1, $0, builder: builder)] }
-        } else {
-            lanes = (0..<layer.inputSizes[0]).map { [mergeOperand(0, $0, builder: builder), mergeOperand(1, $0, builder: builder)] }
-        }
-        for step in block.steps {
-            switch (merge, step.operation) {
-            case (.add, .addLevel), (.average, .addLevel(1)):
-                lanes = lanes.map { [builder.add($0[0], $0[1])] }
-            case (.subtract, .addLevel):
-                lanes = lanes.map { [builder.subtract($0[0], $0[1])] }
-            case (.average, .addLevel):
-                // (s + sign(s)) >> 1: the sum halved toward zero, keeping its fractional bits.
-                lanes = lanes.map { lane in
-                    let sum = lane[0]
-                    let width = sum.width + 1
-                    let biased = builder.wire("bias", width: width, fractionalBits: sum.fractionalBits,
-                                              "\(builder.extend(sum, to: width)) + {\(sum.width)'b0, \(builder.signBit(sum))}")
-                    builder.markPartiallyUsed(biased.name)
-                    return [builder.wire("half", width: sum.width, fractionalBits: sum.fractionalBits, "\(biased.name)[\(width - 1):1]")]
-                }
-            case (.multiply, .multiply):
-                lanes = lanes.map { [builder.multiply($0[0], $0[1])] }
-            case (.maximum, .select), (.minimum, .select):
-                lanes = lanes.map { lane in
-                    let fraction = max(lane[0].fractionalBits, lane[1].fractionalBits)
-                    let a = builder.alignUp(lane[0], by: fraction - lane[0].fractionalBits)
-                    let b = builder.alignUp(lane[1], by: fraction - lane[1].fractionalBits)
-                    let width = max(a.width, b.width)
-                    let (ea, eb) = (builder.extend(a, to: width), builder.extend(b, to: width))
-                    let first = builder.bit("pick", "$signed(\(ea)) \(merge == .maximum ? ">" : "<") $signed(\(eb))")
-                    return [builder.wire("sel", width: width, fractionalBits: fraction, "\(first) ? \(ea) : \(eb)")]
-                }
-            case (_, .cast):
-                lanes = lanes.map { [builder.cast($0[0], to: result, prefix: "y")] }
-            default:
-                throw .unsupported(layer: name, field: "steps", reason: "step '\(step.operation)' is not implemented for \(layer.layer.kindName)")
-            }
-            lanes = register(lanes, count: step.registersAfter, builder: builder)
-        }
-        return lanes.map { $0[0] }
-    }
-
-    // MARK: - Squared norm
-
-    private func squaredNorm(_ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
-        guard let accumulator = layer.layer.precision.accumulator else {
-            throw .unsupported(layer: name, field: "accum", reason: "a squared-norm score needs an accum precision")
-        }
-        let levels = block.steps.filter { if case .addLevel = $0.operation { return true } else { return false } }.count
-        try checkSteps([.multiply] + (0..<levels).map { .addLevel($0 + 1) } + [.cast])
-        // With a wrapping accumulator the tree may work modulo 2^W; otherwise it keeps every carry.
-        let treeWidth: Int? = accumulator.overflow == .wrap ? accumulator.width + (accumulator.isSigned ? 0 : 1) : nil
-        var lanes: [[Signal]] = []
-        for step in block.steps {
-            switch step.operation {
-            case .multiply:
-                lanes = [(0..<layer.layer.inputSize).map { i in
-                    let x = element("in_data", i, precision: inputPrecision, builder: builder, prefix: "x")
-                    return builder.cast(builder.multiply(x, x, prefix: "sq"), to: accumulator, prefix: "pacc")
-                }]
-            case .addLevel:
-                lanes = addLevel(lanes, width: treeWidth, builder: builder)
-            case .cast:
-                let sum = try laneSum(lanes[0], fractionalBits: accumulator.fractionalBits)
-                lanes = [[builder.cast(builder.cast(sum, to: accumulator, prefix: "acc"), to: result, prefix: "y")]]
-            default:
-                break
-            }
-            lanes = register(lanes, count: step.registersAfter, builder: builder)
-        }
-        return [lanes[0][0]]
     }
 }

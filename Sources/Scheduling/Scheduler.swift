@@ -32,7 +32,8 @@ public enum Scheduler {
         var blocks: [BlockSchedule] = []
         for (index, layer) in network.layers.enumerated() {
             if case let .merge(merge) = layer.operation {
-                blocks.append(scheduleMerge(merge, layer: layer, index: index, inputs: network.inputPrecisions(ofLayerAt: index), options: options))
+                let context = LayerContext(layer: layer, index: index, input: network.inputPrecision(ofLayerAt: index), options: options)
+                blocks.append(scheduleMerge(merge, inputs: network.inputPrecisions(ofLayerAt: index), context: context))
             } else {
                 blocks.append(try scheduleLayer(layer, index: index, input: network.inputPrecision(ofLayerAt: index), options: options))
             }
@@ -60,156 +61,39 @@ public enum Scheduler {
         } ?? 1
     }
 
-    static func scheduleLayer(_ layer: Layer, index: Int, input: Precision,
-                              options: ScheduleOptions) throws(ScheduleError) -> BlockSchedule {
-        let device = options.device
-        let implementation = options.implementation(of: layer.name)
-        let requested = implementation.reuseFactor
-        let precision = layer.precision
-        var notes: [String] = []
-        var packer = StagePacker(budget: options.logicBudgetNs)
+    /// What every kind's scheduling reads: the layer, its place, its (first) input precision and the options.
+    struct LayerContext {
+        let layer: Layer
+        let index: Int
+        let input: Precision
+        let options: ScheduleOptions
 
-        func castDelay(from source: Precision, to target: Precision) -> Double {
-            Scheduler.castDelay(from: source, to: target, device: device)
-        }
-
-        switch layer.operation {
-        case let .dense(parameters):
-            let inputs = layer.inputSize, outputs = parameters.outputSize
-            guard requested >= 1, requested <= inputs * outputs else {
-                throw .impossibleReuseFactor(layer: layer.name, value: requested,
-                    reason: "it must lie in 1...\(inputs * outputs) (n_in × n_out = \(inputs) × \(outputs))")
-            }
-            var rf = requested
-            if implementation.strategy == .resource && !isValidResourceReuseFactor(rf, inputs: inputs, outputs: outputs) {
-                rf = closestResourceReuseFactor(rf, inputs: inputs, outputs: outputs)
-                notes.append("ReuseFactor \(requested) is not valid for the Resource strategy; using \(rf) (closest valid, as hls4ml does)")
-            }
-            let weight = precision.weight!, accumulator = precision.accumulator!
-            let termsPerGroup = (inputs + rf - 1) / rf
-            // Multiplier (j, s) serves inputs p·g + s for every phase p; it exists if any of its weights is non-zero.
-            var multipliersPerOutput = [Int](repeating: 0, count: outputs)
-            for j in 0..<outputs {
-                for s in 0..<termsPerGroup {
-                    var used = false
-                    var p = 0
-                    while p < rf && !used {
-                        let i = p * termsPerGroup + s
-                        if i < inputs && parameters.weights[i * outputs + j] != 0 && weight.raw(fromDouble: parameters.weights[i * outputs + j]) != 0 { used = true }
-                        p += 1
-                    }
-                    if used { multipliersPerOutput[j] += 1 }
-                }
-            }
-            let multipliers = multipliersPerOutput.reduce(0, +)
-            let product = device.multiplier(widthA: input.width, widthB: weight.width)
-            let adderDelay = device.adderDelay(width: accumulator.width)
-            let maxTerms = (multipliersPerOutput.max() ?? 0) + (rf == 1 ? 1 : 0)   // the bias joins the tree at RF 1
-            let levels = maxTerms <= 1 ? 0 : Int(ceil(log2(Double(maxTerms))))
-            if rf > 1 {
-                packer.add(.operandSelect, device.operandMuxNsPerLevel * ceil(log2(Double(rf))))
-            }
-            packer.add(.multiply, product.delayNs)
-            for level in 0..<levels { packer.add(.addLevel(level + 1), adderDelay) }
-            if rf > 1 { packer.add(.accumulate, adderDelay, registered: true) }
-            packer.add(.cast, castDelay(from: accumulator, to: precision.result))
-            let steps = packer.finish()
-            let adders = multipliersPerOutput.reduce(0) { $0 + max($1 - (rf == 1 ? 0 : 1), 0) } + (rf > 1 ? outputs : 0)
-            let registerBits = estimateRegisterBits(steps: steps, productBits: multipliers * (input.width + weight.width),
-                                                    accumulatorBits: outputs * accumulator.width,
-                                                    resultBits: outputs * precision.result.width, inputBits: rf > 1 ? inputs * input.width : 0)
-            let zeros = parameters.weights.filter { $0 == 0 }.count
-            if zeros > 0 { notes.append("\(zeros) zero weights need no multiplier") }
-            if rf > 1 && inputs % rf != 0 {
-                notes.append("n_in \(inputs) is not a multiple of RF \(rf): \(outputs)×\(termsPerGroup) multipliers instead of hls4ml's \((inputs * outputs + rf - 1) / rf)")
-            }
-            return BlockSchedule(layerIndex: index, layerName: layer.name, kind: layer.kindName, requestedReuseFactor: requested,
-                                 reuseFactor: rf, strategy: implementation.strategy, initiationInterval: rf,
-                                 latencyCycles: (rf - 1) + totalRegisters(steps), steps: steps, groups: rf,
-                                 termsPerGroup: termsPerGroup, criticalPathNs: packer.criticalPathNs,
-                                 multipliers: multipliers, dsps: multipliers * product.dsps, adders: adders,
-                                 registerBits: registerBits, notes: notes)
-
-        case let .batchNormalization(parameters):
-            let scale = precision.weight!
-            let product = device.multiplier(widthA: input.width, widthB: scale.width)
-            packer.add(.multiply, product.delayNs)
-            packer.add(.addLevel(1), device.adderDelay(width: input.width + scale.width))
-            packer.add(.cast, castDelay(from: Precision.product(input, scale), to: precision.result))
-            let multipliers = parameters.scale.filter { scale.raw(fromDouble: $0) != 0 }.count
-            return simpleBlock(layer, index: index, steps: packer.finish(), packer: packer, requested: requested,
-                               strategy: implementation.strategy, multipliers: multipliers, dsps: multipliers * product.dsps,
-                               adders: layer.inputSize, notes: requested > 1 ? ["BatchNormalization is built fully parallel (II 1); ReuseFactor \(requested) is not applied"] : [])
-        case .relu, .linear:
-            if layer.operation == .relu { packer.add(.select, device.selectNs) }
-            packer.add(.cast, castDelay(from: input, to: precision.result))
-            return simpleBlock(layer, index: index, steps: packer.finish(), packer: packer, requested: requested,
-                               strategy: implementation.strategy, multipliers: 0, dsps: 0, adders: 0, notes: [])
-        case .leakyReLU:
-            let alpha = precision.parameter!
-            let product = device.multiplier(widthA: input.width, widthB: alpha.width)
-            packer.add(.multiply, product.delayNs)
-            packer.add(.select, device.selectNs)
-            packer.add(.cast, castDelay(from: Precision.product(input, alpha), to: precision.result))
-            return simpleBlock(layer, index: index, steps: packer.finish(), packer: packer, requested: requested,
-                               strategy: implementation.strategy, multipliers: layer.inputSize,
-                               dsps: layer.inputSize * product.dsps, adders: 0, notes: [])
-        case .merge:
-            return scheduleMerge(.add, layer: layer, index: index, inputs: [input, input], options: options)
-        case .squaredNorm:
-            let accumulator = precision.accumulator!
-            let product = device.multiplier(widthA: input.width, widthB: input.width)
-            packer.add(.multiply, product.delayNs)
-            let levels = layer.inputSize <= 1 ? 0 : Int(ceil(log2(Double(layer.inputSize))))
-            for level in 0..<levels { packer.add(.addLevel(level + 1), device.adderDelay(width: accumulator.width)) }
-            packer.add(.cast, castDelay(from: accumulator, to: precision.result))
-            return simpleBlock(layer, index: index, steps: packer.finish(), packer: packer, requested: requested,
-                               strategy: implementation.strategy, multipliers: layer.inputSize,
-                               dsps: layer.inputSize * product.dsps, adders: layer.inputSize - 1, notes: [])
+        var device: DeviceProfile { options.device }
+        var implementation: LayerImplementation { options.implementation(of: layer.name) }
+        /// A packer for this clock's logic budget.
+        func packer() -> StagePacker { StagePacker(budget: options.logicBudgetNs) }
+        /// The cast from `source` to the layer's result type.
+        func castDelay(from source: Precision) -> Double {
+            Scheduler.castDelay(device: device, from: source, to: layer.precision.result)
         }
     }
 
-    /// A merge block (hls4ml `nnet_merge.h`, fully parallel, II 1): Add/Subtract one adder per element,
-    /// Average an adder and the toward-zero halving, Multiply one product per element, Maximum/Minimum a compare
-    /// and select, Concatenate only the casts; then the cast to result_t and the output register.
-    static func scheduleMerge(_ merge: MergeOperation, layer: Layer, index: Int, inputs: [Precision],
-                              options: ScheduleOptions) -> BlockSchedule {
-        let device = options.device
-        var packer = StagePacker(budget: options.logicBudgetNs)
-        let a = inputs[0], b = inputs.count > 1 ? inputs[1] : inputs[0]
-        let fraction = max(a.fractionalBits, b.fractionalBits)
-        let sumWidth = max(a.integerBits, b.integerBits) + 1 + fraction
-        let elements = layer.outputSize
-        var multipliers = 0, dsps = 0, adders = 0
-        let exact: Precision
-        switch merge {
-        case .add, .subtract, .average:
-            packer.add(.addLevel(1), device.adderDelay(width: sumWidth))
-            if merge == .average { packer.add(.addLevel(2), device.adderDelay(width: sumWidth)) }
-            adders = elements * (merge == .average ? 2 : 1)
-            exact = Precision(width: max(sumWidth, 1), integerBits: max(a.integerBits, b.integerBits) + 1)
-        case .multiply:
-            let product = device.multiplier(widthA: a.width, widthB: b.width)
-            packer.add(.multiply, product.delayNs)
-            multipliers = elements
-            dsps = elements * product.dsps
-            exact = Precision.product(a, b)
-        case .maximum, .minimum:
-            packer.add(.select, device.adderDelay(width: sumWidth) + device.selectNs)
-            adders = elements
-            exact = Precision(width: max(sumWidth - 1, 1), integerBits: max(a.integerBits, b.integerBits))
-        case .concatenate:
-            exact = a.fractionalBits >= b.fractionalBits ? a : b
+    /// One block per layer; each kind's stages are worked out in its own file (`Scheduler+<Kind>.swift`).
+    static func scheduleLayer(_ layer: Layer, index: Int, input: Precision,
+                              options: ScheduleOptions) throws(ScheduleError) -> BlockSchedule {
+        let context = LayerContext(layer: layer, index: index, input: input, options: options)
+        switch layer.operation {
+        case let .dense(parameters): return try scheduleDense(parameters, context: context)
+        case let .batchNormalization(parameters): return scheduleBatchNormalization(parameters, context: context)
+        case .relu, .linear: return scheduleActivation(context: context)
+        case .leakyReLU: return scheduleLeakyReLU(context: context)
+        case .squaredNorm: return scheduleSquaredNorm(context: context)
+        case let .merge(merge): return scheduleMerge(merge, inputs: [input, input], context: context)
         }
-        packer.add(.cast, castDelay(from: exact, to: layer.precision.result, device: device))
-        let requested = options.implementation(of: layer.name).reuseFactor
-        return simpleBlock(layer, index: index, steps: packer.finish(), packer: packer, requested: requested,
-                           strategy: options.implementation(of: layer.name).strategy, multipliers: multipliers, dsps: dsps,
-                           adders: adders, notes: requested > 1 ? ["\(layer.kindName) is built fully parallel (II 1); ReuseFactor \(requested) is not applied"] : [])
     }
 
     /// Logic after a value to take it to `target`: rounding (an adder) and saturation, when the modes need them.
-    static func castDelay(from source: Precision, to target: Precision, device: DeviceProfile) -> Double {
+    static func castDelay(device: DeviceProfile, from source: Precision, to target: Precision) -> Double {
         var delay = 0.0
         if target.fractionalBits < source.fractionalBits && target.quantization != .truncate {
             delay += device.castRoundingNs + device.adderDelay(width: target.width)
@@ -222,13 +106,17 @@ public enum Scheduler {
 
     static func totalRegisters(_ steps: [PipelineStep]) -> Int { steps.reduce(0) { $0 + $1.registersAfter } }
 
-    static func simpleBlock(_ layer: Layer, index: Int, steps: [PipelineStep], packer: StagePacker, requested: Int,
-                            strategy: Strategy, multipliers: Int, dsps: Int, adders: Int, notes: [String]) -> BlockSchedule {
-        BlockSchedule(layerIndex: index, layerName: layer.name, kind: layer.kindName, requestedReuseFactor: 1,
-                      reuseFactor: 1, strategy: strategy, initiationInterval: 1, latencyCycles: totalRegisters(steps),
-                      steps: steps, groups: 1, termsPerGroup: layer.inputSize, criticalPathNs: packer.criticalPathNs,
-                      multipliers: multipliers, dsps: dsps, adders: adders,
-                      registerBits: totalRegisters(steps) * layer.outputSize * layer.precision.result.width, notes: notes)
+    /// A fully parallel block (II 1) with the packed stages; a ReuseFactor above 1 is noted as not applied.
+    static func simpleBlock(_ c: LayerContext, packer: StagePacker, multipliers: Int, dsps: Int, adders: Int) -> BlockSchedule {
+        var packer = packer
+        let steps = packer.finish()
+        let layer = c.layer, requested = c.implementation.reuseFactor
+        return BlockSchedule(layerIndex: c.index, layerName: layer.name, kind: layer.kindName, requestedReuseFactor: 1,
+                             reuseFactor: 1, strategy: c.implementation.strategy, initiationInterval: 1, latencyCycles: totalRegisters(steps),
+                             steps: steps, groups: 1, termsPerGroup: layer.inputSize, criticalPathNs: packer.criticalPathNs,
+                             multipliers: multipliers, dsps: dsps, adders: adders,
+                             registerBits: totalRegisters(steps) * layer.outputSize * layer.precision.result.width,
+                             notes: requested > 1 ? ["\(layer.kindName) is built fully parallel (II 1); ReuseFactor \(requested) is not applied"] : [])
     }
 
     static func estimateRegisterBits(steps: [PipelineStep], productBits: Int, accumulatorBits: Int,

@@ -1,0 +1,158 @@
+import FixedPoint
+import NetworkIR
+import Scheduling
+
+/// The datapath of a Dense block: fully parallel at RF 1, a shared multiplier array over RF groups above.
+extension BlockGenerator {
+    // MARK: - Dense, RF = 1
+
+    func denseParallel(_ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
+        guard case let .dense(parameters) = layer.layer.operation else { return [] }
+        let p = layer.layer.precision
+        guard let weight = p.weight, let bias = p.bias, let accumulator = p.accumulator else {
+            throw .unsupported(layer: name, field: "weight/bias/accum", reason: "a Dense layer needs weight, bias and accum precisions")
+        }
+        let levels = block.steps.filter { if case .addLevel = $0.operation { return true } else { return false } }.count
+        try checkSteps([.multiply] + (0..<levels).map { .addLevel($0 + 1) } + [.cast])
+        let n = parameters.outputSize
+        let accumulatorWidth = accumulator.width + (accumulator.isSigned ? 0 : 1)
+        var inputs: [Int: Signal] = [:]
+        var lanes: [[Signal]] = []
+        for step in block.steps {
+            switch step.operation {
+            case .multiply:
+                lanes = (0..<n).map { j in
+                    var terms: [Signal] = []
+                    for i in 0..<layer.layer.inputSize {
+                        let w = layer.weightRaw[i * n + j]
+                        if w == 0 { continue }
+                        if inputs[i] == nil { inputs[i] = element("in_data", i, precision: inputPrecision, builder: builder, prefix: "x") }
+                        let product = builder.multiply(inputs[i]!, .constant(Int128(w), fractionalBits: weight.fractionalBits))
+                        terms.append(builder.cast(product, to: accumulator, prefix: "pacc"))
+                    }
+                    let biasValue = accumulator.cast(layer.biasRaw[j], from: bias)
+                    if biasValue != 0 {
+                        terms.append(Signal(name: "", width: accumulatorWidth, fractionalBits: accumulator.fractionalBits, constant: Int128(biasValue)))
+                    }
+                    return terms
+                }
+            case .addLevel:
+                lanes = addLevel(lanes, width: accumulatorWidth, builder: builder)
+            case .cast:
+                var casted: [[Signal]] = []
+                for terms in lanes {
+                    let sum = try laneSum(terms, fractionalBits: accumulator.fractionalBits)
+                    casted.append([builder.cast(builder.cast(sum, to: accumulator, prefix: "acc"), to: result, prefix: "y")])
+                }
+                lanes = casted
+            default:
+                break
+            }
+            lanes = register(lanes, count: step.registersAfter, builder: builder)
+        }
+        return lanes.map { $0[0] }
+    }
+
+    // MARK: - Dense, RF > 1
+
+    func denseShared(_ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
+        guard case let .dense(parameters) = layer.layer.operation else { return [] }
+        let p = layer.layer.precision
+        guard let weight = p.weight, let bias = p.bias, let accumulator = p.accumulator else {
+            throw .unsupported(layer: name, field: "weight/bias/accum", reason: "a Dense layer needs weight, bias and accum precisions")
+        }
+        let rf = block.groups, g = block.termsPerGroup
+        let nIn = layer.layer.inputSize, n = parameters.outputSize
+        guard rf == block.initiationInterval, g * rf >= nIn, g >= 1 else {
+            throw .scheduleMismatch(layer: name, field: "groups/termsPerGroup",
+                reason: "\(rf) groups of \(g) terms with II \(block.initiationInterval) cannot cover \(nIn) inputs")
+        }
+        let levels = block.steps.filter { if case .addLevel = $0.operation { return true } else { return false } }.count
+        try checkSteps([.operandSelect, .multiply] + (0..<levels).map { .addLevel($0 + 1) } + [.accumulate, .cast])
+        let accumulatorWidth = accumulator.width + (accumulator.isSigned ? 0 : 1)
+        let inputWidth = nIn * inputPrecision.width
+
+        // Held copy of the input for groups 1 … RF−1.
+        builder.conditionalRegister("x_hold", width: inputWidth, next: "in_data", condition: "accept")
+        builder.markPartiallyUsed("x_hold")
+
+        // Which (j, s) multipliers exist: any non-zero weight over the phases.
+        func weightRaw(_ i: Int, _ j: Int) -> Int64 { i < nIn ? layer.weightRaw[i * n + j] : 0 }
+        let used: [[Bool]] = (0..<n).map { j in (0..<g).map { s in (0..<rf).contains { weightRaw($0 * g + s, j) != 0 } } }
+
+        var selectedInputs: [Int: Signal] = [:]
+        var selectedWeights: [[Int: Signal]] = Array(repeating: [:], count: n)
+        var lanes: [[Signal]] = []
+        var laneIndices: [[Int]] = []       // which s each lane signal belongs to, during operand select
+        let xWidth = inputPrecision.width + (inputPrecision.isSigned ? 0 : 1)
+        for step in block.steps {
+            switch step.operation {
+            case .operandSelect:
+                for s in 0..<g where used.contains(where: { $0[s] }) {
+                    var expression = ""
+                    var inputsOfPhase: [Signal?] = []
+                    for phase in 0..<rf {
+                        let i = phase * g + s
+                        guard i < nIn else { inputsOfPhase.append(nil); continue }
+                        inputsOfPhase.append(element(phase == 0 ? "in_data" : "x_hold", i, precision: inputPrecision, builder: builder, prefix: phase == 0 ? "x" : "xh"))
+                    }
+                    expression = inputsOfPhase[0].map { $0.name } ?? Verilog.literal(0, width: xWidth)
+                    for phase in 1..<rf {
+                        let operand = inputsOfPhase[phase].map { $0.name } ?? Verilog.literal(0, width: xWidth)
+                        expression = "\(slot(phase)) ? \(operand) : (\(expression))"
+                    }
+                    selectedInputs[s] = builder.wire("xsel", width: xWidth, fractionalBits: inputPrecision.fractionalBits, expression)
+                }
+                for j in 0..<n {
+                    for s in 0..<g where used[j][s] {
+                        let values = (0..<rf).map { Int128(weightRaw($0 * g + s, j)) }
+                        let width = values.map(Verilog.signedWidth(of:)).max() ?? 1
+                        var expression = Verilog.literal(values[0], width: width)
+                        for phase in 1..<rf {
+                            expression = "\(slot(phase)) ? \(Verilog.literal(values[phase], width: width)) : (\(expression))"
+                        }
+                        selectedWeights[j][s] = builder.wire("wsel", width: width, fractionalBits: weight.fractionalBits, expression)
+                    }
+                }
+                lanes = (0..<n).map { j in (0..<g).filter { used[j][$0] }.flatMap { s in [selectedInputs[s]!, selectedWeights[j][s]!] } }
+                laneIndices = (0..<n).map { j in (0..<g).filter { used[j][$0] } }
+            case .multiply:
+                lanes = lanes.map { pairs in
+                    stride(from: 0, to: pairs.count, by: 2).map { k in
+                        builder.cast(builder.multiply(pairs[k], pairs[k + 1]), to: accumulator, prefix: "pacc")
+                    }
+                }
+                _ = laneIndices
+            case .addLevel:
+                lanes = addLevel(lanes, width: accumulatorWidth, builder: builder)
+            case .accumulate:
+                let offset = block.registersBeforeAccumulate
+                let first = slot(offset)
+                let later = (1..<rf).map { slot($0 + offset) }.joined(separator: " | ")
+                let load = builder.bit("acc_load", "\(first) | \(later)")
+                var accumulated: [[Signal]] = []
+                for (j, terms) in lanes.enumerated() {
+                    let groupSum = builder.resize(try laneSum(terms, fractionalBits: accumulator.fractionalBits), to: accumulatorWidth)
+                    let biasValue = Int128(accumulator.cast(layer.biasRaw[j], from: bias))
+                    let biasSignal = Signal(name: "", width: accumulatorWidth, fractionalBits: accumulator.fractionalBits, constant: biasValue)
+                    let accName = builder.fresh("acc")
+                    let acc = Signal(name: accName, width: accumulatorWidth, fractionalBits: accumulator.fractionalBits)
+                    let start = builder.add(biasSignal, groupSum, width: accumulatorWidth)
+                    let more = builder.add(acc, groupSum, width: accumulatorWidth)
+                    let nextValue = builder.wire("acc_next", width: accumulatorWidth, fractionalBits: accumulator.fractionalBits,
+                                                 "\(first) ? \(builder.extend(start, to: accumulatorWidth)) : \(builder.extend(more, to: accumulatorWidth))")
+                    builder.conditionalRegister(accName, width: accumulatorWidth, next: nextValue.name, condition: load)
+                    accumulated.append([builder.registers(acc, count: step.registersAfter - 1, prefix: "q")])
+                }
+                lanes = accumulated
+                continue
+            case .cast:
+                lanes = lanes.map { [builder.cast(builder.cast($0[0], to: accumulator, prefix: "acc"), to: result, prefix: "y")] }
+            default:
+                break
+            }
+            lanes = register(lanes, count: step.registersAfter, builder: builder)
+        }
+        return lanes.map { $0[0] }
+    }
+}
