@@ -83,102 +83,17 @@ public struct CompiledLayer: Sendable {
         return shift
     }
 
-    /// Evaluates the layer on raw inputs (in `inputPrecision`), writing raw outputs (in result_t).
+    /// Evaluates the layer on raw inputs (in `inputPrecision`), writing raw outputs (in result_t). Each kind's
+    /// arithmetic lives in `CompiledLayer+<Kind>.swift`.
     public func evaluate(_ input: UnsafeBufferPointer<Int64>, into output: UnsafeMutableBufferPointer<Int64>) {
-        let p = layer.precision
-        let result = p.result
-        let inputFraction = inputPrecision.fractionalBits
         switch layer.operation {
-        case let .dense(parameters):
-            let accumulator = p.accumulator!
-            let n = parameters.outputSize
-            let productFraction = inputFraction + p.weight!.fractionalBits
-            for j in 0..<n {
-                var sum = Int128(accumulatorBiasRaw[j])
-                if let shift = productShift {
-                    // Products fit 62 bits and the sum wraps at the accumulator width anyway, so 64-bit
-                    // wrapping arithmetic gives the same low bits.
-                    var fast: Int64 = 0
-                    let inputs = layer.inputSize
-                    transposedWeightRaw.withUnsafeBufferPointer { weights in
-                        let row = j &* inputs
-                        for i in 0..<inputs { fast &+= (input[i] &* weights[row &+ i]) &>> shift }
-                    }
-                    sum += Int128(fast)
-                } else {
-                    for i in 0..<layer.inputSize {
-                        let product = Int128(input[i]) * Int128(weightRaw[i * n + j])
-                        sum += Int128(accumulator.quantize(product, fractionalBits: productFraction))
-                    }
-                }
-                let accumulated = accumulator.quantize(sum, fractionalBits: accumulator.fractionalBits)
-                output[j] = result.cast(accumulated, from: accumulator)
-            }
-        case .batchNormalization:
-            let scaleFraction = inputFraction + p.weight!.fractionalBits
-            let biasFraction = p.bias!.fractionalBits
-            let fraction = max(scaleFraction, biasFraction)
-            for i in 0..<layer.inputSize {
-                let product = Int128(input[i]) * Int128(weightRaw[i]) << (fraction - scaleFraction)
-                let shifted = Int128(biasRaw[i]) << (fraction - biasFraction)
-                output[i] = result.quantize(product + shifted, fractionalBits: fraction)
-            }
-        case .relu:
-            for i in 0..<layer.inputSize {
-                output[i] = input[i] > 0 ? result.quantize(Int128(input[i]), fractionalBits: inputFraction) : 0
-            }
-        case .leakyReLU:
-            let alphaFraction = inputFraction + p.parameter!.fractionalBits
-            for i in 0..<layer.inputSize {
-                output[i] = input[i] > 0
-                    ? result.quantize(Int128(input[i]), fractionalBits: inputFraction)
-                    : result.quantize(Int128(input[i]) * Int128(alphaRaw), fractionalBits: alphaFraction)
-            }
-        case .linear:
-            for i in 0..<layer.inputSize {
-                output[i] = result.quantize(Int128(input[i]), fractionalBits: inputFraction)
-            }
-        case .squaredNorm:
-            let accumulator = p.accumulator!
-            var sum: Int128 = 0
-            for i in 0..<layer.inputSize {
-                let square = Int128(input[i]) * Int128(input[i])
-                if let shift = productShift {
-                    sum += Int128((input[i] &* input[i]) &>> shift)
-                } else {
-                    sum += Int128(accumulator.quantize(square, fractionalBits: 2 * inputFraction))
-                }
-            }
-            let accumulated = accumulator.quantize(sum, fractionalBits: accumulator.fractionalBits)
-            output[0] = result.cast(accumulated, from: accumulator)
-        case let .merge(merge):
-            evaluateMerge(merge, input, into: output)
-        }
-    }
-
-    /// hls4ml's `nnet_merge.h` on raw values: x is the first tensor, y the second (see `MergeOperation`).
-    func evaluateMerge(_ merge: MergeOperation, _ input: UnsafeBufferPointer<Int64>, into output: UnsafeMutableBufferPointer<Int64>) {
-        let result = layer.precision.result
-        let first = inputPrecisions[0], second = inputPrecisions[1]
-        let n = inputSizes[0]
-        if merge == .concatenate {
-            for i in 0..<n { output[i] = result.cast(input[i], from: first) }
-            for i in 0..<inputSizes[1] { output[n + i] = result.cast(input[n + i], from: second) }
-            return
-        }
-        let fx = first.fractionalBits, fy = second.fractionalBits, fraction = max(fx, fy)
-        for i in 0..<n {
-            let x = Int128(input[i]), y = Int128(input[n + i])
-            let ax = x << (fraction - fx), ay = y << (fraction - fy)
-            switch merge {
-            case .add: output[i] = result.quantize(ax + ay, fractionalBits: fraction)
-            case .subtract: output[i] = result.quantize(ax - ay, fractionalBits: fraction)
-            case .multiply: output[i] = result.quantize(x * y, fractionalBits: fx + fy)
-            case .average: output[i] = result.quantize((ax + ay) / 2, fractionalBits: fraction)   // Int128 `/` truncates toward zero, as ap_fixed's division
-            case .maximum: output[i] = ax > ay ? result.cast(input[i], from: first) : result.cast(input[n + i], from: second)
-            case .minimum: output[i] = ax < ay ? result.cast(input[i], from: first) : result.cast(input[n + i], from: second)
-            case .concatenate: break
-            }
+        case let .dense(parameters): evaluateDense(parameters, input, into: output)
+        case .batchNormalization: evaluateBatchNormalization(input, into: output)
+        case .relu: evaluateReLU(input, into: output)
+        case .leakyReLU: evaluateLeakyReLU(input, into: output)
+        case .linear: evaluateLinear(input, into: output)
+        case .squaredNorm: evaluateSquaredNorm(input, into: output)
+        case let .merge(merge): evaluateMerge(merge, input, into: output)
         }
     }
 
