@@ -172,7 +172,7 @@ public struct SimulationState: Sendable {
                 break
             }
         }
-        recorder?.record(valid: valid, ready: ready, offered: offered)
+        recorder?.record(valid: valid, ready: ready, offered: offered, fifoCounts: fifoCount)
         // Transfers.
         var moved = false
         for channel in valid.indices where valid[channel] && ready[channel] {

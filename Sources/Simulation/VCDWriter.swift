@@ -49,6 +49,10 @@ public struct VCDWriter {
             channelReady.append(Signal(id: makeId(), name: channel.name + "_ready", width: 1))
             channelData.append(Signal(id: makeId(), name: channel.name + "_data", width: channel.width))
         }
+        let fifos = schedule.graph.fifos
+        let fifoCount = fifos.map { fifo in
+            Signal(id: makeId(), name: "count", width: max(1, Int128(fifo.depth).bitWidth - Int128(fifo.depth).leadingZeroBitCount))
+        }
         let dbgValid = Signal(id: makeId(), name: "dbg_valid", width: channels.count)
         let dbgReady = Signal(id: makeId(), name: "dbg_ready", width: channels.count)
         // A channel's valid and data are registered unless they come (through forks) straight from the design input.
@@ -83,6 +87,14 @@ public struct VCDWriter {
             declare(channelValid[out], as: "out_valid"); declare(channelReady[out], as: "out_ready"); declare(channelData[out], as: "out_data")
             text += "$upscope $end\n"
         }
+        for (f, fifo) in fifos.enumerated() {
+            text += "$scope module u_\(fifo.name) $end\n"
+            declare(clk); declare(rst)
+            declare(channelValid[fifo.inputChannel], as: "in_valid"); declare(channelReady[fifo.inputChannel], as: "in_ready")
+            declare(channelValid[fifo.outputChannel], as: "out_valid"); declare(channelReady[fifo.outputChannel], as: "out_ready")
+            declare(fifoCount[f])
+            text += "$upscope $end\n"
+        }
         text += "$upscope $end\n$upscope $end\n$enddefinitions $end\n"
 
         var last: [String: String] = [:]
@@ -110,7 +122,12 @@ public struct VCDWriter {
         }
         // Registered signals change at the rising edge that opens their cycle, i.e. half a period before it in
         // this time axis; inputs, ready and clk-low at its start.
+        func binary(_ value: Int) -> String { String(value, radix: 2) }
         func emitRegistered(cycle: Int) {
+            for f in fifos.indices where !waveform.fifoCount.isEmpty {
+                let counts = waveform.fifoCount[f]
+                if cycle < counts.count { emit(fifoCount[f], binary(counts[cycle])) }
+            }
             for channel in channels.indices where registered[channel] {
                 if cycle == waveform.cycles {
                     // The run ends when the last result is taken: every slot is empty after that edge.
@@ -124,6 +141,7 @@ public struct VCDWriter {
             text += "#\(cycle * period)\n"
             emit(clk, "0"); emit(rst, "1")
             for channel in channels.indices { emit(channelValid[channel], "0"); emit(channelReady[channel], "0"); emit(channelData[channel], "x") }
+            for signal in fifoCount { emit(signal, "0") }
             text += "#\(cycle * period + period / 2)\n"
             emit(clk, "1")
             if cycle == resetCycles - 1 { emitRegistered(cycle: 0) }

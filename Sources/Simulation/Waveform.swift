@@ -10,6 +10,8 @@ public struct Waveform: Sendable {
     public private(set) var valid: [[Bool]]
     public private(set) var ready: [[Bool]]
     public private(set) var token: [[Int]]
+    /// `fifoCount[fifo][cycle]`: the tokens a FIFO held at the start of each cycle.
+    public private(set) var fifoCount: [[Int]] = []
     /// `values[token][tensor + 1]`: the raw vector of each tensor of a token (index 0: the design input,
     /// k: layer k − 1's output; nil in timing-only mode). A channel carries tensor `ChannelSchedule.tensor`.
     public private(set) var values: [[[Int64]]]?
@@ -30,6 +32,11 @@ public struct Waveform: Sendable {
 
     mutating func finish(cycles: Int) { self.cycles = cycles }
 
+    mutating func appendFIFOCounts(_ counts: [Int]) {
+        if fifoCount.isEmpty { fifoCount = Array(repeating: [], count: counts.count) }
+        for (fifo, count) in counts.enumerated() { fifoCount[fifo].append(count) }
+    }
+
     /// Computes every token's value on every channel.
     mutating func attachValues(evaluator: FixedPointEvaluator?, inputs: [[Int64]]) {
         guard let evaluator else { return }
@@ -45,7 +52,8 @@ struct WaveformRecorder: Sendable {
         waveform = Waveform(channelCount: channelCount)
     }
 
-    mutating func record(valid: [Bool], ready: [Bool], offered: [Int]) {
+    mutating func record(valid: [Bool], ready: [Bool], offered: [Int], fifoCounts: [Int]) {
+        waveform.appendFIFOCounts(fifoCounts)
         for channel in valid.indices {
             waveform.append(channel: channel, valid: valid[channel], ready: ready[channel], token: valid[channel] ? offered[channel] : -1)
         }

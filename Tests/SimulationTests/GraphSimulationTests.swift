@@ -71,6 +71,11 @@ struct GraphSimulationTests {
         #expect(result.outputs == [[48, -36], [48, -36]])
         let vcd = VCDWriter(network: Self.network, schedule: try Self.schedule()).render(try #require(result.waveform))
         #expect(vcd.contains("in_to_add_dl_valid"))
+        // The delay line's scope shows its occupancy as the RTL's FIFO does (u_<fifo>.count, 2 bits for depth 3),
+        // rising to 2 in the steady state of two tokens back to back: pushes at 0 and 1, first pop at 2.
+        #expect(vcd.contains("$scope module u_in_to_add_dl $end"))
+        #expect(vcd.contains("$var wire 2 ") && vcd.contains(" count [1:0] $end"))
+        #expect(result.waveform?.fifoCount.first?.prefix(4) == [0, 1, 2, 1])
     }
 }
 
