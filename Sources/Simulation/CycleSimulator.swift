@@ -136,9 +136,7 @@ public struct CycleSimulator: Sendable {
     /// Simulates the timing of `tokens` inputs offered back to back (no values).
     public func runTiming(tokens: Int, options: SimulationOptions = SimulationOptions()) throws(SimulationError) -> SimulationResult {
         var state = SimulationState(schedule: schedule, tokens: tokens, options: options)
-        while !state.finished {
-            try state.step()
-        }
+        try state.advance(cycles: Int.max)
         return state.result()
     }
 }

@@ -22,7 +22,10 @@ public struct SimulationState: Sendable {
     let depth: [Int]
     let interval: [Int]
     let base: [Int]
-    let blockInputs: [[Int]]
+    /// Block b's input channels are `inputChannels[inputStart[b] ..< inputStart[b + 1]]` (flat: no nested arrays
+    /// in the hot loop).
+    let inputStart: [Int]
+    let inputChannels: [Int]
     let blockOutput: [Int]
     var storage: [Int]
     var head: [Int]
@@ -37,10 +40,12 @@ public struct SimulationState: Sendable {
     var fifoRing: [Int]
     var fifoHead: [Int]
     var fifoCount: [Int]
-    // Forks: one `taken` flag per output.
+    // Forks: fork k's outputs are `forkChannels[forkStart[k] ..< forkStart[k + 1]]`, each with its `taken` flag
+    // at the same index.
     let forkInput: [Int]
-    let forkOutputs: [[Int]]
-    var taken: [[Bool]]
+    let forkStart: [Int]
+    let forkChannels: [Int]
+    var taken: [Bool]
     // Channels in the current cycle.
     let outputChannel: Int
     var valid: [Bool]
@@ -77,7 +82,8 @@ public struct SimulationState: Sendable {
         var offsets = [Int](repeating: 0, count: blocks.count)
         for b in blocks.indices.dropFirst() { offsets[b] = offsets[b - 1] + depth[b - 1] }
         base = offsets
-        blockInputs = graph.blockInputs
+        inputStart = graph.blockInputs.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+        inputChannels = graph.blockInputs.flatMap { $0 }
         blockOutput = graph.blockOutputs
         storage = [Int](repeating: -1, count: depth.reduce(0, +))
         head = [Int](repeating: 0, count: blocks.count)
@@ -94,8 +100,9 @@ public struct SimulationState: Sendable {
         fifoHead = [Int](repeating: 0, count: graph.fifos.count)
         fifoCount = [Int](repeating: 0, count: graph.fifos.count)
         forkInput = graph.forks.map(\.inputChannel)
-        forkOutputs = graph.forks.map(\.outputChannels)
-        taken = graph.forks.map { [Bool](repeating: false, count: $0.outputChannels.count) }
+        forkStart = graph.forks.reduce(into: [0]) { $0.append($0.last! + $1.outputChannels.count) }
+        forkChannels = graph.forks.flatMap(\.outputChannels)
+        taken = [Bool](repeating: false, count: forkChannels.count)
         outputChannel = graph.outputChannel
         let channels = graph.channels.count
         valid = [Bool](repeating: false, count: channels)
@@ -122,6 +129,48 @@ public struct SimulationState: Sendable {
 
     /// Advances one clock cycle.
     public mutating func step() throws(SimulationError) {
+        try advance(cycles: 1)
+    }
+
+    /// Advances `cycles` clock cycles, or fewer when every token has left. The state the loop touches every cycle
+    /// is moved into locals for the duration (and back afterwards, also when it throws), so that the hot loop
+    /// works on uniquely owned arrays.
+    public mutating func advance(cycles: Int) throws(SimulationError) {
+        var valid = { var moved = type(of: self.valid).init(); swap(&moved, &self.valid); return moved }()
+        var ready = { var moved = type(of: self.ready).init(); swap(&moved, &self.ready); return moved }()
+        var offered = { var moved = type(of: self.offered).init(); swap(&moved, &self.offered); return moved }()
+        var storage = { var moved = type(of: self.storage).init(); swap(&moved, &self.storage); return moved }()
+        var head = { var moved = type(of: self.head).init(); swap(&moved, &self.head); return moved }()
+        var cooldown = { var moved = type(of: self.cooldown).init(); swap(&moved, &self.cooldown); return moved }()
+        var occupancy = { var moved = type(of: self.occupancy).init(); swap(&moved, &self.occupancy); return moved }()
+        var enable = { var moved = type(of: self.enable).init(); swap(&moved, &self.enable); return moved }()
+        var taken = { var moved = type(of: self.taken).init(); swap(&moved, &self.taken); return moved }()
+        var fifoRing = { var moved = type(of: self.fifoRing).init(); swap(&moved, &self.fifoRing); return moved }()
+        var fifoHead = { var moved = type(of: self.fifoHead).init(); swap(&moved, &self.fifoHead); return moved }()
+        var fifoCount = { var moved = type(of: self.fifoCount).init(); swap(&moved, &self.fifoCount); return moved }()
+        var transfers = { var moved = type(of: self.transfers).init(); swap(&moved, &self.transfers); return moved }()
+        var blockStatistics = { var moved = type(of: self.blockStatistics).init(); swap(&moved, &self.blockStatistics); return moved }()
+        var fifoStatistics = { var moved = type(of: self.fifoStatistics).init(); swap(&moved, &self.fifoStatistics); return moved }()
+        defer {
+            swap(&valid, &self.valid)
+            swap(&ready, &self.ready)
+            swap(&offered, &self.offered)
+            swap(&storage, &self.storage)
+            swap(&head, &self.head)
+            swap(&cooldown, &self.cooldown)
+            swap(&occupancy, &self.occupancy)
+            swap(&enable, &self.enable)
+            swap(&taken, &self.taken)
+            swap(&fifoRing, &self.fifoRing)
+            swap(&fifoHead, &self.fifoHead)
+            swap(&fifoCount, &self.fifoCount)
+            swap(&transfers, &self.transfers)
+            swap(&blockStatistics, &self.blockStatistics)
+            swap(&fifoStatistics, &self.fifoStatistics)
+        }
+        var remaining = cycles
+        while remaining > 0 && delivered < tokens {
+        remaining -= 1
         if cycle >= limit { throw .cycleLimit(limit: limit, pendingTokens: tokens - delivered) }
         // Valid and the offered token, forward from the registered state.
         for node in order {
@@ -130,7 +179,7 @@ public struct SimulationState: Sendable {
                 offered[0] = nextToken < tokens ? nextToken : -1
                 valid[0] = nextToken < tokens
             case let .block(b):
-                let token = storage[lastSlot(b)]
+                let token = storage[(base[b] + (head[b] + depth[b] - 1) % depth[b])]
                 offered[blockOutput[b]] = token
                 valid[blockOutput[b]] = token >= 0
             case let .fifo(f):
@@ -139,8 +188,9 @@ public struct SimulationState: Sendable {
                 valid[out] = fifoCount[f] > 0
             case let .fork(k):
                 let input = forkInput[k]
-                for (e, out) in forkOutputs[k].enumerated() {
-                    valid[out] = valid[input] && !taken[k][e]
+                for e in forkStart[k]..<forkStart[k + 1] {
+                    let out = forkChannels[e]
+                    valid[out] = valid[input] && !taken[e]
                     offered[out] = offered[input]
                 }
             case .sink:
@@ -156,17 +206,21 @@ public struct SimulationState: Sendable {
                 let out = blockOutput[b]
                 enable[b] = !(valid[out] && !ready[out])
                 let open = enable[b] && cooldown[b] == 0
-                let inputs = blockInputs[b]
-                for (port, channel) in inputs.enumerated() {
-                    var others = true
-                    for (other, feed) in inputs.enumerated() where other != port && !valid[feed] { others = false }
-                    ready[channel] = open && others
+                let (first, end) = (inputStart[b], inputStart[b + 1])
+                if end - first == 1 {
+                    ready[inputChannels[first]] = open
+                } else {
+                    for port in first..<end {
+                        var others = true
+                        for other in first..<end where other != port && !valid[inputChannels[other]] { others = false }
+                        ready[inputChannels[port]] = open && others
+                    }
                 }
             case let .fifo(f):
                 ready[fifoInput[f]] = fifoCount[f] < fifoDepth[f]
             case let .fork(k):
                 var all = true
-                for (e, out) in forkOutputs[k].enumerated() where !(taken[k][e] || ready[out]) { all = false }
+                for e in forkStart[k]..<forkStart[k + 1] where !(taken[e] || ready[forkChannels[e]]) { all = false }
                 ready[forkInput[k]] = all
             case .source:
                 break
@@ -191,9 +245,9 @@ public struct SimulationState: Sendable {
                     blockStatistics[b].stallCycles += 1
                     continue
                 }
-                let first = blockInputs[b][0]
+                let first = inputChannels[inputStart[b]]
                 let accepted = valid[first] && ready[first] ? offered[first] : -1
-                let leaving = storage[lastSlot(b)] >= 0 ? 1 : 0
+                let leaving = storage[(base[b] + (head[b] + depth[b] - 1) % depth[b])] >= 0 ? 1 : 0
                 if occupancy[b] > 0 { moved = true }
                 head[b] = (head[b] + depth[b] - 1) % depth[b]      // shift: old slot D becomes slot 1
                 storage[base[b] + head[b]] = accepted
@@ -224,22 +278,25 @@ public struct SimulationState: Sendable {
             case let .fork(k):
                 let input = forkInput[k]
                 let released = valid[input] && ready[input]
-                for (e, out) in forkOutputs[k].enumerated() {
-                    taken[k][e] = released ? false : (taken[k][e] || (valid[out] && ready[out]))
+                for e in forkStart[k]..<forkStart[k + 1] {
+                    let out = forkChannels[e]
+                    taken[e] = released ? false : (taken[e] || (valid[out] && ready[out]))
                 }
             }
         }
         if moved { idleCycles = 0 } else {
             idleCycles += 1
             if idleCycles >= pattern.count {
-                throw .deadlock(cycle: cycle, pendingTokens: tokens - delivered, state: describeWaits())
+                throw .deadlock(cycle: cycle, pendingTokens: tokens - delivered,
+                                state: describeWaits(occupancy: occupancy, enable: enable, fifoCount: fifoCount, valid: valid, ready: ready))
             }
         }
         cycle += 1
+        }
     }
 
     /// Which blocks hold tokens, which FIFOs are full or empty, and which channels offer a token nobody takes.
-    func describeWaits() -> String {
+    func describeWaits(occupancy: [Int], enable: [Bool], fifoCount: [Int], valid: [Bool], ready: [Bool]) -> String {
         let graph = schedule.graph
         var parts: [String] = []
         for (b, block) in schedule.blocks.enumerated() where occupancy[b] > 0 {

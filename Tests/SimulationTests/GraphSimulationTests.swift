@@ -104,3 +104,23 @@ struct StreamScheduleTests {
         #expect(fast.latencies == [5, 5, 5, 5, 5, 5])
     }
 }
+
+/// A sink that never takes a result: the simulator stops within a bounded number of cycles and names the
+/// blocks that hold tokens, the FIFOs and the channels that wait for their reader.
+struct GraphDeadlockTests {
+    @Test func stuckSinkIsReportedWithTheWaitingParts() throws {
+        let schedule = try GraphSimulationTests.schedule()
+        let simulator = CycleSimulator(schedule: schedule, evaluator: nil)
+        let outcome = Result { () throws(SimulationError) in
+            try simulator.runTiming(tokens: 8, options: SimulationOptions(outReadyPattern: [false]))
+        }
+        guard case let .failure(error) = outcome, case let .deadlock(cycle, pending, state) = error else {
+            Issue.record("a sink that is never ready must end in a deadlock error")
+            return
+        }
+        #expect(cycle < 20 && pending == 8)
+        #expect(state.contains("add: 1 held, stalled"), "\(state)")
+        #expect(state.contains("FIFO in_to_add_dl:"), "\(state)")
+        #expect(state.contains("out waits for its reader"), "\(state)")
+    }
+}
