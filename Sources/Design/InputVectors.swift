@@ -6,8 +6,15 @@ public enum InputVectors {
     /// `count` vectors of `size` standard-normal values (Box–Muller over SplitMix64), like the
     /// standard-scaled physics features trigger networks take. The same seed gives the same vectors.
     public static func random(count: Int, size: Int, seed: UInt64) -> [[Double]] {
-        var generator = SplitMix64(seed: seed)
-        return (0..<count).map { _ in
+        random(range: 0..<count, size: size, seed: seed)
+    }
+
+    /// Vectors `range` of the sequence `random(count:size:seed:)` makes, without making the ones before: each
+    /// value takes two draws, and SplitMix64's state after n draws is seed + n·γ, so the generator starts there.
+    public static func random(range: Range<Int>, size: Int, seed: UInt64) -> [[Double]] {
+        let skipped = UInt64(truncatingIfNeeded: 2 &* size &* range.lowerBound)
+        var generator = SplitMix64(seed: seed &+ skipped &* 0x9E37_79B9_7F4A_7C15)
+        return range.map { _ in
             (0..<size).map { _ in
                 let u1 = max(generator.nextUnit(), 0x1p-53), u2 = generator.nextUnit()
                 return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)

@@ -34,9 +34,21 @@ public enum Interruption {
 
     /// Ends every registered child group and removes every registered partial file.
     public static func cleanUp() {
-        let (pids, files) = lock.withLock { (children, Array(partialFiles.values)) }
-        for pid in pids { kill(group: pid, signal: SIGTERM) }
+        removePartialFiles()
+        endChildren()
+    }
+
+    /// Removes every registered partial file.
+    public static func removePartialFiles() {
+        let files = lock.withLock { Array(partialFiles.values) }
         for path in files { unlink(path) }
+    }
+
+    /// Ends every registered child group (SIGTERM, then SIGKILL). Only for the way out: in a process that goes
+    /// on (a test run), it would end other work's children too.
+    public static func endChildren() {
+        let pids = lock.withLock { children }
+        for pid in pids { kill(group: pid, signal: SIGTERM) }
         if !pids.isEmpty {
             usleep(200_000)
             for pid in pids { kill(group: pid, signal: SIGKILL) }

@@ -132,7 +132,7 @@ struct InputArguments: ParsableArguments {
         }
         if let inputs { return try InputVectors.read(URL(fileURLWithPath: inputs), expectedSize: size) }
         guard count > 0 else { throw ValidationError("--count must be positive") }
-        return InputVectors.random(count: count, size: size, seed: seed)
+        return InputVectors.random(count: min(count, limit ?? count), size: size, seed: seed)
     }
 
     /// True for an HDF5 file given without `:DATASET` (by extension or signature).
@@ -168,7 +168,12 @@ extension InputArguments {
         let writer = try HDF5ResultWriter(url: url)
         var count = given.count
         var read: (Range<Int>) throws -> [[Double]] = { Array(given[$0]) }
-        if let source = hdf5Source {
+        if inputs == nil {
+            // Random events are made chunk by chunk, so memory does not grow with --count.
+            count = self.count
+            let (size, seed) = (network.inputSize, self.seed)
+            read = { InputVectors.random(range: $0, size: size, seed: seed) }
+        } else if let source = hdf5Source {
             let reader = try hdf5Reader(source, size: network.inputSize)
             count = reader.count
             read = { try reader.read($0) }

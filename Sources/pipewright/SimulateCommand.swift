@@ -42,8 +42,8 @@ struct SimulateCommand: ParsableCommand {
         """)
     var outputs: String?
 
-    /// Events simulated cycle by cycle from an HDF5 input file (timing does not depend on values in
-    /// io_parallel designs); --outputs covers every event.
+    /// Events simulated cycle by cycle, from any input source (timing does not depend on values in these
+    /// designs); --outputs covers every event.
     static let simulatedEventLimit = 4096
 
     func run() throws {
@@ -51,8 +51,9 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func run(_ design: LoadedDesign) throws {
-        let hdf5 = inputArguments.hdf5Source
-        let inputs = try inputArguments.vectors(size: design.network.inputSize, limit: hdf5 == nil ? nil : Self.simulatedEventLimit)
+        // The cycle simulation covers the first events only (its memory grows with the events it records);
+        // --outputs streams every event through the bit-exact evaluation.
+        let inputs = try inputArguments.vectors(size: design.network.inputSize, limit: Self.simulatedEventLimit)
         let options = SimulationOptions(outReadyPattern: try inputArguments.pattern(), timingOnly: timingOnly, recordWaveform: vcd != nil)
         let run = try Pipeline.simulate(network: design.network, options: design.options, inputs: inputs, simulation: options)
         let report = DesignTiming(schedule: run.schedule, simulated: run.result.observation, blockStatistics: run.result.blocks,
@@ -67,6 +68,9 @@ struct SimulateCommand: ParsableCommand {
         print(report.scheduleTable(), terminator: "")
         let latencies = run.result.latencies
         print("simulated \(latencies.count) inferences in \(run.result.cycles) cycles; latency min \(latencies.min() ?? 0) max \(latencies.max() ?? 0) cycles")
+        if inputArguments.inputs == nil && inputArguments.count > latencies.count {
+            print("note: the cycle simulation covers the first \(latencies.count) of the \(inputArguments.count) events (timing does not depend on values here)")
+        }
         for note in design.notes { print("note: \(note)") }
     }
 }

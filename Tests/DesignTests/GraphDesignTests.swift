@@ -83,3 +83,12 @@ struct GraphDesignTests {
         #expect(DesignFileEditor.settingConfig("name: x\nlayers: []", fifoDepths: ["a": 1]) == "name: x\nconfig:\n  FIFODepth: { a: 1 }\nlayers: []")
     }
 }
+
+/// Random inputs can be made for any range of events without the ones before (for streaming --outputs).
+struct RandomInputRangeTests {
+    @Test func rangesAreSlicesOfTheWholeSequence() {
+        let whole = InputVectors.random(count: 40, size: 3, seed: 9)
+        #expect(InputVectors.random(range: 17..<40, size: 3, seed: 9) == Array(whole[17..<40]))
+        #expect(InputVectors.random(range: 0..<5, size: 3, seed: 9) == Array(whole[0..<5]))
+    }
+}

@@ -63,7 +63,7 @@ import Testing
         let file = try Self.scratch().appendingPathComponent(".report.csv.partial")
         try Data("x".utf8).write(to: file)
         let token = Interruption.addPartialFile(file.path)
-        Interruption.cleanUp()
+        Interruption.removePartialFiles()   // not cleanUp(): that would also end other tests' Verilator builds
         Interruption.removePartialFile(token)
         #expect(!FileManager.default.fileExists(atPath: file.path))
     }
