@@ -31,19 +31,19 @@ public enum ResourceReport {
     public static func json(_ comparison: ResourceComparison) throws -> String {
         func row(_ r: ResourceRow) -> [String: Any] {
             ["name": r.name, "kind": r.kind,
-             "predicted": ["multipliers": r.predictedMultipliers, "dsps": r.predictedDSPs, "register_bits": r.predictedRegisterBits],
-             "rtl_multiplies": ["constant": r.multiplies.otherConstants, "power_of_two": r.multiplies.shiftConstants,
+             "predicted": ["multipliers": r.predictedMultipliers, "dsps": r.predictedDSPs, "registerBits": r.predictedRegisterBits],
+             "rtlMultiplies": ["constant": r.multiplies.otherConstants, "powerOfTwo": r.multiplies.shiftConstants,
                                 "variable": r.multiplies.variable],
-             "yosys": ["dsp48e2": r.measured.dsps, "luts": r.measured.luts, "flip_flops": r.measured.flipFlops,
+             "yosys": ["dsp48e2": r.measured.dsps, "luts": r.measured.luts, "flipFlops": r.measured.flipFlops,
                        "carry": r.measured.carries, "srl": r.measured.shiftRegisters, "muxf": r.measured.wideMuxes,
-                       "cells_by_type": r.measured.byType]]
+                       "cellsByType": r.measured.byType]]
         }
         let object: [String: Any] = [
             "design": comparison.designName,
-            "clock_period_ns": comparison.schedule.options.clockPeriodNs,
-            "yosys_version": comparison.synthesis.version,
-            "yosys_script": comparison.synthesis.script,
-            "yosys_seconds": comparison.synthesis.seconds,
+            "clockPeriodNs": comparison.schedule.options.clockPeriodNs,
+            "yosysVersion": comparison.synthesis.version,
+            "yosysScript": comparison.synthesis.script,
+            "yosysSeconds": comparison.synthesis.seconds,
             "cached": comparison.synthesis.reusedCache,
             "blocks": comparison.blocks.map(row),
             "total": row(comparison.total),

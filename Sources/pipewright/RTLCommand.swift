@@ -44,7 +44,10 @@ struct RTLCommand: ParsableCommand {
         if !build {
             print("build: verilator --cc --exe --build -j 2 -Wall --trace --top-module \(rtl.topModule) --Mdir \(directory.path)/obj_dir "
                   + "-o V\(rtl.topModule) \(directory.path)/*.v \(directory.path)/harness.cpp")
-            print("run:   \(directory.path)/obj_dir/V\(rtl.topModule) INPUTS RESULTS OUT_READY_PATTERN MAX_CYCLES PERIOD_PS [VCD]")
+            let period = Int((schedule.options.clockPeriodNs * 1000).rounded())
+            print("run:   \(directory.path)/obj_dir/V\(rtl.topModule) INPUTS RESULTS 1 100000 \(period) \(directory.path)/\(rtl.topModule).vcd")
+            print("       (INPUTS: '<events> <elements>' then one line of raw integers per event; the last argument writes the VCD "
+                  + "that \(rtl.topModule).gtkw opens)")
         }
         print("top module \(rtl.topModule): latency \(schedule.latencyCycles) cycles, II \(schedule.initiationInterval)")
     }
