@@ -3,6 +3,7 @@ import CrossCheck
 import Design
 import Foundation
 import Reports
+import Scheduling
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,6 +17,9 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Design files of the timing-only sweep (each in io_parallel and io_stream).")
     var designs: [String] = ["Designs/flow_vt.yml", "Designs/dnn_vae_encoder.yml", "Designs/dnn_vae_encoder_heads.yml", "Designs/dnn_ae.yml"]
+
+    @Option(name: .customLong("io-types"), help: "IOTypes of the sweep and the long runs (io_parallel, io_stream).")
+    var ioTypes: [String] = ["io_parallel", "io_stream"]
 
     @Option(help: "Design files of the long timing-only runs (each in io_parallel and io_stream).")
     var cycleDesigns: [String] = ["Designs/flow_vt.yml", "Designs/dnn_ae.yml"]
@@ -33,13 +37,17 @@ struct BenchCommand: ParsableCommand {
     var json: String?
 
     func run() throws {
+        let types = try ioTypes.map { text -> IOType in
+            guard let type = IOType(rawValue: text.lowercased()) else { throw ValidationError("--io-types takes io_parallel and io_stream, got \(text)") }
+            return type
+        }
         let loaded = try designs.flatMap { path in
             let design = try DesignLoader.load(URL(fileURLWithPath: path))
-            return [design.applying(ioType: .parallel), design.applying(ioType: .stream)]
+            return types.map { design.applying(ioType: $0) }
         }
         let cycle = try cycleDesigns.flatMap { path in
             let design = try DesignLoader.load(URL(fileURLWithPath: path))
-            return [design.applying(ioType: .parallel), design.applying(ioType: .stream)].map { ($0.network, $0.options) }
+            return types.map { design.applying(ioType: $0) }.map { ($0.network, $0.options) }
         }
         let target = try DesignLoader.load(URL(fileURLWithPath: throughputDesign))
         let report = try Benchmark.run(designs: loaded.map { ($0.network, $0.options, $0.clockUncertainty) }, reuseFactors: [1, 2, 4, 8, 16, 32],
