@@ -15,13 +15,13 @@ struct BenchCommand: ParsableCommand {
           pipewright bench --events 5000 --json bench.json
         """)
 
-    @Option(help: "Design files of the timing-only sweep (each in io_parallel and io_stream).")
+    @Option(help: "Design files of the timing-only sweep (each in every --io-types).")
     var designs: [String] = ["Designs/flow_vt.yml", "Designs/dnn_vae_encoder.yml", "Designs/dnn_vae_encoder_heads.yml", "Designs/dnn_ae.yml"]
 
     @Option(name: .customLong("io-types"), help: "IOTypes of the sweep and the long runs (io_parallel, io_stream).")
     var ioTypes: [String] = ["io_parallel", "io_stream"]
 
-    @Option(help: "Design files of the long timing-only runs (each in io_parallel and io_stream).")
+    @Option(help: "Design files of the long timing-only runs (each in every --io-types).")
     var cycleDesigns: [String] = ["Designs/flow_vt.yml", "Designs/dnn_ae.yml"]
 
     @Option(help: "Inferences of each long timing-only run.")
