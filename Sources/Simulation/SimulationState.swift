@@ -53,6 +53,8 @@ public struct SimulationState: Sendable {
     var offered: [Int]
     var transfers: [[Int]]
 
+    /// Index of the current cycle in the sink's out_ready pattern.
+    var patternIndex = 0
     /// The cycle that the next `step()` simulates.
     public private(set) var cycle = 0
     public private(set) var delivered = 0
@@ -127,46 +129,53 @@ public struct SimulationState: Sendable {
     /// Tokens inside every block.
     public var blockOccupancy: [Int] { occupancy }
 
+    /// Moves an array out of the state, leaving an empty one.
+    @inline(__always) static func take<T: RangeReplaceableCollection>(_ array: inout T) -> T {
+        var moved = T()
+        swap(&moved, &array)
+        return moved
+    }
+
     /// Advances one clock cycle.
     public mutating func step() throws(SimulationError) {
         try advance(cycles: 1)
     }
 
     /// Advances `cycles` clock cycles, or fewer when every token has left. The state the loop touches every cycle
-    /// is moved into locals for the duration (and back afterwards, also when it throws), so that the hot loop
-    /// works on uniquely owned arrays.
+    /// is copied into plain buffers for the duration (and back afterwards, also when it throws), so that the hot
+    /// loop does no reference counting, uniqueness or bounds checks (indices come from the schedule's graph).
     public mutating func advance(cycles: Int) throws(SimulationError) {
-        var valid = { var moved = type(of: self.valid).init(); swap(&moved, &self.valid); return moved }()
-        var ready = { var moved = type(of: self.ready).init(); swap(&moved, &self.ready); return moved }()
-        var offered = { var moved = type(of: self.offered).init(); swap(&moved, &self.offered); return moved }()
-        var storage = { var moved = type(of: self.storage).init(); swap(&moved, &self.storage); return moved }()
-        var head = { var moved = type(of: self.head).init(); swap(&moved, &self.head); return moved }()
-        var cooldown = { var moved = type(of: self.cooldown).init(); swap(&moved, &self.cooldown); return moved }()
-        var occupancy = { var moved = type(of: self.occupancy).init(); swap(&moved, &self.occupancy); return moved }()
-        var enable = { var moved = type(of: self.enable).init(); swap(&moved, &self.enable); return moved }()
-        var taken = { var moved = type(of: self.taken).init(); swap(&moved, &self.taken); return moved }()
-        var fifoRing = { var moved = type(of: self.fifoRing).init(); swap(&moved, &self.fifoRing); return moved }()
-        var fifoHead = { var moved = type(of: self.fifoHead).init(); swap(&moved, &self.fifoHead); return moved }()
-        var fifoCount = { var moved = type(of: self.fifoCount).init(); swap(&moved, &self.fifoCount); return moved }()
-        var transfers = { var moved = type(of: self.transfers).init(); swap(&moved, &self.transfers); return moved }()
-        var blockStatistics = { var moved = type(of: self.blockStatistics).init(); swap(&moved, &self.blockStatistics); return moved }()
-        var fifoStatistics = { var moved = type(of: self.fifoStatistics).init(); swap(&moved, &self.fifoStatistics); return moved }()
+        let valid = Cells(self.valid)
+        let ready = Cells(self.ready)
+        let offered = Cells(self.offered)
+        let storage = Cells(self.storage)
+        let head = Cells(self.head)
+        let cooldown = Cells(self.cooldown)
+        let occupancy = Cells(self.occupancy)
+        let enable = Cells(self.enable)
+        let taken = Cells(self.taken)
+        let fifoRing = Cells(self.fifoRing)
+        let fifoHead = Cells(self.fifoHead)
+        let fifoCount = Cells(self.fifoCount)
+        var transfers = Self.take(&self.transfers)
+        let blockStatistics = Cells(self.blockStatistics)
+        let fifoStatistics = Cells(self.fifoStatistics)
         defer {
-            swap(&valid, &self.valid)
-            swap(&ready, &self.ready)
-            swap(&offered, &self.offered)
-            swap(&storage, &self.storage)
-            swap(&head, &self.head)
-            swap(&cooldown, &self.cooldown)
-            swap(&occupancy, &self.occupancy)
-            swap(&enable, &self.enable)
-            swap(&taken, &self.taken)
-            swap(&fifoRing, &self.fifoRing)
-            swap(&fifoHead, &self.fifoHead)
-            swap(&fifoCount, &self.fifoCount)
+            self.valid = valid.release()
+            self.ready = ready.release()
+            self.offered = offered.release()
+            self.storage = storage.release()
+            self.head = head.release()
+            self.cooldown = cooldown.release()
+            self.occupancy = occupancy.release()
+            self.enable = enable.release()
+            self.taken = taken.release()
+            self.fifoRing = fifoRing.release()
+            self.fifoHead = fifoHead.release()
+            self.fifoCount = fifoCount.release()
             swap(&transfers, &self.transfers)
-            swap(&blockStatistics, &self.blockStatistics)
-            swap(&fifoStatistics, &self.fifoStatistics)
+            self.blockStatistics = blockStatistics.release()
+            self.fifoStatistics = fifoStatistics.release()
         }
         var remaining = cycles
         while remaining > 0 && delivered < tokens {
@@ -179,7 +188,7 @@ public struct SimulationState: Sendable {
                 offered[0] = nextToken < tokens ? nextToken : -1
                 valid[0] = nextToken < tokens
             case let .block(b):
-                let token = storage[(base[b] + (head[b] + depth[b] - 1) % depth[b])]
+                let token = storage[base[b] + (head[b] == 0 ? depth[b] - 1 : head[b] - 1)]
                 offered[blockOutput[b]] = token
                 valid[blockOutput[b]] = token >= 0
             case let .fifo(f):
@@ -201,7 +210,7 @@ public struct SimulationState: Sendable {
         for node in order.reversed() {
             switch node {
             case .sink:
-                ready[outputChannel] = pattern[cycle % pattern.count]
+                ready[outputChannel] = pattern[patternIndex]
             case let .block(b):
                 let out = blockOutput[b]
                 enable[b] = !(valid[out] && !ready[out])
@@ -226,10 +235,10 @@ public struct SimulationState: Sendable {
                 break
             }
         }
-        recorder?.record(valid: valid, ready: ready, offered: offered, fifoCounts: fifoCount)
+        if recorder != nil { recorder!.record(valid: valid.array, ready: ready.array, offered: offered.array, fifoCounts: fifoCount.array) }
         // Transfers.
         var moved = false
-        for channel in valid.indices where valid[channel] && ready[channel] {
+        for channel in 0..<valid.count where valid[channel] && ready[channel] {
             transfers[channel].append(cycle)
             moved = true
         }
@@ -247,9 +256,9 @@ public struct SimulationState: Sendable {
                 }
                 let first = inputChannels[inputStart[b]]
                 let accepted = valid[first] && ready[first] ? offered[first] : -1
-                let leaving = storage[(base[b] + (head[b] + depth[b] - 1) % depth[b])] >= 0 ? 1 : 0
+                let leaving = storage[base[b] + (head[b] == 0 ? depth[b] - 1 : head[b] - 1)] >= 0 ? 1 : 0
                 if occupancy[b] > 0 { moved = true }
-                head[b] = (head[b] + depth[b] - 1) % depth[b]      // shift: old slot D becomes slot 1
+                head[b] = head[b] == 0 ? depth[b] - 1 : head[b] - 1      // shift: old slot D becomes slot 1
                 storage[base[b] + head[b]] = accepted
                 occupancy[b] -= leaving
                 if accepted >= 0 {
@@ -266,11 +275,12 @@ public struct SimulationState: Sendable {
                 if fifoCount[f] == 0 { fifoStatistics[f].emptyCycles += 1 }
                 let (input, out) = (fifoInput[f], fifoOutput[f])
                 if valid[out] && ready[out] {
-                    fifoHead[f] = (fifoHead[f] + 1) % fifoDepth[f]
+                    fifoHead[f] = fifoHead[f] + 1 == fifoDepth[f] ? 0 : fifoHead[f] + 1
                     fifoCount[f] -= 1
                 }
                 if valid[input] && ready[input] {
-                    fifoRing[fifoBase[f] + (fifoHead[f] + fifoCount[f]) % fifoDepth[f]] = offered[input]
+                    let tail = fifoHead[f] + fifoCount[f]
+                    fifoRing[fifoBase[f] + (tail >= fifoDepth[f] ? tail - fifoDepth[f] : tail)] = offered[input]
                     fifoCount[f] += 1
                     fifoStatistics[f].pushes += 1
                 }
@@ -288,10 +298,12 @@ public struct SimulationState: Sendable {
             idleCycles += 1
             if idleCycles >= pattern.count {
                 throw .deadlock(cycle: cycle, pendingTokens: tokens - delivered,
-                                state: describeWaits(occupancy: occupancy, enable: enable, fifoCount: fifoCount, valid: valid, ready: ready))
+                                state: describeWaits(occupancy: occupancy.array, enable: enable.array, fifoCount: fifoCount.array,
+                                                     valid: valid.array, ready: ready.array))
             }
         }
         cycle += 1
+        patternIndex = patternIndex + 1 == pattern.count ? 0 : patternIndex + 1
         }
     }
 
@@ -317,5 +329,43 @@ public struct SimulationState: Sendable {
         return SimulationResult(transferCycles: transfers, outputs: [], cycles: cycle, blocks: blockStatistics, fifos: fifoStatistics,
                                 waveform: recorder?.waveform(cycles: cycle),
                                 blockChannels: schedule.blocks.indices.map { (graph.blockInputs[$0].first ?? 0, graph.blockOutputs[$0]) })
+    }
+}
+
+/// A fixed-size buffer for the simulator's hot loop: a copy of an array in memory the loop owns, read and
+/// written in place without reference counting, uniqueness or bounds checks. `release()` turns it back into an
+/// array and frees it; every index used is one the schedule's graph produced for these sizes.
+struct Cells<Element> {
+    let base: UnsafeMutablePointer<Element>
+    let count: Int
+
+    init(_ array: [Element]) {
+        count = array.count
+        base = UnsafeMutablePointer<Element>.allocate(capacity: max(count, 1))
+        array.withUnsafeBufferPointer { source in
+            if let address = source.baseAddress { base.initialize(from: address, count: count) }
+        }
+    }
+
+    subscript(index: Int) -> Element {
+        unsafeAddress {
+            assert(index >= 0 && index < count, "index \(index) outside 0..<\(count)")
+            return UnsafePointer(base + index)
+        }
+        nonmutating unsafeMutableAddress {
+            assert(index >= 0 && index < count, "index \(index) outside 0..<\(count)")
+            return base + index
+        }
+    }
+
+    /// A copy of the contents.
+    var array: [Element] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// The contents as an array; the buffer is freed.
+    func release() -> [Element] {
+        let contents = array
+        base.deinitialize(count: count)
+        base.deallocate()
+        return contents
     }
 }
