@@ -71,6 +71,9 @@ public struct RTLDesign: Sendable, Equatable {
         self.fifoCountWidths = fifoCountWidths
     }
 
+    /// How many elements of each tensor the save file shows as numbers.
+    static let elementsShown = 4
+
     public var inputChannel: RTLChannel { channels[0] }
     public var outputChannel: RTLChannel { channels[channels.count - 1] }
 
@@ -96,14 +99,32 @@ public struct RTLDesign: Sendable, Equatable {
             body()
             lines += ["@1000200", "-\(name)"]
         }
+        /// The first elements of a packed tensor as numbers: each a vector combined from its bits, shown as
+        /// signed (or unsigned) decimal raw values, under a comment that says how to read them.
+        func elements(_ scope: String, _ signal: String, channel: RTLChannel, label: String) {
+            let p = channel.precision, w = p.width
+            let shown = min(channel.elements, Self.elementsShown)
+            lines.append("@200")
+            lines.append("-\(label): raw \(p) (value = raw / 2^\(p.fractionalBits)), elements 0..\(shown - 1) of \(channel.elements)")
+            for e in 0..<shown {
+                lines.append(p.isSigned ? "@424" : "@24")
+                // `(k)NAME[W-1:0]` is bit k of the vector counted from its MSB (GTKWave's save-file syntax).
+                let total = channel.width
+                let bits = stride(from: (e + 1) * w - 1, through: e * w, by: -1).map { "(\(total - 1 - $0))TOP.\(scope).\(signal)[\(total - 1):0]" }
+                lines.append("#{\(label)[\(e)]} " + bits.joined(separator: " "))
+            }
+        }
         group(topModule) {
             for signal in ["clk", "rst", "in_valid", "in_ready", "out_valid", "out_ready"] { trace(topModule, signal, width: 1) }
             trace(topModule, "out_data", width: outputChannel.width)
+            elements(topModule, "out_data", channel: outputChannel, label: "out")
         }
         for (index, instance) in instanceNames.enumerated() {
             group(instance) {
                 for signal in ["in_valid", "in_ready", "out_valid", "out_ready"] { trace("\(topModule).\(instance)", signal, width: 1) }
                 trace("\(topModule).\(instance)", "out_data", width: channels[blockOutputChannels[index]].width)
+                elements("\(topModule).\(instance)", "out_data", channel: channels[blockOutputChannels[index]],
+                         label: String(instance.dropFirst(2)))
             }
         }
         for (instance, countWidth) in zip(fifoInstances, fifoCountWidths) {

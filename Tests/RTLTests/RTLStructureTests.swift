@@ -84,6 +84,12 @@ import Testing
         let open = lines.firstIndex(of: "-u_r1")!
         #expect(lines[open - 1] == "@800200")
         #expect(lines[open + 1] == "@28" && lines[open + 2] == "TOP.rf_net.u_r1.in_valid")
+        // The design output (3 × 10 bits) as numbers: element 1 is bits 19…10, i.e. bits 10…19 counted from the
+        // MSB of out_data[29:0], shown as signed decimal (@424) under a comment with the scale.
+        let element = try #require(lines.firstIndex { $0.hasPrefix("#{out[1]} ") })
+        #expect(lines[element - 1] == "@424")
+        #expect(lines[element] == "#{out[1]} " + (10...19).map { "(\($0))TOP.rf_net.out_data[29:0]" }.joined(separator: " "))
+        #expect(lines.contains { $0.hasPrefix("-out: raw ") && $0.contains("elements 0..2 of 3") })
     }
 
     @Test func mismatchedScheduleIsReported() throws {
