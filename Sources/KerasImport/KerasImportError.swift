@@ -15,7 +15,7 @@ public enum KerasImportError: Error, Equatable, Sendable, CustomStringConvertibl
     case malformedModelConfig(file: String, layer: String?, reason: String)
     /// A layer class (or a setting of it) Pipewright cannot import.
     case unsupportedLayer(file: String, layer: String, className: String, reason: String)
-    /// The functional graph is not a linear chain.
+    /// The functional graph is not one Pipewright can take (a second input, a layer reading an unknown or later layer).
     case notAChain(file: String, layer: String, reason: String)
     /// A weight the layer needs is absent.
     case missingWeight(file: String, layer: String, variable: String, searched: String)
@@ -37,7 +37,7 @@ public enum KerasImportError: Error, Equatable, Sendable, CustomStringConvertibl
         case let .unsupportedLayer(file, layer, className, reason):
             return "\(file): layer '\(layer)' of class \(className): \(reason)"
         case let .notAChain(file, layer, reason):
-            return "\(file): layer '\(layer)': \(reason); only a linear chain of layers can be imported"
+            return "\(file): layer '\(layer)': \(reason); a model imports when it has one input and each layer reads earlier layers (merges read two)"
         case let .missingWeight(file, layer, variable, searched):
             return "\(file): layer '\(layer)': weight '\(variable)' is missing (looked in \(searched))"
         case let .weightShapeMismatch(file, layer, object, expected, found):
