@@ -4,6 +4,10 @@ import Scheduling
 /// The `fifo-size` table: every FIFO's depth before and after, with its storage.
 public enum FIFOSizingReport {
     public static func render(_ result: FIFOSizingResult, design: String, clockPeriodNs: Double) -> String {
+        guard !result.fifos.isEmpty else {
+            return "\(design): no FIFOs to size (an io_parallel design has FIFOs only as delay lines where branches join; "
+                + "try --io-type io_stream)"
+        }
         var table = TextTable(header: ["FIFO", "purpose", "bits", "depth before", "after", "unbounded high-water",
                                        "storage before", "storage after"])
         func storage(_ depth: Int, _ bits: Int) -> String { "\(FIFOTiming.storage(depth: depth)) \(depth * bits) b" }

@@ -212,7 +212,8 @@ public struct DataflowGraph: Sendable, Equatable {
         }
         for name in depthOverrides.keys where !graph.fifos.contains(where: { $0.name == name }) {
             throw .unsupported(layer: network.name, field: "FIFODepth",
-                reason: "no FIFO is named '\(name)' (FIFOs: \(graph.fifos.map(\.name).joined(separator: ", ")))")
+                reason: "no FIFO is named '\(name)' (" + (graph.fifos.isEmpty ? "the design has no FIFOs in this IOType"
+                    : "FIFOs: " + graph.fifos.map(\.name).joined(separator: ", ")) + ")")
         }
         var names = Set<String>()
         for channel in graph.channels {

@@ -61,7 +61,15 @@ struct GraphSimulationTests {
     @Test func unknownDepthOverrideIsAnError() {
         var options = ScheduleOptions(clockPeriodNs: 5, device: chain([]).options.device)
         options.fifoDepths = ["nope": 4]
-        #expect(throws: ScheduleError.self) { try Scheduler.schedule(Self.network, options: options) }
+        #expect(throws: ScheduleError.unsupported(layer: "skip", field: "FIFODepth", reason: "no FIFO is named 'nope' (FIFOs: in_to_add_dl)")) {
+            try Scheduler.schedule(Self.network, options: options)
+        }
+        // A chain has no FIFO at all, and the message says so.
+        var chainNetwork = Self.network
+        chainNetwork.layers.removeLast()
+        #expect(throws: ScheduleError.unsupported(layer: "skip", field: "FIFODepth", reason: "no FIFO is named 'nope' (the design has no FIFOs in this IOType)")) {
+            try Scheduler.schedule(chainNetwork, options: options)
+        }
     }
 
     /// Values ride with their tokens: x = [1.5, −2.25] → relu + x = [3, −2.25] in ap_fixed<9,5> (4 fractional bits).
