@@ -10,7 +10,7 @@ let package = Package(
         .executable(name: "pipewright", targets: ["pipewright"]),
         .library(name: "PipewrightKit", targets: [
             "FixedPoint", "NetworkIR", "Design", "Scheduling", "Simulation", "RTL", "CrossCheck", "Reports",
-            "HDF5", "KerasImport", "Support",
+            "HDF5", "KerasImport", "Support", "Toolchain",
         ]),
     ],
     dependencies: [
@@ -33,10 +33,11 @@ let package = Package(
                 resources: [.copy("Profiles")]),
         .target(name: "Simulation", dependencies: ["Scheduling", "NetworkIR", "FixedPoint"]),
         .target(name: "RTL", dependencies: ["Scheduling", "NetworkIR", "FixedPoint", "Support"]),
-        .target(name: "CrossCheck", dependencies: ["Simulation", "RTL", "Scheduling", "NetworkIR", "Support"]),
+        .target(name: "Toolchain", dependencies: ["RTL", "Support"]),
+        .target(name: "CrossCheck", dependencies: ["Simulation", "RTL", "Toolchain", "Scheduling", "NetworkIR", "Support"]),
         .target(name: "Reports", dependencies: ["Simulation", "Scheduling", "NetworkIR", "CrossCheck", "Support"]),
         .executableTarget(name: "pipewright", dependencies: [
-            "Design", "KerasImport", "HDF5", "Scheduling", "Simulation", "RTL", "CrossCheck", "Reports", "NetworkIR", "FixedPoint", "Support",
+            "Design", "KerasImport", "HDF5", "Scheduling", "Simulation", "RTL", "Toolchain", "CrossCheck", "Reports", "NetworkIR", "FixedPoint", "Support",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
@@ -44,7 +45,7 @@ let package = Package(
         .testTarget(name: "DesignTests", dependencies: ["Design", "NetworkIR", "Scheduling", "FixedPoint"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "NetworkIR", "Design", "FixedPoint"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scheduling", "NetworkIR", "Design", "FixedPoint"]),
-        .testTarget(name: "RTLTests", dependencies: ["RTL", "Scheduling", "NetworkIR", "Design", "FixedPoint", "Support"], exclude: ["Golden"]),
+        .testTarget(name: "RTLTests", dependencies: ["RTL", "Toolchain", "Scheduling", "NetworkIR", "Design", "FixedPoint", "Support"], exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["pipewright", "HDF5", "Design", "NetworkIR"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "CrossCheck"]),
@@ -52,7 +53,7 @@ let package = Package(
             "KerasImport", "HDF5", "NetworkIR", "Design", "Scheduling", "FixedPoint", "RTL",
         ]),
         .testTarget(name: "CrossCheckTests", dependencies: [
-            "CrossCheck", "RTL", "Simulation", "Scheduling", "NetworkIR", "Design", "FixedPoint",
+            "CrossCheck", "RTL", "Toolchain", "Simulation", "Scheduling", "NetworkIR", "Design", "FixedPoint",
         ]),
     ]
 )

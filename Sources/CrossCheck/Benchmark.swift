@@ -2,6 +2,7 @@ import Foundation
 import FixedPoint
 import NetworkIR
 import RTL
+import Toolchain
 import Scheduling
 import Simulation
 

@@ -1,6 +1,7 @@
 import Foundation
 import NetworkIR
 import RTL
+import Toolchain
 import Scheduling
 
 // Rung 4 of the verification ladder (DESIGN.md): the schedule's operator and resource counts beside the

@@ -162,7 +162,7 @@ public struct RTLDesign: Sendable, Equatable {
 
     /// Writes `text` unless the file already holds exactly these bytes; returns true when it wrote.
     @discardableResult
-    static func writeIfChanged(_ text: String, to url: URL) throws -> Bool {
+    public static func writeIfChanged(_ text: String, to url: URL) throws -> Bool {
         let data = Data(text.utf8)
         if let existing = try? Data(contentsOf: url), existing == data { return false }
         try data.write(to: url, options: .atomic)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Design
 import Foundation
 import RTL
+import Toolchain
 import Reports
 import Scheduling
 

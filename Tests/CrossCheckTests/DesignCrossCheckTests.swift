@@ -3,6 +3,7 @@ import Testing
 import Design
 import NetworkIR
 import RTL
+import Toolchain
 import Scheduling
 import Simulation
 @testable import CrossCheck

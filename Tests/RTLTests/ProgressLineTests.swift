@@ -1,5 +1,5 @@
 import Foundation
-@testable import RTL
+@testable import Toolchain
 import Support
 import Testing
 

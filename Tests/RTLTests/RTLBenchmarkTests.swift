@@ -2,6 +2,7 @@ import FixedPoint
 import Foundation
 import NetworkIR
 @testable import RTL
+import Toolchain
 import Scheduling
 import Testing
 

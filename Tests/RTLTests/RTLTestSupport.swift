@@ -3,6 +3,7 @@ import FixedPoint
 import Foundation
 import NetworkIR
 @testable import RTL
+import Toolchain
 import Scheduling
 import Testing
 
