@@ -137,7 +137,6 @@ public struct DataflowGraph: Sendable, Equatable {
             for (port, tensor) in inputs.enumerated() { readers[tensor, default: []].append((layer, port)) }
         }
         readers[count - 1, default: []].append((-1, 0))
-        var blockStart = [Int](repeating: 0, count: count)
         // Pending edges into each block port: (channel carrying the tensor there, cycle it arrives).
         var arrivals: [Int: [Int: (channel: Int, cycle: Int)]] = [:]
 
@@ -207,7 +206,6 @@ public struct DataflowGraph: Sendable, Equatable {
                 inputs.append(output)
             }
             graph.blockInputs[b] = inputs
-            blockStart[b] = start
             emit(tensor: b, from: .block(b), at: start + blocks[b].latencyCycles)
         }
         for name in depthOverrides.keys where !graph.fifos.contains(where: { $0.name == name }) {

@@ -122,8 +122,6 @@ public struct SimulationState: Sendable {
     /// True when every token has left the design.
     public var finished: Bool { delivered >= tokens }
 
-    @inline(__always) func lastSlot(_ b: Int) -> Int { base[b] + (head[b] + depth[b] - 1) % depth[b] }
-
     /// Occupancy of every FIFO, by index in the schedule's graph.
     public var fifoOccupancy: [Int] { fifoCount }
     /// Tokens inside every block.
