@@ -15,16 +15,6 @@ public struct Observation: Sendable, Equatable {
     /// `blockChannels[b]`: the channels of block b's (first) input and its output; empty means a chain.
     public var blockChannels: [BlockChannels]
 
-    /// The input and output channel of one block.
-    public struct BlockChannels: Sendable, Equatable {
-        public var input: Int
-        public var output: Int
-        public init(input: Int, output: Int) {
-            self.input = input
-            self.output = output
-        }
-    }
-
     public init(transferCycles: [[Int]], outputs: [[Int64]], blockChannels: [BlockChannels] = []) {
         self.transferCycles = transferCycles
         self.outputs = outputs
@@ -33,8 +23,7 @@ public struct Observation: Sendable, Equatable {
 
     /// The observation's channels for the blocks of `graph`.
     public init(transferCycles: [[Int]], outputs: [[Int64]], graph: DataflowGraph) {
-        self.init(transferCycles: transferCycles, outputs: outputs,
-                  blockChannels: graph.blockOutputs.indices.map { BlockChannels(input: graph.blockInputs[$0].first ?? 0, output: graph.blockOutputs[$0]) })
+        self.init(transferCycles: transferCycles, outputs: outputs, blockChannels: graph.blockChannels)
     }
 
     /// Latency of each token through the whole design.
@@ -58,8 +47,7 @@ public struct Observation: Sendable, Equatable {
 extension SimulationResult {
     /// The simulator's side of a cross-check.
     public var observation: Observation {
-        Observation(transferCycles: transferCycles, outputs: outputs,
-                    blockChannels: blockChannels.map { Observation.BlockChannels(input: $0.input, output: $0.output) })
+        Observation(transferCycles: transferCycles, outputs: outputs, blockChannels: blockChannels)
     }
 }
 

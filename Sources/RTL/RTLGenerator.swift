@@ -39,7 +39,8 @@ public enum RTLGenerator {
         }
         for fifo in graph.fifos {
             try checkName(fifo.name, layer: fifo.name, field: "name")
-            modules.append(StreamModules.fifo(name: "\(top)_\(fifo.name)", width: fifo.elements * fifo.precision.width, depth: fifo.depth))
+            modules.append(StreamModules.fifo(name: "\(top)_\(fifo.name)", width: fifo.elements * fifo.precision.width, depth: fifo.depth,
+                                              countBits: fifo.countWidth))
         }
         var channels: [RTLChannel] = []
         for channel in graph.channels {
@@ -58,7 +59,7 @@ public enum RTLGenerator {
                          channels: channels, instanceNames: instances, clockPeriodNs: schedule.options.clockPeriodNs,
                          latencyCycles: schedule.latencyCycles, initiationInterval: schedule.initiationInterval,
                          blockOutputChannels: graph.blockOutputs, fifoInstances: graph.fifos.map { "u_\($0.name)" },
-                         fifoCountWidths: graph.fifos.map { StreamModules.countWidth(depth: $0.depth) })
+                         fifoCountWidths: graph.fifos.map(\.countWidth))
     }
 
     static func checkName(_ name: String, layer: String, field: String) throws(RTLError) {

@@ -3,9 +3,6 @@ import FixedPoint
 /// The channel modules of docs/timing.md ("Channels"): the eager fork and the FIFO. Each is generated per
 /// instance with its widths written out, so the Verilog stays free of parameters.
 enum StreamModules {
-    /// Bits of a FIFO's `count` register (0 … depth).
-    static func countWidth(depth: Int) -> Int { max(1, Verilog.signedWidth(of: Int128(depth)) - 1) }
-
     /// An eager fork: output e offers the token until it has taken it (`taken[e]`); the input is released in
     /// the cycle every output has taken it or takes it now.
     static func fork(name: String, outputs: Int) -> VerilogModule {
@@ -31,8 +28,7 @@ enum StreamModules {
     /// A FIFO of `depth` entries as a shift register (`slot_0` is the head): `in_ready = count != depth`,
     /// `out_valid = count != 0`; a pushed token is visible from the next cycle; a push and a pop may happen in
     /// the same cycle, but a full FIFO refuses a push even when it pops.
-    static func fifo(name: String, width: Int, depth: Int) -> VerilogModule {
-        let countBits = countWidth(depth: depth)
+    static func fifo(name: String, width: Int, depth: Int, countBits: Int) -> VerilogModule {
         func count(_ value: Int) -> String { Verilog.literal(Int128(value), width: countBits) }
         var module = VerilogModule(
             name: name,

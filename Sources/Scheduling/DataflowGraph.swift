@@ -56,6 +56,9 @@ public struct FIFOSchedule: Sendable, Equatable {
     public var elements: Int
     public var precision: Precision
 
+    /// Bits of the occupancy counter (0 … depth), in the RTL's FIFO and the simulator's VCD alike.
+    public var countWidth: Int { max(1, Int.bitWidth - depth.leadingZeroBitCount) }
+
     /// Bits of storage (depth × tensor width).
     public var storageBits: Int { depth * elements * precision.width }
 }
@@ -66,6 +69,18 @@ public struct ForkSchedule: Sendable, Equatable {
     public var name: String
     public var inputChannel: Int
     public var outputChannels: [Int]
+}
+
+/// The channel a block reads (its first input; all of a join's inputs transfer in the same cycle) and the one
+/// it writes: a block's latency for a token is the difference of their transfer cycles.
+public struct BlockChannels: Sendable, Equatable {
+    public var input: Int
+    public var output: Int
+
+    public init(input: Int, output: Int) {
+        self.input = input
+        self.output = output
+    }
 }
 
 /// The channels, FIFOs and forks that join the blocks of a design, and where each block reads and writes.
@@ -79,6 +94,11 @@ public struct DataflowGraph: Sendable, Equatable {
     public var blockOutputs: [Int]
     /// Cycle at which the first token is offered on each channel when nothing stalls (its input accepted in cycle 0).
     public var firstTokenCycles: [Int]
+
+    /// Each block's first input channel and its output channel.
+    public var blockChannels: [BlockChannels] {
+        blockOutputs.indices.map { BlockChannels(input: blockInputs[$0].first ?? 0, output: blockOutputs[$0]) }
+    }
 
     /// The channel the design reads from (always 0).
     public var inputChannel: Int { 0 }

@@ -85,14 +85,14 @@ public struct SimulationResult: Sendable {
     /// Per-cycle signal values, when requested.
     public var waveform: Waveform?
     /// `blockChannels[b]`: the channel of block b's first input and of its output.
-    public var blockChannels: [(input: Int, output: Int)] = []
+    public var blockChannels: [BlockChannels] = []
 
     /// Latency of each token: output transfer cycle − input transfer cycle.
     public var latencies: [Int] { zip(transferCycles.first ?? [], transferCycles.last ?? []).map { $1 - $0 } }
 
     /// Latency of one block for each token: its output transfer − its input transfer.
     public func blockLatencies(_ block: Int) -> [Int] {
-        let channels: (input: Int, output: Int) = block < blockChannels.count ? blockChannels[block] : (block, block + 1)
+        let channels = block < blockChannels.count ? blockChannels[block] : BlockChannels(input: block, output: block + 1)
         return zip(transferCycles[channels.input], transferCycles[channels.output]).map { $1 - $0 }
     }
 

@@ -326,7 +326,7 @@ public struct SimulationState: Sendable {
         let graph = schedule.graph
         return SimulationResult(transferCycles: transfers, outputs: [], cycles: cycle, blocks: blockStatistics, fifos: fifoStatistics,
                                 waveform: recorder?.waveform(cycles: cycle),
-                                blockChannels: schedule.blocks.indices.map { (graph.blockInputs[$0].first ?? 0, graph.blockOutputs[$0]) })
+                                blockChannels: graph.blockChannels)
     }
 }
 

@@ -50,9 +50,7 @@ public struct VCDWriter {
             channelData.append(Signal(id: makeId(), name: channel.name + "_data", width: channel.width))
         }
         let fifos = schedule.graph.fifos
-        let fifoCount = fifos.map { fifo in
-            Signal(id: makeId(), name: "count", width: max(1, Int128(fifo.depth).bitWidth - Int128(fifo.depth).leadingZeroBitCount))
-        }
+        let fifoCount = fifos.map { Signal(id: makeId(), name: "count", width: $0.countWidth) }
         let dbgValid = Signal(id: makeId(), name: "dbg_valid", width: channels.count)
         let dbgReady = Signal(id: makeId(), name: "dbg_ready", width: channels.count)
         // A channel's valid and data are registered unless they come (through forks) straight from the design input.
