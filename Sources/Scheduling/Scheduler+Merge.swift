@@ -6,10 +6,10 @@ extension Scheduler {
     /// A merge block (hls4ml `nnet_merge.h`, fully parallel, II 1): Add/Subtract one adder per element,
     /// Average an adder and the toward-zero halving, Multiply one product per element, Maximum/Minimum a compare
     /// and select, Concatenate only the casts; then the cast to result_t and the output register.
-    static func scheduleMerge(_ merge: MergeOperation, inputs: [Precision], context c: LayerContext) -> BlockSchedule {
+    static func scheduleMerge(_ merge: MergeOperation, context c: LayerContext) -> BlockSchedule {
         let device = c.device, layer = c.layer
         var packer = c.packer()
-        let a = inputs[0], b = inputs.count > 1 ? inputs[1] : inputs[0]
+        let a = c.inputs[0], b = c.inputs.count > 1 ? c.inputs[1] : c.inputs[0]
         let fraction = max(a.fractionalBits, b.fractionalBits)
         let sumWidth = max(a.integerBits, b.integerBits) + 1 + fraction
         let elements = layer.outputSize

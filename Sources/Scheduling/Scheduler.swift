@@ -31,12 +31,7 @@ public enum Scheduler {
         }
         var blocks: [BlockSchedule] = []
         for (index, layer) in network.layers.enumerated() {
-            if case let .merge(merge) = layer.operation {
-                let context = LayerContext(layer: layer, index: index, input: network.inputPrecision(ofLayerAt: index), options: options)
-                blocks.append(scheduleMerge(merge, inputs: network.inputPrecisions(ofLayerAt: index), context: context))
-            } else {
-                blocks.append(try scheduleLayer(layer, index: index, input: network.inputPrecision(ofLayerAt: index), options: options))
-            }
+            blocks.append(try scheduleLayer(layer, index: index, inputs: network.inputPrecisions(ofLayerAt: index), options: options))
         }
         let graph = try DataflowGraph.build(network: network, blocks: blocks, depthOverrides: options.fifoDepths,
                                             stream: options.ioType == .stream, streamDepth: options.streamFIFODepth)
@@ -65,9 +60,12 @@ public enum Scheduler {
     struct LayerContext {
         let layer: Layer
         let index: Int
-        let input: Precision
+        /// The precisions of the tensors the layer reads, in input order.
+        let inputs: [Precision]
         let options: ScheduleOptions
 
+        /// The precision of the (first) tensor it reads.
+        var input: Precision { inputs[0] }
         var device: DeviceProfile { options.device }
         var implementation: LayerImplementation { options.implementation(of: layer.name) }
         /// A packer for this clock's logic budget.
@@ -79,16 +77,16 @@ public enum Scheduler {
     }
 
     /// One block per layer; each kind's stages are worked out in its own file (`Scheduler+<Kind>.swift`).
-    static func scheduleLayer(_ layer: Layer, index: Int, input: Precision,
+    static func scheduleLayer(_ layer: Layer, index: Int, inputs: [Precision],
                               options: ScheduleOptions) throws(ScheduleError) -> BlockSchedule {
-        let context = LayerContext(layer: layer, index: index, input: input, options: options)
+        let context = LayerContext(layer: layer, index: index, inputs: inputs, options: options)
         switch layer.operation {
         case let .dense(parameters): return try scheduleDense(parameters, context: context)
         case let .batchNormalization(parameters): return scheduleBatchNormalization(parameters, context: context)
         case .relu, .linear: return scheduleActivation(context: context)
         case .leakyReLU: return scheduleLeakyReLU(context: context)
         case .squaredNorm: return scheduleSquaredNorm(context: context)
-        case let .merge(merge): return scheduleMerge(merge, inputs: [input, input], context: context)
+        case let .merge(merge): return scheduleMerge(merge, context: context)
         }
     }
 
