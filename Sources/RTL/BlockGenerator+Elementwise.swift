@@ -32,13 +32,7 @@ extension BlockGenerator {
                 lanes = lanes.map { lane in
                     let x = lane[0]
                     let negativeSide = lane.count > 1 ? lane[1] : Signal.constant(0, fractionalBits: x.fractionalBits)
-                    let fraction = max(x.fractionalBits, negativeSide.fractionalBits)
-                    let a = builder.alignUp(x, by: fraction - x.fractionalBits)
-                    let b = builder.alignUp(negativeSide, by: fraction - negativeSide.fractionalBits)
-                    let width = max(a.width, b.width)
-                    let positive = builder.bit("pos", "~\(builder.signBit(x)) & (|\(x.name))")
-                    return [builder.wire("sel", width: width, fractionalBits: fraction,
-                                         "\(positive) ? \(builder.extend(a, to: width)) : \(builder.extend(b, to: width))")]
+                    return [builder.select(x, negativeSide) { _, _ in builder.bit("pos", "~\(builder.signBit(x)) & (|\(x.name))") }]
                 }
             case (_, .cast):
                 lanes = lanes.map { [builder.cast($0[0], to: result, prefix: "y")] }

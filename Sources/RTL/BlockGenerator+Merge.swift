@@ -54,13 +54,7 @@ extension BlockGenerator {
                 lanes = lanes.map { [builder.multiply($0[0], $0[1])] }
             case (.maximum, .select), (.minimum, .select):
                 lanes = lanes.map { lane in
-                    let fraction = max(lane[0].fractionalBits, lane[1].fractionalBits)
-                    let a = builder.alignUp(lane[0], by: fraction - lane[0].fractionalBits)
-                    let b = builder.alignUp(lane[1], by: fraction - lane[1].fractionalBits)
-                    let width = max(a.width, b.width)
-                    let (ea, eb) = (builder.extend(a, to: width), builder.extend(b, to: width))
-                    let first = builder.bit("pick", "$signed(\(ea)) \(merge == .maximum ? ">" : "<") $signed(\(eb))")
-                    return [builder.wire("sel", width: width, fractionalBits: fraction, "\(first) ? \(ea) : \(eb)")]
+                    [builder.select(lane[0], lane[1]) { x, y in builder.bit("pick", "$signed(\(x)) \(merge == .maximum ? ">" : "<") $signed(\(y))") }]
                 }
             case (_, .cast):
                 lanes = lanes.map { [builder.cast($0[0], to: result, prefix: "y")] }

@@ -103,6 +103,17 @@ final class DatapathBuilder {
         return wire(prefix, width: width, fractionalBits: fraction, "\(extend(x, to: width)) + \(extend(y, to: width))")
     }
 
+    /// `pick ? a : b`, both aligned to their common fractional bits and extended to a common width (exact);
+    /// `condition` makes the 1-bit `pick` and gets the two aligned, extended operands to compare if it needs them.
+    func select(_ a: Signal, _ b: Signal, where condition: (_ first: String, _ second: String) -> String) -> Signal {
+        let fraction = max(a.fractionalBits, b.fractionalBits)
+        let x = alignUp(a, by: fraction - a.fractionalBits), y = alignUp(b, by: fraction - b.fractionalBits)
+        let width = max(x.width, y.width)
+        let (first, second) = (extend(x, to: width), extend(y, to: width))
+        let pick = condition(first, second)
+        return wire("sel", width: width, fractionalBits: fraction, "\(pick) ? \(first) : \(second)")
+    }
+
     /// `a − b` with aligned fractional bits, exact (`max + 1` bits).
     func subtract(_ a: Signal, _ b: Signal, prefix: String = "diff") -> Signal {
         let fraction = max(a.fractionalBits, b.fractionalBits)
