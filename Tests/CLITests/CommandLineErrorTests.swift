@@ -28,13 +28,16 @@ struct CommandLineErrorTests {
         return found
     }()
 
-    static func run(_ arguments: [String], path: String? = nil, in directory: URL = root) throws -> Outcome {
+    /// Runs the built executable; `environment` sets (or, with nil, removes) variables of the tests' own.
+    static func run(_ arguments: [String], path: String? = nil, in directory: URL = root,
+                    environment changes: [String: String?] = [:]) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         if let path { environment["PATH"] = path }
+        for (name, value) in changes { environment[name] = value }
         process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -12,22 +12,9 @@ struct ProfileSearchTests {
         return folder
     }
 
-    /// The environment of the tests minus PIPEWRIGHT_PROFILES.
+    /// The environment of the tests with PIPEWRIGHT_PROFILES set to `profilesVariable`, or removed when it is nil.
     static func run(_ arguments: [String], in folder: URL, profilesVariable: String? = nil) throws -> CommandLineErrorTests.Outcome {
-        let process = Process()
-        process.executableURL = CommandLineErrorTests.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
-        environment["PIPEWRIGHT_PROFILES"] = profilesVariable
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return .init(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self), reason: process.terminationReason)
+        try CommandLineErrorTests.run(arguments, in: folder, environment: ["PIPEWRIGHT_PROFILES": profilesVariable])
     }
 
     @Test func simulateWorksInAFolderWithoutProfiles() throws {
