@@ -25,20 +25,21 @@ struct CrossCheckCase: CustomTestStringConvertible, Sendable {
     var testDescription: String { "\(design) RF \(reuseFactor) @ \(clockPeriodNs) ns, out_ready \(outReady)" }
 }
 
-/// Both shipped designs × RF {1, 2, 4} × clock {2.5, 5, 10} ns; every third case with a stalling sink.
-let matrix: [CrossCheckCase] = {
-    var cases: [CrossCheckCase] = []
-    for design in ["flow_vt", "dnn_vae_encoder"] {
-        for (index, rf) in [1, 2, 4].enumerated() {
-            for (jndex, period) in [2.5, 5.0, 10.0].enumerated() {
-                cases.append(CrossCheckCase(design: design, reuseFactor: rf, clockPeriodNs: period,
-                                            outReady: (index + jndex) % 3 == 0 ? "1101" : "1"))
+/// Every design × reuse factor × clock; `stalls(i, j)` (the indices of the RF and the clock) picks the cases
+/// whose sink takes results in 3 of 4 cycles (`out_ready` 1101).
+func crossCheckMatrix(_ designs: [String], reuseFactors: [Int], clocks: [Double],
+                      stalls: (Int, Int) -> Bool) -> [CrossCheckCase] {
+    designs.flatMap { design in
+        reuseFactors.enumerated().flatMap { index, rf in
+            clocks.enumerated().map { jndex, period in
+                CrossCheckCase(design: design, reuseFactor: rf, clockPeriodNs: period, outReady: stalls(index, jndex) ? "1101" : "1")
             }
         }
     }
-    return cases
-}()
+}
 
+/// Both shipped designs × RF {1, 2, 4} × clock {2.5, 5, 10} ns; every third case with a stalling sink.
+let matrix = crossCheckMatrix(["flow_vt", "dnn_vae_encoder"], reuseFactors: [1, 2, 4], clocks: [2.5, 5.0, 10.0]) { ($0 + $1) % 3 == 0 }
 struct DesignCrossCheckTests {
     @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: matrix)
     func simulatorAndRTLAgree(_ check: CrossCheckCase) throws {

@@ -8,18 +8,7 @@ import Simulation
 @testable import CrossCheck
 
 /// The dataflow designs (forks, joins, delay lines) through simulator and Verilator.
-let graphMatrix: [CrossCheckCase] = {
-    var cases: [CrossCheckCase] = []
-    for design in ["dnn_vae_encoder_heads", "dnn_ae"] {
-        for (index, rf) in [1, 2].enumerated() {
-            for (jndex, period) in [2.5, 5.0].enumerated() {
-                cases.append(CrossCheckCase(design: design, reuseFactor: rf, clockPeriodNs: period,
-                                            outReady: (index + jndex) % 2 == 1 ? "1101" : "1"))
-            }
-        }
-    }
-    return cases
-}()
+let graphMatrix = crossCheckMatrix(["dnn_vae_encoder_heads", "dnn_ae"], reuseFactors: [1, 2], clocks: [2.5, 5.0]) { ($0 + $1) % 2 == 1 }
 
 /// Every merge kind in mixed precisions and modes, with forks everywhere and delay lines on the short branches.
 let everyMergeDesign = """
@@ -140,18 +129,7 @@ struct GraphCrossCheckTests {
 }
 
 /// io_stream: both chain designs as DATAFLOW processes with FIFOs between them, RF {1, 2} × clock {2.5, 5} ns.
-let streamMatrix: [CrossCheckCase] = {
-    var cases: [CrossCheckCase] = []
-    for design in ["flow_vt", "dnn_vae_encoder"] {
-        for (index, rf) in [1, 2].enumerated() {
-            for (jndex, period) in [2.5, 5.0].enumerated() {
-                cases.append(CrossCheckCase(design: design, reuseFactor: rf, clockPeriodNs: period,
-                                            outReady: (index + jndex) % 2 == 1 ? "1101" : "1"))
-            }
-        }
-    }
-    return cases
-}()
+let streamMatrix = crossCheckMatrix(["flow_vt", "dnn_vae_encoder"], reuseFactors: [1, 2], clocks: [2.5, 5.0]) { ($0 + $1) % 2 == 1 }
 
 struct StreamCrossCheckTests {
     /// Every FIFO push and pop, block boundary and output bit agree. With hls4ml's default depth 1 between
