@@ -177,131 +177,131 @@ public struct SimulationState: Sendable {
         }
         var remaining = cycles
         while remaining > 0 && delivered < tokens {
-        remaining -= 1
-        if cycle >= limit { throw .cycleLimit(limit: limit, pendingTokens: tokens - delivered) }
-        // Valid and the offered token, forward from the registered state.
-        for node in order {
-            switch node {
-            case .source:
-                offered[0] = nextToken < tokens ? nextToken : -1
-                valid[0] = nextToken < tokens
-            case let .block(b):
-                let token = storage[base[b] + (head[b] == 0 ? depth[b] - 1 : head[b] - 1)]
-                offered[blockOutput[b]] = token
-                valid[blockOutput[b]] = token >= 0
-            case let .fifo(f):
-                let out = fifoOutput[f]
-                offered[out] = fifoCount[f] > 0 ? fifoRing[fifoBase[f] + fifoHead[f]] : -1
-                valid[out] = fifoCount[f] > 0
-            case let .fork(k):
-                let input = forkInput[k]
-                for e in forkStart[k]..<forkStart[k + 1] {
-                    let out = forkChannels[e]
-                    valid[out] = valid[input] && !taken[e]
-                    offered[out] = offered[input]
+            remaining -= 1
+            if cycle >= limit { throw .cycleLimit(limit: limit, pendingTokens: tokens - delivered) }
+            // Valid and the offered token, forward from the registered state.
+            for node in order {
+                switch node {
+                case .source:
+                    offered[0] = nextToken < tokens ? nextToken : -1
+                    valid[0] = nextToken < tokens
+                case let .block(b):
+                    let token = storage[base[b] + (head[b] == 0 ? depth[b] - 1 : head[b] - 1)]
+                    offered[blockOutput[b]] = token
+                    valid[blockOutput[b]] = token >= 0
+                case let .fifo(f):
+                    let out = fifoOutput[f]
+                    offered[out] = fifoCount[f] > 0 ? fifoRing[fifoBase[f] + fifoHead[f]] : -1
+                    valid[out] = fifoCount[f] > 0
+                case let .fork(k):
+                    let input = forkInput[k]
+                    for e in forkStart[k]..<forkStart[k + 1] {
+                        let out = forkChannels[e]
+                        valid[out] = valid[input] && !taken[e]
+                        offered[out] = offered[input]
+                    }
+                case .sink:
+                    break
                 }
-            case .sink:
-                break
             }
-        }
-        // Ready, backwards from the sink.
-        for node in order.reversed() {
-            switch node {
-            case .sink:
-                ready[outputChannel] = pattern[patternIndex]
-            case let .block(b):
-                let out = blockOutput[b]
-                enable[b] = !(valid[out] && !ready[out])
-                let open = enable[b] && cooldown[b] == 0
-                let (first, end) = (inputStart[b], inputStart[b + 1])
-                if end - first == 1 {
-                    ready[inputChannels[first]] = open
-                } else {
-                    for port in first..<end {
-                        var others = true
-                        for other in first..<end where other != port && !valid[inputChannels[other]] { others = false }
-                        ready[inputChannels[port]] = open && others
+            // Ready, backwards from the sink.
+            for node in order.reversed() {
+                switch node {
+                case .sink:
+                    ready[outputChannel] = pattern[patternIndex]
+                case let .block(b):
+                    let out = blockOutput[b]
+                    enable[b] = !(valid[out] && !ready[out])
+                    let open = enable[b] && cooldown[b] == 0
+                    let (first, end) = (inputStart[b], inputStart[b + 1])
+                    if end - first == 1 {
+                        ready[inputChannels[first]] = open
+                    } else {
+                        for port in first..<end {
+                            var others = true
+                            for other in first..<end where other != port && !valid[inputChannels[other]] { others = false }
+                            ready[inputChannels[port]] = open && others
+                        }
+                    }
+                case let .fifo(f):
+                    ready[fifoInput[f]] = fifoCount[f] < fifoDepth[f]
+                case let .fork(k):
+                    var all = true
+                    for e in forkStart[k]..<forkStart[k + 1] where !(taken[e] || ready[forkChannels[e]]) { all = false }
+                    ready[forkInput[k]] = all
+                case .source:
+                    break
+                }
+            }
+            if recorder != nil { recorder!.record(valid: valid.array, ready: ready.array, offered: offered.array, fifoCounts: fifoCount.array) }
+            // Transfers.
+            var moved = false
+            for channel in 0..<valid.count where valid[channel] && ready[channel] {
+                transfers[channel].append(cycle)
+                moved = true
+            }
+            // Clock edge.
+            for node in order {
+                switch node {
+                case .source:
+                    if valid[0] && ready[0] { nextToken += 1 }
+                case .sink:
+                    if valid[outputChannel] && ready[outputChannel] { delivered += 1 }
+                case let .block(b):
+                    guard enable[b] else {
+                        blockStatistics[b].stallCycles += 1
+                        continue
+                    }
+                    let first = inputChannels[inputStart[b]]
+                    let accepted = valid[first] && ready[first] ? offered[first] : -1
+                    let leaving = storage[base[b] + (head[b] == 0 ? depth[b] - 1 : head[b] - 1)] >= 0 ? 1 : 0
+                    if occupancy[b] > 0 { moved = true }
+                    head[b] = head[b] == 0 ? depth[b] - 1 : head[b] - 1      // shift: old slot D becomes slot 1
+                    storage[base[b] + head[b]] = accepted
+                    occupancy[b] -= leaving
+                    if accepted >= 0 {
+                        blockStatistics[b].acceptedTokens += 1
+                        occupancy[b] += 1
+                        cooldown[b] = interval[b] - 1
+                    } else if cooldown[b] > 0 {
+                        cooldown[b] -= 1
+                        moved = true
+                    }
+                    blockStatistics[b].maxOccupancy = max(blockStatistics[b].maxOccupancy, occupancy[b])
+                case let .fifo(f):
+                    if fifoCount[f] == fifoDepth[f] { fifoStatistics[f].fullCycles += 1 }
+                    if fifoCount[f] == 0 { fifoStatistics[f].emptyCycles += 1 }
+                    let (input, out) = (fifoInput[f], fifoOutput[f])
+                    if valid[out] && ready[out] {
+                        fifoHead[f] = fifoHead[f] + 1 == fifoDepth[f] ? 0 : fifoHead[f] + 1
+                        fifoCount[f] -= 1
+                    }
+                    if valid[input] && ready[input] {
+                        let tail = fifoHead[f] + fifoCount[f]
+                        fifoRing[fifoBase[f] + (tail >= fifoDepth[f] ? tail - fifoDepth[f] : tail)] = offered[input]
+                        fifoCount[f] += 1
+                        fifoStatistics[f].pushes += 1
+                    }
+                    fifoStatistics[f].highWaterMark = max(fifoStatistics[f].highWaterMark, fifoCount[f])
+                case let .fork(k):
+                    let input = forkInput[k]
+                    let released = valid[input] && ready[input]
+                    for e in forkStart[k]..<forkStart[k + 1] {
+                        let out = forkChannels[e]
+                        taken[e] = released ? false : (taken[e] || (valid[out] && ready[out]))
                     }
                 }
-            case let .fifo(f):
-                ready[fifoInput[f]] = fifoCount[f] < fifoDepth[f]
-            case let .fork(k):
-                var all = true
-                for e in forkStart[k]..<forkStart[k + 1] where !(taken[e] || ready[forkChannels[e]]) { all = false }
-                ready[forkInput[k]] = all
-            case .source:
-                break
             }
-        }
-        if recorder != nil { recorder!.record(valid: valid.array, ready: ready.array, offered: offered.array, fifoCounts: fifoCount.array) }
-        // Transfers.
-        var moved = false
-        for channel in 0..<valid.count where valid[channel] && ready[channel] {
-            transfers[channel].append(cycle)
-            moved = true
-        }
-        // Clock edge.
-        for node in order {
-            switch node {
-            case .source:
-                if valid[0] && ready[0] { nextToken += 1 }
-            case .sink:
-                if valid[outputChannel] && ready[outputChannel] { delivered += 1 }
-            case let .block(b):
-                guard enable[b] else {
-                    blockStatistics[b].stallCycles += 1
-                    continue
-                }
-                let first = inputChannels[inputStart[b]]
-                let accepted = valid[first] && ready[first] ? offered[first] : -1
-                let leaving = storage[base[b] + (head[b] == 0 ? depth[b] - 1 : head[b] - 1)] >= 0 ? 1 : 0
-                if occupancy[b] > 0 { moved = true }
-                head[b] = head[b] == 0 ? depth[b] - 1 : head[b] - 1      // shift: old slot D becomes slot 1
-                storage[base[b] + head[b]] = accepted
-                occupancy[b] -= leaving
-                if accepted >= 0 {
-                    blockStatistics[b].acceptedTokens += 1
-                    occupancy[b] += 1
-                    cooldown[b] = interval[b] - 1
-                } else if cooldown[b] > 0 {
-                    cooldown[b] -= 1
-                    moved = true
-                }
-                blockStatistics[b].maxOccupancy = max(blockStatistics[b].maxOccupancy, occupancy[b])
-            case let .fifo(f):
-                if fifoCount[f] == fifoDepth[f] { fifoStatistics[f].fullCycles += 1 }
-                if fifoCount[f] == 0 { fifoStatistics[f].emptyCycles += 1 }
-                let (input, out) = (fifoInput[f], fifoOutput[f])
-                if valid[out] && ready[out] {
-                    fifoHead[f] = fifoHead[f] + 1 == fifoDepth[f] ? 0 : fifoHead[f] + 1
-                    fifoCount[f] -= 1
-                }
-                if valid[input] && ready[input] {
-                    let tail = fifoHead[f] + fifoCount[f]
-                    fifoRing[fifoBase[f] + (tail >= fifoDepth[f] ? tail - fifoDepth[f] : tail)] = offered[input]
-                    fifoCount[f] += 1
-                    fifoStatistics[f].pushes += 1
-                }
-                fifoStatistics[f].highWaterMark = max(fifoStatistics[f].highWaterMark, fifoCount[f])
-            case let .fork(k):
-                let input = forkInput[k]
-                let released = valid[input] && ready[input]
-                for e in forkStart[k]..<forkStart[k + 1] {
-                    let out = forkChannels[e]
-                    taken[e] = released ? false : (taken[e] || (valid[out] && ready[out]))
+            if moved { idleCycles = 0 } else {
+                idleCycles += 1
+                if idleCycles >= pattern.count {
+                    throw .deadlock(cycle: cycle, pendingTokens: tokens - delivered,
+                                    state: describeWaits(occupancy: occupancy.array, enable: enable.array, fifoCount: fifoCount.array,
+                                                         valid: valid.array, ready: ready.array))
                 }
             }
-        }
-        if moved { idleCycles = 0 } else {
-            idleCycles += 1
-            if idleCycles >= pattern.count {
-                throw .deadlock(cycle: cycle, pendingTokens: tokens - delivered,
-                                state: describeWaits(occupancy: occupancy.array, enable: enable.array, fifoCount: fifoCount.array,
-                                                     valid: valid.array, ready: ready.array))
-            }
-        }
-        cycle += 1
-        patternIndex = patternIndex + 1 == pattern.count ? 0 : patternIndex + 1
+            cycle += 1
+            patternIndex = patternIndex + 1 == pattern.count ? 0 : patternIndex + 1
         }
     }
 
