@@ -37,6 +37,8 @@ enum LayerClass: String, CaseIterable {
     case maximum = "Maximum"
     case minimum = "Minimum"
     case concatenate = "Concatenate"
+    case softmax = "Softmax"
+    case elu = "ELU"
 
     /// The merge a merge class performs.
     var merge: MergeOperation? {
@@ -48,7 +50,7 @@ enum LayerClass: String, CaseIterable {
         case .maximum: return .maximum
         case .minimum: return .minimum
         case .concatenate: return .concatenate
-        case .dense, .batchNormalization, .relu, .leakyReLU, .linear, .activation, .squaredNorm: return nil
+        case .dense, .batchNormalization, .relu, .leakyReLU, .linear, .activation, .squaredNorm, .softmax, .elu: return nil
         }
     }
 
@@ -64,7 +66,9 @@ enum LayerClass: String, CaseIterable {
         case .dense: return ["units", "activation", "kernel", "bias", "use_bias"]
         case .batchNormalization: return ["gamma", "beta", "moving_mean", "moving_variance", "epsilon", "scale", "shift"]
         case .leakyReLU: return ["alpha"]
-        case .activation: return ["activation"]
+        case .activation: return ["activation"] + DesignParser.activationFields
+        case .softmax: return DesignParser.softmaxFields
+        case .elu: return ["alpha", "table_size"]
         case .relu, .linear, .squaredNorm, .add, .subtract, .multiply, .average, .maximum, .minimum, .concatenate: return []
         }
     }
@@ -76,6 +80,12 @@ extension DesignParser {
     static let defaultEpsilon = 0.001
     /// The converter's LeakyReLU slope when none is given (hls4ml `converters/keras/core.py`).
     static let defaultLeakyAlpha = 0.3
+    /// Fields of the table activations (class Activation).
+    static let activationFields = ["table_size", "alpha", "slope", "shift"] + softmaxFields.filter { $0 != "table_size" }
+    static let softmaxFields = ["implementation", "table_size", "exp_table_size", "inv_table_size", "exp_scale"]
+    /// The activations a design names in `activation:` (Activation class, or inline on a Dense).
+    static let activationNames = ["relu", "linear"] + LookupFunction.allCases.map(\.rawValue)
+        + HardActivation.Function.allCases.map(\.rawValue) + ["softmax"]
 
     mutating func parseLayers(_ cursors: [YAMLCursor], inputSize: Int) throws(DesignError) -> [LayerSpec] {
         var specs: [LayerSpec] = []
@@ -160,18 +170,14 @@ extension DesignParser {
                              ["result", "weight", "bias", "accum"])
             guard let activationCursor = map.optional("activation") else { return [dense] }
             let activation = try activationCursor.string().lowercased()
-            switch activation {
-            case "linear":
-                return [dense]
-            case "relu":
-                notes.append("\(name): activation relu split into layer \(name)_relu (as hls4ml's converter does)")
-                var relu = LayerSpec(name: name + "_relu", operation: .relu, inputSize: units, cursor: cursor,
-                                     precisionKeys: ["result"], className: LayerClass.relu.rawValue)
-                relu.cursor = YAMLCursor(node: activationCursor.node, file: file, layer: name + "_relu", field: nil)
-                return [dense, relu]
-            default:
-                throw activationCursor.invalid("relu or linear (add other activations as separate layers)")
-            }
+            if activation == "linear" { return [dense] }
+            let splitName = name + "_" + activation
+            guard let (operation, keys) = try activationOperation(activation, map: nil, cursor: activationCursor) else { return [dense] }
+            notes.append("\(name): activation \(activation) split into layer \(splitName) (as hls4ml's converter does)")
+            let split = LayerSpec(name: splitName, operation: operation, inputSize: units,
+                                  cursor: YAMLCursor(node: activationCursor.node, file: file, layer: splitName, field: nil),
+                                  precisionKeys: keys, className: LayerClass.activation.rawValue)
+            return [dense, split]
 
         case .batchNormalization:
             return [spec(.batchNormalization(try batchNormParameters(map, count: inputSize)), ["result", "scale", "weight", "bias"])]
@@ -186,16 +192,78 @@ extension DesignParser {
             return [spec(.linear, ["result"])]
         case .activation:
             let activationCursor = try map.required("activation")
-            switch try activationCursor.string().lowercased() {
-            case "relu": return [spec(.relu, ["result"])]
-            case "linear": return [spec(.linear, ["result"])]
-            default: throw activationCursor.invalid("relu or linear (use class LeakyReLU for a leaky ReLU)")
+            let activation = try activationCursor.string().lowercased()
+            guard let (operation, keys) = try activationOperation(activation, map: map, cursor: activationCursor) else {
+                return [spec(.linear, ["result"])]
             }
+            return [spec(operation, keys)]
+        case .softmax:
+            return [spec(try softmaxOperation(map), DesignParser.softmaxPrecisionKeys)]
+        case .elu:
+            let (operation, keys) = try activationOperation("elu", map: map, cursor: cursor)!
+            return [spec(operation, keys)]
         case .squaredNorm:
             return [spec(.squaredNorm, ["result", "accum"])]
         case .add, .subtract, .multiply, .average, .maximum, .minimum, .concatenate:
             return [spec(.merge(layerClass.merge!), ["result"])]
         }
+    }
+
+    static let softmaxPrecisionKeys = ["result", "accum", "exp_table", "inv_table", "inv_inp", "inp_norm"]
+
+    /// The operation and precision keys of a named activation (nil for linear); `map` holds its fields (nil
+    /// when written inline on a Dense, which takes hls4ml's defaults).
+    private func activationOperation(_ activation: String, map: YAMLMapping?,
+                                     cursor: YAMLCursor) throws(DesignError) -> (LayerOperation, [String])? {
+        let tableSize = try map?.optional("table_size").map { (c) throws(DesignError) in try powerOfTwo(c) } ?? LookupActivation.defaultTableSize
+        if let function = LookupFunction(rawValue: activation) {
+            let alpha = try map?.optional("alpha")?.double() ?? 1
+            if let alphaCursor = map?.optional("alpha"), function != .elu { throw alphaCursor.invalid("no alpha (only elu has one)") }
+            let keys = ["result", "table"] + (function.isNegativeHalf ? ["param"] : [])
+            return (.lookup(LookupActivation(function: function, tableSize: tableSize, alpha: alpha)), keys)
+        }
+        if let function = HardActivation.Function(rawValue: activation) {
+            let slope = try map?.optional("slope")?.double() ?? HardActivation.defaultSlope
+            let shift = try map?.optional("shift")?.double() ?? HardActivation.defaultShift
+            return (.hardActivation(HardActivation(function: function, slope: slope, shift: shift)), ["result", "slope", "shift"])
+        }
+        switch activation {
+        case "relu": return (.relu, ["result"])
+        case "linear": return nil
+        case "softmax":
+            if let map { return (try softmaxOperation(map), DesignParser.softmaxPrecisionKeys) }
+            return (.softmax(SoftmaxParameters()), DesignParser.softmaxPrecisionKeys)
+        default:
+            throw cursor.invalid("one of " + DesignParser.activationNames.joined(separator: ", ") + " (use class LeakyReLU for a leaky ReLU)")
+        }
+    }
+
+    private func softmaxOperation(_ map: YAMLMapping) throws(DesignError) -> LayerOperation {
+        var parameters = SoftmaxParameters()
+        if let cursor = map.optional("implementation") {
+            let text = try cursor.string().lowercased()
+            guard let implementation = SoftmaxParameters.Implementation(rawValue: text) else {
+                throw cursor.invalid("stable, latency or argmax (hls4ml's legacy softmax is not built)")
+            }
+            parameters.implementation = implementation
+        }
+        if let cursor = map.optional("table_size") {
+            parameters.expTableSize = try powerOfTwo(cursor)
+            parameters.invTableSize = parameters.expTableSize
+        }
+        if let cursor = map.optional("exp_table_size") { parameters.expTableSize = try powerOfTwo(cursor) }
+        if let cursor = map.optional("inv_table_size") { parameters.invTableSize = try powerOfTwo(cursor) }
+        if let cursor = map.optional("exp_scale") { parameters.expScale = try cursor.double() }
+        return .softmax(parameters)
+    }
+
+    /// A table size: a power of two from 2 to 65536 (Pipewright builds power-of-two ROMs).
+    private func powerOfTwo(_ cursor: YAMLCursor) throws(DesignError) -> Int {
+        let value = try cursor.positiveInteger()
+        guard value >= 2, value <= 1 << 16, value & (value - 1) == 0 else {
+            throw cursor.invalid("a power of two from 2 to 65536 (the table is addressed by index bits)")
+        }
+        return value
     }
 
     /// Either `scale:` and `shift:` directly, or Keras' `gamma` (default 1), `beta` (default 0),

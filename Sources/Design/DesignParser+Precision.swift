@@ -54,6 +54,15 @@ extension DesignParser {
             }
         }
 
+        /// A named type that does not fall back to `default` (a table is not a layer result): the layer's key,
+        /// the model's key, else hls4ml's fixed default (`auto` means that default too).
+        func named(_ key: String, _ fallback: Precision, notes: inout [String]) -> Precision {
+            if let found = layerTable?.lookup([key]) ?? config.modelPrecision.lookup([key]), case let .fixed(precision) = found.setting {
+                return precision
+            }
+            return fallback
+        }
+
         switch spec.operation {
         case .dense:
             let weight = concrete(["weight"], notes: &notes)
@@ -93,6 +102,35 @@ extension DesignParser {
             }
             let result = concrete(["result"], inferred: accumulator, notes: &notes)
             return LayerPrecision(result: result, accumulator: accumulator)
+
+        case let .lookup(activation):
+            var precision = LayerPrecision(result: concrete(["result"], notes: &notes))
+            precision.extra["table"] = named("table", LookupActivation.defaultTablePrecision, notes: &notes)
+            if activation.function == .elu {
+                precision.parameter = concrete(["param"], inferred: PrecisionInference.constant(activation.alpha), notes: &notes)
+            } else if activation.function == .selu {
+                precision.parameter = concrete(["param"], inferred: LookupActivation.seluLambdaPrecision, notes: &notes)
+            }
+            return precision
+
+        case .hardActivation:
+            var precision = LayerPrecision(result: concrete(["result"], notes: &notes))
+            precision.extra["slope"] = named("slope", HardActivation.defaultSlopePrecision, notes: &notes)
+            precision.extra["shift"] = named("shift", HardActivation.defaultShiftPrecision, notes: &notes)
+            return precision
+
+        case let .softmax(parameters):
+            var precision = LayerPrecision(result: concrete(["result"], notes: &notes))
+            guard parameters.implementation != .argmax else { return precision }
+            let table = SoftmaxParameters.defaultTablePrecision
+            precision.accumulator = named("accum", table, notes: &notes)
+            for key in ["exp_table", "inv_table"] { precision.extra[key] = named(key, table, notes: &notes) }
+            // hls4ml: inv_inp_t defaults to exp_table_t, inp_norm_t to the input type without its sign.
+            precision.extra["inv_inp"] = named("inv_inp", precision.extra["exp_table"]!, notes: &notes)
+            if parameters.implementation == .stable {
+                precision.extra["inp_norm"] = named("inp_norm", SoftmaxParameters.inputNormPrecision(input: input), notes: &notes)
+            }
+            return precision
 
         case let .merge(merge):
             let inferred = PrecisionInference.merge(merge, inputs[0], inputs.count > 1 ? inputs[1] : inputs[0])

@@ -23,7 +23,8 @@ struct DesignParser {
     static let configKeys = ["IOType", "ClockPeriod", "ClockUncertainty", "Model", "LayerName", "FIFODepth"]
     static let modelKeys = ["Precision", "ReuseFactor", "Strategy"]
     static let layerNameKeys = ["Precision", "ReuseFactor", "Strategy"]
-    static let modelPrecisionKeys = ["default", "result", "weight", "bias", "accum", "scale", "param"]
+    static let modelPrecisionKeys = ["default", "result", "weight", "bias", "accum", "scale", "param", "table",
+                                     "exp_table", "inv_table", "inv_inp", "inp_norm", "slope", "shift"]
     /// hls4ml's `default_precision` when a design gives none.
     static let hls4mlDefaultPrecision = Precision.fixed(16, 6)
     static let defaultClockPeriodNs = 5.0

@@ -37,8 +37,11 @@ public enum DesignWriter {
             case .batchNormalization: keys += [("scale", p.weight), ("bias", p.bias)]
             case .leakyReLU: keys += [("param", p.parameter)]
             case .squaredNorm: keys += [("accum", p.accumulator)]
+            case .lookup, .hardActivation: keys += [("param", p.parameter)]
+            case .softmax: keys += [("accum", p.accumulator)]
             case .relu, .linear, .merge: break
             }
+            keys += p.extra.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             let map = keys.compactMap { key, value in value.map { "\(key): \(quoted($0.description))" } }
             out += "    \(layer.name):\n"
             out += "      Precision: { \(map.joined(separator: ", ")) }\n"
@@ -73,6 +76,16 @@ public enum DesignWriter {
                 out += "    class: SquaredNorm\n"
             case let .merge(merge):
                 out += "    class: \(merge.kindName)\n"
+            case let .lookup(activation):
+                out += "    class: Activation\n    activation: \(activation.function.rawValue)\n    table_size: \(activation.tableSize)\n"
+                if activation.function == .elu { out += "    alpha: \(number(activation.alpha))\n" }
+            case let .hardActivation(activation):
+                out += "    class: Activation\n    activation: \(activation.function.rawValue)\n"
+                out += "    slope: \(number(activation.slope))\n    shift: \(number(activation.shift))\n"
+            case let .softmax(parameters):
+                out += "    class: Softmax\n    implementation: \(parameters.implementation.rawValue)\n"
+                out += "    exp_table_size: \(parameters.expTableSize)\n    inv_table_size: \(parameters.invTableSize)\n"
+                if parameters.expScale != 1 { out += "    exp_scale: \(number(parameters.expScale))\n" }
             }
         }
         return out

@@ -15,15 +15,17 @@ public struct CompiledLayer: Sendable {
     /// Precision and size of every tensor it reads, in input order (the input buffer holds them one after the other).
     public let inputPrecisions: [Precision]
     public let inputSizes: [Int]
-    /// Raw weights (`[i * outputSize + j]`), or BatchNorm scales.
+    /// Raw weights (`[i * outputSize + j]`), or BatchNorm scales, or a hard activation's slope.
     public let weightRaw: [Int64]
-    /// Raw biases, or BatchNorm shifts.
+    /// Raw biases, or BatchNorm shifts, or a hard activation's shift.
     public let biasRaw: [Int64]
+    /// Lookup tables, raw: a lookup activation's table_t entries; a softmax's exp table then inverse table.
+    public let tables: [[Int64]]
     /// Dense: raw weights transposed to `[j * inputSize + i]`, so each output's dot product reads memory in order.
     let transposedWeightRaw: [Int64]
     /// Dense: biases already cast to accum_t.
     let accumulatorBiasRaw: [Int64]
-    /// Raw α of a LeakyReLU.
+    /// Raw α of a LeakyReLU or an ELU, or λ of a SELU (param_t).
     public let alphaRaw: Int64
     /// Dense/SquaredNorm: right shift that takes a product to accum_t when it is a plain floor.
     let productShift: Int?
@@ -40,7 +42,7 @@ public struct CompiledLayer: Sendable {
         self.inputSizes = inputSizes
         let inputPrecision = inputPrecisions[0]
         self.inputPrecision = inputPrecision
-        var weights: [Int64] = [], biases: [Int64] = [], alpha: Int64 = 0
+        var weights: [Int64] = [], biases: [Int64] = [], alpha: Int64 = 0, tables: [[Int64]] = []
         var shift: Int? = nil
         let p = layer.precision
         switch layer.operation {
@@ -57,9 +59,23 @@ public struct CompiledLayer: Sendable {
         case .squaredNorm:
             shift = CompiledLayer.fastShift(productWidth: 2 * inputPrecision.width,
                 productFraction: 2 * inputPrecision.fractionalBits, accumulator: p.accumulator!)
+        case let .lookup(activation):
+            tables = [activation.table(in: p.extra["table"]!)]
+            if activation.function == .elu { alpha = p.parameter!.raw(fromDouble: activation.alpha) }
+            if activation.function == .selu { alpha = p.parameter!.raw(fromDouble: LookupActivation.seluLambda) }
+        case let .hardActivation(activation):
+            weights = [p.extra["slope"]!.raw(fromDouble: activation.slope)]
+            biases = [p.extra["shift"]!.raw(fromDouble: activation.shift)]
+        case let .softmax(parameters):
+            if parameters.implementation != .argmax {
+                let address = parameters.implementation == .stable ? p.extra["inp_norm"]! : inputPrecision
+                tables = [parameters.expTable(address: address, entry: p.extra["exp_table"]!),
+                          parameters.inverseTable(address: p.extra["inv_inp"]!, entry: p.extra["inv_table"]!)]
+            }
         case .relu, .linear, .merge:
             break
         }
+        self.tables = tables
         weightRaw = weights
         biasRaw = biases
         if case let .dense(parameters) = layer.operation {
@@ -94,6 +110,9 @@ public struct CompiledLayer: Sendable {
         case .linear: evaluateLinear(input, into: output)
         case .squaredNorm: evaluateSquaredNorm(input, into: output)
         case let .merge(merge): evaluateMerge(merge, input, into: output)
+        case let .lookup(activation): evaluateLookup(activation, input, into: output)
+        case let .hardActivation(activation): evaluateHardActivation(activation, input, into: output)
+        case let .softmax(parameters): evaluateSoftmax(parameters, input, into: output)
         }
     }
 

@@ -28,7 +28,7 @@ public struct Layer: Sendable, Equatable {
         case let .dense(parameters): return parameters.outputSize
         case .squaredNorm: return 1
         case let .merge(merge): return merge == .concatenate ? inputSize : inputSize / MergeOperation.arity
-        case .batchNormalization, .relu, .leakyReLU, .linear: return inputSize
+        case .batchNormalization, .relu, .leakyReLU, .linear, .lookup, .hardActivation, .softmax: return inputSize
         }
     }
 
@@ -99,9 +99,16 @@ public struct Layer: Sendable, Equatable {
                 throw .invalidParameter(layer: name, field: "inputs",
                     reason: "a \(kindName) layer reads exactly \(MergeOperation.arity) tensors (as hls4ml's merge layers), found \(inputs.count)")
             }
+        case let .lookup(activation):
+            try activation.validate(layer: self)
+        case let .hardActivation(activation):
+            try activation.validate(layer: self)
+        case let .softmax(parameters):
+            try parameters.validate(layer: self)
         case .relu, .linear:
             break
         }
+        for (field, extra) in precision.extra.sorted(by: { $0.key < $1.key }) { try check(extra, field) }
         for value in operation.allParameters where !value.isFinite {
             throw .invalidParameter(layer: name, field: "weights", reason: "contains a non-finite value")
         }
@@ -124,6 +131,13 @@ public enum LayerOperation: Sendable, Equatable {
     case squaredNorm
     /// Two tensors combined element by element, or concatenated (hls4ml's `nnet_merge.h`).
     case merge(MergeOperation)
+    /// A lookup-table activation (sigmoid, tanh, softplus, softsign, ELU, SELU), built as hls4ml's
+    /// `nnet_activation.h` builds it.
+    case lookup(LookupActivation)
+    /// hard sigmoid / hard tanh: slope·x + shift clipped to [0, 1] (`nnet_activation.h` hard_sigmoid/hard_tanh).
+    case hardActivation(HardActivation)
+    /// Softmax with exp and inverse tables (`stable`, `latency`) or a one-hot `argmax`.
+    case softmax(SoftmaxParameters)
 
     public var kindName: String {
         switch self {
@@ -134,6 +148,9 @@ public enum LayerOperation: Sendable, Equatable {
         case .linear: return "Linear"
         case .squaredNorm: return "SquaredNorm"
         case let .merge(merge): return merge.kindName
+        case let .lookup(activation): return activation.function.kindName
+        case let .hardActivation(activation): return activation.function.kindName
+        case .softmax: return "Softmax"
         }
     }
 
@@ -142,6 +159,8 @@ public enum LayerOperation: Sendable, Equatable {
         case let .dense(p): return p.weights + p.biases
         case let .batchNormalization(p): return p.scale + p.shift
         case let .leakyReLU(alpha): return [alpha]
+        case let .lookup(activation): return [activation.alpha]
+        case let .hardActivation(activation): return [activation.slope, activation.shift]
         default: return []
         }
     }
@@ -203,20 +222,32 @@ public struct BatchNormParameters: Sendable, Equatable {
 }
 
 /// The precisions of one layer, with hls4ml's names: result_t, weight_t (BatchNorm: scale_t),
-/// bias_t, accum_t and param_t (the LeakyReLU slope).
+/// bias_t, accum_t and param_t (the LeakyReLU slope, the ELU α, the SELU λ); `extra` holds the kind's other
+/// named types by hls4ml's name without `_t`: `table` (lookup activations), `exp_table`, `inv_table`,
+/// `inv_inp`, `inp_norm` (softmax), `slope`, `shift` (hard activations).
 public struct LayerPrecision: Sendable, Equatable {
     public var result: Precision
     public var weight: Precision?
     public var bias: Precision?
     public var accumulator: Precision?
     public var parameter: Precision?
+    public var extra: [String: Precision]
 
     public init(result: Precision, weight: Precision? = nil, bias: Precision? = nil,
-                accumulator: Precision? = nil, parameter: Precision? = nil) {
+                accumulator: Precision? = nil, parameter: Precision? = nil, extra: [String: Precision] = [:]) {
         self.result = result
         self.weight = weight
         self.bias = bias
         self.accumulator = accumulator
         self.parameter = parameter
+        self.extra = extra
+    }
+
+    /// A named type of `extra`, or an error naming the layer and the field when it is missing.
+    public func required(_ name: String, layer: String, kind: String) throws(NetworkError) -> Precision {
+        guard let precision = extra[name] else {
+            throw .invalidPrecision(layer: layer, field: name, reason: "a \(kind) layer needs a \(name) precision")
+        }
+        return precision
     }
 }

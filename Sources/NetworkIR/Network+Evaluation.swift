@@ -152,6 +152,23 @@ extension Network {
                 case .minimum: y = zip(a, b).map { min($0, $1) }
                 case .concatenate: y = a + b
                 }
+            case let .lookup(activation):
+                y = x.map { activation.function.exactValue($0, alpha: activation.alpha) }
+            case let .hardActivation(activation):
+                y = x.map {
+                    let v = min(max(activation.slope * $0 + activation.shift, 0), 1)
+                    return activation.function == .hardSigmoid ? v : 2 * v - 1
+                }
+            case let .softmax(parameters):
+                let largest = x.max() ?? 0
+                if parameters.implementation == .argmax {
+                    let best = x.firstIndex(of: largest) ?? 0
+                    y = x.indices.map { $0 == best ? 1 : 0 }
+                } else {
+                    let e = x.map { Foundation.exp(parameters.expScale * ($0 - largest)) }
+                    let sum = e.reduce(0, +)
+                    y = e.map { $0 / sum }
+                }
             }
             tensors.append(y)
         }

@@ -105,6 +105,12 @@ public struct Network: Sendable, Equatable {
                 throw .shapeMismatch(layer: layer.name, expected: size, found: layer.inputSize)
             }
             try layer.validate()
+            let input = precision(ofTensor: sources[0])
+            switch layer.operation {
+            case let .lookup(activation): try activation.validate(layer: layer, input: input)
+            case let .softmax(parameters): try parameters.validate(layer: layer, input: input)
+            default: break
+            }
         }
         for source in -1..<(layers.count - 1) where consumers(ofTensor: source).isEmpty {
             throw .invalidParameter(layer: source < 0 ? Network.inputName : layers[source].name, field: "inputs",

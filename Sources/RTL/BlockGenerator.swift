@@ -33,6 +33,12 @@ struct BlockGenerator {
             outputs = try squaredNorm(builder)
         case let .merge(merge):
             outputs = try self.merge(merge, builder)
+        case let .lookup(activation):
+            outputs = try lookup(activation, builder)
+        case let .hardActivation(activation):
+            outputs = try hardActivation(activation, builder)
+        case let .softmax(parameters):
+            outputs = try softmax(parameters, builder)
         }
         return assemble(builder, outputs: outputs)
     }

@@ -12,6 +12,14 @@ public enum StepOperation: Sendable, Equatable, CustomStringConvertible {
     case select
     /// Cast to the result precision (rounding / saturation logic when the mode needs it).
     case cast
+    /// A lookup table's index from the input: scale, truncate toward zero, clamp to the table.
+    case index
+    /// Read a lookup table (exp or inverse for a softmax, the function's table for a lookup activation).
+    case lookup
+    /// One level of a balanced compare-and-select (max) tree (1-based).
+    case maxLevel(Int)
+    /// Softmax: x_max − x_i, cast to inp_norm_t.
+    case normalize
 
     public var description: String {
         switch self {
@@ -21,6 +29,10 @@ public enum StepOperation: Sendable, Equatable, CustomStringConvertible {
         case .accumulate: return "acc"
         case .select: return "sel"
         case .cast: return "cast"
+        case .index: return "idx"
+        case .lookup: return "rom"
+        case let .maxLevel(level): return "max\(level)"
+        case .normalize: return "norm"
         }
     }
 }
@@ -74,6 +86,8 @@ public struct BlockSchedule: Sendable, Equatable {
     public var registerBits: Int
     /// What the scheduler changed or assumed, for the report.
     public var notes: [String]
+    /// Bits of lookup-table ROM (table activations, softmax), for the resource report.
+    public var tableBits = 0
 
     public init(layerIndex: Int, layerName: String, kind: String, requestedReuseFactor: Int, reuseFactor: Int,
                 strategy: Strategy, initiationInterval: Int, latencyCycles: Int, steps: [PipelineStep],

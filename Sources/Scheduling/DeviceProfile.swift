@@ -55,6 +55,12 @@ public struct DeviceProfile: Sendable, Equatable, Codable {
     /// Delay of a carry-chain adder of the given width.
     public func adderDelay(width: Int) -> Double { adderBaseNs + adderNsPerBit * Double(width) }
 
+    /// A table read from distributed ROM: one LUT level decodes 6 address bits, each 2 more bits add a wide-mux
+    /// level (MUXF7/F8 or another LUT), each about one select delay.
+    public func romReadDelay(addressBits: Int) -> Double {
+        selectNs * Double(1 + max(0, addressBits - 6 + 1) / 2)
+    }
+
     /// How a product of the given operand widths is built: DSP slices used (0 = LUT fabric) and delay.
     public func multiplier(widthA: Int, widthB: Int) -> (dsps: Int, delayNs: Double) {
         let narrow = min(widthA, widthB), wide = max(widthA, widthB)

@@ -87,6 +87,9 @@ public enum Scheduler {
         case .leakyReLU: return scheduleLeakyReLU(context: context)
         case .squaredNorm: return scheduleSquaredNorm(context: context)
         case let .merge(merge): return scheduleMerge(merge, context: context)
+        case let .lookup(activation): return scheduleLookup(activation, context: context)
+        case let .hardActivation(activation): return scheduleHardActivation(activation, context: context)
+        case let .softmax(parameters): return scheduleSoftmax(parameters, context: context)
         }
     }
 
