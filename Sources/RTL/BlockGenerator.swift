@@ -81,6 +81,7 @@ struct BlockGenerator {
         module.assigns.append(VerilogAssign("out_data", outBits.count == 1 ? outBits[0] : "{" + outBits.joined(separator: ", ") + "}"))
 
         module.declarations += builder.declarations
+        module.roms = builder.roms
         module.assigns += builder.assigns
         var unused = ["in_data"] + builder.partiallyUsed
         unused.removeAll { $0.isEmpty }

@@ -11,6 +11,8 @@ final class DatapathBuilder {
     /// Signals of which only some bits are read (collected into an `unused_*` sink for lint).
     private(set) var partiallyUsed: [String] = []
     private var counters: [String: Int] = [:]
+    /// Read-only tables of the datapath.
+    private(set) var roms: [VerilogROM] = []
 
     /// A fresh identifier with the given prefix.
     func fresh(_ prefix: String) -> String {
@@ -151,6 +153,29 @@ final class DatapathBuilder {
     func conditionalRegister(_ name: String, width: Int, next: String, condition: String) {
         declarations.append(VerilogDeclaration(.reg, name, width: width))
         registers.append((name, next, condition))
+    }
+
+    /// A new ROM holding `entries` (raw values of `precision`); returns its name.
+    func rom(_ prefix: String, precision: Precision, entries: [Int64], comment: String) -> (name: String, precision: Precision) {
+        let name = fresh(prefix)
+        roms.append(VerilogROM(name: name, width: precision.width, entries: entries.map { Int128($0) }, comment: comment))
+        return (name, precision)
+    }
+
+    /// The entry of `rom` at `index` (an unsigned signal of exactly the table's address bits), as a two's
+    /// complement signal of the ROM's precision (an extra zero sign bit when it is unsigned).
+    func read(_ rom: (name: String, precision: Precision), at index: Signal, prefix: String = "entry") -> Signal {
+        let p = rom.precision
+        let word = "\(rom.name)[\(index.name)]"
+        if p.isSigned { return wire(prefix, width: p.width, fractionalBits: p.fractionalBits, word) }
+        return wire(prefix, width: p.width + 1, fractionalBits: p.fractionalBits, "{1'b0, \(word)}")
+    }
+
+    /// The top `bits` bits of the low `width` bits of `signal` (hls4ml's `x(W-1, W-N)` slice), as an unsigned index.
+    func topBits(_ signal: Signal, width: Int, bits: Int, prefix: String = "idx") -> Signal {
+        markPartiallyUsed(signal.name)
+        let slice = bits == 1 ? "\(signal.name)[\(width - 1)]" : "\(signal.name)[\(width - 1):\(width - bits)]"
+        return wire(prefix, width: bits, fractionalBits: 0, slice)
     }
 
     /// `n` register stages in a row.

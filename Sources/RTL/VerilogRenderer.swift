@@ -17,6 +17,17 @@ public enum VerilogRenderer {
             let comment = declaration.comment.map { "  // \($0)" } ?? ""
             out += "    \(declaration.kind.rawValue) \(range(declaration.width))\(declaration.name);\(comment)\n"
         }
+        for rom in module.roms {
+            let comment = rom.comment.map { "  // \($0)" } ?? ""
+            out += "    reg \(range(rom.width))\(rom.name) [0:\(rom.entries.count - 1)];\(comment)\n"
+        }
+        for rom in module.roms {
+            out += "    initial begin\n"
+            for (index, entry) in rom.entries.enumerated() {
+                out += "        \(rom.name)[\(index)] = \(Verilog.literal(entry, width: rom.width));\n"
+            }
+            out += "    end\n"
+        }
         if !module.assigns.isEmpty { out += "\n" }
         for assign in module.assigns {
             out += "    assign \(assign.target) = \(assign.expression);\n"

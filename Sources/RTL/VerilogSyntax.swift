@@ -14,6 +14,8 @@ public struct VerilogModule: Sendable, Equatable {
     public var instances: [VerilogInstance]
     /// `always @(posedge clk)` blocks.
     public var alwaysBlocks: [VerilogAlways]
+    /// Read-only tables (`reg` arrays filled by an `initial` block), read combinationally.
+    public var roms: [VerilogROM] = []
 
     public init(name: String, comment: String = "", ports: [VerilogPort] = [], declarations: [VerilogDeclaration] = [],
                 assigns: [VerilogAssign] = [], instances: [VerilogInstance] = [], alwaysBlocks: [VerilogAlways] = []) {
@@ -31,6 +33,22 @@ public struct VerilogModule: Sendable, Equatable {
 
     /// The declaration with the given name, if any.
     public func declaration(named name: String) -> VerilogDeclaration? { declarations.first { $0.name == name } }
+}
+
+/// A read-only table: `reg [width-1:0] name [0:entries.count-1]`, filled once by an `initial` block.
+public struct VerilogROM: Sendable, Equatable {
+    public var name: String
+    public var width: Int
+    /// Raw entries (two's complement; the low `width` bits are stored).
+    public var entries: [Int128]
+    public var comment: String?
+
+    public init(name: String, width: Int, entries: [Int128], comment: String? = nil) {
+        self.name = name
+        self.width = width
+        self.entries = entries
+        self.comment = comment
+    }
 }
 
 /// A module port (always a `wire`; outputs are driven by `assign`).
