@@ -21,6 +21,8 @@ public struct LayerTiming: Codable, Sendable, Equatable {
     public var dsps: Int
     public var adders: Int
     public var registerBits: Int
+    /// Bits of lookup-table ROM (table activations, softmax).
+    public var tableBits: Int
     /// Latency of the first token through this block, measured by the simulator and by the RTL.
     public var simulatedLatencyCycles: Int?
     public var rtlLatencyCycles: Int?
@@ -106,7 +108,7 @@ public struct DesignTiming: Codable, Sendable, Equatable {
                         initiationInterval: block.initiationInterval, latencyCycles: block.latencyCycles,
                         latencyNs: Double(block.latencyCycles) * period, stages: block.stageSummary,
                         criticalPathNs: block.criticalPathNs, multipliers: block.multipliers, dsps: block.dsps,
-                        adders: block.adders, registerBits: block.registerBits,
+                        adders: block.adders, registerBits: block.registerBits, tableBits: block.tableBits,
                         simulatedLatencyCycles: simulated?.blockLatency(index, token: 0),
                         rtlLatencyCycles: rtl?.blockLatency(index, token: 0),
                         stallCycles: blockStatistics.map { $0[index].stallCycles }, notes: block.notes)
