@@ -36,8 +36,8 @@ extension BlockGenerator {
                         let rangeBits = activation.function.range == 8 ? 4 : 3
                         let scaled = Signal(name: x.name, width: x.width, fractionalBits: x.fractionalBits - (bits - rangeBits))
                         let q = builder.cast(scaled, to: .fixed(bits, bits, .truncateToZero, .saturate), prefix: "q")
-                        builder.markPartiallyUsed(q.name)
-                        let flipped = bits == 1 ? "~\(q.name)[0]" : "{~\(q.name)[\(bits - 1)], \(q.name)[\(bits - 2):0]}"
+                        if q.width > 1 { builder.markPartiallyUsed(q.name) }
+                        let flipped = q.width == 1 ? "~\(q.name)" : bits == 1 ? "~\(q.name)[0]" : "{~\(q.name)[\(bits - 1)], \(q.name)[\(bits - 2):0]}"
                         index = builder.wire("idx", width: bits, fractionalBits: 0, flipped)
                     }
                     return negativeHalf ? [x, index] : [index]

@@ -64,6 +64,7 @@ final class DatapathBuilder {
 
     /// The sign bit of a non-constant signal, as an expression.
     func signBit(_ signal: Signal) -> String {
+        if let value = signal.constant { return value < 0 ? "1'b1" : "1'b0" }
         if signal.width == 1 { return signal.name }
         markPartiallyUsed(signal.name)
         return "\(signal.name)[\(signal.width - 1)]"
@@ -173,6 +174,7 @@ final class DatapathBuilder {
 
     /// The top `bits` bits of the low `width` bits of `signal` (hls4ml's `x(W-1, W-N)` slice), as an unsigned index.
     func topBits(_ signal: Signal, width: Int, bits: Int, prefix: String = "idx") -> Signal {
+        if signal.width == 1 { return wire(prefix, width: 1, fractionalBits: 0, signal.name) }
         markPartiallyUsed(signal.name)
         let slice = bits == 1 ? "\(signal.name)[\(width - 1)]" : "\(signal.name)[\(width - 1):\(width - bits)]"
         return wire(prefix, width: bits, fractionalBits: 0, slice)

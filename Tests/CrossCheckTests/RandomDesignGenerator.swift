@@ -65,7 +65,7 @@ struct RandomDesignGenerator {
             // Prefer a tensor nobody reads yet, so that every tensor ends up read.
             let unread = tensors.filter { !consumed.contains($0.name) }
             let first = chance(0.7) && !unread.isEmpty ? pick(unread) : pick(tensors)
-            let kind = int(0...9)
+            let kind = int(0...11)
             var layer: Layer
             if kind >= 7, tensors.count >= 2 {
                 let same = tensors.filter { $0.size == first.size && $0.name != first.name }
@@ -84,6 +84,33 @@ struct RandomDesignGenerator {
                 let p: LayerPrecision
                 let operation: LayerOperation
                 switch kind {
+                case 10 where chance(0.7):
+                    // A table activation over a power-of-two table small enough for any input width.
+                    let table = precision(maxWidth: 20)
+                    if chance(0.75) {
+                        let function = pick(LookupFunction.allCases)
+                        let lookup = LookupActivation(function: function, tableSize: 1 << int(1...8), alpha: pick([1, 0.5, 0.75]))
+                        operation = .lookup(lookup)
+                        p = LayerPrecision(result: precision(maxWidth: 24), parameter: function.isNegativeHalf ? precision(maxWidth: 16) : nil,
+                                           extra: ["table": table])
+                    } else {
+                        operation = .hardActivation(HardActivation(function: pick(HardActivation.Function.allCases),
+                                                                   slope: pick([0.2, 0.25, 0.5]), shift: pick([0.5, 0.25])))
+                        p = LayerPrecision(result: precision(maxWidth: 24), extra: ["slope": precision(maxWidth: 16), "shift": precision(maxWidth: 8)])
+                    }
+                case 10, 11:
+                    // A softmax whose tables are addressed by at most the bits its types have.
+                    let implementation = pick(SoftmaxParameters.Implementation.allCases)
+                    let inverseInput = precision(maxWidth: 20)
+                    var norm = precision(maxWidth: 20)
+                    norm.isSigned = false
+                    norm.width = min(norm.width, 31)
+                    let expBits = int(1...min(8, implementation == .latency ? input.width : norm.width))
+                    operation = .softmax(SoftmaxParameters(implementation: implementation, expTableSize: 1 << expBits,
+                                                           invTableSize: 1 << int(1...min(8, inverseInput.width))))
+                    p = LayerPrecision(result: precision(maxWidth: 24), accumulator: precision(maxWidth: 24),
+                                       extra: ["exp_table": precision(maxWidth: 20), "inv_table": precision(maxWidth: 20),
+                                               "inv_inp": inverseInput, "inp_norm": norm])
                 case 0, 1, 7, 8, 9:
                     let units = int(1...5)
                     let weight = precision(maxWidth: 12), bias = precision(maxWidth: 12)
