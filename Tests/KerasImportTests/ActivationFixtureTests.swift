@@ -77,6 +77,24 @@ import Testing
         #expect(mismatches == 0)
     }
 
+    /// SELU's λ type is the one numeric difference between the io types (README: 7 of the 8000 values of
+    /// activations_hard differ): the io_parallel and io_stream imports differ in exactly those values.
+    @Test func seluLambdaTypeIsTheIOTypeDifference() throws {
+        let vectors = try HDF5File.open(Fixtures.vectors("activations_hard"))
+        let inputs = try Fixtures.rows(vectors, "x")
+        let parallel = try vectors.readFloats("y_hls4ml_io_parallel").values
+        let stream = try vectors.readFloats("y_hls4ml_io_stream").values
+        let differing = Set(parallel.indices.filter { parallel[$0] != stream[$0] })
+        #expect(differing.count == 7)
+        var outputs: [[Int64]] = []
+        for run in Self.runs where run.model == "activations_hard" {
+            let evaluator = FixedPointEvaluator(network: try KerasImporter.importModel(Fixtures.keras(run.model), options: run.options).design.network)
+            outputs.append(inputs.flatMap { evaluator.evaluate(evaluator.quantizeInput($0)) })
+        }
+        #expect(outputs.count == 2)
+        #expect(Set(outputs[0].indices.filter { outputs[0][$0] != outputs[1][$0] }) == differing)
+    }
+
     @Test(arguments: runs)
     func typesMatchHLS4ML(run: Run) throws {
         let imported = try KerasImporter.importModel(Fixtures.keras(run.model), options: run.options)
