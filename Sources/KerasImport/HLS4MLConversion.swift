@@ -376,8 +376,8 @@ public struct HLS4MLConversion: Sendable {
                 guard node.readKeys.contains(key) else {
                     let ignored = node.configKeys.contains(key) || ["table", "slope", "shift"].contains(key)
                     throw .invalidLayerPrecision(file: file, layer: layer, key: key,
-                        reason: (ignored ? "hls4ml 1.3 does not read this key for a \(node.hlsClass) layer (it keeps its default type); edit the written design file instead"
-                                         : "a \(node.hlsClass) layer has no such precision")
+                        reason: (ignored ? "hls4ml 1.3 does not read this key of a layer of class \(node.hlsClass) (it keeps its default type); edit the written design file instead"
+                                         : "a layer of class \(node.hlsClass) has no such precision")
                             + "; keys it reads: " + node.readKeys.joined(separator: ", "))
                 }
                 nodes[index].settings[key] = .fixed(precision)
