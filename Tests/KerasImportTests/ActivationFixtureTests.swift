@@ -77,6 +77,22 @@ import Testing
         #expect(mismatches == 0)
     }
 
+    /// The float reference (`Network.evaluateFloat`) against Keras' own outputs: exact sigmoid, tanh and softmax
+    /// (activations.h5); for activations_hard the hard sigmoid differs on purpose (hls4ml, and so the import,
+    /// use Keras 2's slope 0.2, Keras 3 uses 1/6), so only activations.h5 is compared.
+    @Test func floatEvaluationMatchesKeras() throws {
+        let imported = try KerasImporter.importModel(Fixtures.keras("activations"), options: Fixtures.options())
+        let vectors = try HDF5File.open(Fixtures.vectors("activations"))
+        let inputs = try Fixtures.rows(vectors, "x"), expected = try Fixtures.rows(vectors, "y_float")
+        var worst = 0.0
+        for (x, y) in zip(inputs, expected) {
+            let output = imported.design.network.evaluateFloat(x)
+            worst = max(worst, zip(output, y).map { ($0 - $1).magnitude }.max() ?? 0)
+        }
+        print("activations: worst |float − Keras| \(worst)")
+        #expect(worst <= 1e-6)
+    }
+
     /// SELU's λ type is the one numeric difference between the io types (README: 7 of the 8000 values of
     /// activations_hard differ): the io_parallel and io_stream imports differ in exactly those values.
     @Test func seluLambdaTypeIsTheIOTypeDifference() throws {
