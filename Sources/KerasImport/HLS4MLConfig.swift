@@ -1,11 +1,13 @@
 import FixedPoint
 import Foundation
+import NetworkIR
 import Scheduling
 
 /// The configuration dictionary hls4ml's `config_from_keras_model(model, granularity="name",
 /// default_precision=…, backend="Vivado")` creates for a model (`utils/config.py`): every precision key
 /// without a default is `auto` unless a QKeras quantizer sets it; activations get `table` (never read) and
-/// `TableSize`; every layer but the input gets the model's ReuseFactor.
+/// `TableSize`, a softmax also its table types, `Implementation` and `Skip`; every layer but the input gets the
+/// model's ReuseFactor. Precisions set by an import option appear as given (`ap_fixed<16,6>`).
 public struct HLS4MLConfig: Sendable, Equatable {
     public struct LayerEntry: Sendable, Equatable {
         public var name: String
@@ -13,9 +15,14 @@ public struct HLS4MLConfig: Sendable, Equatable {
         public var precision: [(key: String, value: String)]
         public var reuseFactor: Int?
         public var tableSize: Int?
+        /// A softmax's `Implementation` (`stable`, `latency`, `argmax`).
+        public var implementation: String?
+        /// A softmax's `Skip` (always false here).
+        public var skip: Bool?
 
         public static func == (a: LayerEntry, b: LayerEntry) -> Bool {
             a.name == b.name && a.reuseFactor == b.reuseFactor && a.tableSize == b.tableSize
+                && a.implementation == b.implementation && a.skip == b.skip
                 && a.precision.map(\.key) == b.precision.map(\.key) && a.precision.map(\.value) == b.precision.map(\.value)
         }
     }
@@ -30,15 +37,24 @@ public struct HLS4MLConfig: Sendable, Equatable {
         self.reuseFactor = reuseFactor
         self.strategy = strategy
         layers = nodes.map { node in
-            var precision = node.configKeys.map { (key: $0, value: node.settings[$0]?.description ?? "auto") }
+            var precision = node.configKeys.map { key -> (key: String, value: String) in
+                if node.givenKeys.contains(key), case let .fixed(given)? = node.settings[key] { return (key, given.description) }
+                return (key, node.settings[key]?.description ?? "auto")
+            }
             var entry = LayerEntry(name: node.name, precision: [], reuseFactor: reuseFactor, tableSize: nil)
+            let table = (key: "table", value: "fixed<18,8,TRN,WRAP,0>")
             switch node.operation {
             case .input:
                 entry.reuseFactor = nil
-            case .relu, .linear, .leakyReLU:
-                precision.append((key: "table", value: "fixed<18,8,TRN,WRAP,0>"))
-                entry.tableSize = 1024
-            default:
+            case .relu, .linear, .leakyReLU, .lookup, .hardActivation:
+                precision.append(table)
+                entry.tableSize = LookupActivation.defaultTableSize
+            case let .softmax(parameters):
+                precision.insert(table, at: 1)
+                entry.tableSize = parameters.invTableSize
+                entry.implementation = parameters.implementation.rawValue
+                entry.skip = false
+            case .dense, .batchNormalization, .merge:
                 break
             }
             entry.precision = precision
@@ -56,6 +72,8 @@ public struct HLS4MLConfig: Sendable, Equatable {
             entry["Precision"] = precision
             if let reuseFactor = layer.reuseFactor { entry["ReuseFactor"] = reuseFactor }
             if let tableSize = layer.tableSize { entry["TableSize"] = tableSize }
+            if let implementation = layer.implementation { entry["Implementation"] = implementation }
+            if let skip = layer.skip { entry["Skip"] = skip }
             layerName[layer.name] = entry
         }
         return [

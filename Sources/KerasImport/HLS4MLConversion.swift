@@ -3,6 +3,7 @@ import Foundation
 import NetworkIR
 import Design
 import RTL
+import Scheduling
 
 /// A precision in an hls4ml configuration: `auto` (filled in by the inference rules) or a concrete type.
 public enum HLS4MLPrecisionSetting: Sendable, Equatable, CustomStringConvertible {
@@ -32,6 +33,31 @@ public struct HLS4MLNode: Sendable, Equatable {
         case linear
         /// One of hls4ml's merge layers over the node's two inputs.
         case merge(MergeOperation)
+        /// A table activation: hls4ml's Activation (sigmoid, tanh, softplus, softsign, selu) or, for ELU,
+        /// ParametrizedActivation.
+        case lookup(LookupActivation)
+        /// hls4ml's HardActivation with the types its `initialize` gives slope and shift (Keras: `ap_ufixed<16,0>`
+        /// and `ap_ufixed<2,0>`; QKeras: both `ap_ufixed<2,0>`), which no config key changes.
+        case hardActivation(HardActivation, slopeType: Precision, shiftType: Precision)
+        /// hls4ml's Softmax.
+        case softmax(SoftmaxParameters)
+
+        /// hls4ml's `activation` attribute of an activation (`relu`, `sigmoid`, `elu`, `hard_tanh`, `softmax`, …);
+        /// the class name otherwise.
+        var functionName: String {
+            switch self {
+            case .relu: return "relu"
+            case .linear: return "linear"
+            case .leakyReLU: return "leaky_relu"
+            case let .lookup(activation): return activation.function.rawValue
+            case let .hardActivation(activation, _, _): return activation.function.rawValue
+            case .softmax: return "softmax"
+            case .input: return "input"
+            case .dense: return "dense"
+            case .batchNormalization: return "batchnormalization"
+            case let .merge(merge): return merge.rawValue
+            }
+        }
     }
 
     public var name: String
@@ -48,6 +74,9 @@ public struct HLS4MLNode: Sendable, Equatable {
     /// (a QBatchNormalization's `mean`, `variance`, `beta`, `gamma`); their values are in `settings`. hls4ml
     /// never reads them back.
     public var quantizerConfigKeys: [String] = []
+    /// Precision keys set by `KerasImportOptions.layerPrecisions`: the config shows them as given
+    /// (`ap_fixed<16,6>`), the way an edited hls4ml config does.
+    public var givenKeys: Set<String> = []
 
     public var outputSize: Int {
         if case let .dense(units, _, _, _, _, _) = operation { return units }
@@ -64,6 +93,9 @@ public struct HLS4MLNode: Sendable, Equatable {
         case .leakyReLU: return "ParametrizedActivation"
         case .relu, .linear: return "Activation"
         case let .merge(merge): return merge == .concatenate ? "Concatenate" : "Merge"
+        case let .lookup(activation): return activation.function == .elu ? "ParametrizedActivation" : "Activation"
+        case .hardActivation: return "HardActivation"
+        case .softmax: return "Softmax"
         }
     }
 
@@ -75,6 +107,23 @@ public struct HLS4MLNode: Sendable, Equatable {
         case .batchNormalization: return ["result", "scale", "bias"] + quantizerConfigKeys
         case .leakyReLU: return ["result", "param"]
         case .relu, .linear, .merge: return ["result"]
+        case let .lookup(activation): return activation.function == .elu ? ["result", "param"] : ["result"]
+        case .hardActivation: return ["result", "slope", "shift"]
+        case .softmax: return ["result"] + Self.softmaxTypeKeys
+        }
+    }
+
+    /// The softmax's own type attributes (`backends/fpga/fpga_backend.py`), each with the default
+    /// `ap_fixed<18,8,AP_RND,AP_SAT>` that `config_from_keras_model` writes into the config.
+    static let softmaxTypeKeys = ["exp_table", "inv_table", "inv_inp", "accum"]
+
+    /// The precision keys hls4ml reads back from `LayerName.<layer>.Precision` (result, weights, accum, param);
+    /// the tables' types, slope and shift come from the layer's defaults whatever the config says.
+    var readKeys: [String] {
+        switch operation {
+        case .hardActivation: return ["result"]
+        case .softmax: return ["result", "accum"]
+        default: return configKeys.filter { !quantizerConfigKeys.contains($0) }
         }
     }
 }
@@ -99,7 +148,8 @@ public struct HLS4MLConversion: Sendable {
     public init(model: KerasModel, options: KerasImportOptions) throws(KerasImportError) {
         let compatible = options.hls4mlCompatible
         var notes: [String] = []
-        var nodes = try Self.buildNodes(model, compatible: compatible, notes: &notes)
+        var nodes = try Self.buildNodes(model, options: options, notes: &notes)
+        try Self.applyLayerPrecisions(options.layerPrecisions, to: &nodes, file: model.file, notes: &notes)
         config = HLS4MLConfig(nodes: nodes, defaultPrecision: options.defaultPrecision, reuseFactor: options.reuseFactor,
                               strategy: options.strategy)
         if compatible {
@@ -112,7 +162,7 @@ public struct HLS4MLConversion: Sendable {
         } else {
             while Self.fuseBatchNormalization(&nodes, float32: false, notes: &notes) {}
         }
-        var types = Self.inferTypes(nodes, defaultPrecision: options.defaultPrecision, notes: &notes)
+        var types = Self.inferTypes(nodes, defaultPrecision: options.defaultPrecision, ioType: options.ioType, notes: &notes)
         if compatible {
             // hls4ml's 'optimize' flow, after type inference: a BatchNorm with scale ≡ 1 and bias ≡ 0 goes.
             var index = 1
@@ -134,7 +184,8 @@ public struct HLS4MLConversion: Sendable {
 
     // MARK: Building the layer list
 
-    static func buildNodes(_ model: KerasModel, compatible: Bool, notes: inout [String]) throws(KerasImportError) -> [HLS4MLNode] {
+    static func buildNodes(_ model: KerasModel, options: KerasImportOptions, notes: inout [String]) throws(KerasImportError) -> [HLS4MLNode] {
+        let compatible = options.hls4mlCompatible
         var nodes: [HLS4MLNode] = []
         var size = model.inputSize
         let splitLinear = model.architecture.kerasMajorVersion < 3
@@ -176,14 +227,16 @@ public struct HLS4MLConversion: Sendable {
                                                      kernelQuantizer: kernelQuantizer, biasQuantizer: useBias ? biasQuantizer : nil), keys))
                 size = units
                 switch activation {
-                case .relu:
-                    nodes.append(node(layer.name + "_relu", .relu))
-                    notes.append("\(layer.name): activation relu split into layer \(layer.name)_relu (as hls4ml's converter does)")
                 case .linear:
                     // hls4ml's Keras 2 converter splits even a linear activation (merged away again later).
                     if compatible, splitLinear || layer.className == "QDense" {
                         nodes.append(node(layer.name + "_linear", .linear))
                     }
+                default:
+                    let (operation, keys) = Self.activationOperation(activation, alpha: 1, options: options)
+                    let name = layer.name + "_" + activation.rawValue
+                    nodes.append(node(name, operation, keys))
+                    notes.append("\(layer.name): activation \(activation.rawValue) split into layer \(name) (as hls4ml's converter does)")
                 }
             case let .batchNormalization(epsilon, center, scale, quantizers):
                 let count = size
@@ -241,17 +294,37 @@ public struct HLS4MLConversion: Sendable {
                 nodes.append(bnNode)
             case let .activation(activation):
                 switch activation {
-                case .relu: nodes.append(node(layer.name, .relu))
                 case .linear:
                     if compatible { nodes.append(node(layer.name, .linear)) }
                     else { notes.append("\(layer.name): linear activation dropped (an identity)") }
+                default:
+                    let (operation, keys) = Self.activationOperation(activation, alpha: 1, options: options)
+                    nodes.append(node(layer.name, operation, keys))
                 }
+            case let .elu(alpha):
+                nodes.append(node(layer.name, .lookup(LookupActivation(function: .elu, alpha: alpha))))
             case let .leakyReLU(alpha):
                 nodes.append(node(layer.name, .leakyReLU(alpha: alpha)))
             case let .quantizedActivation(quantizer):
                 let type = quantizer.activationType
-                nodes.append(node(layer.name, quantizer.kind == .relu ? .relu : .linear, ["result": .fixed(type)]))
-                notes.append("\(layer.name): \(quantizer.summary) → result \(type)")
+                let operation: HLS4MLNode.Operation
+                switch quantizer.kind {
+                case .relu: operation = .relu
+                case .bits: operation = .linear
+                case .tanh, .sigmoid:
+                    // converters/keras/qkeras.py get_activation_quantizer: a hard activation with QKeras' slope and
+                    // shift 0.5, both typed ap_ufixed<2,0>; with use_real_tanh/sigmoid the table activation.
+                    if quantizer.usesRealFunction {
+                        operation = .lookup(LookupActivation(function: quantizer.kind == .tanh ? .tanh : .sigmoid))
+                    } else {
+                        let function: HardActivation.Function = quantizer.kind == .tanh ? .hardTanh : .hardSigmoid
+                        operation = .hardActivation(HardActivation(function: function, slope: 0.5, shift: 0.5),
+                                                    slopeType: .ufixed(2, 0), shiftType: .ufixed(2, 0))
+                    }
+                }
+                nodes.append(node(layer.name, operation, ["result": .fixed(type)]))
+                let converted = quantizer.kind.isActivationOnly ? "\(nodes[nodes.count - 1].hlsClass) \(operation.functionName), " : ""
+                notes.append("\(layer.name): \(quantizer.summary) → \(converted)result \(type)")
             case .passThrough:
                 notes.append("\(layer.name): \(layer.className) is a no-op on a 1-D tensor, dropped")
                 producer[layer.name] = reads.first
@@ -261,6 +334,57 @@ public struct HLS4MLConversion: Sendable {
             }
         }
         return nodes
+    }
+
+    /// The node hls4ml's converters make of a Keras activation (`converters/keras/core.py`
+    /// parse_activation_layer, `keras_v3/core.py` ActivationHandler): softmax → Softmax (the configured
+    /// implementation), hard_sigmoid → HardActivation with Keras 2's slope 0.2 and shift 0.5, elu →
+    /// ParametrizedActivation ELU with α, the other functions → an Activation with a 1024-entry table; with the
+    /// config keys whose defaults are not `auto`.
+    static func activationOperation(_ activation: KerasActivation, alpha: Double,
+                                    options: KerasImportOptions) -> (HLS4MLNode.Operation, [String: HLS4MLPrecisionSetting]) {
+        switch activation {
+        case .linear: return (.linear, [:])
+        case .relu: return (.relu, [:])
+        case .sigmoid: return (.lookup(LookupActivation(function: .sigmoid)), [:])
+        case .tanh: return (.lookup(LookupActivation(function: .tanh)), [:])
+        case .softplus: return (.lookup(LookupActivation(function: .softplus)), [:])
+        case .softsign: return (.lookup(LookupActivation(function: .softsign)), [:])
+        case .selu: return (.lookup(LookupActivation(function: .selu)), [:])
+        case .elu: return (.lookup(LookupActivation(function: .elu, alpha: alpha)), [:])
+        case .hardSigmoid:
+            return (.hardActivation(HardActivation(function: .hardSigmoid), slopeType: HardActivation.defaultSlopePrecision,
+                                    shiftType: HardActivation.defaultShiftPrecision), [:])
+        case .softmax:
+            let table = HLS4MLPrecisionSetting.fixed(SoftmaxParameters.defaultTablePrecision)
+            return (.softmax(SoftmaxParameters(implementation: options.softmaxImplementation)),
+                    Dictionary(uniqueKeysWithValues: HLS4MLNode.softmaxTypeKeys.map { ($0, table) }))
+        }
+    }
+
+    /// Applies `KerasImportOptions.layerPrecisions` to the config, as an edit of `LayerName.<layer>.Precision`
+    /// does: only keys hls4ml reads back are accepted (a table type, slope or shift would be ignored by hls4ml).
+    static func applyLayerPrecisions(_ settings: [String: [String: Precision]], to nodes: inout [HLS4MLNode],
+                                     file: String, notes: inout [String]) throws(KerasImportError) {
+        for (layer, keys) in settings.sorted(by: { $0.key < $1.key }) {
+            guard let index = nodes.firstIndex(where: { $0.name == layer }) else {
+                throw .invalidLayerPrecision(file: file, layer: layer, key: keys.keys.sorted().first ?? "result",
+                    reason: "the converted model has no layer '\(layer)' (layers: " + nodes.map(\.name).joined(separator: ", ") + ")")
+            }
+            for (key, precision) in keys.sorted(by: { $0.key < $1.key }) {
+                let node = nodes[index]
+                guard node.readKeys.contains(key) else {
+                    let ignored = node.configKeys.contains(key) || ["table", "slope", "shift"].contains(key)
+                    throw .invalidLayerPrecision(file: file, layer: layer, key: key,
+                        reason: (ignored ? "hls4ml 1.3 does not read this key of a layer of class \(node.hlsClass) (it keeps its default type); edit the written design file instead"
+                                         : "a layer of class \(node.hlsClass) has no such precision")
+                            + "; keys it reads: " + node.readKeys.joined(separator: ", "))
+                }
+                nodes[index].settings[key] = .fixed(precision)
+                nodes[index].givenKeys.insert(key)
+                notes.append("\(layer): Precision.\(key) set to \(precision) (import option)")
+            }
+        }
     }
 
     /// The index of the node named `name`.
@@ -383,6 +507,12 @@ public struct HLS4MLConversion: Sendable {
     /// Resolved types of one node (hls4ml key names without `_t`).
     struct NodeTypes: Sendable {
         var values: [String: Precision] = [:]
+        /// Types the generated C++ uses that hls4ml does not list among the layer's types: SELU's λ
+        /// (`param`: a constant `ap_ufixed<16,1>` in io_parallel, the input type in io_stream) and the stable
+        /// softmax's `inp_norm` (written into its config struct).
+        var hidden: [String: Precision] = [:]
+        /// The type of the tensor the node reads (of its first input).
+        var input: Precision
 
         func named(for node: HLS4MLNode) -> [String: Precision] {
             var named: [String: Precision] = [:]
@@ -396,15 +526,17 @@ public struct HLS4MLConversion: Sendable {
         }
     }
 
-    /// `passes/infer_precision.py` (hls4ml 1.3) for every `auto`.
-    static func inferTypes(_ nodes: [HLS4MLNode], defaultPrecision: Precision, notes: inout [String]) -> [NodeTypes] {
+    /// `passes/infer_precision.py` (hls4ml 1.3) for every `auto`, and the fixed types hls4ml's layers and
+    /// templates give the table activations and the softmax.
+    static func inferTypes(_ nodes: [HLS4MLNode], defaultPrecision: Precision, ioType: IOType,
+                           notes: inout [String]) -> [NodeTypes] {
         var all: [NodeTypes] = []
         var results: [String: Precision] = [:]
         var previous = defaultPrecision
         for node in nodes {
             let inputs = node.inputs.isEmpty ? [previous] : node.inputs.map { results[$0] ?? previous }
             let input = inputs[0]
-            var types = NodeTypes()
+            var types = NodeTypes(input: input)
             func concrete(_ key: String, _ rule: Precision? = nil) -> Precision {
                 if case let .fixed(precision) = node.settings[key] ?? .auto { return precision }
                 let inferred = rule ?? defaultPrecision
@@ -430,6 +562,32 @@ public struct HLS4MLConversion: Sendable {
                 types.values["result"] = concrete("result")
             case let .merge(merge):
                 types.values["result"] = concrete("result", PrecisionInference.merge(merge, inputs[0], inputs.count > 1 ? inputs[1] : inputs[0]))
+            case let .lookup(activation):
+                // table_t is the Activation attribute's default: hls4ml never reads Precision.table.
+                types.values = ["result": concrete("result"), "table": LookupActivation.defaultTablePrecision]
+                switch activation.function {
+                case .elu:
+                    // ParametrizedActivation: param 'auto' → _get_precision_from_constant(α).
+                    types.values["param"] = concrete("param", PrecisionInference.constant(activation.alpha))
+                case .selu:
+                    // nnet_activation.h: `ap_ufixed<16,1> lambda`; nnet_activation_stream.h: `(data_T::value_type)λ`.
+                    types.hidden["param"] = ioType == .stream ? input : LookupActivation.seluLambdaPrecision
+                default:
+                    break
+                }
+            case let .hardActivation(_, slopeType, shiftType):
+                types.values = ["result": concrete("result"), "slope": slopeType, "shift": shiftType,
+                                "table": LookupActivation.defaultTablePrecision]
+            case let .softmax(parameters):
+                // The table types are the Softmax attributes' defaults (never read from Precision); accum_t is
+                // read from Precision.accum, which config_from_keras_model sets to the same default.
+                let table = SoftmaxParameters.defaultTablePrecision
+                types.values = ["result": concrete("result"), "accum": concrete("accum"), "exp_table": table,
+                                "inv_table": table, "inv_inp": table, "table": LookupActivation.defaultTablePrecision]
+                if parameters.implementation == .stable {
+                    // core_templates.py SoftmaxConfigTemplate: inp_norm_t = ap_ufixed<W − s, I − s> of the input.
+                    types.hidden["inp_norm"] = SoftmaxParameters.inputNormPrecision(input: input)
+                }
             }
             previous = types.values["result"]!
             results[node.name] = previous
@@ -502,6 +660,31 @@ public struct HLS4MLConversion: Sendable {
             case .linear:
                 layers.append(Layer(name: identifier(node.name), operation: .linear, inputSize: node.inputSize,
                                     precision: LayerPrecision(result: result)))
+            case let .lookup(activation):
+                let precision = LayerPrecision(result: result, parameter: t["param"] ?? resolved.hidden["param"],
+                                               extra: ["table": t["table"]!])
+                layers.append(Layer(name: identifier(node.name), operation: .lookup(activation), inputSize: node.inputSize,
+                                    precision: precision))
+            case let .hardActivation(activation, _, _):
+                layers.append(Layer(name: identifier(node.name), operation: .hardActivation(activation), inputSize: node.inputSize,
+                                    precision: LayerPrecision(result: result, extra: ["slope": t["slope"]!, "shift": t["shift"]!])))
+            case var .softmax(parameters):
+                var precision = LayerPrecision(result: result)
+                if parameters.implementation != .argmax {
+                    precision.accumulator = t["accum"]
+                    for key in ["exp_table", "inv_table", "inv_inp"] { precision.extra[key] = t[key] }
+                }
+                if parameters.implementation == .stable {
+                    precision.extra["inp_norm"] = resolved.hidden["inp_norm"]
+                    // SoftmaxConfigTemplate: exp_table_size = min(inv_table_size, 2^(W−1)) for a signed input.
+                    let size = SoftmaxParameters.stableExpTableSize(requested: parameters.invTableSize, input: resolved.input)
+                    if size != parameters.expTableSize {
+                        notes.append("\(node.name): exp table of \(size) entries, not \(parameters.expTableSize) (hls4ml caps it at 2^(W−1) for the \(resolved.input) input)")
+                        parameters.expTableSize = size
+                    }
+                }
+                layers.append(Layer(name: identifier(node.name), operation: .softmax(parameters), inputSize: node.inputSize,
+                                    precision: precision))
             }
             layers[layers.count - 1].inputs = inputs
             layerNames[node.name] = layers[layers.count - 1].name

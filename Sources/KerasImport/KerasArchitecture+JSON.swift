@@ -6,8 +6,14 @@ extension KerasArchitecture {
     /// The layer classes the importer understands.
     public static let supportedClasses = [
         "InputLayer", "Dense", "QDense", "BatchNormalization", "QBatchNormalization", "Activation", "ReLU",
-        "LeakyReLU", "QActivation", "Dropout", "Flatten", "Add", "Subtract", "Multiply", "Average", "Maximum",
-        "Minimum", "Concatenate",
+        "LeakyReLU", "ELU", "Softmax", "QActivation", "Dropout", "Flatten", "Add", "Subtract", "Multiply", "Average",
+        "Maximum", "Minimum", "Concatenate",
+    ]
+
+    /// Activations hls4ml 1.3 accepts from Keras but whose generated C++ does not compile (the reason is the
+    /// error's text): Keras 3's `hard_tanh` becomes a plain Activation whose config lacks slope and shift.
+    static let unbuildableActivations = [
+        "hard_tanh": "hls4ml 1.3 converts a Keras hard_tanh into an Activation whose generated config lacks slope and shift, which g++ rejects; use hard_sigmoid, or a QKeras quantized_tanh",
     ]
 
     /// Parses the `model_config` JSON of a Keras 2 or Keras 3 legacy HDF5 file. `file` names the file in
@@ -155,8 +161,12 @@ extension KerasArchitecture {
             else if let dictionary = value as? [String: Any], let inner = dictionary["class_name"] as? String {
                 text = inner
             } else { throw unsupported("unreadable activation \(String(describing: value))") }
+            if let reason = unbuildableActivations[text.lowercased()] {
+                throw unsupported("activation '\(text)' is not supported: \(reason)")
+            }
             guard let parsed = KerasActivation(rawValue: text.lowercased()) else {
-                throw unsupported("activation '\(text)' is not supported (relu or linear)")
+                throw unsupported("activation '\(text)' is not supported (supported: "
+                    + KerasActivation.allCases.map(\.rawValue).joined(separator: ", ") + ")")
             }
             return parsed
         }
@@ -166,8 +176,9 @@ extension KerasArchitecture {
                   let settings = dictionary["config"] as? [String: Any] else {
                 throw unsupported("\(role) \(value) is not a quantizer configuration this importer reads")
             }
-            guard let kind = QKerasQuantizer.Kind(rawValue: kindName) else {
-                throw unsupported("\(role) \(kindName) is not supported (quantized_bits, quantized_relu)")
+            guard let kind = QKerasQuantizer.Kind(rawValue: kindName), role == "activation" || !kind.isActivationOnly else {
+                throw unsupported("\(role) \(kindName) is not supported (quantized_bits, quantized_relu"
+                    + (role == "activation" ? ", quantized_tanh, quantized_sigmoid)" : ")"))
             }
             guard let bits = try integerSetting(settings, "bits", role: role, range: bitsRange) else {
                 throw unsupported("\(role) has no bits")
@@ -186,10 +197,12 @@ extension KerasArchitecture {
             if kind == .relu, let bound = settings["relu_upper_bound"], !(bound is NSNull) {
                 throw unsupported("\(role) quantized_relu with relu_upper_bound is not supported")
             }
+            let realFunction = kind == .tanh ? "use_real_tanh" : "use_real_sigmoid"
             return QKerasQuantizer(kind: kind, bits: bits, integer: integer,
                                    keepNegative: (settings["keep_negative"] as? NSNumber)?.boolValue ?? true,
                                    symmetric: (settings["symmetric"] as? NSNumber)?.boolValue ?? false,
-                                   negativeSlope: slope)
+                                   negativeSlope: slope,
+                                   usesRealFunction: kind.isActivationOnly && ((settings[realFunction] as? NSNumber)?.boolValue ?? false))
         }
         /// A QBatchNormalization quantizer: a `{class_name, config}` dictionary of a class hls4ml accepts there.
         func batchNormQuantizer(_ value: Any?, role: String) throws(KerasImportError) -> QKerasBatchNormQuantizer? {
@@ -257,6 +270,18 @@ extension KerasArchitecture {
                 throw unsupported("ReLU with max_value, negative_slope or threshold is not supported")
             }
             return .activation(.relu)
+        case "Softmax":
+            if let axis = config["axis"], !(axis is NSNull) {
+                let axes = (axis as? [Any]) ?? [axis]
+                guard axes.count == 1, let value = (axes[0] as? NSNumber)?.intValue, value == -1 || value == 1 else {
+                    throw unsupported("softmax over axis \(axis) of a 1-D tensor is not supported (use -1)")
+                }
+            }
+            return .activation(.softmax)
+        case "ELU":
+            let alpha = (config["alpha"] as? NSNumber)?.doubleValue ?? 1
+            guard alpha.isFinite else { throw unsupported("alpha \(alpha) is not a finite number") }
+            return .elu(alpha: alpha)
         case "LeakyReLU":
             let alpha = (config["negative_slope"] as? NSNumber)?.doubleValue
                 ?? (config["alpha"] as? NSNumber)?.doubleValue ?? 0.3

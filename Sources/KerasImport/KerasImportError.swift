@@ -21,6 +21,8 @@ public enum KerasImportError: Error, Equatable, Sendable, CustomStringConvertibl
     case missingWeight(file: String, layer: String, variable: String, searched: String)
     /// A weight has the wrong shape.
     case weightShapeMismatch(file: String, layer: String, object: String, expected: [Int], found: [Int])
+    /// A per-layer precision of the import options names no layer, or a key hls4ml does not read there.
+    case invalidLayerPrecision(file: String, layer: String, key: String, reason: String)
     /// The assembled network is invalid.
     case invalidNetwork(file: String, NetworkError)
     /// The device profile could not be loaded.
@@ -42,6 +44,8 @@ public enum KerasImportError: Error, Equatable, Sendable, CustomStringConvertibl
             return "\(file): layer '\(layer)': weight '\(variable)' is missing (looked in \(searched))"
         case let .weightShapeMismatch(file, layer, object, expected, found):
             return "\(file): layer '\(layer)': \(object) has shape \(found), expected \(expected)"
+        case let .invalidLayerPrecision(file, layer, key, reason):
+            return "\(file): LayerName.\(layer).Precision.\(key): \(reason)"
         case let .invalidNetwork(file, error):
             return "\(file): \(error.description)"
         case let .design(error):

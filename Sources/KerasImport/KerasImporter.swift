@@ -33,6 +33,7 @@ public enum KerasImporter {
         let scheduleOptions = ScheduleOptions(
             clockPeriodNs: options.clockPeriodNs,
             clockUncertaintyNs: uncertainty.nanoseconds(atPeriod: options.clockPeriodNs),
+            ioType: options.ioType,
             defaultImplementation: LayerImplementation(reuseFactor: options.reuseFactor, strategy: options.strategy),
             device: device)
         var notes = conversion.notes
@@ -59,7 +60,20 @@ extension ImportedModel {
                 fields += ["scale \(p.weight!)", "bias \(p.bias!)"]
             case let .leakyReLU(alpha):
                 fields += ["alpha \(alpha) as \(p.parameter!)"]
-            default:
+            case let .lookup(activation):
+                fields += ["table \(activation.tableSize) × \(p.extra["table"]!)"]
+                if activation.function == .elu { fields += ["alpha \(activation.alpha) as \(p.parameter!)"] }
+                if activation.function == .selu { fields += ["λ as \(p.parameter!)"] }
+            case let .hardActivation(activation):
+                fields += ["slope \(activation.slope) as \(p.extra["slope"]!)", "shift \(activation.shift) as \(p.extra["shift"]!)"]
+            case let .softmax(parameters):
+                fields += ["\(parameters.implementation.rawValue)"]
+                if parameters.implementation != .argmax {
+                    fields += ["accum \(p.accumulator!)", "exp table \(parameters.expTableSize) × \(p.extra["exp_table"]!)",
+                               "inverse table \(parameters.invTableSize) × \(p.extra["inv_table"]!)"]
+                }
+                if let norm = p.extra["inp_norm"] { fields += ["inp_norm \(norm)"] }
+            case .relu, .linear, .squaredNorm, .merge:
                 break
             }
             let name = layer.name.padding(toLength: max(layer.name.count, 14), withPad: " ", startingAt: 0)

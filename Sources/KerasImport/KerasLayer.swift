@@ -1,8 +1,16 @@
 import NetworkIR
-/// An activation a Dense layer or an Activation layer may apply.
-public enum KerasActivation: String, Sendable, Equatable {
+/// An activation a Dense layer or an Activation layer may apply, by its Keras name.
+public enum KerasActivation: String, Sendable, Equatable, CaseIterable {
     case linear
     case relu
+    case sigmoid
+    case tanh
+    case softplus
+    case softsign
+    case elu
+    case selu
+    case hardSigmoid = "hard_sigmoid"
+    case softmax
 }
 
 /// One layer of a Keras model, reduced to what Pipewright imports.
@@ -16,11 +24,13 @@ public struct KerasLayer: Sendable, Equatable {
         /// BatchNormalization or QBatchNormalization (with its non-null quantizers, in hls4ml's order mean,
         /// variance, beta, gamma, then inverse).
         case batchNormalization(epsilon: Double, center: Bool, scale: Bool, quantizers: [QKerasBatchNormQuantizer])
-        /// Activation(relu/linear) or ReLU.
+        /// Activation(…), ReLU, or Softmax (as `.activation(.softmax)`); an ELU activation has α = 1.
         case activation(KerasActivation)
+        /// An ELU layer with its α.
+        case elu(alpha: Double)
         /// LeakyReLU with its slope.
         case leakyReLU(alpha: Double)
-        /// QActivation with a quantized_relu or quantized_bits quantizer.
+        /// QActivation with a quantized_relu, quantized_bits, quantized_tanh or quantized_sigmoid quantizer.
         case quantizedActivation(QKerasQuantizer)
         /// Dropout, or Flatten of a 1-D tensor: nothing to compute.
         case passThrough

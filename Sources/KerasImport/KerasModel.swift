@@ -107,7 +107,7 @@ public struct KerasModel: Sendable, Equatable {
                 if center { variables.append("beta") }
                 for variable in variables { needed[variable] = try require(tensors, variable, [channels]) }
                 weights[layer.name] = needed
-            case .activation, .leakyReLU, .quantizedActivation, .passThrough, .merge:
+            case .activation, .elu, .leakyReLU, .quantizedActivation, .passThrough, .merge:
                 guard size != nil else {
                     throw .malformedModelConfig(file: file, layer: layer.name, reason: "the input size is not known")
                 }

@@ -1,12 +1,18 @@
 import FixedPoint
 import Foundation
 
-/// A QKeras quantizer as a model's config describes it (`quantized_bits`, `quantized_relu`), with the
-/// hls4ml type it maps to and QKeras' own float32 rounding.
+/// A QKeras quantizer as a model's config describes it (`quantized_bits`, `quantized_relu`, and as a
+/// QActivation `quantized_tanh`, `quantized_sigmoid`), with the hls4ml type it maps to and QKeras' own
+/// float32 rounding.
 public struct QKerasQuantizer: Sendable, Equatable {
     public enum Kind: String, Sendable, Equatable {
         case bits = "quantized_bits"
         case relu = "quantized_relu"
+        case tanh = "quantized_tanh"
+        case sigmoid = "quantized_sigmoid"
+
+        /// quantized_tanh and quantized_sigmoid are activations only (not weight quantizers).
+        public var isActivationOnly: Bool { self == .tanh || self == .sigmoid }
     }
 
     public var kind: Kind
@@ -15,15 +21,19 @@ public struct QKerasQuantizer: Sendable, Equatable {
     public var keepNegative: Bool
     public var symmetric: Bool
     public var negativeSlope: Double
+    /// quantized_tanh's `use_real_tanh` / quantized_sigmoid's `use_real_sigmoid`: hls4ml then uses the table
+    /// tanh / sigmoid instead of a hard activation.
+    public var usesRealFunction: Bool
 
     public init(kind: Kind, bits: Int, integer: Int, keepNegative: Bool = true, symmetric: Bool = false,
-                negativeSlope: Double = 0) {
+                negativeSlope: Double = 0, usesRealFunction: Bool = false) {
         self.kind = kind
         self.bits = bits
         self.integer = integer
         self.keepNegative = keepNegative
         self.symmetric = symmetric
         self.negativeSlope = negativeSlope
+        self.usesRealFunction = usesRealFunction
     }
 
     /// hls4ml's `QKerasQuantizer.hls_type` for weights (`quantized_bits(b,i)` → `ap_fixed<b,i+1>`, no modes;
@@ -34,17 +44,28 @@ public struct QKerasQuantizer: Sendable, Equatable {
 
     /// The result type `config_from_keras_model` gives a QActivation (`_get_precision_from_quantizer`):
     /// AP_RND_CONV and AP_SAT; quantized_relu without slope is unsigned with `integer` integer bits,
-    /// quantized_bits signed with `integer + 1`. Without fractional bits the type is an integer (which wraps).
+    /// quantized_bits signed with `integer + 1`, quantized_tanh signed with 1 integer bit (AP_SAT_SYM when
+    /// symmetric), quantized_sigmoid unsigned with 0. Without fractional bits the type is an integer (which wraps).
     public var activationType: Precision {
         var integerBits = integer + 1
         var signed = true
-        if kind == .relu, negativeSlope == 0 {
+        var overflow = OverflowMode.saturate
+        switch kind {
+        case .relu where negativeSlope == 0:
             signed = false
             integerBits -= 1
+        case .tanh:
+            integerBits = 1
+            if symmetric { overflow = .saturateSymmetric }
+        case .sigmoid:
+            integerBits = 0
+            signed = false
+        default:
+            break
         }
         if bits - integerBits > 0 {
             return Precision(width: bits, integerBits: integerBits, isSigned: signed,
-                             quantization: .roundConvergent, overflow: .saturate)
+                             quantization: .roundConvergent, overflow: overflow)
         }
         return Precision(width: bits, integerBits: bits, isSigned: signed)
     }

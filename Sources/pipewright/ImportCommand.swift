@@ -2,7 +2,9 @@ import ArgumentParser
 import FixedPoint
 import Foundation
 import KerasImport
+import NetworkIR
 import Reports
+import Scheduling
 
 /// `pipewright import MODEL.h5`: a Keras legacy HDF5 model (Keras 2 or 3, QKeras) to a design file.
 struct ImportCommand: ParsableCommand {
@@ -17,6 +19,8 @@ struct ImportCommand: ParsableCommand {
         EXAMPLES:
           pipewright import model.h5
           pipewright import model.h5 -o Designs/model.yml --reuse-factor 4 --clock-period 3.33
+          pipewright import model.h5 --io-type io_stream --softmax-implementation latency
+          pipewright import model.h5 --layer-precision logits.result=ap_fixed<16,6>
         """)
 
     @Argument(help: "The Keras model (model.save(\"NAME.h5\")).")
@@ -42,6 +46,18 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("clock-period"), parsing: .unconditional, help: "Clock period in ns.")
     var clockPeriod = 5.0
 
+    @Option(name: .customLong("io-type"),
+            help: "io_parallel or io_stream (hls4ml's IOType; it also decides the type of SELU's λ).")
+    var ioType = "io_parallel"
+
+    @Option(name: .customLong("softmax-implementation"), help: "Implementation of every softmax: stable, latency or argmax.")
+    var softmaxImplementation = "stable"
+
+    @Option(name: .customLong("layer-precision"),
+            help: ArgumentHelp("hls4ml's LayerName.LAYER.Precision.KEY, set before the conversion (repeatable), e.g. logits.result=ap_fixed<16,6>.",
+                               valueName: "LAYER.KEY=TYPE"))
+    var layerPrecisions: [String] = []
+
     @Option(name: .customLong("profiles"), help: ArgumentHelp(profilesHelp, valueName: "dir"))
     var profiles: [String] = []
 
@@ -54,10 +70,21 @@ struct ImportCommand: ParsableCommand {
         do { precision = try Precision(parsing: defaultPrecision) } catch {
             throw ValidationError("--default-precision: \(error.description)")
         }
+        guard let io = IOType(rawValue: ioType.lowercased()) else {
+            throw ValidationError("--io-type must be io_parallel or io_stream, got \(ioType)")
+        }
+        guard let softmax = SoftmaxParameters.Implementation(rawValue: softmaxImplementation.lowercased()) else {
+            throw ValidationError("--softmax-implementation must be stable, latency or argmax, got \(softmaxImplementation)")
+        }
+        var options = KerasImportOptions(hls4mlCompatible: !noHLS4MLCompat, defaultPrecision: precision,
+                                         reuseFactor: reuseFactor, ioType: io, softmaxImplementation: softmax,
+                                         clockPeriodNs: clockPeriod, profileSearchPaths: profiles.map { URL(fileURLWithPath: $0) })
+        for assignment in layerPrecisions {
+            do { try options.addLayerPrecision(assignment) } catch {
+                throw ValidationError("--layer-precision \(error.description)")
+            }
+        }
         if let output { try refuseToOverwrite(URL(fileURLWithPath: output)) }   // before the import's work
-        let options = KerasImportOptions(hls4mlCompatible: !noHLS4MLCompat, defaultPrecision: precision,
-                                         reuseFactor: reuseFactor, clockPeriodNs: clockPeriod,
-                                         profileSearchPaths: profiles.map { URL(fileURLWithPath: $0) })
         let imported = try KerasImporter.importModel(URL(fileURLWithPath: model), options: options)
         let destination = URL(fileURLWithPath: output ?? "Designs/\(imported.design.network.name).yml")
         try refuseToOverwrite(destination)

@@ -55,6 +55,41 @@ struct ImportVerifyTests {
         #expect(text.contains("Imported from flow_mlp_k2.h5") && text.contains("layers:"), "\(text.prefix(300))")
     }
 
+    /// The options of the hls4ml runs in fixtures/hls4ml (an io_stream run, the latency softmax, a logits
+    /// result set to ap_fixed<16,6>) reach the written design.
+    @Test func importTakesTheOptionsOfTheHLS4MLRuns() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-activations-\(UUID().uuidString).yml")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let outcome = try CommandLineErrorTests.run([
+            "import", Self.fixtures.appendingPathComponent("keras/activations.h5").path, "-o", out.path, "--io-type", "io_stream",
+            "--softmax-implementation", "latency", "--layer-precision", "logits.result=ap_fixed<16,6>",
+        ])
+        #expect(outcome.status == 0, "\(outcome.output)")
+        #expect(outcome.output.contains("note: logits: Precision.result set to ap_fixed<16,6> (import option)"), "\(outcome.output)")
+        let text = try String(contentsOf: out, encoding: .utf8)
+        #expect(text.contains("  IOType: io_stream\n"))
+        #expect(text.contains("    logits:\n      Precision: { result: \"ap_fixed<16,6>\","), "\(text.prefix(2000))")
+        #expect(text.contains("    class: Softmax\n    implementation: latency\n"))
+        #expect(text.contains("    class: Activation\n    activation: sigmoid\n    table_size: 1024\n"))
+    }
+
+    @Test(arguments: [
+        (["--softmax-implementation", "fast"], "--softmax-implementation must be stable, latency or argmax, got fast"),
+        (["--io-type", "io_serial"], "--io-type must be io_parallel or io_stream, got io_serial"),
+        (["--layer-precision", "logits"], "--layer-precision 'logits': expected LAYER.KEY=TYPE"),
+        (["--layer-precision", "logits.result=ap_fixed<16"], "--layer-precision 'logits.result=ap_fixed<16': invalid precision"),
+        (["--layer-precision", "nowhere.result=ap_fixed<8,3>"], "LayerName.nowhere.Precision.result: the converted model has no layer 'nowhere'"),
+    ])
+    func badImportOptionIsOneErrorAndNoDesign(_ arguments: [String], _ message: String) throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-badoption-\(UUID().uuidString).yml")
+        let outcome = try CommandLineErrorTests.run(["import", Self.fixtures.appendingPathComponent("keras/activations.h5").path,
+                                                     "-o", out.path] + arguments)
+        #expect(outcome.reason == .exit && outcome.status != 0, "\(outcome.output)")
+        let errors = outcome.output.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+        #expect(errors.count == 1 && errors[0].contains(message), "\(outcome.output)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
     @Test func importOfANonKerasFileIsOneErrorAndNoDesign() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-nokeras-\(UUID().uuidString).yml")
         let outcome = try CommandLineErrorTests.run(["import", Self.fixtures.appendingPathComponent("hls4ml/flow_mlp_vectors.h5").path, "-o", out.path])

@@ -232,7 +232,7 @@ import Testing
         ("ClockPeriod: 4", "ClockPeriod: 4\n  IOType: io_serial", "config.IOType"),
         ("Strategy: Resource", "Strategy: Fastest", "config.LayerName.fc2.Strategy"),
         ("name: small", "name: 3small", "name"),
-        ("activation: relu", "activation: gelu", "activation"),
+        ("activation: relu", "activation: swish", "activation"),
         ("units: 3", "units: three", "units"),
         ("seed: 7", "seed: -7", "kernel.random.seed"),
     ])

@@ -56,15 +56,15 @@ import Testing
 
     static let relu = Layer(className: "Activation", name: "act", config: #""name": "act", "activation": "relu""#)
 
-    /// Writes `x_in(inputs)` followed by `layers` as a Keras 2.15 Sequential legacy .h5 file.
-    static func write(_ layers: [Layer], inputs: Int, in directory: URL) throws -> URL {
+    /// Writes `x_in(inputs)` followed by `layers` as a Keras 2.15 (or `kerasVersion`) Sequential legacy .h5 file.
+    static func write(_ layers: [Layer], inputs: Int, in directory: URL, kerasVersion: String = "2.15.0") throws -> URL {
         let input = #"{"class_name": "InputLayer", "config": {"batch_input_shape": [null, \#(inputs)], "dtype": "float32", "sparse": false, "ragged": false, "name": "x_in"}}"#
         let entries = [input] + layers.map { #"{"class_name": "\#($0.className)", "config": {\#($0.config)}}"# }
-        let json = #"{"class_name": "Sequential", "config": {"name": "bn_model", "layers": [\#(entries.joined(separator: ", "))]}, "keras_version": "2.15.0", "backend": "tensorflow"}"#
+        let json = #"{"class_name": "Sequential", "config": {"name": "bn_model", "layers": [\#(entries.joined(separator: ", "))]}, "keras_version": "\#(kerasVersion)", "backend": "tensorflow"}"#
         let url = directory.appendingPathComponent("bn_model.h5")
         let file = try HDF5File.create(url)
         try file.writeStringAttribute("model_config", value: json, of: "/")
-        try file.writeStringAttribute("keras_version", value: "2.15.0", of: "/")
+        try file.writeStringAttribute("keras_version", value: kerasVersion, of: "/")
         for layer in layers {
             for weight in layer.weights {
                 try file.writeFloats("/model_weights/\(layer.name)/\(layer.name)/\(weight.variable):0", shape: weight.shape, values: weight.values)

@@ -147,10 +147,19 @@ import Testing
             reason: "invalid precision 'ap_fixed<1019,1009>': width 1019 is outside the supported range 1...64"))
     }
 
-    @Test func unsupportedActivation() throws {
-        let config = Self.modelConfig().replacingOccurrences(of: #""activation": "relu""#, with: #""activation": "tanh""#)
-        #expect(throws: KerasImportError.self) {
+    /// An activation hls4ml has no layer for, and one whose hls4ml code does not compile, are errors naming the
+    /// file, the layer, its class and the activation.
+    @Test(arguments: [("swish", "supported: linear, relu, sigmoid"), ("hard_tanh", "lacks slope and shift")])
+    func unsupportedActivation(_ activation: String, _ reason: String) throws {
+        let config = Self.modelConfig().replacingOccurrences(of: #""activation": "relu""#, with: #""activation": "\#(activation)""#)
+        do {
             _ = try KerasArchitecture(modelConfig: config, kerasVersion: "3.1", file: "m.h5")
+            Issue.record("\(activation) was accepted")
+        } catch {
+            guard case let .unsupportedLayer(file, layer, className, _) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(file == "m.h5" && layer == "fc1" && className == "Dense")
+            #expect(error.description.contains("layer 'fc1' of class Dense: activation '\(activation)' is not supported"), "\(error)")
+            #expect(error.description.contains(reason), "\(error)")
         }
     }
 }
