@@ -15,6 +15,9 @@ struct LayerSpec {
     var className: String
     /// The tensors it reads (`inputs:`), or empty for the layer before it.
     var inputs: [String] = []
+    /// A layer written with `use_bias: false` whose bias type is hls4ml's `ap_uint<1>` unless its own
+    /// `Precision.bias` says otherwise (convolutions).
+    var hasNoBias = false
 
     var outputSize: Int {
         Layer(name: name, operation: operation, inputSize: inputSize, precision: LayerPrecision(result: .fixed(1, 1)), inputs: inputs).outputSize
@@ -39,6 +42,10 @@ enum LayerClass: String, CaseIterable {
     case concatenate = "Concatenate"
     case softmax = "Softmax"
     case elu = "ELU"
+    case conv1D = "Conv1D"
+    case conv2D = "Conv2D"
+    case flatten = "Flatten"
+    case reshape = "Reshape"
 
     /// The merge a merge class performs.
     var merge: MergeOperation? {
@@ -50,7 +57,8 @@ enum LayerClass: String, CaseIterable {
         case .maximum: return .maximum
         case .minimum: return .minimum
         case .concatenate: return .concatenate
-        case .dense, .batchNormalization, .relu, .leakyReLU, .linear, .activation, .squaredNorm, .softmax, .elu: return nil
+        case .dense, .batchNormalization, .relu, .leakyReLU, .linear, .activation, .squaredNorm, .softmax, .elu,
+             .conv1D, .conv2D, .flatten, .reshape: return nil
         }
     }
 
@@ -69,6 +77,9 @@ enum LayerClass: String, CaseIterable {
         case .activation: return ["activation"] + DesignParser.activationFields
         case .softmax: return DesignParser.softmaxFields
         case .elu: return ["alpha", "table_size"]
+        case .conv1D, .conv2D: return ["filters", "kernel_size", "strides", "padding", "activation", "kernel", "bias", "use_bias"]
+        case .flatten: return []
+        case .reshape: return ["target_shape"]
         case .relu, .linear, .squaredNorm, .add, .subtract, .multiply, .average, .maximum, .minimum, .concatenate: return []
         }
     }
@@ -87,10 +98,17 @@ extension DesignParser {
     static let activationNames = ["relu", "linear"] + LookupFunction.allCases.map(\.rawValue)
         + HardActivation.Function.allCases.map(\.rawValue) + ["softmax"]
 
-    mutating func parseLayers(_ cursors: [YAMLCursor], inputSize: Int) throws(DesignError) -> [LayerSpec] {
+    mutating func parseLayers(_ cursors: [YAMLCursor], inputShape: TensorShape) throws(DesignError) -> [LayerSpec] {
+        let inputSize = inputShape.count
         var specs: [LayerSpec] = []
         var sizes: [String: Int] = [Network.inputName: inputSize]
         var size = inputSize
+        // Shapes of the tensors by name, and Flatten/Reshape names → the tensor they stand for (they are folded away).
+        var shapes: [String: TensorShape] = [Network.inputName: inputShape]
+        var aliases: [String: String] = [:]
+        var shape = inputShape
+        /// The tensor the next layer reads when it names none (after a Flatten of an earlier layer, that layer).
+        var previous = Network.inputName
         for (index, element) in cursors.enumerated() {
             var label = "#\(index + 1)"
             if let map = element.node.mapping, let name = map["name"]?.string, Self.isIdentifier(name) {
@@ -127,6 +145,8 @@ extension DesignParser {
                                                + ([Network.inputName] + specs.map(\.name)).joined(separator: ", ") + ")")
                 }
                 size = inputs.reduce(0) { $0 + sizes[$1]! }
+                shape = inputs.count == 1 ? shapes[inputs[0]]! : .vector(size)
+                inputs = inputs.map { aliases[$0] ?? $0 }
             } else if layerClass.merge != nil {
                 var location = cursor.location
                 location.field = "inputs"
@@ -136,17 +156,50 @@ extension DesignParser {
                 let declared = try sizeCursor.positiveInteger()
                 guard declared == size else { throw .shapeMismatch(sizeCursor.location, expected: size, found: declared) }
             }
-            var layerSpecs = try parseLayer(layerClass, name: name, map: map, inputSize: size)
+            let source = inputs.first ?? aliases[previous] ?? previous
+            if layerClass == .flatten || layerClass == .reshape {
+                // Free in io_parallel (hls4ml aliases the array): no layer, the tensor just takes the new shape.
+                var target = TensorShape.vector(size)
+                if layerClass == .reshape {
+                    let targetCursor = try map.required("target_shape")
+                    target = TensorShape(try targetCursor.sequence().map { (c) throws(DesignError) in try c.positiveInteger() })
+                    guard (1...3).contains(target.dimensions.count), target.count == size else {
+                        throw targetCursor.invalid("1 to 3 dimensions holding the \(size) values read")
+                    }
+                }
+                if index == cursors.count - 1, source != (specs.last?.name ?? Network.inputName) {
+                    throw cursor.invalid("a layer that computes something last (a final \(layerClass.rawValue) of an earlier tensor would need a block)")
+                }
+                notes.append("\(name): \(layerClass.rawValue) to \(target) folded away (no block, as hls4ml aliases the array)")
+                aliases[name] = source
+                sizes[name] = size
+                shapes[name] = target
+                shape = target
+                previous = name
+                continue
+            }
+            if inputs.isEmpty, source != (specs.last?.name ?? Network.inputName) { inputs = [source] }
+            if layerClass == .dense, shape.dimensions.count > 1 {
+                throw cursor.invalid("a vector input for a Dense (it reads a \(shape) tensor; add a Flatten before it)")
+            }
+            var layerSpecs = try parseLayer(layerClass, name: name, map: map, inputSize: size, inputShape: shape)
             if !inputs.isEmpty && !layerSpecs.isEmpty { layerSpecs[0].inputs = inputs }
             specs += layerSpecs
-            for spec in layerSpecs { sizes[spec.name] = spec.outputSize }
+            for spec in layerSpecs {
+                sizes[spec.name] = spec.outputSize
+                let layer = Layer(name: spec.name, operation: spec.operation, inputSize: spec.inputSize,
+                                  precision: LayerPrecision(result: .fixed(1, 1)))
+                shape = layer.outputShape(input: shape)
+                shapes[spec.name] = shape
+            }
             size = layerSpecs.last?.outputSize ?? size
+            previous = layerSpecs.last?.name ?? previous
         }
         return specs
     }
 
     private mutating func parseLayer(_ layerClass: LayerClass, name: String, map: YAMLMapping,
-                                     inputSize: Int) throws(DesignError) -> [LayerSpec] {
+                                     inputSize: Int, inputShape: TensorShape) throws(DesignError) -> [LayerSpec] {
         let cursor = map.cursor
         func spec(_ operation: LayerOperation, _ keys: [String]) -> LayerSpec {
             LayerSpec(name: name, operation: operation, inputSize: inputSize, cursor: cursor,
@@ -168,16 +221,15 @@ extension DesignParser {
             }
             let dense = spec(.dense(DenseParameters(outputSize: units, weights: kernel, biases: biases)),
                              ["result", "weight", "bias", "accum"])
-            guard let activationCursor = map.optional("activation") else { return [dense] }
-            let activation = try activationCursor.string().lowercased()
-            if activation == "linear" { return [dense] }
-            let splitName = name + "_" + activation
-            guard let (operation, keys) = try activationOperation(activation, map: nil, cursor: activationCursor) else { return [dense] }
-            notes.append("\(name): activation \(activation) split into layer \(splitName) (as hls4ml's converter does)")
-            let split = LayerSpec(name: splitName, operation: operation, inputSize: units,
-                                  cursor: YAMLCursor(node: activationCursor.node, file: file, layer: splitName, field: nil),
-                                  precisionKeys: keys, className: LayerClass.activation.rawValue)
-            return [dense, split]
+            return try withActivation(dense, map: map)
+
+        case .conv1D, .conv2D:
+            var conv = spec(.convolution(try convolutionParameters(layerClass, map: map, inputShape: inputShape)),
+                            ["result", "weight", "bias", "accum"])
+            conv.hasNoBias = !(try map.optional("use_bias")?.bool() ?? true)
+            return try withActivation(conv, map: map)
+        case .flatten, .reshape:
+            return []
 
         case .batchNormalization:
             return [spec(.batchNormalization(try batchNormParameters(map, count: inputSize)), ["result", "scale", "weight", "bias"])]
@@ -210,6 +262,75 @@ extension DesignParser {
     }
 
     static let softmaxPrecisionKeys = ["result", "accum", "exp_table", "inv_table", "inv_inp", "inp_norm"]
+
+    /// `base`, then the layer `<name>_<activation>` when its `activation:` is not linear (hls4ml's converter split).
+    private mutating func withActivation(_ base: LayerSpec, map: YAMLMapping) throws(DesignError) -> [LayerSpec] {
+        guard let activationCursor = map.optional("activation") else { return [base] }
+        let activation = try activationCursor.string().lowercased()
+        if activation == "linear" { return [base] }
+        let splitName = base.name + "_" + activation
+        guard let (operation, keys) = try activationOperation(activation, map: nil, cursor: activationCursor) else { return [base] }
+        notes.append("\(base.name): activation \(activation) split into layer \(splitName) (as hls4ml's converter does)")
+        let split = LayerSpec(name: splitName, operation: operation, inputSize: base.outputSize,
+                              cursor: YAMLCursor(node: activationCursor.node, file: file, layer: splitName, field: nil),
+                              precisionKeys: keys, className: LayerClass.activation.rawValue)
+        return [base, split]
+    }
+
+    /// A Conv1D / Conv2D: `filters`, `kernel_size` (one number or one per spatial axis), `strides` (default 1),
+    /// `padding` (valid or same), `kernel` (kh·kw·C·F values in Keras' order, or kh·kw·C rows of F), `bias`
+    /// (F values, default zeros), `use_bias`; its input shape is the shape of the tensor it reads.
+    private mutating func convolutionParameters(_ layerClass: LayerClass, map: YAMLMapping,
+                                                inputShape: TensorShape) throws(DesignError) -> ConvolutionParameters {
+        let rank = layerClass == .conv1D ? 1 : 2
+        let name = map.cursor.layer ?? "?"
+        guard inputShape.dimensions.count == rank + 1 else {
+            throw map.cursor.invalid("a \(layerClass.rawValue) input of \(rank + 1) dimensions "
+                + (rank == 1 ? "(width, channels)" : "(height, width, channels)")
+                + "; it reads a \(inputShape) tensor (declare input: { shape: [...] } or add a Reshape)")
+        }
+        func pair(_ key: String, default value: Int?) throws(DesignError) -> [Int] {
+            guard let cursor = map.optional(key) else {
+                if let value { return Array(repeating: value, count: rank) }
+                throw try map.required(key).invalid("")
+            }
+            if cursor.isScalar { return Array(repeating: try cursor.positiveInteger(), count: rank) }
+            let values = try cursor.sequence().map { (c) throws(DesignError) in try c.positiveInteger() }
+            guard values.count == rank else { throw cursor.invalid("\(rank) positive integer(s), one per spatial axis") }
+            return values
+        }
+        let filters = try map.required("filters").positiveInteger()
+        let kernel = try pair("kernel_size", default: nil), strides = try pair("strides", default: 1)
+        var padding = ConvolutionPadding.valid
+        if let cursor = map.optional("padding") {
+            guard let value = ConvolutionPadding(rawValue: try cursor.string().lowercased()) else { throw cursor.invalid("valid or same") }
+            padding = value
+        }
+        let (kh, kw) = rank == 1 ? (1, kernel[0]) : (kernel[0], kernel[1])
+        let (sh, sw) = rank == 1 ? (1, strides[0]) : (strides[0], strides[1])
+        let channels = inputShape.channels
+        guard kh * kw * channels * filters <= YAMLCursor.sizeLimit else {
+            throw try map.required("filters").invalid("a kernel of at most \(YAMLCursor.sizeLimit) values")
+        }
+        let weights = try ParameterValues.read(map.required("kernel"), count: kh * kw * channels * filters,
+                                               rows: kh * kw * channels, directory: directory)
+        let useBias = try map.optional("use_bias")?.bool() ?? true
+        var biases = Array(repeating: 0.0, count: filters)
+        if let biasCursor = map.optional("bias") {
+            guard useBias else { throw biasCursor.invalid("no bias, since use_bias is false") }
+            biases = try ParameterValues.read(biasCursor, count: filters, directory: directory)
+        } else if useBias {
+            notes.append("\(name): no bias given, using zeros")
+        }
+        let parameters = ConvolutionParameters(spatialDimensions: rank, inputHeight: inputShape.height, inputWidth: inputShape.width,
+                                               channels: channels, filters: filters, kernelHeight: kh, kernelWidth: kw,
+                                               strideHeight: sh, strideWidth: sw, padding: padding, weights: weights, biases: biases)
+        let p = parameters.pads
+        guard inputShape.height + p.top + p.bottom >= kh, inputShape.width + p.left + p.right >= kw else {
+            throw try map.required("kernel_size").invalid("a kernel no larger than the \(padding.rawValue)-padded input \(inputShape)")
+        }
+        return parameters
+    }
 
     /// The operation and precision keys of a named activation (nil for linear); `map` holds its fields (nil
     /// when written inline on a Dense, which takes hls4ml's defaults).

@@ -73,6 +73,17 @@ extension DesignParser {
             let result = concrete(["result"], inferred: inferred, notes: &notes)
             return LayerPrecision(result: result, weight: weight, bias: bias, accumulator: accumulator)
 
+        case let .convolution(parameters):
+            // hls4ml: a convolution without bias has bias_t ap_uint<1> (zeros); n_in of the rule is kh·kw·C.
+            var bias = concrete(["bias"], notes: &notes)
+            if spec.hasNoBias, layerTable?.lookup(["bias"]) == nil { bias = .uint(1) }
+            let weight = concrete(["weight"], notes: &notes)
+            let inferred = PrecisionInference.denseAccumulator(input: input, weight: weight, bias: bias,
+                                                               inputSize: parameters.kernelTerms)
+            let accumulator = concrete(["accum"], inferred: inferred, notes: &notes)
+            let result = concrete(["result"], inferred: inferred, notes: &notes)
+            return LayerPrecision(result: result, weight: weight, bias: bias, accumulator: accumulator)
+
         case .batchNormalization:
             let scale = concrete(["scale", "weight"], notes: &notes)
             let bias = concrete(["bias"], notes: &notes)

@@ -41,23 +41,37 @@ struct DesignParser {
         let config = try parseConfig(top.optional("config"))
 
         let inputCursor = try top.required("input")
-        let input = try inputCursor.mapping(known: ["size", "precision"])
-        let inputSize = try input.required("size").positiveInteger()
+        let input = try inputCursor.mapping(known: ["size", "shape", "precision"])
+        let inputShape: TensorShape
+        if let shapeCursor = input.optional("shape") {
+            inputShape = TensorShape(try shapeCursor.sequence().map { (c) throws(DesignError) in try c.positiveInteger() })
+            guard (1...3).contains(inputShape.dimensions.count), inputShape.count <= YAMLCursor.sizeLimit else {
+                throw shapeCursor.invalid("1 to 3 positive sizes, channels last ([height, width, channels], [width, channels] or [size])")
+            }
+            if let sizeCursor = input.optional("size") {
+                let size = try sizeCursor.positiveInteger()
+                guard size == inputShape.count else { throw .shapeMismatch(sizeCursor.location, expected: inputShape.count, found: size) }
+            }
+        } else {
+            inputShape = .vector(try input.required("size").positiveInteger())
+        }
+        let inputSize = inputShape.count
         let inputSetting = try input.optional("precision")?.precisionSetting()
 
         let layersCursor = try top.required("layers")
         let layerCursors = try layersCursor.sequence()
         guard !layerCursors.isEmpty else { throw layersCursor.invalid("a list of at least one layer") }
-        let specs = try parseLayers(layerCursors, inputSize: inputSize)
+        let specs = try parseLayers(layerCursors, inputShape: inputShape)
 
         let known = specs.map(\.name)
         for (layerName, entry) in config.layers where !known.contains(layerName) {
             throw .unknownLayerNameEntry(entry.cursor.location, name: layerName, known: known)
         }
 
-        let network = try buildNetwork(name: name, inputSize: inputSize, inputSetting: inputSetting,
+        var network = try buildNetwork(name: name, inputSize: inputSize, inputSetting: inputSetting,
                                        inputCursor: input.optional("precision") ?? inputCursor,
                                        specs: specs, config: config)
+        network.inputShape = inputShape
         do {
             try network.validate()
         } catch {

@@ -16,7 +16,12 @@ public enum DesignWriter {
             out += "description: \(quoted(description))\n"
         }
         out += "device: \(options.device.name)\n"
-        out += "input: { size: \(network.inputSize), precision: \(quoted(network.inputPrecision.description)) }\n"
+        if network.inputShape.dimensions.count > 1 {
+            out += "input: { shape: [\(network.inputShape.dimensions.map(String.init).joined(separator: ", "))], "
+                + "precision: \(quoted(network.inputPrecision.description)) }\n"
+        } else {
+            out += "input: { size: \(network.inputSize), precision: \(quoted(network.inputPrecision.description)) }\n"
+        }
         out += "config:\n"
         out += "  IOType: \(options.ioType.rawValue)\n"
         out += "  ClockPeriod: \(number(options.clockPeriodNs))\n"
@@ -33,7 +38,7 @@ public enum DesignWriter {
             let p = layer.precision
             var keys: [(String, Precision?)] = [("result", p.result)]
             switch layer.operation {
-            case .dense: keys += [("weight", p.weight), ("bias", p.bias), ("accum", p.accumulator)]
+            case .dense, .convolution: keys += [("weight", p.weight), ("bias", p.bias), ("accum", p.accumulator)]
             case .batchNormalization: keys += [("scale", p.weight), ("bias", p.bias)]
             case .leakyReLU: keys += [("param", p.parameter)]
             case .squaredNorm: keys += [("accum", p.accumulator)]
@@ -51,9 +56,10 @@ public enum DesignWriter {
             }
         }
         out += "layers:\n"
-        for layer in network.layers {
-            out += "  - name: \(layer.name)\n"
-            if !layer.inputs.isEmpty { out += "    inputs: [" + layer.inputs.joined(separator: ", ") + "]\n" }
+        for (index, layer) in network.layers.enumerated() {
+            let reshape = reshape(before: index, in: network)
+            out += reshape + "  - name: \(layer.name)\n"
+            if !layer.inputs.isEmpty, reshape.isEmpty { out += "    inputs: [" + layer.inputs.joined(separator: ", ") + "]\n" }
             switch layer.operation {
             case let .dense(parameters):
                 out += "    class: Dense\n    units: \(parameters.outputSize)\n    kernel:\n"
@@ -62,6 +68,15 @@ public enum DesignWriter {
                     out += "      - " + list(Array(slice)) + "\n"
                 }
                 out += "    bias: " + list(parameters.biases) + "\n"
+            case let .convolution(c):
+                let axes = { (h: Int, w: Int) in c.spatialDimensions == 1 ? "\(w)" : "[\(h), \(w)]" }
+                out += "    class: \(c.kindName)\n    filters: \(c.filters)\n"
+                out += "    kernel_size: \(axes(c.kernelHeight, c.kernelWidth))\n    strides: \(axes(c.strideHeight, c.strideWidth))\n"
+                out += "    padding: \(c.padding.rawValue)\n    kernel:\n"
+                for row in 0..<c.kernelTerms {
+                    out += "      - " + list(Array(c.weights[(row * c.filters)..<((row + 1) * c.filters)])) + "\n"
+                }
+                out += "    bias: " + list(c.biases) + "\n"
             case let .batchNormalization(parameters):
                 out += "    class: BatchNormalization\n"
                 out += "    scale: " + list(parameters.scale) + "\n"
@@ -89,6 +104,25 @@ public enum DesignWriter {
             }
         }
         return out
+    }
+
+    /// The Flatten or Reshape a design file needs before layer `index` (none are layers of a `Network`: they are
+    /// folded into the shapes): a Dense that reads a tensor of several dimensions, or a convolution whose input
+    /// shape differs from the shape of the tensor it reads.
+    static func reshape(before index: Int, in network: Network) -> String {
+        let layer = network.layers[index]
+        let source = network.sources(ofLayerAt: index).first ?? -1
+        let shape = network.shape(ofTensor: source)
+        let sourceName = source < 0 ? Network.inputName : network.layers[source].name
+        let inputs = layer.inputs.isEmpty ? "" : "    inputs: [\(sourceName)]\n"
+        switch layer.operation {
+        case .dense where shape.dimensions.count > 1:
+            return "  - name: \(layer.name)_flatten\n\(inputs)    class: Flatten\n"
+        case let .convolution(c) where c.inputShape != shape:
+            return "  - name: \(layer.name)_reshape\n\(inputs)    class: Reshape\n    target_shape: [\(c.inputShape.dimensions.map(String.init).joined(separator: ", "))]\n"
+        default:
+            return ""
+        }
     }
 
     /// `%.17g`: the shortest form that always reads back as the same double.

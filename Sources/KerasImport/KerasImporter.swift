@@ -56,6 +56,9 @@ extension ImportedModel {
             switch layer.operation {
             case .dense:
                 fields += ["weight \(p.weight!)", "bias \(p.bias!)", "accum \(p.accumulator!)"]
+            case let .convolution(c):
+                fields = ["\(c.inputShape) → \(c.outputShape)"] + fields
+                    + ["weight \(p.weight!)", "bias \(p.bias!)", "accum \(p.accumulator!)"]
             case .batchNormalization:
                 fields += ["scale \(p.weight!)", "bias \(p.bias!)"]
             case let .leakyReLU(alpha):

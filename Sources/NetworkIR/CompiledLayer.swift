@@ -7,6 +7,7 @@ import FixedPoint
 ///   in accum_t (AP_WRAP, so the order does not matter), and the sum is cast to result_t.
 /// - BatchNormalization: `result_t(x·scale + shift)`, one rounding of the exact value.
 /// - ReLU: `x > 0 ? result_t(x) : 0`. LeakyReLU: `x > 0 ? result_t(x) : result_t(α·x)`, α in param_t.
+/// - Conv1D/Conv2D: per output pixel and filter, as Dense over the kernel window (padding adds nothing).
 /// - Linear: `result_t(x)`. SquaredNorm: squares cast to accum_t, summed in accum_t, cast to result_t.
 public struct CompiledLayer: Sendable {
     public let layer: Layer
@@ -15,9 +16,10 @@ public struct CompiledLayer: Sendable {
     /// Precision and size of every tensor it reads, in input order (the input buffer holds them one after the other).
     public let inputPrecisions: [Precision]
     public let inputSizes: [Int]
-    /// Raw weights (`[i * outputSize + j]`), or BatchNorm scales, or a hard activation's slope.
+    /// Raw weights (`[i * outputSize + j]`; a convolution's dense equivalent), or BatchNorm scales, or a hard
+    /// activation's slope.
     public let weightRaw: [Int64]
-    /// Raw biases, or BatchNorm shifts, or a hard activation's shift.
+    /// Raw biases (a convolution's: one per output), or BatchNorm shifts, or a hard activation's shift.
     public let biasRaw: [Int64]
     /// Lookup tables, raw: a lookup activation's table_t entries; a softmax's exp table then inverse table.
     public let tables: [[Int64]]
@@ -27,6 +29,9 @@ public struct CompiledLayer: Sendable {
     let accumulatorBiasRaw: [Int64]
     /// Raw α of a LeakyReLU or an ELU, or λ of a SELU (param_t).
     public let alphaRaw: Int64
+    /// Convolution: the kernel raw in Keras' order `[kh][kw][c][f]`, and each filter's bias cast to accum_t.
+    let kernelRaw: [Int64]
+    let filterBiasRaw: [Int64]
     /// Dense/SquaredNorm: right shift that takes a product to accum_t when it is a plain floor.
     let productShift: Int?
 
@@ -44,8 +49,17 @@ public struct CompiledLayer: Sendable {
         self.inputPrecision = inputPrecision
         var weights: [Int64] = [], biases: [Int64] = [], alpha: Int64 = 0, tables: [[Int64]] = []
         var shift: Int? = nil
+        var kernel: [Int64] = [], filterBias: [Int64] = []
         let p = layer.precision
         switch layer.operation {
+        case let .convolution(parameters):
+            kernel = parameters.weights.map { p.weight!.raw(fromDouble: $0) }
+            filterBias = parameters.biases.map { p.accumulator!.cast(p.bias!.raw(fromDouble: $0), from: p.bias!) }
+            let dense = parameters.denseEquivalent()
+            weights = dense.weights.map { p.weight!.raw(fromDouble: $0) }
+            biases = dense.biases.map { p.bias!.raw(fromDouble: $0) }
+            shift = CompiledLayer.fastShift(productWidth: inputPrecision.width + p.weight!.width,
+                productFraction: inputPrecision.fractionalBits + p.weight!.fractionalBits, accumulator: p.accumulator!)
         case let .dense(parameters):
             weights = parameters.weights.map { p.weight!.raw(fromDouble: $0) }
             biases = parameters.biases.map { p.bias!.raw(fromDouble: $0) }
@@ -88,6 +102,8 @@ public struct CompiledLayer: Sendable {
         }
         alphaRaw = alpha
         productShift = shift
+        kernelRaw = kernel
+        filterBiasRaw = filterBias
     }
 
     /// A product cast to accum_t is `product >> shift` when the accumulator truncates, drops bits
@@ -104,6 +120,7 @@ public struct CompiledLayer: Sendable {
     public func evaluate(_ input: UnsafeBufferPointer<Int64>, into output: UnsafeMutableBufferPointer<Int64>) {
         switch layer.operation {
         case let .dense(parameters): evaluateDense(parameters, input, into: output)
+        case let .convolution(parameters): evaluateConvolution(parameters, input, into: output)
         case .batchNormalization: evaluateBatchNormalization(input, into: output)
         case .relu: evaluateReLU(input, into: output)
         case .leakyReLU: evaluateLeakyReLU(input, into: output)

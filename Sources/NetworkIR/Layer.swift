@@ -26,6 +26,7 @@ public struct Layer: Sendable, Equatable {
     public var outputSize: Int {
         switch operation {
         case let .dense(parameters): return parameters.outputSize
+        case let .convolution(parameters): return parameters.outputShape.count
         case .squaredNorm: return 1
         case let .merge(merge): return merge == .concatenate ? inputSize : inputSize / MergeOperation.arity
         case .batchNormalization, .relu, .leakyReLU, .linear, .lookup, .hardActivation, .softmax: return inputSize
@@ -36,6 +37,15 @@ public struct Layer: Sendable, Equatable {
     public var arity: Int {
         if case .merge = operation { return MergeOperation.arity }
         return 1
+    }
+
+    /// The shape of its output given the shape of what it reads: a convolution's own output shape, a Dense
+    /// or a score a vector, and every kind that maps element to element (activations, BatchNorm, merges of two
+    /// equal tensors) keeps its input's shape.
+    public func outputShape(input: TensorShape) -> TensorShape {
+        if case let .convolution(parameters) = operation { return parameters.outputShape }
+        if case .dense = operation { return .vector(outputSize) }
+        return input.count == outputSize ? input : .vector(outputSize)
     }
 
     /// The hls4ml-style class name, for reports.
@@ -105,6 +115,8 @@ public struct Layer: Sendable, Equatable {
             try activation.validate(layer: self)
         case let .softmax(parameters):
             try parameters.validate(layer: self)
+        case let .convolution(parameters):
+            try parameters.validate(layer: self)
         case .relu, .linear:
             break
         }
@@ -129,6 +141,8 @@ public enum LayerOperation: Sendable, Equatable {
     case linear
     /// Score block: y = Σ x_i².
     case squaredNorm
+    /// Conv1D / Conv2D in io_parallel (`nnet_conv2d_latency.h`): a dot product per output pixel and filter.
+    case convolution(ConvolutionParameters)
     /// Two tensors combined element by element, or concatenated (hls4ml's `nnet_merge.h`).
     case merge(MergeOperation)
     /// A lookup-table activation (sigmoid, tanh, softplus, softsign, ELU, SELU), built as hls4ml's
@@ -142,6 +156,7 @@ public enum LayerOperation: Sendable, Equatable {
     public var kindName: String {
         switch self {
         case .dense: return "Dense"
+        case let .convolution(parameters): return parameters.kindName
         case .batchNormalization: return "BatchNormalization"
         case .relu: return "ReLU"
         case .leakyReLU: return "LeakyReLU"
@@ -157,6 +172,7 @@ public enum LayerOperation: Sendable, Equatable {
     var allParameters: [Double] {
         switch self {
         case let .dense(p): return p.weights + p.biases
+        case let .convolution(p): return p.weights + p.biases
         case let .batchNormalization(p): return p.scale + p.shift
         case let .leakyReLU(alpha): return [alpha]
         case let .lookup(activation): return [activation.alpha]

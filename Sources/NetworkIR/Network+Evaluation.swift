@@ -131,6 +131,17 @@ extension Network {
                 var sum = p.biases
                 for i in 0..<layer.inputSize { for j in 0..<p.outputSize { sum[j] += x[i] * p.weights[i * p.outputSize + j] } }
                 y = sum
+            case let .convolution(p):
+                var out = [Double](repeating: 0, count: layer.outputSize)
+                for oh in 0..<p.outputHeight {
+                    for ow in 0..<p.outputWidth {
+                        let pixel = (oh * p.outputWidth + ow) * p.filters
+                        for f in 0..<p.filters {
+                            out[pixel + f] = p.window(outputRow: oh, column: ow).reduce(p.biases[f]) { $0 + x[$1.input] * p.weights[$1.kernel * p.filters + f] }
+                        }
+                    }
+                }
+                y = out
             case let .batchNormalization(p):
                 y = x.indices.map { x[$0] * p.scale[$0] + p.shift[$0] }
             case .relu:

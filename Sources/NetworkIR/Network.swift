@@ -17,12 +17,22 @@ public struct Network: Sendable, Equatable {
     public var inputPrecision: Precision
     /// The layers, first to last.
     public var layers: [Layer]
+    /// The input's shape (channels last, flat in memory); a vector of `inputSize` unless the design says otherwise.
+    public var inputShape: TensorShape
 
-    public init(name: String, inputSize: Int, inputPrecision: Precision, layers: [Layer]) {
+    public init(name: String, inputSize: Int, inputPrecision: Precision, layers: [Layer], inputShape: TensorShape? = nil) {
         self.name = name
         self.inputSize = inputSize
         self.inputPrecision = inputPrecision
         self.layers = layers
+        self.inputShape = inputShape ?? .vector(inputSize)
+    }
+
+    /// Shape of tensor `source` (−1: the design input), following `Layer.outputShape(input:)` from the input.
+    public func shape(ofTensor source: Int) -> TensorShape {
+        guard source >= 0 else { return inputShape }
+        let input = sources(ofLayerAt: source).first.map(shape(ofTensor:)) ?? inputShape
+        return layers[source].outputShape(input: input)
     }
 
     /// Number of output elements of the last layer.
@@ -68,6 +78,9 @@ public struct Network: Sendable, Equatable {
     /// Checks shapes, names and precisions; throws the first problem found.
     public func validate() throws(NetworkError) {
         guard inputSize > 0 else { throw .invalidShape(layer: "input", reason: "input size must be positive, got \(inputSize)") }
+        guard inputShape.count == inputSize, inputShape.dimensions.allSatisfy({ $0 > 0 }) else {
+            throw .invalidShape(layer: "input", reason: "input shape \(inputShape) does not hold \(inputSize) values")
+        }
         do { try inputPrecision.validate() } catch { throw .invalidPrecision(layer: "input", field: "precision", reason: error.description) }
         guard !layers.isEmpty else { throw .invalidShape(layer: "input", reason: "the network has no layers") }
         var names = Set<String>()

@@ -6,15 +6,16 @@ import Scheduling
 extension BlockGenerator {
     // MARK: - Dense, RF = 1
 
+    /// Also a convolution's datapath: `CompiledLayer` holds its dense equivalent (weights outside a window are
+    /// zeros and get no multiplier).
     func denseParallel(_ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
-        guard case let .dense(parameters) = layer.layer.operation else { return [] }
         let p = layer.layer.precision
         guard let weight = p.weight, let bias = p.bias, let accumulator = p.accumulator else {
             throw .unsupported(layer: name, field: "weight/bias/accum", reason: "a Dense layer needs weight, bias and accum precisions")
         }
         let levels = block.steps.filter { if case .addLevel = $0.operation { return true } else { return false } }.count
         try checkSteps([.multiply] + (0..<levels).map { .addLevel($0 + 1) } + [.cast])
-        let n = parameters.outputSize
+        let n = layer.layer.outputSize
         let accumulatorWidth = accumulator.width + (accumulator.isSigned ? 0 : 1)
         var inputs: [Int: Signal] = [:]
         var lanes: [[Signal]] = []

@@ -21,6 +21,8 @@ struct BlockGenerator {
         switch operation {
         case .dense:
             outputs = block.groups > 1 ? try denseShared(builder) : try denseParallel(builder)
+        case .convolution:
+            outputs = try denseParallel(builder)
         case .batchNormalization:
             outputs = try elementwise(builder, expected: [.multiply, .addLevel(1), .cast])
         case .relu:

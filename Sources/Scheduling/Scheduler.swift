@@ -82,6 +82,7 @@ public enum Scheduler {
         let context = LayerContext(layer: layer, index: index, inputs: inputs, options: options)
         switch layer.operation {
         case let .dense(parameters): return try scheduleDense(parameters, context: context)
+        case let .convolution(parameters): return try scheduleConvolution(parameters, context: context)
         case let .batchNormalization(parameters): return scheduleBatchNormalization(parameters, context: context)
         case .relu, .linear: return scheduleActivation(context: context)
         case .leakyReLU: return scheduleLeakyReLU(context: context)

@@ -1,0 +1,100 @@
+import Testing
+import FixedPoint
+import NetworkIR
+@testable import Design
+
+/// Design files with shapes, convolutions, Flatten and Reshape.
+struct ConvolutionDesignTests {
+    static let design = """
+    name: cnn
+    input: { shape: [4, 3, 2], precision: "ap_ufixed<10,10>" }
+    config:
+      Model: { Precision: { default: "ap_fixed<16,6>", weight: "ap_fixed<6,1>", accum: auto, result: auto } }
+    layers:
+      - name: conv
+        class: Conv2D
+        filters: 2
+        kernel_size: 3
+        strides: [1, 1]
+        use_bias: false
+        kernel: 0.5
+      - { name: flat, class: Flatten }
+      - { name: fc, class: Dense, units: 2, kernel: 0.25, bias: 0 }
+      - { name: back, class: Reshape, target_shape: [2, 1] }
+      - { name: c1, class: Conv1D, filters: 1, kernel_size: 2, kernel: [1, -1], bias: 0.5 }
+    """
+
+    /// Shapes flow through the layers; Flatten and Reshape are not layers; a conv without bias gets
+    /// bias_t ap_uint<1>, and its auto accum follows hls4ml's rule with n_in = kh·kw·C = 18:
+    /// L = 5, W = 10 + 6 + 5 = 21, I = 10 + 1 + 5 = 16, signed; bias step: I = max(16, 1 + 1) + 1 = 17,
+    /// W = 17 + max(5, 0) = 22 → ap_fixed<22,17>.
+    @Test func shapesFlowAndFoldedLayersVanish() throws {
+        let loaded = try TestSupport.load(Self.design)
+        let network = loaded.network
+        #expect(network.inputShape == TensorShape([4, 3, 2]))
+        #expect(network.layers.map(\.name) == ["conv", "fc", "c1"])
+        #expect(network.layers.map(\.kindName) == ["Conv2D", "Dense", "Conv1D"])
+        #expect(network.layers.map(\.inputSize) == [24, 4, 2])
+        #expect(network.shape(ofTensor: 0) == TensorShape([2, 1, 2]))
+        let conv = network.layers[0]
+        #expect(conv.precision.bias == .uint(1))
+        #expect(conv.precision.accumulator == .fixed(22, 17))
+        guard case let .convolution(c1) = network.layers[2].operation else { Issue.record("not a conv"); return }
+        #expect(c1.inputShape == TensorShape([2, 1]) && c1.outputShape == TensorShape([1, 1]))
+        #expect(loaded.notes.contains { $0.contains("flat: Flatten to (4) folded away") })
+    }
+
+    @Test func denseOnAnImageNeedsAFlatten() throws {
+        let error = try TestSupport.error("""
+        name: cnn
+        input: { shape: [4, 3, 2] }
+        layers:
+          - { name: fc, class: Dense, units: 2, kernel: 0.25 }
+        """)
+        #expect(error?.description.contains("layer 'fc'") == true)
+        #expect(error?.description.contains("add a Flatten") == true)
+    }
+
+    @Test func convOnAVectorNamesTheLayer() throws {
+        let error = try TestSupport.error("""
+        name: cnn
+        input: { size: 12 }
+        layers:
+          - { name: conv, class: Conv2D, filters: 1, kernel_size: 3, kernel: 1 }
+        """)
+        #expect(error?.description.contains("layer 'conv'") == true)
+        #expect(error?.description.contains("(height, width, channels)") == true)
+    }
+
+    @Test func badShapesAreErrors() throws {
+        let reshape = try TestSupport.error("""
+        name: cnn
+        input: { shape: [4, 3] }
+        layers:
+          - { name: r, class: Reshape, target_shape: [5, 2] }
+          - { name: a, class: ReLU }
+        """)
+        #expect(reshape?.description.contains("target_shape") == true)
+        let kernel = try TestSupport.error("""
+        name: cnn
+        input: { shape: [2, 2, 1] }
+        layers:
+          - { name: conv, class: Conv2D, filters: 1, kernel_size: 3, kernel: 1 }
+        """)
+        #expect(kernel?.description.contains("kernel_size") == true)
+        let size = try TestSupport.error("""
+        name: cnn
+        input: { shape: [2, 2, 1], size: 5 }
+        layers:
+          - { name: a, class: ReLU }
+        """)
+        #expect(size != nil)
+        let padding = try TestSupport.error("""
+        name: cnn
+        input: { shape: [4, 4, 1] }
+        layers:
+          - { name: conv, class: Conv2D, filters: 1, kernel_size: 3, padding: full, kernel: 1 }
+        """)
+        #expect(padding?.description.contains("valid or same") == true)
+    }
+}
