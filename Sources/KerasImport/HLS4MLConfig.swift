@@ -54,7 +54,7 @@ public struct HLS4MLConfig: Sendable, Equatable {
                 entry.tableSize = parameters.invTableSize
                 entry.implementation = parameters.implementation.rawValue
                 entry.skip = false
-            case .dense, .batchNormalization, .merge:
+            case .dense, .convolution, .batchNormalization, .merge:
                 break
             }
             entry.precision = precision

@@ -28,6 +28,8 @@ public struct HLS4MLNode: Sendable, Equatable {
                    kernelQuantizer: QKerasQuantizer?, biasQuantizer: QKerasQuantizer?)
         /// The folded per-channel scale and bias, computed in float32 (hls4ml) or kept as doubles.
         case batchNormalization(scale: [Double], bias: [Double])
+        /// Conv1D/Conv2D (kernel in Keras' order, already quantized for a QConv); quantizers of a QConv.
+        case convolution(ConvolutionParameters, hasBias: Bool, kernelQuantizer: QKerasQuantizer?, biasQuantizer: QKerasQuantizer?)
         case relu
         case leakyReLU(alpha: Double)
         case linear
@@ -54,6 +56,7 @@ public struct HLS4MLNode: Sendable, Equatable {
             case .softmax: return "softmax"
             case .input: return "input"
             case .dense: return "dense"
+            case let .convolution(parameters, _, _, _): return parameters.kindName.lowercased()
             case .batchNormalization: return "batchnormalization"
             case let .merge(merge): return merge.rawValue
             }
@@ -80,6 +83,7 @@ public struct HLS4MLNode: Sendable, Equatable {
 
     public var outputSize: Int {
         if case let .dense(units, _, _, _, _, _) = operation { return units }
+        if case let .convolution(parameters, _, _, _) = operation { return parameters.outputShape.count }
         if case let .merge(merge) = operation, merge != .concatenate { return inputSize / MergeOperation.arity }
         return inputSize
     }
@@ -89,6 +93,7 @@ public struct HLS4MLNode: Sendable, Equatable {
         switch operation {
         case .input: return "Input"
         case .dense: return "Dense"
+        case let .convolution(parameters, _, _, _): return parameters.kindName
         case .batchNormalization: return "BatchNormalization"
         case .leakyReLU: return "ParametrizedActivation"
         case .relu, .linear: return "Activation"
@@ -103,7 +108,7 @@ public struct HLS4MLNode: Sendable, Equatable {
     var configKeys: [String] {
         switch operation {
         case .input: return ["result"]
-        case .dense: return ["result", "weight", "bias", "accum"]
+        case .dense, .convolution: return ["result", "weight", "bias", "accum"]
         case .batchNormalization: return ["result", "scale", "bias"] + quantizerConfigKeys
         case .leakyReLU: return ["result", "param"]
         case .relu, .linear, .merge: return ["result"]
@@ -240,10 +245,14 @@ public struct HLS4MLConversion: Sendable {
                 }
             case let .batchNormalization(epsilon, center, scale, quantizers):
                 let count = size
-                var gamma = scale ? weights["gamma"]!.values : Array(repeating: Float(1), count: count)
-                var beta = center ? weights["beta"]!.values : Array(repeating: Float(0), count: count)
-                var mean = weights["moving_mean"]!.values
-                var variance = weights["moving_variance"]!.values
+                // On an image the statistics are per channel (the last axis); nnet_batchnorm.h indexes them by
+                // element % n_filt, which is the same as repeating them for every pixel.
+                let channels = weights["moving_mean"]!.values.count
+                func perElement(_ values: [Float]) -> [Float] { channels == count ? values : (0..<count).map { values[$0 % channels] } }
+                var gamma = scale ? perElement(weights["gamma"]!.values) : Array(repeating: Float(1), count: count)
+                var beta = center ? perElement(weights["beta"]!.values) : Array(repeating: Float(0), count: count)
+                var mean = perElement(weights["moving_mean"]!.values)
+                var variance = perElement(weights["moving_variance"]!.values)
                 var quantizerKeys: [String: HLS4MLPrecisionSetting] = [:]
                 var configKeys: [String] = []
                 if !quantizers.isEmpty, compatible {
@@ -326,9 +335,46 @@ public struct HLS4MLConversion: Sendable {
                 let converted = quantizer.kind.isActivationOnly ? "\(nodes[nodes.count - 1].hlsClass) \(operation.functionName), " : ""
                 notes.append("\(layer.name): \(quantizer.summary) → \(converted)result \(type)")
             case .passThrough:
-                notes.append("\(layer.name): \(layer.className) is a no-op on a 1-D tensor, dropped")
+                notes.append("\(layer.name): \(layer.className) is a no-op, dropped")
                 producer[layer.name] = reads.first
                 continue
+            case .reshape:
+                // hls4ml aliases the array in io_parallel (a Reshape layer with no code); the shape lives on in
+                // the next convolution's input shape.
+                let shape = model.shapes[layer.name].map { "(" + $0.map(String.init).joined(separator: ", ") + ")" } ?? "?"
+                notes.append("\(layer.name): \(layer.className) to \(shape) folded away (no block; hls4ml aliases the array)")
+                producer[layer.name] = reads.first
+                continue
+            case let .convolution(conv):
+                let inputShape = layer.inputs.first.flatMap { model.shapes[$0] } ?? model.inputShape
+                var kernel = weights["kernel"]?.values ?? []
+                var bias = weights["bias"]?.values ?? Array(repeating: Float(0), count: conv.filters)
+                var keys: [String: HLS4MLPrecisionSetting] = [:]
+                if let kernelQuantizer = conv.kernelQuantizer {
+                    kernel = kernel.map(kernelQuantizer.quantize)
+                    keys["weight"] = .fixed(kernelQuantizer.weightType)
+                    notes.append("\(layer.name): kernel quantized by \(kernelQuantizer.summary) → \(kernelQuantizer.weightType)")
+                }
+                if let biasQuantizer = conv.biasQuantizer, conv.useBias {
+                    bias = bias.map(biasQuantizer.quantize)
+                    keys["bias"] = .fixed(biasQuantizer.weightType)
+                }
+                if !conv.useBias { keys["bias"] = .fixed(.uint(1)) }
+                let parameters = conv.parameters(inputShape: inputShape, weights: kernel.map(Double.init), biases: bias.map(Double.init))
+                nodes.append(node(layer.name, .convolution(parameters, hasBias: conv.useBias, kernelQuantizer: conv.kernelQuantizer,
+                                                           biasQuantizer: conv.useBias ? conv.biasQuantizer : nil), keys))
+                size = parameters.outputShape.count
+                switch conv.activation {
+                case .linear:
+                    if compatible, splitLinear || layer.className.hasPrefix("Q") {
+                        nodes.append(node(layer.name + "_linear", .linear))
+                    }
+                default:
+                    let (operation, keys) = Self.activationOperation(conv.activation, alpha: 1, options: options)
+                    let name = layer.name + "_" + conv.activation.rawValue
+                    nodes.append(node(name, operation, keys))
+                    notes.append("\(layer.name): activation \(conv.activation.rawValue) split into layer \(name) (as hls4ml's converter does)")
+                }
             case let .merge(merge):
                 nodes.append(node(layer.name, .merge(merge)))
             }
@@ -464,9 +510,16 @@ public struct HLS4MLConversion: Sendable {
         for index in nodes.indices.dropFirst() {
             guard case let .batchNormalization(scale, shift) = nodes[index].operation,
                   let parentIndex = Self.index(of: nodes[index].inputs.first, in: nodes),
-                  case let .dense(units, kernel, bias, _, kernelQuantizer, biasQuantizer) = nodes[parentIndex].operation,
                   nodes[parentIndex].settings["result"] == .auto,
                   Self.consumers(of: nodes[parentIndex].name, in: nodes) == 1 else { continue }
+            // A Dense's kernel is [n_in][units]; a convolution's [kh][kw][c][filters], and after it the BatchNorm's
+            // per-element scale repeats per pixel, so its first `filters` entries are the per-filter values.
+            let units: Int, kernel: [Double], bias: [Double], kernelQuantizer: QKerasQuantizer?, biasQuantizer: QKerasQuantizer?
+            switch nodes[parentIndex].operation {
+            case let .dense(n, k, b, _, kq, bq): (units, kernel, bias, kernelQuantizer, biasQuantizer) = (n, k, b, kq, bq)
+            case let .convolution(p, _, kq, bq): (units, kernel, bias, kernelQuantizer, biasQuantizer) = (p.filters, p.weights, p.biases, kq, bq)
+            default: continue
+            }
             let scaleCompatible = kernelQuantizer == nil || scale.allSatisfy { $0 == 1 }
             let biasCompatible = biasQuantizer == nil || shift.allSatisfy { $0 == 0 }
             guard scaleCompatible, biasCompatible else {
@@ -490,8 +543,13 @@ public struct HLS4MLConversion: Sendable {
             if let kernelQuantizer { newKernel = newKernel.map { Double(kernelQuantizer.quantize(Float($0))) } }
             if let biasQuantizer { newBias = newBias.map { Double(biasQuantizer.quantize(Float($0))) } }
             var dense = nodes[parentIndex]
-            dense.operation = .dense(units: units, kernel: newKernel, bias: newBias, hasBias: true,
-                                     kernelQuantizer: kernelQuantizer, biasQuantizer: biasQuantizer)
+            if case var .convolution(parameters, _, _, _) = dense.operation {
+                (parameters.weights, parameters.biases) = (newKernel, newBias)
+                dense.operation = .convolution(parameters, hasBias: true, kernelQuantizer: kernelQuantizer, biasQuantizer: biasQuantizer)
+            } else {
+                dense.operation = .dense(units: units, kernel: newKernel, bias: newBias, hasBias: true,
+                                         kernelQuantizer: kernelQuantizer, biasQuantizer: biasQuantizer)
+            }
             if dense.settings["bias"] == .fixed(.uint(1)) { dense.settings["bias"] = .auto }
             nodes[parentIndex] = dense
             notes.append("\(nodes[index].name): BatchNormalization folded into \(dense.name)"
@@ -546,10 +604,12 @@ public struct HLS4MLConversion: Sendable {
             switch node.operation {
             case .input:
                 types.values["result"] = concrete("result")
-            case .dense:
+            case .dense, .convolution:
                 let weight = concrete("weight"), bias = concrete("bias")
+                var terms = node.inputSize
+                if case let .convolution(parameters, _, _, _) = node.operation { terms = parameters.kernelTerms }   // n_chan·filt_height·filt_width
                 let accumulator = PrecisionInference.denseAccumulator(input: input, weight: weight, bias: bias,
-                                                                      inputSize: node.inputSize)
+                                                                      inputSize: terms)
                 types.values = ["weight": weight, "bias": bias, "accum": concrete("accum", accumulator),
                                 "result": concrete("result", accumulator)]
             case .batchNormalization:
@@ -647,6 +707,11 @@ public struct HLS4MLConversion: Sendable {
                                                  biases: stored(bias, t["bias"]!))
                 layers.append(Layer(name: identifier(node.name), operation: .dense(parameters), inputSize: node.inputSize,
                                     precision: LayerPrecision(result: result, weight: t["weight"], bias: t["bias"], accumulator: t["accum"])))
+            case var .convolution(parameters, _, _, _):
+                parameters.weights = stored(parameters.weights, t["weight"]!)
+                parameters.biases = stored(parameters.biases, t["bias"]!)
+                layers.append(Layer(name: identifier(node.name), operation: .convolution(parameters), inputSize: node.inputSize,
+                                    precision: LayerPrecision(result: result, weight: t["weight"], bias: t["bias"], accumulator: t["accum"])))
             case let .batchNormalization(scale, bias):
                 let parameters = BatchNormParameters(scale: stored(scale, t["weight"]!), shift: stored(bias, t["bias"]!))
                 layers.append(Layer(name: identifier(node.name), operation: .batchNormalization(parameters), inputSize: node.inputSize,
@@ -691,7 +756,8 @@ public struct HLS4MLConversion: Sendable {
         }
         names.removeAll()
         let name = identifier(options.name ?? model.architecture.name, what: "design name", suffix: "_design")
-        let network = Network(name: name, inputSize: model.inputSize, inputPrecision: inputPrecision, layers: layers)
+        let network = Network(name: name, inputSize: model.inputSize, inputPrecision: inputPrecision, layers: layers,
+                              inputShape: TensorShape(model.inputShape))
         do { try network.validate() } catch { throw .invalidNetwork(file: model.file, error) }
         return network
     }

@@ -7,7 +7,7 @@ extension KerasArchitecture {
     public static let supportedClasses = [
         "InputLayer", "Dense", "QDense", "BatchNormalization", "QBatchNormalization", "Activation", "ReLU",
         "LeakyReLU", "ELU", "Softmax", "QActivation", "Dropout", "Flatten", "Add", "Subtract", "Multiply", "Average",
-        "Maximum", "Minimum", "Concatenate",
+        "Maximum", "Minimum", "Concatenate", "Conv1D", "Conv2D", "QConv1D", "QConv2D", "Reshape",
     ]
 
     /// Activations hls4ml 1.3 accepts from Keras but whose generated C++ does not compile (the reason is the
@@ -42,6 +42,7 @@ extension KerasArchitecture {
         let major = kerasVersion.flatMap { Int($0.split(separator: ".").first ?? "") } ?? 3
         var layers: [KerasLayer] = []
         var inputSize: Int?
+        var inputShape: [Int]?
         var previous: String?
         for (index, entry) in entries.enumerated() {
             let layerConfig = entry["config"] as? [String: Any] ?? [:]
@@ -68,12 +69,14 @@ extension KerasArchitecture {
             }
             if index == 0 || className == "InputLayer" {
                 if let shape = (layerConfig["batch_shape"] ?? layerConfig["batch_input_shape"]) as? [Any] {
-                    let dimensions = shape.dropFirst().map { $0 as? Int }
-                    guard dimensions.count == 1, let size = dimensions[0], size > 0 else {
+                    let dimensions = shape.dropFirst().map { ($0 as? NSNumber)?.intValue }
+                    let sizes = dimensions.compactMap { $0 }
+                    guard (1...3).contains(dimensions.count), sizes.count == dimensions.count, sizes.allSatisfy({ $0 > 0 }) else {
                         throw KerasImportError.unsupportedLayer(file: file, layer: name, className: className,
-                            reason: "input shape \(shape.dropFirst().map { "\($0)" }) is not a 1-D vector")
+                            reason: "input shape \(shape.dropFirst().map { "\($0)" }) is not a vector, (width, channels) or (height, width, channels) of known sizes")
                     }
-                    inputSize = size
+                    inputSize = sizes.reduce(1, *)
+                    inputShape = sizes
                 }
             }
             let kind = try Self.kind(className: className, name: name, config: layerConfig, file: file)
@@ -97,7 +100,7 @@ extension KerasArchitecture {
             layers.insert(KerasLayer(name: "input1", className: "InputLayer", kind: .input(size: inputSize)), at: 0)
         }
         self.init(name: (config["name"] as? String) ?? "model", modelClass: modelClass, kerasMajorVersion: major,
-                  inputSize: inputSize, layers: layers)
+                  inputSize: inputSize, layers: layers, inputShape: inputShape)
     }
 
     /// Names of the layers feeding a functional layer: Keras 2 `[[["x", 0, 0, {}]]]`,
@@ -298,8 +301,46 @@ extension KerasArchitecture {
                 throw unsupported("concatenation along axis \(axis) of 1-D tensors is not supported (use -1)")
             }
             return .merge(MergeOperation(rawValue: className.lowercased())!)
-        case "Dropout", "Flatten":
+        case "Dropout":
             return .passThrough
+        case "Flatten":
+            if let format = config["data_format"] as? String, format != "channels_last" {
+                throw unsupported("data_format \(format) is not supported (channels_last only)")
+            }
+            return .reshape(targetShape: nil)
+        case "Reshape":
+            guard let target = (config["target_shape"] as? [Any])?.map({ ($0 as? NSNumber)?.intValue ?? -1 }),
+                  (1...3).contains(target.count), target.allSatisfy({ $0 > 0 }) else {
+                throw unsupported("target_shape \(config["target_shape"] ?? "none") must be 1 to 3 known positive sizes")
+            }
+            return .reshape(targetShape: target)
+        case "Conv1D", "Conv2D", "QConv1D", "QConv2D":
+            let rank = className.hasSuffix("1D") ? 1 : 2
+            guard let filters = (config["filters"] as? NSNumber)?.intValue, filters > 0 else { throw unsupported("no positive filters") }
+            func axes(_ key: String, default value: Int?) throws(KerasImportError) -> [Int] {
+                let raw = config[key]
+                if raw == nil || raw is NSNull, let value { return Array(repeating: value, count: rank) }
+                let list = ((raw as? [Any]) ?? [raw as Any]).map { ($0 as? NSNumber)?.intValue ?? 0 }
+                guard list.count == rank || list.count == 1, list.allSatisfy({ $0 > 0 && $0 <= 1 << 12 }) else {
+                    throw unsupported("\(key) \(raw ?? "none") must be \(rank) positive integer(s)")
+                }
+                return list.count == rank ? list : Array(repeating: list[0], count: rank)
+            }
+            if let format = config["data_format"] as? String, format != "channels_last" {
+                throw unsupported("data_format \(format) is not supported (channels_last only, as hls4ml's io_parallel arrays)")
+            }
+            guard try axes("dilation_rate", default: 1).allSatisfy({ $0 == 1 }) else { throw unsupported("dilation_rate other than 1 is not supported") }
+            if let groups = (config["groups"] as? NSNumber)?.intValue, groups != 1 { throw unsupported("groups \(groups) is not supported") }
+            let paddingText = ((config["padding"] as? String) ?? "valid").lowercased()
+            guard let padding = ConvolutionPadding(rawValue: paddingText) else {
+                throw unsupported("padding '\(paddingText)' is not supported (valid or same)")
+            }
+            let useBias = (config["use_bias"] as? Bool) ?? true
+            return .convolution(KerasConvolution(
+                rank: rank, filters: filters, kernelSize: try axes("kernel_size", default: nil), strides: try axes("strides", default: 1),
+                padding: padding, activation: try activation(config["activation"]), useBias: useBias,
+                kernelQuantizer: className.hasPrefix("Q") ? try quantizer(config["kernel_quantizer"], role: "kernel_quantizer") : nil,
+                biasQuantizer: className.hasPrefix("Q") ? try quantizer(config["bias_quantizer"], role: "bias_quantizer") : nil))
         default:
             throw unsupported("layer class \(className) is not supported (supported: \(supportedClasses.joined(separator: ", ")))")
         }

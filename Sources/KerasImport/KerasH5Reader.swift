@@ -34,7 +34,7 @@ public enum KerasH5Reader {
 extension KerasLayer {
     var hasWeights: Bool {
         switch kind {
-        case .dense, .batchNormalization: return true
+        case .dense, .batchNormalization, .convolution: return true
         default: return false
         }
     }

@@ -32,8 +32,12 @@ public struct KerasLayer: Sendable, Equatable {
         case leakyReLU(alpha: Double)
         /// QActivation with a quantized_relu, quantized_bits, quantized_tanh or quantized_sigmoid quantizer.
         case quantizedActivation(QKerasQuantizer)
-        /// Dropout, or Flatten of a 1-D tensor: nothing to compute.
+        /// Dropout: nothing to compute.
         case passThrough
+        /// Flatten (`targetShape` nil) or Reshape: the same values under another shape, no computation.
+        case reshape(targetShape: [Int]?)
+        /// Conv1D / Conv2D, or QConv1D / QConv2D with their quantizers.
+        case convolution(KerasConvolution)
         /// Add, Subtract, Multiply, Average, Maximum, Minimum or Concatenate of two 1-D tensors.
         case merge(MergeOperation)
     }
@@ -65,14 +69,58 @@ public struct KerasArchitecture: Sendable, Equatable {
     public var kerasMajorVersion: Int
     /// Number of inputs, when the config states it.
     public var inputSize: Int?
+    /// The input's shape without the batch axis (channels last), when the config states it.
+    public var inputShape: [Int]?
     /// The layers, input first, in evaluation order.
     public var layers: [KerasLayer]
 
-    public init(name: String, modelClass: String, kerasMajorVersion: Int, inputSize: Int?, layers: [KerasLayer]) {
+    public init(name: String, modelClass: String, kerasMajorVersion: Int, inputSize: Int?, layers: [KerasLayer],
+                inputShape: [Int]? = nil) {
+        self.inputShape = inputShape ?? inputSize.map { [$0] }
         self.name = name
         self.modelClass = modelClass
         self.kerasMajorVersion = kerasMajorVersion
         self.inputSize = inputSize
         self.layers = layers
+    }
+}
+
+/// A Keras Conv1D/Conv2D (or QConv1D/QConv2D) configuration, channels last.
+public struct KerasConvolution: Sendable, Equatable {
+    /// 1 or 2 spatial dimensions.
+    public var rank: Int
+    public var filters: Int
+    /// One per spatial axis.
+    public var kernelSize: [Int]
+    public var strides: [Int]
+    public var padding: ConvolutionPadding
+    public var activation: KerasActivation
+    public var useBias: Bool
+    public var kernelQuantizer: QKerasQuantizer?
+    public var biasQuantizer: QKerasQuantizer?
+
+    public init(rank: Int, filters: Int, kernelSize: [Int], strides: [Int], padding: ConvolutionPadding, activation: KerasActivation,
+                useBias: Bool, kernelQuantizer: QKerasQuantizer? = nil, biasQuantizer: QKerasQuantizer? = nil) {
+        self.rank = rank
+        self.filters = filters
+        self.kernelSize = kernelSize
+        self.strides = strides
+        self.padding = padding
+        self.activation = activation
+        self.useBias = useBias
+        self.kernelQuantizer = kernelQuantizer
+        self.biasQuantizer = biasQuantizer
+    }
+
+    /// Keras' kernel shape: (kh, kw, C, F) or (k, C, F).
+    public func kernelShape(channels: Int) -> [Int] { kernelSize + [channels, filters] }
+
+    /// The IR parameters for an input of `shape` (channels last) with these weights.
+    public func parameters(inputShape shape: [Int], weights: [Double], biases: [Double]) -> ConvolutionParameters {
+        let height = rank == 1 ? 1 : shape[0], width = shape[shape.count - 2]
+        return ConvolutionParameters(spatialDimensions: rank, inputHeight: height, inputWidth: width, channels: shape.last!,
+                                     filters: filters, kernelHeight: rank == 1 ? 1 : kernelSize[0], kernelWidth: kernelSize.last!,
+                                     strideHeight: rank == 1 ? 1 : strides[0], strideWidth: strides.last!, padding: padding,
+                                     weights: weights, biases: biases)
     }
 }

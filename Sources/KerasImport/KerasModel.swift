@@ -27,14 +27,20 @@ public struct KerasModel: Sendable, Equatable {
     public var architecture: KerasArchitecture
     /// Number of inputs.
     public var inputSize: Int
+    /// The input's shape (channels last; `[inputSize]` for a vector).
+    public var inputShape: [Int]
+    /// Each layer's output shape, by Keras layer name (where the weights or the config tell it).
+    public var shapes: [String: [Int]] = [:]
     /// Weights by layer name, then by variable name.
     public var weights: [String: [String: KerasTensor]]
     /// The file the model came from (for messages).
     public var file: String
 
-    public init(architecture: KerasArchitecture, inputSize: Int, weights: [String: [String: KerasTensor]], file: String) {
+    public init(architecture: KerasArchitecture, inputSize: Int, weights: [String: [String: KerasTensor]], file: String,
+                inputShape: [Int]? = nil) {
         self.architecture = architecture
         self.inputSize = inputSize
+        self.inputShape = inputShape ?? [inputSize]
         self.weights = weights
         self.file = file
     }
@@ -45,7 +51,13 @@ public struct KerasModel: Sendable, Equatable {
         var size = architecture.inputSize
         var modelInputSize = architecture.inputSize
         var sizes: [String: Int] = [:]      // output size of each layer seen so far
+        var shapes: [String: [Int]] = [:]   // output shape of each layer seen so far
+        var shape = architecture.inputShape
+        let inputName = architecture.layers.first?.name
         for layer in architecture.layers {
+            if let first = layer.inputs.first {
+                shape = shapes[first] ?? (first == inputName ? architecture.inputShape : nil)
+            }
             if !layer.inputs.isEmpty {
                 let known = layer.inputs.map { sizes[$0] ?? (architecture.layers.first?.name == $0 ? modelInputSize : nil) }
                 if case let .merge(merge) = layer.kind {
@@ -62,7 +74,17 @@ public struct KerasModel: Sendable, Equatable {
                     size = known[0] ?? size
                 }
             }
-            defer { if let size { sizes[layer.name] = size } }
+            defer {
+                if let size {
+                    sizes[layer.name] = size
+                    if shape?.reduce(1, *) != size { shape = [size] }
+                    shapes[layer.name] = shape
+                }
+            }
+            func notFlat(_ what: String) -> KerasImportError {
+                .unsupportedLayer(file: file, layer: layer.name, className: layer.className,
+                    reason: "\(what) on a \(shape.map { "\($0)" } ?? "?") tensor is not supported; add a Flatten before it")
+            }
             func require(_ tensors: [String: KerasTensor], _ variable: String, _ shape: [Int]) throws(KerasImportError) -> KerasTensor {
                 guard let tensor = tensors[variable] else {
                     throw .missingWeight(file: file, layer: layer.name, variable: variable,
@@ -88,17 +110,47 @@ public struct KerasModel: Sendable, Equatable {
                 guard let inputs = size else {
                     throw .malformedModelConfig(file: file, layer: layer.name, reason: "the input size is not known")
                 }
+                if let shape, shape.count > 1 { throw notFlat("a Dense") }
                 var needed = ["kernel": try require(tensors, "kernel", [inputs, units])]
                 if useBias { needed["bias"] = try require(tensors, "bias", [units]) }
                 weights[layer.name] = needed
                 size = units
+                shape = [units]
+            case let .convolution(conv):
+                guard let input = shape, input.count == conv.rank + 1 else {
+                    throw .unsupportedLayer(file: file, layer: layer.name, className: layer.className,
+                        reason: "a \(conv.rank)-D convolution needs a \(conv.rank == 1 ? "(width, channels)" : "(height, width, channels)") input, "
+                            + "not \(shape.map { "\($0)" } ?? "an input of unknown shape")")
+                }
+                let tensors = try source.tensors(ofLayer: layer.name)
+                var needed = ["kernel": try require(tensors, "kernel", conv.kernelShape(channels: input.last!))]
+                if conv.useBias { needed["bias"] = try require(tensors, "bias", [conv.filters]) }
+                weights[layer.name] = needed
+                let parameters = conv.parameters(inputShape: input, weights: [], biases: [])
+                guard input[input.count - 2] + parameters.pads.left + parameters.pads.right >= parameters.kernelWidth,
+                      parameters.inputHeight + parameters.pads.top + parameters.pads.bottom >= parameters.kernelHeight else {
+                    throw .unsupportedLayer(file: file, layer: layer.name, className: layer.className,
+                        reason: "kernel \(conv.kernelSize) is larger than its \(conv.padding.rawValue)-padded input \(input)")
+                }
+                shape = parameters.outputShape.dimensions
+                size = parameters.outputShape.count
+            case let .reshape(target):
+                guard let current = size else {
+                    throw .malformedModelConfig(file: file, layer: layer.name, reason: "the input size is not known")
+                }
+                let next = target ?? [current]
+                guard next.reduce(1, *) == current else {
+                    throw .unsupportedLayer(file: file, layer: layer.name, className: layer.className,
+                        reason: "target_shape \(next) does not hold the \(current) values it reads")
+                }
+                shape = next
             case let .batchNormalization(_, center, scale, _):
                 let tensors = try source.tensors(ofLayer: layer.name)
                 if size == nil, let mean = tensors["moving_mean"], mean.shape.count == 1 {
                     size = mean.shape[0]
                     modelInputSize = size
                 }
-                guard let channels = size else {
+                guard let channels = shape?.last ?? size else {
                     throw .malformedModelConfig(file: file, layer: layer.name, reason: "the input size is not known")
                 }
                 var needed: [String: KerasTensor] = [:]
@@ -116,6 +168,8 @@ public struct KerasModel: Sendable, Equatable {
         guard let inputSize = modelInputSize else {
             throw .malformedModelConfig(file: file, layer: nil, reason: "the input size is not known")
         }
-        self.init(architecture: architecture, inputSize: inputSize, weights: weights, file: file)
+        self.init(architecture: architecture, inputSize: inputSize, weights: weights, file: file,
+                  inputShape: architecture.inputShape?.reduce(1, *) == inputSize ? architecture.inputShape : nil)
+        self.shapes = shapes
     }
 }
