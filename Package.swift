@@ -53,7 +53,7 @@ let package = Package(
             "KerasImport", "HDF5", "NetworkIR", "Design", "Scheduling", "FixedPoint", "RTL",
         ]),
         .testTarget(name: "CrossCheckTests", dependencies: [
-            "CrossCheck", "RTL", "Toolchain", "Simulation", "Scheduling", "NetworkIR", "Design", "FixedPoint",
+            "CrossCheck", "RTL", "Toolchain", "Simulation", "Scheduling", "NetworkIR", "Design", "FixedPoint", "HDF5",
         ]),
     ]
 )

@@ -211,14 +211,7 @@ extension DesignParser {
             // Both factors are at most 2^24, so the product cannot overflow; ParameterValues bounds it.
             let kernel = try ParameterValues.read(map.required("kernel"), count: inputSize * units,
                                                   rows: inputSize, directory: directory)
-            let useBias = try map.optional("use_bias")?.bool() ?? true
-            var biases = Array(repeating: 0.0, count: units)
-            if let biasCursor = map.optional("bias") {
-                guard useBias else { throw biasCursor.invalid("no bias, since use_bias is false") }
-                biases = try ParameterValues.read(biasCursor, count: units, directory: directory)
-            } else if useBias {
-                notes.append("\(name): no bias given, using zeros")
-            }
+            let biases = try biasValues(map, count: units, layer: name)
             let dense = spec(.dense(DenseParameters(outputSize: units, weights: kernel, biases: biases)),
                              ["result", "weight", "bias", "accum"])
             return try withActivation(dense, map: map)
@@ -262,6 +255,17 @@ extension DesignParser {
     }
 
     static let softmaxPrecisionKeys = ["result", "accum", "exp_table", "inv_table", "inv_inp", "inp_norm"]
+
+    /// `bias:` (`count` values) unless `use_bias: false`, which forbids it; zeros (noted) when absent.
+    private mutating func biasValues(_ map: YAMLMapping, count: Int, layer name: String) throws(DesignError) -> [Double] {
+        let useBias = try map.optional("use_bias")?.bool() ?? true
+        if let biasCursor = map.optional("bias") {
+            guard useBias else { throw biasCursor.invalid("no bias, since use_bias is false") }
+            return try ParameterValues.read(biasCursor, count: count, directory: directory)
+        }
+        if useBias { notes.append("\(name): no bias given, using zeros") }
+        return Array(repeating: 0.0, count: count)
+    }
 
     /// `base`, then the layer `<name>_<activation>` when its `activation:` is not linear (hls4ml's converter split).
     private mutating func withActivation(_ base: LayerSpec, map: YAMLMapping) throws(DesignError) -> [LayerSpec] {
@@ -314,14 +318,7 @@ extension DesignParser {
         }
         let weights = try ParameterValues.read(map.required("kernel"), count: kh * kw * channels * filters,
                                                rows: kh * kw * channels, directory: directory)
-        let useBias = try map.optional("use_bias")?.bool() ?? true
-        var biases = Array(repeating: 0.0, count: filters)
-        if let biasCursor = map.optional("bias") {
-            guard useBias else { throw biasCursor.invalid("no bias, since use_bias is false") }
-            biases = try ParameterValues.read(biasCursor, count: filters, directory: directory)
-        } else if useBias {
-            notes.append("\(name): no bias given, using zeros")
-        }
+        let biases = try biasValues(map, count: filters, layer: name)
         let parameters = ConvolutionParameters(spatialDimensions: rank, inputHeight: inputShape.height, inputWidth: inputShape.width,
                                                channels: channels, filters: filters, kernelHeight: kh, kernelWidth: kw,
                                                strideHeight: sh, strideWidth: sw, padding: padding, weights: weights, biases: biases)

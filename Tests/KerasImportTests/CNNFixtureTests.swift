@@ -108,6 +108,24 @@ import Testing
         #expect(loaded.options == imported.design.options)
     }
 
+    /// Designs/cicada_student.yml is this import at 6.25 ns: the same network, 11,588 parameters.
+    @Test func shippedDesignIsTheImport() throws {
+        var options = Self.runs[0].options
+        options.clockPeriodNs = 6.25
+        let imported = try KerasImporter.importModel(Fixtures.keras("cicada_v2_student"), options: options)
+        let loaded = try DesignLoader.load(Fixtures.package.appendingPathComponent("Designs/cicada_student.yml"))
+        #expect(loaded.network == imported.design.network)
+        #expect(loaded.options == imported.design.options)
+        let parameters = loaded.network.layers.reduce(0) { sum, layer in
+            switch layer.operation {
+            case let .dense(p): return sum + p.weights.count + p.biases.count
+            case let .convolution(p): return sum + p.weights.count      // no bias
+            default: return sum
+            }
+        }
+        #expect(parameters == 11588)
+    }
+
     /// The CNN fixtures with layers Pipewright does not build yet fail with the layer and its class.
     @Test(arguments: [("conv1d_tagger", "GlobalAveragePooling1D"), ("cnn_vae_encoder", "AveragePooling2D"), ("cnn_ae", "MaxPooling2D")])
     func unsupportedLayersNameLayerAndClass(model: String, className: String) {
