@@ -35,8 +35,10 @@ extension Scheduler {
         let weight = layer.precision.weight!
         let zeroKernel = parameters.weights.filter { weight.raw(fromDouble: $0) == 0 }.count
         let p = parameters.pads
-        block.notes = ["\(parameters.kindName) \(parameters.inputShape) → \(parameters.outputShape): \(parameters.outputHeight * parameters.outputWidth) pixels "
-                       + "in parallel, \(parameters.kernelTerms) terms per output, pads (top, bottom, left, right) = (\(p.top), \(p.bottom), \(p.left), \(p.right))"]
+        let pixels = parameters.outputHeight * parameters.outputWidth
+        block.notes = ["\(parameters.kindName) \(parameters.inputShape) → \(parameters.outputShape): \(pixels) pixels "
+                       + "in parallel (hls4ml's ParallelizationFactor \(pixels); its default 1 would loop over the pixels), "
+                       + "\(parameters.kernelTerms) terms per output, pads (top, bottom, left, right) = (\(p.top), \(p.bottom), \(p.left), \(p.right))"]
         if zeroKernel > 0 { block.notes.append("\(zeroKernel) zero kernel weights need no multiplier") }
         return block
     }

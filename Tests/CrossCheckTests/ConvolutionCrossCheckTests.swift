@@ -33,6 +33,40 @@ layers:
     bias: { random: { seed: 14, scale: 0.2 } }
 """
 
+/// Strides, uneven 'same' padding, no bias, Conv1D after a Reshape, rounding and saturating results and a
+/// truncating accumulator: (7, 6, 2) → Conv2D 3 (3, 2), strides (2, 1), same (pads 1, 1, 0, 1) → (4, 6, 3) →
+/// Reshape (24, 3) → Conv1D 2 (4), stride 3, valid, relu → (7, 2) → Flatten → Dense 3.
+let mixedConvDesign = """
+name: mixed_conv
+input: { shape: [7, 6, 2], precision: "ap_fixed<9,3,AP_RND,AP_SAT>" }
+config:
+  Model: { Precision: { default: "ap_fixed<16,6>", weight: "ap_fixed<7,2>", bias: "ap_fixed<7,2>", accum: auto, result: auto } }
+  LayerName:
+    c1: { Precision: { result: "ap_fixed<12,5,AP_RND_CONV,AP_SAT>" } }
+    c2: { Precision: { accum: "ap_fixed<18,8>", result: "ap_fixed<10,4,AP_RND,AP_WRAP>" } }
+    c2_relu: { Precision: { result: "ap_ufixed<8,3,AP_TRN,AP_SAT>" } }
+layers:
+  - name: c1
+    class: Conv2D
+    filters: 3
+    kernel_size: [3, 2]
+    strides: [2, 1]
+    padding: same
+    use_bias: false
+    kernel: { random: { seed: 31, scale: 1.5, sparsity: 0.15 } }
+  - { name: r, class: Reshape, target_shape: [24, 3] }
+  - name: c2
+    class: Conv1D
+    filters: 2
+    kernel_size: 4
+    strides: 3
+    activation: relu
+    kernel: { random: { seed: 32, scale: 0.8 } }
+    bias: { random: { seed: 33, scale: 0.5 } }
+  - { name: flat, class: Flatten }
+  - { name: fc, class: Dense, units: 3, kernel: { random: { seed: 34, scale: 0.5 } }, bias: 0.25 }
+"""
+
 struct ConvolutionCrossCheckTests {
     static func load() throws -> LoadedDesign {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-small-conv-\(UUID().uuidString)")
@@ -41,6 +75,37 @@ struct ConvolutionCrossCheckTests {
         let url = folder.appendingPathComponent("small_conv.yml")
         try smallConvDesign.write(to: url, atomically: true, encoding: .utf8)
         return try DesignLoader.load(url, profileSearchPaths: [repositoryRoot.appendingPathComponent("Profiles")])
+    }
+
+    static func load(_ text: String, name: String) throws -> LoadedDesign {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("\(name).yml")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return try DesignLoader.load(url, profileSearchPaths: [repositoryRoot.appendingPathComponent("Profiles")])
+    }
+
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: [(1.6, "1"), (4.0, "1011")])
+    func stridesPaddingAndConv1DAreBitExactInRTL(clockNs: Double, outReady: String) throws {
+        let loaded = try Self.load(mixedConvDesign, name: "mixed_conv").applying(clockPeriodNs: clockNs)
+        let network = loaded.network
+        #expect(network.layers.map(\.kindName) == ["Conv2D", "Conv1D", "ReLU", "Dense"])
+        guard case let .convolution(c1) = network.layers[0].operation, case let .convolution(c2) = network.layers[1].operation else { return }
+        #expect(c1.pads == (1, 1, 0, 1) && c1.outputShape == TensorShape([4, 6, 3]))
+        #expect(c2.inputShape == TensorShape([24, 3]) && c2.outputShape == TensorShape([7, 2]))
+        #expect(network.layers[0].precision.bias == .uint(1))
+        let inputs = InputVectors.random(count: 16, size: 84, seed: 41).map { $0.map { $0 * 5 } }
+        let run = try Verification.run(network: network, options: loaded.options, inputs: inputs,
+                                       outReadyPattern: SimulationOptions.pattern(outReady)!,
+                                       buildDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-crosscheck/mixed_conv-\(clockNs)ns"))
+        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
+        let evaluator = FixedPointEvaluator(network: network)
+        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
+        // Not a degenerate case: the 48 outputs take many values, and c2's truncating accumulator drops bits.
+        #expect(Set(run.trace.outputs.flatMap { $0 }).count > 30)
+        // c2's products have 7 + 5 = 12 fractional bits (input ap_fixed<12,5>, weight ap_fixed<7,2>); accum keeps 10.
+        #expect(network.layers[1].precision.accumulator!.fractionalBits == 10 && network.layers[0].precision.result.fractionalBits == 7)
     }
 
     /// The conv block at two clocks, the second with a sink that takes results in 3 of 4 cycles: every channel
