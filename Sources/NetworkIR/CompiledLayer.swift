@@ -30,7 +30,7 @@ public struct CompiledLayer: Sendable {
     /// Raw α of a LeakyReLU or an ELU, or λ of a SELU (param_t).
     public let alphaRaw: Int64
     /// Convolution: the kernel raw in Keras' order `[kh][kw][c][f]`, and each filter's bias cast to accum_t.
-    let kernelRaw: [Int64]
+    public let kernelRaw: [Int64]
     let filterBiasRaw: [Int64]
     /// Dense/SquaredNorm: right shift that takes a product to accum_t when it is a plain floor.
     let productShift: Int?

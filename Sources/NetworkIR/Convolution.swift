@@ -125,6 +125,17 @@ public struct ConvolutionParameters: Sendable, Equatable {
         return taps
     }
 
+    /// The input that kernel offset `k` (order kh, kw, c: weights `[k * filters + f]`) reads for output pixel
+    /// `pixel` (oh·OW + ow), or nil where it falls on padding.
+    public func inputIndex(pixel: Int, kernelOffset k: Int) -> Int? {
+        let p = pads
+        let (oh, ow) = (pixel / outputWidth, pixel % outputWidth)
+        let (kh, kw, c) = (k / (kernelWidth * channels), (k / channels) % kernelWidth, k % channels)
+        let h = oh * strideHeight + kh - p.top, w = ow * strideWidth + kw - p.left
+        guard h >= 0, h < inputHeight, w >= 0, w < inputWidth else { return nil }
+        return (h * inputWidth + w) * channels + c
+    }
+
     /// The same layer as a Dense over the flat tensors (n_in = H·W·C, n_out = OH·OW·F): weight (i, j) is the
     /// kernel weight that multiplies input i into output j, zero where input i is outside output j's window;
     /// each output's bias is its filter's. Its fixed-point result is the convolution's bit for bit (a zero weight

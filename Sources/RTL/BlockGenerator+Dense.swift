@@ -56,32 +56,49 @@ extension BlockGenerator {
 
     // MARK: - Dense, RF > 1
 
+    /// Term t of output j: the input it reads (nil: none, e.g. padding) and its raw weight (0 where there is no input).
+    /// A Dense's term t is input t; a convolution's is kernel offset t of its output pixel's window.
+    func terms() -> (count: Int, input: (Int, Int) -> Int?, weight: (Int, Int) -> Int64) {
+        let nIn = layer.layer.inputSize, n = layer.layer.outputSize, weights = layer.weightRaw
+        if case let .convolution(c) = layer.layer.operation {
+            let kernel = layer.kernelRaw, filters = c.filters, count = c.kernelTerms
+            let input = { (j: Int, t: Int) -> Int? in t < count ? c.inputIndex(pixel: j / filters, kernelOffset: t) : nil }
+            return (count, input, { j, t in input(j, t) == nil ? 0 : kernel[t * filters + j % filters] })
+        }
+        return (nIn, { _, t in t < nIn ? t : nil }, { j, t in t < nIn ? weights[t * n + j] : 0 })
+    }
+
+    /// Also a convolution's datapath at RF > 1: its terms are the kernel offsets of each output's window, so the
+    /// operand multiplexers differ per output pixel (and are shared by its filters).
     func denseShared(_ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
-        guard case let .dense(parameters) = layer.layer.operation else { return [] }
         let p = layer.layer.precision
         guard let weight = p.weight, let bias = p.bias, let accumulator = p.accumulator else {
-            throw .unsupported(layer: name, field: "weight/bias/accum", reason: "a Dense layer needs weight, bias and accum precisions")
+            throw .unsupported(layer: name, field: "weight/bias/accum", reason: "a \(layer.layer.kindName) layer needs weight, bias and accum precisions")
         }
         let rf = block.groups, g = block.termsPerGroup
-        let nIn = layer.layer.inputSize, n = parameters.outputSize
-        guard rf == block.initiationInterval, g * rf >= nIn, g >= 1 else {
+        let n = layer.layer.outputSize
+        let (termCount, termInput, termWeight) = terms()
+        guard rf == block.initiationInterval, g * rf >= termCount, g >= 1 else {
             throw .scheduleMismatch(layer: name, field: "groups/termsPerGroup",
-                reason: "\(rf) groups of \(g) terms with II \(block.initiationInterval) cannot cover \(nIn) inputs")
+                reason: "\(rf) groups of \(g) terms with II \(block.initiationInterval) cannot cover \(termCount) terms")
         }
         let levels = block.steps.filter { if case .addLevel = $0.operation { return true } else { return false } }.count
         try checkSteps([.operandSelect, .multiply] + (0..<levels).map { .addLevel($0 + 1) } + [.accumulate, .cast])
         let accumulatorWidth = accumulator.width + (accumulator.isSigned ? 0 : 1)
-        let inputWidth = nIn * inputPrecision.width
+        let inputWidth = layer.layer.inputSize * inputPrecision.width
 
         // Held copy of the input for groups 1 … RF−1.
         builder.conditionalRegister("x_hold", width: inputWidth, next: "in_data", condition: "accept")
         builder.markPartiallyUsed("x_hold")
 
         // Which (j, s) multipliers exist: any non-zero weight over the phases.
-        func weightRaw(_ i: Int, _ j: Int) -> Int64 { i < nIn ? layer.weightRaw[i * n + j] : 0 }
+        func weightRaw(_ t: Int, _ j: Int) -> Int64 { termWeight(j, t) }
         let used: [[Bool]] = (0..<n).map { j in (0..<g).map { s in (0..<rf).contains { weightRaw($0 * g + s, j) != 0 } } }
+        // The inputs multiplier (j, s) reads over the phases; outputs with the same list share one multiplexer.
+        func phaseInputs(_ j: Int, _ s: Int) -> [Int?] { (0..<rf).map { termInput(j, $0 * g + s) } }
 
-        var selectedInputs: [Int: Signal] = [:]
+        var selectedInputs: [[Int?]: Signal] = [:]
+        var elements: [String: Signal] = [:]
         var selectedWeights: [[Int: Signal]] = Array(repeating: [:], count: n)
         var lanes: [[Signal]] = []
         var laneIndices: [[Int]] = []       // which s each lane signal belongs to, during operand select
@@ -89,20 +106,26 @@ extension BlockGenerator {
         for step in block.steps {
             switch step.operation {
             case .operandSelect:
-                for s in 0..<g where used.contains(where: { $0[s] }) {
-                    var expression = ""
-                    var inputsOfPhase: [Signal?] = []
-                    for phase in 0..<rf {
-                        let i = phase * g + s
-                        guard i < nIn else { inputsOfPhase.append(nil); continue }
-                        inputsOfPhase.append(element(phase == 0 ? "in_data" : "x_hold", i, precision: inputPrecision, builder: builder, prefix: phase == 0 ? "x" : "xh"))
+                for s in 0..<g {
+                    for j in 0..<n where used[j][s] {
+                        let key = phaseInputs(j, s)
+                        if selectedInputs[key] != nil { continue }
+                        var inputsOfPhase: [Signal?] = []
+                        for (phase, index) in key.enumerated() {
+                            guard let i = index else { inputsOfPhase.append(nil); continue }
+                            let vector = phase == 0 ? "in_data" : "x_hold"
+                            if elements["\(vector)\(i)"] == nil {
+                                elements["\(vector)\(i)"] = element(vector, i, precision: inputPrecision, builder: builder, prefix: phase == 0 ? "x" : "xh")
+                            }
+                            inputsOfPhase.append(elements["\(vector)\(i)"])
+                        }
+                        var expression = inputsOfPhase[0].map { $0.name } ?? Verilog.literal(0, width: xWidth)
+                        for phase in 1..<rf {
+                            let operand = inputsOfPhase[phase].map { $0.name } ?? Verilog.literal(0, width: xWidth)
+                            expression = "\(slot(phase)) ? \(operand) : (\(expression))"
+                        }
+                        selectedInputs[key] = builder.wire("xsel", width: xWidth, fractionalBits: inputPrecision.fractionalBits, expression)
                     }
-                    expression = inputsOfPhase[0].map { $0.name } ?? Verilog.literal(0, width: xWidth)
-                    for phase in 1..<rf {
-                        let operand = inputsOfPhase[phase].map { $0.name } ?? Verilog.literal(0, width: xWidth)
-                        expression = "\(slot(phase)) ? \(operand) : (\(expression))"
-                    }
-                    selectedInputs[s] = builder.wire("xsel", width: xWidth, fractionalBits: inputPrecision.fractionalBits, expression)
                 }
                 for j in 0..<n {
                     for s in 0..<g where used[j][s] {
@@ -115,7 +138,7 @@ extension BlockGenerator {
                         selectedWeights[j][s] = builder.wire("wsel", width: width, fractionalBits: weight.fractionalBits, expression)
                     }
                 }
-                lanes = (0..<n).map { j in (0..<g).filter { used[j][$0] }.flatMap { s in [selectedInputs[s]!, selectedWeights[j][s]!] } }
+                lanes = (0..<n).map { j in (0..<g).filter { used[j][$0] }.flatMap { s in [selectedInputs[phaseInputs(j, s)]!, selectedWeights[j][s]!] } }
                 laneIndices = (0..<n).map { j in (0..<g).filter { used[j][$0] } }
             case .multiply:
                 lanes = lanes.map { pairs in

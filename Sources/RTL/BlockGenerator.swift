@@ -22,7 +22,7 @@ struct BlockGenerator {
         case .dense:
             outputs = block.groups > 1 ? try denseShared(builder) : try denseParallel(builder)
         case .convolution:
-            outputs = try denseParallel(builder)
+            outputs = block.groups > 1 ? try denseShared(builder) : try denseParallel(builder)
         case .batchNormalization:
             outputs = try elementwise(builder, expected: [.multiply, .addLevel(1), .cast])
         case .relu:

@@ -2,26 +2,19 @@ import FixedPoint
 import NetworkIR
 
 extension Scheduler {
-    /// The largest dense equivalent (n_in × n_out) a convolution may be built from.
+    /// The largest dense equivalent (n_in × n_out) a convolution may be built from (the RTL reads it).
     static let maximumConvolutionMatrix = 1 << 26
 
-    /// A Conv1D/Conv2D at reuse factor 1: every output pixel at once (hls4ml's ParallelizationFactor =
-    /// out_height·out_width), each output a dot product over its kernel window, scheduled exactly as the Dense of
-    /// its dense equivalent (`ConvolutionParameters.denseEquivalent()`): multiply, adder-tree levels, cast. Weights
-    /// outside a window are zeros and cost nothing, so the multiplier count is the number of products with a
-    /// non-zero weight: out pixels × window terms × filters, less zero kernel weights and padded positions.
-    ///
-    /// ReuseFactor > 1 is refused: hls4ml shares a convolution's multipliers across its pixel loop
-    /// (`n_partitions` iterations at II = RF), which the Dense phase model (groups of one output's inputs) does not
-    /// describe; building it that way would give multiplier counts and latencies hls4ml never produces.
+    /// A Conv1D/Conv2D in io_parallel: every output pixel at once (hls4ml's ParallelizationFactor =
+    /// out_height·out_width), each output a dot product over the kh·kw·C terms of its window, scheduled with the
+    /// Dense phase model (`scheduleDotProducts`): at RF 1 multiply, adder-tree levels, cast; at RF > 1 each
+    /// output's terms split into RF groups of ⌈kh·kw·C / RF⌉ kernel offsets (group p holds offsets p·g … p·g+g−1)
+    /// through one multiplier array, an accumulator, II = RF, as a Dense splits its inputs. Terms on padding and
+    /// zero kernel weights cost nothing, so at RF 1 the multipliers are out pixels × window terms × filters less
+    /// those. A Resource ReuseFactor is validated against hls4ml's mult config of a convolution, n_in = kh·kw·C and
+    /// n_out = filters. io_stream (pixel streams through line buffers) is refused.
     static func scheduleConvolution(_ parameters: ConvolutionParameters, context: LayerContext) throws(ScheduleError) -> BlockSchedule {
         let layer = context.layer
-        let requested = context.implementation.reuseFactor
-        guard requested == 1 else {
-            throw .unsupported(layer: layer.name, field: "ReuseFactor",
-                reason: "\(requested) is not supported for a \(parameters.kindName): only ReuseFactor 1 (every output pixel in parallel) "
-                    + "is modelled; hls4ml shares a convolution's multipliers over its pixel loop, which Pipewright does not build yet")
-        }
         guard context.options.ioType == .parallel else {
             throw .unsupported(layer: layer.name, field: "IOType",
                 reason: "io_stream \(parameters.kindName) (a pixel stream through line buffers) is not modelled yet; use io_parallel")
@@ -31,15 +24,24 @@ extension Scheduler {
             throw .unsupported(layer: layer.name, field: "filters",
                 reason: "\(layer.inputSize) inputs × \(outputs) outputs is too large to build fully parallel (at most \(maximumConvolutionMatrix) pairs)")
         }
-        var block = try scheduleDense(parameters.denseEquivalent(), context: context)
+        let filters = parameters.filters
+        var block = try scheduleDotProducts(outputs: outputs, terms: parameters.kernelTerms, reuseInputs: parameters.kernelTerms,
+                                            reuseOutputs: filters, context: context) { j, k in
+            parameters.inputIndex(pixel: j / filters, kernelOffset: k) == nil ? 0 : parameters.weights[k * filters + j % filters]
+        }
         let weight = layer.precision.weight!
         let zeroKernel = parameters.weights.filter { weight.raw(fromDouble: $0) == 0 }.count
         let p = parameters.pads
         let pixels = parameters.outputHeight * parameters.outputWidth
-        block.notes = ["\(parameters.kindName) \(parameters.inputShape) → \(parameters.outputShape): \(pixels) pixels "
-                       + "in parallel (hls4ml's ParallelizationFactor \(pixels); its default 1 would loop over the pixels), "
-                       + "\(parameters.kernelTerms) terms per output, pads (top, bottom, left, right) = (\(p.top), \(p.bottom), \(p.left), \(p.right))"]
+        block.notes.append("\(parameters.kindName) \(parameters.inputShape) → \(parameters.outputShape): \(pixels) pixels "
+                           + "in parallel (hls4ml's ParallelizationFactor \(pixels); its default 1 would loop over the pixels), "
+                           + "\(parameters.kernelTerms) terms per output, pads (top, bottom, left, right) = (\(p.top), \(p.bottom), \(p.left), \(p.right))")
         if zeroKernel > 0 { block.notes.append("\(zeroKernel) zero kernel weights need no multiplier") }
+        let rf = block.reuseFactor, terms = parameters.kernelTerms
+        if rf > 1 && terms % rf != 0 {
+            block.notes.append("kh·kw·C = \(terms) is not a multiple of RF \(rf): \(filters)×\(block.termsPerGroup) multipliers per pixel "
+                               + "instead of hls4ml's \((terms * filters + rf - 1) / rf)")
+        }
         return block
     }
 }

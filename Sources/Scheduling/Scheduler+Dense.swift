@@ -5,19 +5,38 @@ import NetworkIR
 extension Scheduler {
     /// A Dense layer: RF groups of ⌈n_in / RF⌉ products through the adder tree (and an accumulator at RF > 1), then the cast.
     static func scheduleDense(_ parameters: DenseParameters, context: LayerContext) throws(ScheduleError) -> BlockSchedule {
+        let outputs = parameters.outputSize
+        var block = try scheduleDotProducts(outputs: outputs, terms: context.layer.inputSize, reuseInputs: context.layer.inputSize,
+                                            reuseOutputs: outputs, context: context) { j, i in parameters.weights[i * outputs + j] }
+        let zeros = parameters.weights.filter { $0 == 0 }.count
+        if zeros > 0 { block.notes.append("\(zeros) zero weights need no multiplier") }
+        let (rf, inputs) = (block.reuseFactor, context.layer.inputSize)
+        if rf > 1 && inputs % rf != 0 {
+            block.notes.append("n_in \(inputs) is not a multiple of RF \(rf): \(outputs)×\(block.termsPerGroup) multipliers instead of hls4ml's \((inputs * outputs + rf - 1) / rf)")
+        }
+        return block
+    }
+
+    /// The phase model of every dot-product block: `outputs` outputs, each summing up to `terms` products of which
+    /// term t of output j has weight `weight(j, t)` (0: no product). The terms of one output are split into RF
+    /// groups of ⌈terms / RF⌉ (group p holds terms p·g … p·g+g−1); multiplier (j, s) exists if any of its RF
+    /// weights is non-zero. `reuseInputs` × `reuseOutputs` is what hls4ml validates a Resource reuse factor
+    /// against (a Dense's n_in × n_out; a convolution's kh·kw·C × filters).
+    static func scheduleDotProducts(outputs: Int, terms: Int, reuseInputs: Int, reuseOutputs: Int, context: LayerContext,
+                                    weight termWeight: (Int, Int) -> Double) throws(ScheduleError) -> BlockSchedule {
         let (layer, index, input, device) = (context.layer, context.index, context.input, context.device)
         let implementation = context.implementation, requested = context.implementation.reuseFactor
         let precision = layer.precision
         var notes: [String] = []
         var packer = context.packer()
-        let inputs = layer.inputSize, outputs = parameters.outputSize
-        guard requested >= 1, requested <= inputs * outputs else {
+        let inputs = terms
+        guard requested >= 1, requested <= reuseInputs * reuseOutputs else {
             throw .impossibleReuseFactor(layer: layer.name, value: requested,
-                reason: "it must lie in 1...\(inputs * outputs) (n_in × n_out = \(inputs) × \(outputs))")
+                reason: "it must lie in 1...\(reuseInputs * reuseOutputs) (n_in × n_out = \(reuseInputs) × \(reuseOutputs))")
         }
         var rf = requested
-        if implementation.strategy == .resource && !isValidResourceReuseFactor(rf, inputs: inputs, outputs: outputs) {
-            rf = closestResourceReuseFactor(rf, inputs: inputs, outputs: outputs)
+        if implementation.strategy == .resource && !isValidResourceReuseFactor(rf, inputs: reuseInputs, outputs: reuseOutputs) {
+            rf = closestResourceReuseFactor(rf, inputs: reuseInputs, outputs: reuseOutputs)
             notes.append("ReuseFactor \(requested) is not valid for the Resource strategy; using \(rf) (closest valid, as hls4ml does)")
         }
         let weight = precision.weight!, accumulator = precision.accumulator!
@@ -30,7 +49,7 @@ extension Scheduler {
                 var p = 0
                 while p < rf && !used {
                     let i = p * termsPerGroup + s
-                    if i < inputs && parameters.weights[i * outputs + j] != 0 && weight.raw(fromDouble: parameters.weights[i * outputs + j]) != 0 { used = true }
+                    if i < inputs, case let w = termWeight(j, i), w != 0 && weight.raw(fromDouble: w) != 0 { used = true }
                     p += 1
                 }
                 if used { multipliersPerOutput[j] += 1 }
@@ -52,12 +71,7 @@ extension Scheduler {
         let adders = multipliersPerOutput.reduce(0) { $0 + max($1 - (rf == 1 ? 0 : 1), 0) } + (rf > 1 ? outputs : 0)
         let registerBits = estimateRegisterBits(steps: steps, productBits: multipliers * (input.width + weight.width),
                                                 accumulatorBits: outputs * accumulator.width,
-                                                resultBits: outputs * precision.result.width, inputBits: rf > 1 ? inputs * input.width : 0)
-        let zeros = parameters.weights.filter { $0 == 0 }.count
-        if zeros > 0 { notes.append("\(zeros) zero weights need no multiplier") }
-        if rf > 1 && inputs % rf != 0 {
-            notes.append("n_in \(inputs) is not a multiple of RF \(rf): \(outputs)×\(termsPerGroup) multipliers instead of hls4ml's \((inputs * outputs + rf - 1) / rf)")
-        }
+                                                resultBits: outputs * precision.result.width, inputBits: rf > 1 ? layer.inputSize * input.width : 0)
         return BlockSchedule(layerIndex: index, layerName: layer.name, kind: layer.kindName, requestedReuseFactor: requested,
                              reuseFactor: rf, strategy: implementation.strategy, initiationInterval: rf,
                              latencyCycles: (rf - 1) + totalRegisters(steps), steps: steps, groups: rf,

@@ -86,9 +86,11 @@ struct ConvolutionCrossCheckTests {
         return try DesignLoader.load(url, profileSearchPaths: [repositoryRoot.appendingPathComponent("Profiles")])
     }
 
-    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: [(1.6, "1"), (4.0, "1011")])
-    func stridesPaddingAndConv1DAreBitExactInRTL(clockNs: Double, outReady: String) throws {
-        let loaded = try Self.load(mixedConvDesign, name: "mixed_conv").applying(clockPeriodNs: clockNs)
+    /// At RF 1 (1.6 ns, and 4 ns with a stalling sink) and RF 3 (2.5 ns, stalling): the RF-3 blocks select each
+    /// output's kernel offsets by phase (II 3).
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: [(1.6, "1", 1), (4.0, "1011", 1), (2.5, "1101", 3)])
+    func stridesPaddingAndConv1DAreBitExactInRTL(clockNs: Double, outReady: String, reuseFactor: Int) throws {
+        let loaded = try Self.load(mixedConvDesign, name: "mixed_conv").applying(reuseFactor: reuseFactor, clockPeriodNs: clockNs)
         let network = loaded.network
         #expect(network.layers.map(\.kindName) == ["Conv2D", "Conv1D", "ReLU", "Dense"])
         guard case let .convolution(c1) = network.layers[0].operation, case let .convolution(c2) = network.layers[1].operation else { return }
@@ -98,7 +100,7 @@ struct ConvolutionCrossCheckTests {
         let inputs = InputVectors.random(count: 16, size: 84, seed: 41).map { $0.map { $0 * 5 } }
         let run = try Verification.run(network: network, options: loaded.options, inputs: inputs,
                                        outReadyPattern: SimulationOptions.pattern(outReady)!,
-                                       buildDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-crosscheck/mixed_conv-\(clockNs)ns"))
+                                       buildDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-crosscheck/mixed_conv-rf\(reuseFactor)-\(clockNs)ns"))
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         let evaluator = FixedPointEvaluator(network: network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
@@ -106,6 +108,8 @@ struct ConvolutionCrossCheckTests {
         #expect(Set(run.trace.outputs.flatMap { $0 }).count > 30)
         // c2's products have 7 + 5 = 12 fractional bits (input ap_fixed<12,5>, weight ap_fixed<7,2>); accum keeps 10.
         #expect(network.layers[1].precision.accumulator!.fractionalBits == 10 && network.layers[0].precision.result.fractionalBits == 7)
+        #expect(run.schedule.blocks[0].initiationInterval == reuseFactor && run.schedule.initiationInterval == reuseFactor)
+        if outReady == "1" { #expect(run.comparison.rtl.latencies.first == run.schedule.latencyCycles) }
     }
 
     /// The conv block at two clocks, the second with a sink that takes results in 3 of 4 cycles: every channel

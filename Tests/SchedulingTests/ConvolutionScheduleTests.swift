@@ -3,7 +3,7 @@ import FixedPoint
 import NetworkIR
 @testable import Scheduling
 
-/// A convolution is scheduled as the Dense of its dense equivalent, at reuse factor 1 only.
+/// A convolution is scheduled with the Dense phase model over each output's window terms.
 struct ConvolutionScheduleTests {
     /// 6×5×2 input, 3×3 kernel, 3 filters, same padding (1 on every side). Pixel (oh, ow) sees kernel row kh when
     /// 0 ≤ oh + kh − 1 < 6: kh = 0 and 2 for 5 rows, kh = 1 for all 6; columns: kw = 0, 2 for 4 of 5, kw = 1 for 5.
@@ -42,13 +42,40 @@ struct ConvolutionScheduleTests {
         #expect(block.notes.contains("2 zero kernel weights need no multiplier"))
     }
 
-    @Test func reuseFactorAboveOneIsRefused() {
-        #expect(throws: ScheduleError.self) { try Self.schedule(Self.layer(zeros: false), reuseFactor: 2) }
-        do {
-            _ = try Self.schedule(Self.layer(zeros: false), reuseFactor: 4)
-        } catch {
-            #expect(String(describing: error).hasPrefix("layer 'conv', field 'ReuseFactor': 4 is not supported for a Conv2D"))
+    /// RF 2: the 18 kernel offsets of each output split into 2 groups of 9 (group p: offsets 9p … 9p+8, offset
+    /// t = (kh·3 + kw)·2 + c). Multiplier (pixel, f, s) exists when offset s or s + 9 lies inside the input for that
+    /// pixel (all weights 1), counted here from the geometry: pixel (oh, ow) reads row oh + kh − 1 and column
+    /// ow + kw − 1. II 2, one operand-select step, an accumulator; latency = 1 + the registers of one group.
+    @Test func reuseFactorTwoSplitsTheKernel() throws {
+        let block = try Self.schedule(Self.layer(zeros: false), reuseFactor: 2)
+        func inside(_ oh: Int, _ ow: Int, _ t: Int) -> Bool {
+            let (kh, kw) = (t / 6, (t / 2) % 3)
+            return (0..<6).contains(oh + kh - 1) && (0..<5).contains(ow + kw - 1)
         }
+        var expected = 0
+        for oh in 0..<6 { for ow in 0..<5 { for s in 0..<9 where inside(oh, ow, s) || inside(oh, ow, s + 9) { expected += 3 } } }
+        #expect(block.multipliers == expected)
+        #expect(block.initiationInterval == 2 && block.groups == 2 && block.termsPerGroup == 9)
+        #expect(block.steps.first?.operation == .operandSelect && block.steps.contains { $0.operation == .accumulate })
+        #expect(block.latencyCycles == 1 + block.steps.reduce(0) { $0 + $1.registersAfter })
+    }
+
+    /// Resource ReuseFactor is validated as hls4ml validates a convolution's (n_in = kh·kw·C = 9, n_out = filters = 3
+    /// for CICADA's qconv1): 4 is invalid (⌈27/4⌉ = 7 is not a multiple of 3) and the closest valid one is 3, which
+    /// is what hls4ml used (fixture cicada_v2_student_io_parallel_resource.json: "Valid ReuseFactor(s): 1,3,9,27").
+    @Test func resourceReuseFactorSnapsAsHLS4ML() throws {
+        let parameters = ConvolutionParameters(inputHeight: 18, inputWidth: 14, channels: 1, filters: 3, kernelHeight: 3, kernelWidth: 3,
+                                               weights: (0..<27).map { Double($0 % 5) * 0.125 - 0.25 }, biases: [0, 0, 0])
+        let layer = Layer(name: "qconv1", operation: .convolution(parameters), inputSize: 252,
+                          precision: LayerPrecision(result: .fixed(21, 16), weight: .fixed(6, 1), bias: .uint(1), accumulator: .fixed(21, 16)))
+        let network = Network(name: "t", inputSize: 252, inputPrecision: .ufixed(10, 10), layers: [layer], inputShape: TensorShape([18, 14, 1]))
+        try network.validate()
+        var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
+        options.defaultImplementation = LayerImplementation(reuseFactor: 4, strategy: .resource)
+        let block = try Scheduler.schedule(network, options: options).blocks[0]
+        #expect(block.reuseFactor == 3 && block.requestedReuseFactor == 4 && block.initiationInterval == 3)
+        #expect([1, 3, 9, 27].allSatisfy { Scheduler.isValidResourceReuseFactor($0, inputs: 9, outputs: 3) })
+        #expect(block.notes.first?.hasPrefix("ReuseFactor 4 is not valid for the Resource strategy; using 3") == true)
     }
 
     @Test func ioStreamIsRefused() {
