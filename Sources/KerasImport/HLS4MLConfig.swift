@@ -19,10 +19,14 @@ public struct HLS4MLConfig: Sendable, Equatable {
         public var implementation: String?
         /// A softmax's `Skip` (always false here).
         public var skip: Bool?
+        /// A convolution's `ParallelizationFactor` (1) and `ConvImplementation` (`LineBuffer`), hls4ml's defaults.
+        public var parallelizationFactor: Int?
+        public var convImplementation: String?
 
         public static func == (a: LayerEntry, b: LayerEntry) -> Bool {
             a.name == b.name && a.reuseFactor == b.reuseFactor && a.tableSize == b.tableSize
                 && a.implementation == b.implementation && a.skip == b.skip
+                && a.parallelizationFactor == b.parallelizationFactor && a.convImplementation == b.convImplementation
                 && a.precision.map(\.key) == b.precision.map(\.key) && a.precision.map(\.value) == b.precision.map(\.value)
         }
     }
@@ -32,7 +36,9 @@ public struct HLS4MLConfig: Sendable, Equatable {
     public var strategy: Strategy
     public var layers: [LayerEntry]
 
-    init(nodes: [HLS4MLNode], defaultPrecision: Precision, reuseFactor: Int, strategy: Strategy) {
+    /// `folded` names the Flatten and Reshape layers, which get an entry (result `auto`, no ReuseFactor) though they
+    /// are no nodes here.
+    init(nodes: [HLS4MLNode], folded: [String] = [], defaultPrecision: Precision, reuseFactor: Int, strategy: Strategy) {
         self.defaultPrecision = defaultPrecision
         self.reuseFactor = reuseFactor
         self.strategy = strategy
@@ -54,12 +60,15 @@ public struct HLS4MLConfig: Sendable, Equatable {
                 entry.tableSize = parameters.invTableSize
                 entry.implementation = parameters.implementation.rawValue
                 entry.skip = false
-            case .dense, .convolution, .batchNormalization, .merge:
+            case .convolution:
+                entry.parallelizationFactor = 1
+                entry.convImplementation = "LineBuffer"
+            case .dense, .batchNormalization, .merge:
                 break
             }
             entry.precision = precision
             return entry
-        }
+        } + folded.map { LayerEntry(name: $0, precision: [(key: "result", value: "auto")], reuseFactor: nil, tableSize: nil) }
     }
 
     /// The dictionary as hls4ml returns it (JSON types: String, Int, Bool, NSNull, nested dictionaries).
@@ -74,6 +83,8 @@ public struct HLS4MLConfig: Sendable, Equatable {
             if let tableSize = layer.tableSize { entry["TableSize"] = tableSize }
             if let implementation = layer.implementation { entry["Implementation"] = implementation }
             if let skip = layer.skip { entry["Skip"] = skip }
+            if let factor = layer.parallelizationFactor { entry["ParallelizationFactor"] = factor }
+            if let implementation = layer.convImplementation { entry["ConvImplementation"] = implementation }
             layerName[layer.name] = entry
         }
         return [

@@ -155,7 +155,8 @@ public struct HLS4MLConversion: Sendable {
         var notes: [String] = []
         var nodes = try Self.buildNodes(model, options: options, notes: &notes)
         try Self.applyLayerPrecisions(options.layerPrecisions, to: &nodes, file: model.file, notes: &notes)
-        config = HLS4MLConfig(nodes: nodes, defaultPrecision: options.defaultPrecision, reuseFactor: options.reuseFactor,
+        let folded = model.architecture.layers.filter { if case .reshape = $0.kind { return true } else { return false } }.map(\.name)
+        config = HLS4MLConfig(nodes: nodes, folded: folded, defaultPrecision: options.defaultPrecision, reuseFactor: options.reuseFactor,
                               strategy: options.strategy)
         if compatible {
             // The part of hls4ml's 'convert' flow that applies here, run as model/optimizer/optimizer.py
@@ -359,7 +360,6 @@ public struct HLS4MLConversion: Sendable {
                     bias = bias.map(biasQuantizer.quantize)
                     keys["bias"] = .fixed(biasQuantizer.weightType)
                 }
-                if !conv.useBias { keys["bias"] = .fixed(.uint(1)) }
                 let parameters = conv.parameters(inputShape: inputShape, weights: kernel.map(Double.init), biases: bias.map(Double.init))
                 nodes.append(node(layer.name, .convolution(parameters, hasBias: conv.useBias, kernelQuantizer: conv.kernelQuantizer,
                                                            biasQuantizer: conv.useBias ? conv.biasQuantizer : nil), keys))
@@ -605,7 +605,10 @@ public struct HLS4MLConversion: Sendable {
             case .input:
                 types.values["result"] = concrete("result")
             case .dense, .convolution:
-                let weight = concrete("weight"), bias = concrete("bias")
+                var bias = concrete("bias")
+                // A convolution without bias: bias_t is ap_uint<1> (the zeros' type), not the config's `auto`.
+                if case .convolution(_, hasBias: false, _, _) = node.operation, node.settings["bias"] == .auto { bias = .uint(1) }
+                let weight = concrete("weight")
                 var terms = node.inputSize
                 if case let .convolution(parameters, _, _, _) = node.operation { terms = parameters.kernelTerms }   // n_chan·filt_height·filt_width
                 let accumulator = PrecisionInference.denseAccumulator(input: input, weight: weight, bias: bias,

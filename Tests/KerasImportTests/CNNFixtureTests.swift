@@ -94,6 +94,30 @@ import Testing
         #expect([p.pads.top, p.pads.bottom, p.pads.left, p.pads.right] == ["pad_top", "pad_bottom", "pad_left", "pad_right"].map { attributes[$0] as? Int ?? -1 })
     }
 
+    /// The config dictionary equals the one hls4ml's config_from_keras_model made (then edited as the run says:
+    /// ReuseFactor, Strategy, x_in's result), including the Flatten's entry and qconv1's ParallelizationFactor 1
+    /// and ConvImplementation LineBuffer.
+    @Test(arguments: runs)
+    func configMatchesHLS4ML(run: Run) throws {
+        let imported = try KerasImporter.importModel(Fixtures.keras("cicada_v2_student"), options: run.options)
+        let root = try #require(try JSONSerialization.jsonObject(with: try Data(contentsOf: run.json)) as? [String: Any])
+        let expected = try #require(root["config"] as? [String: Any])
+        var actual = imported.conversion.config.dictionary
+        var model = try #require(actual["Model"] as? [String: Any])
+        #expect(model.removeValue(forKey: "BitExact") is NSNull)     // the CNN-fixture script wrote no None values
+        actual["Model"] = model
+        // x_in's result was given as ap_ufixed<10,10>, which Precision spells ap_uint<10>: compare it parsed.
+        var layers = try #require(actual["LayerName"] as? [String: Any])
+        let given = try #require((layers["x_in"] as? [String: Any])?["Precision"] as? [String: Any])["result"] as? String
+        let reference = try #require(((expected["LayerName"] as? [String: Any])?["x_in"] as? [String: Any])?["Precision"] as? [String: Any])["result"] as? String
+        #expect(try Precision(parsing: given ?? "") == Precision(parsing: reference ?? ""))
+        layers["x_in"] = ["Trace": false, "Precision": ["result": reference ?? ""]] as [String: Any]
+        actual["LayerName"] = layers
+        let expectedText = try JSONSerialization.data(withJSONObject: expected, options: [.sortedKeys])
+        let actualText = try JSONSerialization.data(withJSONObject: actual, options: [.sortedKeys])
+        #expect(String(decoding: actualText, as: UTF8.self) == String(decoding: expectedText, as: UTF8.self))
+    }
+
     @Test func writtenDesignLoadsBackIdentical() throws {
         let imported = try KerasImporter.importModel(Fixtures.keras("cicada_v2_student"), options: Self.runs[0].options)
         let directory = try Fixtures.temporaryDirectory()
