@@ -39,6 +39,10 @@ enum LayerClass: String, CaseIterable {
     case concatenate = "Concatenate"
     case softmax = "Softmax"
     case elu = "ELU"
+    case klDivergence = "KLDivergence"
+
+    /// How many tensors a layer of this class reads.
+    var arity: Int { merge != nil || self == .klDivergence ? 2 : 1 }
 
     /// The merge a merge class performs.
     var merge: MergeOperation? {
@@ -50,7 +54,7 @@ enum LayerClass: String, CaseIterable {
         case .maximum: return .maximum
         case .minimum: return .minimum
         case .concatenate: return .concatenate
-        case .dense, .batchNormalization, .relu, .leakyReLU, .linear, .activation, .squaredNorm, .softmax, .elu: return nil
+        case .dense, .batchNormalization, .relu, .leakyReLU, .linear, .activation, .squaredNorm, .softmax, .elu, .klDivergence: return nil
         }
     }
 
@@ -69,6 +73,7 @@ enum LayerClass: String, CaseIterable {
         case .activation: return ["activation"] + DesignParser.activationFields
         case .softmax: return DesignParser.softmaxFields
         case .elu: return ["alpha", "table_size"]
+        case .klDivergence: return ["table_size"]
         case .relu, .linear, .squaredNorm, .add, .subtract, .multiply, .average, .maximum, .minimum, .concatenate: return []
         }
     }
@@ -118,7 +123,7 @@ extension DesignParser {
             var inputs: [String] = []
             if let inputsCursor = map.optional("inputs") {
                 inputs = try inputsCursor.isScalar ? [inputsCursor.string()] : inputsCursor.sequence().map { (c) throws(DesignError) in try c.string() }
-                let arity = layerClass.merge == nil ? 1 : MergeOperation.arity
+                let arity = layerClass.arity
                 guard inputs.count == arity else {
                     throw inputsCursor.invalid("\(arity) layer name(s) (a \(layerClass.rawValue) reads \(arity) tensor(s))")
                 }
@@ -127,7 +132,7 @@ extension DesignParser {
                                                + ([Network.inputName] + specs.map(\.name)).joined(separator: ", ") + ")")
                 }
                 size = inputs.reduce(0) { $0 + sizes[$1]! }
-            } else if layerClass.merge != nil {
+            } else if layerClass.arity > 1 {
                 var location = cursor.location
                 location.field = "inputs"
                 throw .missingField(location)
@@ -204,6 +209,10 @@ extension DesignParser {
             return [spec(operation, keys)]
         case .squaredNorm:
             return [spec(.squaredNorm, ["result", "accum"])]
+        case .klDivergence:
+            var parameters = KLDivergenceParameters()
+            if let cursor = map.optional("table_size") { parameters.tableSize = try powerOfTwo(cursor) }
+            return [spec(.klDivergence(parameters), ["result", "accum", "table"])]
         case .add, .subtract, .multiply, .average, .maximum, .minimum, .concatenate:
             return [spec(.merge(layerClass.merge!), ["result"])]
         }

@@ -132,6 +132,23 @@ extension DesignParser {
             }
             return precision
 
+        case .klDivergence:
+            let table = named("table", KLDivergenceParameters.defaultTablePrecision, notes: &notes)
+            let logVariance = inputs.count > 1 ? inputs[1] : input
+            let full = PrecisionInference.klAccumulator(mean: input, logVariance: logVariance, table: table, terms: spec.inputSize / 2)
+            var accumulator = full
+            if let explicit = layerTable?.lookup(["accum"]) ?? config.modelPrecision.lookup(["accum"]), case let .fixed(precision) = explicit.setting {
+                guard precision.overflow == .wrap else {
+                    throw explicit.cursor.invalid("an AP_WRAP accumulator (the sum order then does not matter)")
+                }
+                accumulator = precision
+            } else {
+                notes.append("\(spec.name): accum → \(full) (full precision of the \(spec.inputSize / 2) KL terms)")
+            }
+            let halved = Precision(width: accumulator.width + 1, integerBits: accumulator.integerBits, isSigned: accumulator.isSigned)
+            let result = concrete(["result"], inferred: halved.width <= Precision.maximumWidth ? halved : accumulator, notes: &notes)
+            return LayerPrecision(result: result, accumulator: accumulator, extra: ["table": table])
+
         case let .merge(merge):
             let inferred = PrecisionInference.merge(merge, inputs[0], inputs.count > 1 ? inputs[1] : inputs[0])
             return LayerPrecision(result: concrete(["result"], inferred: inferred, notes: &notes))

@@ -55,7 +55,7 @@ struct GraphCrossCheckTests {
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
 
         // The longest path, composed here from the block latencies: dnn_ae runs every block in sequence (the
-        // input waits in the delay line); the VAE runs the trunk, the slower head, then the Concatenate.
+        // input waits in the delay line); the VAE runs the trunk, the slower head, then the KL score.
         func latency(_ name: String) -> Int { run.schedule.blocks.first { $0.layerName == name }!.latencyCycles }
         let expected: Int
         if check.design == "dnn_ae" {
@@ -64,7 +64,7 @@ struct GraphCrossCheckTests {
             #expect(run.schedule.graph.fifos[0].depth == (expected - latency("error") - latency("score")) / check.reuseFactor + 1)
         } else {
             let trunk = ["bn0", "fc1", "bn1", "act1", "fc2", "bn2", "act2"].map(latency).reduce(0, +)
-            expected = trunk + max(latency("mu"), latency("logvar")) + latency("heads")
+            expected = trunk + max(latency("mu"), latency("logvar")) + latency("kl")
             #expect(run.schedule.graph.forks.map(\.name) == ["act2_fork"])
         }
         #expect(run.schedule.latencyCycles == expected)
