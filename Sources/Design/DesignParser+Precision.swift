@@ -109,7 +109,8 @@ extension DesignParser {
             if activation.function == .elu {
                 precision.parameter = concrete(["param"], inferred: PrecisionInference.constant(activation.alpha), notes: &notes)
             } else if activation.function == .selu {
-                precision.parameter = concrete(["param"], inferred: LookupActivation.seluLambdaPrecision, notes: &notes)
+                // λ is hls4ml's fixed ap_ufixed<16,1> unless the layer or the model names a param type (not `default`).
+                precision.parameter = named("param", LookupActivation.seluLambdaPrecision, notes: &notes)
             }
             return precision
 

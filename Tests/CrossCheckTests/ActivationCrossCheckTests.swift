@@ -62,7 +62,7 @@ struct ActivationCrossCheckTests {
         let inputs = InputVectors.random(count: 48, size: 6, seed: 11).map { $0.map { $0 * 5 } }
         let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
                                        outReadyPattern: SimulationOptions.pattern("1101")!,
-                                       buildDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-crosscheck/every_activation-\(clock)ns"))
+                                       buildDirectory: crossCheckDirectory("every_activation-\(clock)ns"))
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         #expect(run.comparison.comparedTransfers == 48 * run.schedule.graph.channels.count)
         let evaluator = FixedPointEvaluator(network: loaded.network)

@@ -31,7 +31,7 @@ struct ResourceCheckTests {
     }
 
     static func directory(_ name: String) -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-yosys/\(name)")
+        crossCheckDirectory("yosys-\(name)")
     }
 
     /// Flip-flops the RTL of a Dense 4 → 2 block with `partialSums` registered 35-bit sums declares:
