@@ -18,6 +18,13 @@ struct RTLCommand: ParsableCommand {
 
     @OptionGroup var designArguments: DesignArguments
 
+    @Option(name: .customLong("max-rtl-mb"), help: "Refuse to generate more than about this many MB of Verilog (estimated from the operators first).")
+    var maximumRTLMegabytes: Int = RTLGenerator.defaultMaximumMegabytes
+
+    func validate() throws {
+        guard maximumRTLMegabytes >= 1 else { throw ValidationError("--max-rtl-mb must be at least 1, got \(maximumRTLMegabytes)") }
+    }
+
     @Option(help: "Output directory; build/rtl/<design> when not given.")
     var out: String?
 
@@ -31,7 +38,7 @@ struct RTLCommand: ParsableCommand {
     func run(_ design: LoadedDesign) throws {
         try design.network.validate()
         let schedule = try Scheduler.schedule(design.network, options: design.options)
-        let rtl = try RTLGenerator.generate(network: design.network, schedule: schedule)
+        let rtl = try RTLGenerator.generate(network: design.network, schedule: schedule, maximumMegabytes: maximumRTLMegabytes)
         let directory = URL(fileURLWithPath: out ?? "build/rtl/\(design.network.name)")
         if build {
             let model = try VerilatorRunner.build(design: rtl, directory: directory)
