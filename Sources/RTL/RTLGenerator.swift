@@ -30,7 +30,8 @@ public enum RTLGenerator {
     /// The RTL of `network` with the pipeline registers, latencies and IIs of `schedule`, and its channels,
     /// forks and FIFOs exactly as the schedule's graph lays them out.
     public static func generate(network: Network, schedule: DesignSchedule,
-                                maximumMegabytes: Int = RTLGenerator.defaultMaximumMegabytes) throws(RTLError) -> RTLDesign {
+                                maximumMegabytes: Int = RTLGenerator.defaultMaximumMegabytes,
+                                traceInternals: Bool = false) throws(RTLError) -> RTLDesign {
         try checkSize(schedule: schedule, maximumMegabytes: maximumMegabytes)
         let top = network.name
         try checkName(top, layer: "network", field: "name")
@@ -55,7 +56,9 @@ public enum RTLGenerator {
                     reason: "II \(block.initiationInterval) without reuse groups is not implemented")
             }
             let generator = BlockGenerator(layer: evaluator.layers[index], block: block, moduleName: "\(top)_\(layer.name)")
-            modules.append(try generator.generate())
+            var module = try generator.generate()
+            module.traceDeclarations = traceInternals
+            modules.append(module)
         }
         for fork in graph.forks {
             try checkName(fork.name, layer: fork.name, field: "name")

@@ -26,6 +26,9 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .customLong("max-rtl-mb"), help: "Refuse to generate more than about this many MB of Verilog (estimated from the operators first).")
     var maximumRTLMegabytes: Int = RTLGenerator.defaultMaximumMegabytes
 
+    @Flag(name: .customLong("trace-all"), help: "Trace every internal wire and register of the blocks in the VCD (default: only the ports and channels the .gtkw shows; the full trace is tens of times larger).")
+    var traceAll = false
+
     func validate() throws {
         guard maximumRTLMegabytes >= 1 else { throw ValidationError("--max-rtl-mb must be at least 1, got \(maximumRTLMegabytes)") }
     }
@@ -58,7 +61,7 @@ struct VerifyCommand: ParsableCommand {
         let run = try Verification.run(network: design.network, options: design.options, inputs: inputs,
                                        outReadyPattern: try inputArguments.pattern(), buildDirectory: directory,
                                        waveformDirectory: noWaveforms ? nil : URL(fileURLWithPath: waveforms),
-                                       maximumRTLMegabytes: maximumRTLMegabytes)
+                                       maximumRTLMegabytes: maximumRTLMegabytes, traceInternals: traceAll)
         let report = DesignTiming(schedule: run.schedule, simulated: run.comparison.simulated, rtl: run.comparison.rtl,
                                   comparison: run.comparison)
         if let json { try OutputFile.write(try report.json(), to: URL(fileURLWithPath: json)) }
