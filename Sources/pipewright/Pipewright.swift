@@ -27,6 +27,8 @@ struct Pipewright: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
+            // A child ended by the signal handler makes the command fail; the handler's exit status (128 + N) wins.
+            Interruption.waitIfInterrupted()
             exit(withError: error)
         }
     }
