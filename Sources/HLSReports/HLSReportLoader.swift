@@ -34,9 +34,10 @@ public enum HLSReportLoader {
         else if let xml = topXMLs.first { top = xml }
         else if let transcription = transcriptions.first { top = transcription }
         else { return nil }
+        // Beside a text report, its own XML (same stem), else (csynth.rpt, a transcription) the top's XML.
         var topXML: String?
         if let name = stem(top, "_csynth.rpt"), sorted.contains("\(name)_csynth.xml") { topXML = "\(name)_csynth.xml" }
-        else if top == "csynth.rpt" || transcriptions.contains(top) { topXML = nil }
+        else if !top.hasSuffix(".xml"), stem(top, "_csynth.rpt") == nil { topXML = topXMLs.first }
         var modules: [String] = []
         for name in sorted {
             if let module = stem(name, "_csynth.xml"), isModule(module) { modules.append(name) }

@@ -75,6 +75,10 @@ public struct HLSComparison: Sendable {
         if let uncertainty = report.clock?.uncertaintyNs, abs(uncertainty - options.clockUncertaintyNs) > 0.005 {
             notes.append("clock uncertainty: design \(JSONText.number(options.clockUncertaintyNs)) ns, report \(JSONText.number(uncertainty)) ns")
         }
+        if report.pipelineType == "dataflow" {
+            notes.append("the report's top is a DATAFLOW region: D against L + 1 was established on io_parallel reports "
+                         + "(docs/calibration.md), not yet on dataflow processes")
+        }
         let unmapped = report.instances.filter { $0.layer == nil }
         if !unmapped.isEmpty {
             notes.append("\(unmapped.count) report instance(s) carry no hls4ml configN in their module name and cannot be mapped: "

@@ -158,3 +158,36 @@ import Testing
         #expect(SummaryReportParser.moduleName(ofInstance: "dense_array_x_config2_s") == "dense_array_x_config2_s")
     }
 }
+
+/// JSON: camelCase keys, and a figure the report does not give is null (not left out, not 0).
+@Suite struct HLSReportJSONTests {
+    @Test func missingFiguresAreNull() throws {
+        let folder = SharedReportsTests.reports.appendingPathComponent("lightningsim_keras_1layer_stream_rf4")
+        let report = try HLSReportLoader.load(folder.appendingPathComponent("csynth_rpt_excerpt.txt").path)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(report), as: UTF8.self)
+        // The Synthesis Summary layout has no clock table and no pipeline depth.
+        #expect(json.contains(#""clock":{"estimatedNs":null,"targetNs":null,"uncertaintyNs":null}"#), "\(json)")
+        #expect(json.contains(#""pipelineDepth":null"#) && json.contains(#""topModule":"myproject""#))
+        #expect(json.contains(#""latency":{"max":26,"min":26}"#))
+    }
+}
+
+/// Which files of a folder are read, from the names alone.
+@Suite struct FolderPlanTests {
+    @Test func plans() throws {
+        let dense = "dense_latency_ap_fixed_8_2_5_3_0_ap_fixed_16_4_5_3_0_config2_s"
+        let full = try #require(HLSReportLoader.plan(names: ["vitis_hls.log", "csynth.rpt", "myproject_csynth.rpt", "myproject_csynth.xml",
+                                                               "\(dense)_csynth.xml", "\(dense)_csynth.rpt", "hls4ml_config.yml"]))
+        #expect(full == .init(top: "myproject_csynth.rpt", topXML: "myproject_csynth.xml", modules: ["\(dense)_csynth.xml"]))
+        let summary = try #require(HLSReportLoader.plan(names: ["csynth.rpt", "myproject_csynth.xml", "\(dense)_csynth.rpt"]))
+        #expect(summary == .init(top: "csynth.rpt", topXML: "myproject_csynth.xml", modules: ["\(dense)_csynth.rpt"]))
+        let renamed = try #require(HLSReportLoader.plan(names: ["trigger_csynth.rpt", "\(dense)_csynth.rpt"]))
+        #expect(renamed == .init(top: "trigger_csynth.rpt", topXML: nil, modules: ["\(dense)_csynth.rpt"]))
+        let xmlOnly = try #require(HLSReportLoader.plan(names: ["myproject_csynth.xml"]))
+        #expect(xmlOnly == .init(top: "myproject_csynth.xml", topXML: nil, modules: []))
+        #expect(HLSReportLoader.plan(names: ["\(dense)_csynth.xml", "vitis_hls.log"]) == nil)   // a layer's report alone: no top
+        #expect(HLSReportLoader.plan(names: []) == nil)
+    }
+}
