@@ -61,8 +61,9 @@ public enum HLSReportLoader {
         do { names = try FileManager.default.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".") } }
         catch { throw .unreadable(path: path, reason: error.localizedDescription) }
         guard let plan = plan(names: names) else { throw .noReport(folder: path, found: names.sorted()) }
-        let folder = URL(fileURLWithPath: path)
-        func file(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        // Paths as the user spelled the folder (relative stays relative), for messages and output.
+        let folder = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+        func file(_ name: String) -> String { folder + "/" + name }
         var report = try HLSReportParser.parse(try read(file(plan.top)), file: file(plan.top))
         report.filesRead = [file(plan.top)]
         if let xmlName = plan.topXML {

@@ -25,7 +25,7 @@ public enum HLSReportRendering {
             text += "clock:       not in report\n"
         }
         var latency = "latency:     min \(report.latency.min), max \(report.latency.max) cycles"
-        if let time = report.latencyNs { latency += " (\(ns(time.min))–\(ns(time.max)) ns)" }
+        if let time = report.latencyNs { latency += "; min \(ns(time.min)), max \(ns(time.max)) ns" }
         text += latency + "\n"
         let interval = range(report.interval)
         text += "interval:    min \(interval.0), max \(interval.1) cycles"
