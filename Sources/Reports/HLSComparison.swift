@@ -164,7 +164,7 @@ extension HLSComparison {
         table.add(["top\(top)", "", "", report.topModule, "\(predictedLatency)", "\(report.latency.max)", "", Self.signed(topLatencyDifference),
                    "\(predictedInterval)", report.interval.map { "\($0.max)" } ?? "–", Self.signed(topIntervalDifference)])
         text += table.render(leftAligned: [0, 1, 3])
-        text += "\n" + Self.convention + "\n"
+        text += "\n" + Self.convention.replacingOccurrences(of: "(docs/calibration.md). ", with: "(docs/calibration.md).\n") + "\n"
         text += "top: predicted design latency \(predictedLatency) vs reported top latency \(report.latency.max) cycles (difference "
             + "\(Self.signed(topLatencyDifference))); II \(predictedInterval) vs \(report.interval.map { "\($0.max)" } ?? "–")"
         if topIsCompared {
