@@ -1,7 +1,3 @@
-// HLSReports: reads the C-synthesis reports of Vivado HLS / Vitis HLS (`*_csynth.rpt`, `csynth.rpt`,
-// `*_csynth.xml`) into values. It owns the report formats only: it knows nothing of Pipewright's schedule
-// (the comparison lives in Reports) and does no file I/O except in `HLSReportLoader`.
-
 import Foundation
 
 /// A minimal XML element tree: enough for the csynth XML reports (elements, text, attributes ignored,
