@@ -95,12 +95,9 @@ public struct HLSComparison: Sendable {
         self.tolerance = tolerance
         let blocks = schedule.blocks
         let instances = report.instances.enumerated()
-            .filter { $0.element.layer != nil }
-            .sorted { a, b in
-                let (x, y) = (a.element.layer!, b.element.layer!)
-                return (x.index, x.subIndex ?? -1, a.offset) < (y.index, y.subIndex ?? -1, b.offset)
-            }
-            .map(\.element)
+            .compactMap { offset, instance in instance.layer.map { (layer: $0, offset: offset, instance: instance) } }
+            .sorted { ($0.layer.index, $0.layer.subIndex ?? -1, $0.offset) < ($1.layer.index, $1.layer.subIndex ?? -1, $1.offset) }
+            .map(\.instance)
         // Longest common subsequence of kinds.
         let n = blocks.count, m = instances.count
         var length = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
