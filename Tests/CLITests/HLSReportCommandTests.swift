@@ -152,3 +152,65 @@ import Testing
         #expect(outcome.status == 1 && outcome.output.contains("no layer of Designs/calibration/argykokk_cardio_dsp_reuse1.yml maps to an instance"), "\(outcome.output)")
     }
 }
+
+extension HLSReportCommandTests {
+    /// Designs/calibration/argykokk_cardio_dsp_reuse1.yml in a scratch folder (weights by absolute path) with
+    /// `extra` layers appended.
+    static func cardioDesign(in directory: URL, appending extra: String) throws -> URL {
+        let source = try String(contentsOf: root.appendingPathComponent("Designs/calibration/argykokk_cardio_dsp_reuse1.yml"), encoding: .utf8)
+        let text = source.replacingOccurrences(of: "file: weights/", with: "file: \(root.path)/Designs/calibration/weights/") + extra
+        let url = directory.appendingPathComponent("cardio.yml")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    /// With the softmax in the design every layer is matched, so the top counts: design latency against the
+    /// report's top latency (from index.json), and it decides the status with the layers.
+    @Test func everyLayerMatchedCountsTheTop() throws {
+        let directory = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let design = try Self.cardioDesign(in: directory, appending: "  - name: softmax\n    class: Softmax\n")
+        let loaded = try DesignLoader.load(design, profileSearchPaths: [Self.root.appendingPathComponent("Profiles")])
+        let schedule = try Scheduler.schedule(loaded.network, options: loaded.options)
+        let results = try #require(try Self.indexDesign("argykokk_cardio_dsp_reuse1")["results"] as? [String: Any])
+        let topLatency = try #require((results["latency_max"] as? NSNumber)?.intValue)
+        let topInterval = try #require((results["interval_max"] as? NSNumber)?.intValue)
+        let json = directory.appendingPathComponent("compare.json")
+        let arguments = ["compare", design.path, "--hls-report", Self.reports.appendingPathComponent("argykokk_cardio_dsp_reuse1").path,
+                         "--profiles", Self.root.appendingPathComponent("Profiles").path]
+        let outcome = try CommandLineErrorTests.run(arguments + ["--json", json.path])
+        let object = try Self.jsonObject(json)
+        let top = try #require(object["top"] as? [String: Any])
+        #expect(top["counted"] as? Bool == true)
+        #expect(top["latencyDifference"] as? Int == schedule.latencyCycles - topLatency)
+        #expect(top["intervalDifference"] as? Int == schedule.initiationInterval - topInterval)
+        #expect((object["designOnly"] as? [String])?.isEmpty == true && (object["reportOnly"] as? [String])?.isEmpty == true)
+        let layers = try #require(object["layers"] as? [[String: Any]])
+        let differences = layers.flatMap { [$0["latencyDifference"] as? Int, $0["intervalDifference"] as? Int] }.compactMap { $0 }
+            + [schedule.latencyCycles - topLatency, schedule.initiationInterval - topInterval]
+        #expect(object["countedDifferences"] as? Int == differences.count)
+        let largest = differences.map(abs).max() ?? 0
+        #expect(outcome.status == (largest == 0 ? 0 : 2), "\(outcome.output)")
+        #expect(outcome.output.contains("top: predicted design latency \(schedule.latencyCycles) vs reported top latency \(topLatency) cycles"))
+        #expect(try CommandLineErrorTests.run(arguments + ["--tolerance", "\(largest)"]).status == 0)
+    }
+
+    /// A design layer the report does not have is listed, and the others keep their instances.
+    @Test func designLayerMissingFromTheReportIsListed() throws {
+        let directory = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let design = try Self.cardioDesign(in: directory, appending: "  - name: clip\n    class: ReLU\n  - name: softmax\n    class: Softmax\n")
+        let json = directory.appendingPathComponent("compare.json")
+        let outcome = try CommandLineErrorTests.run(["compare", design.path, "--hls-report", Self.reports.appendingPathComponent("argykokk_cardio_dsp_reuse1").path,
+                                                     "--profiles", Self.root.appendingPathComponent("Profiles").path, "--json", json.path])
+        #expect(outcome.status == 2, "\(outcome.output)")
+        let object = try Self.jsonObject(json)
+        #expect(object["designOnly"] as? [String] == ["clip"])
+        #expect((object["reportOnly"] as? [String])?.isEmpty == true)
+        #expect((object["top"] as? [String: Any])?["counted"] as? Bool == false)
+        let layers = try #require(object["layers"] as? [[String: Any]])
+        #expect(layers.map { $0["layer"] as? String } == ["fc1", "relu1", "output", "clip", "softmax"])
+        #expect(layers.map { $0["hls4mlLayerIndex"] as? Int } == [2, 4, 5, nil, 7])
+        #expect(outcome.output.contains("not counted: design layers not in the report: clip"), "\(outcome.output)")
+    }
+}
