@@ -10,7 +10,7 @@ let package = Package(
         .executable(name: "pipewright", targets: ["pipewright"]),
         .library(name: "PipewrightKit", targets: [
             "FixedPoint", "NetworkIR", "Design", "Scheduling", "Simulation", "RTL", "CrossCheck", "Reports",
-            "HDF5", "KerasImport", "Support", "Toolchain",
+            "HDF5", "KerasImport", "Support", "Toolchain", "HLSReports",
         ]),
     ],
     dependencies: [
@@ -35,9 +35,11 @@ let package = Package(
         .target(name: "RTL", dependencies: ["Scheduling", "NetworkIR", "FixedPoint", "Support"]),
         .target(name: "Toolchain", dependencies: ["RTL", "Support"]),
         .target(name: "CrossCheck", dependencies: ["Simulation", "RTL", "Toolchain", "Scheduling", "NetworkIR", "Support"]),
-        .target(name: "Reports", dependencies: ["Simulation", "Scheduling", "NetworkIR", "CrossCheck", "Support"]),
+        // Vivado/Vitis HLS C-synthesis reports (text and XML) read into values; no dependency on the data path.
+        .target(name: "HLSReports"),
+        .target(name: "Reports", dependencies: ["Simulation", "Scheduling", "NetworkIR", "CrossCheck", "Support", "HLSReports"]),
         .executableTarget(name: "pipewright", dependencies: [
-            "Design", "KerasImport", "HDF5", "Scheduling", "Simulation", "RTL", "Toolchain", "CrossCheck", "Reports", "NetworkIR", "FixedPoint", "Support",
+            "Design", "KerasImport", "HDF5", "Scheduling", "Simulation", "RTL", "Toolchain", "CrossCheck", "Reports", "NetworkIR", "FixedPoint", "Support", "HLSReports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
@@ -46,9 +48,10 @@ let package = Package(
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "NetworkIR", "Design", "FixedPoint"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scheduling", "NetworkIR", "Design", "FixedPoint"]),
         .testTarget(name: "RTLTests", dependencies: ["RTL", "Toolchain", "Scheduling", "NetworkIR", "Design", "FixedPoint", "Support"], exclude: ["Golden"]),
-        .testTarget(name: "CLITests", dependencies: ["pipewright", "HDF5", "Design", "NetworkIR"]),
+        .testTarget(name: "CLITests", dependencies: ["pipewright", "HDF5", "Design", "NetworkIR", "Scheduling"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "CrossCheck"]),
+        .testTarget(name: "HLSReportsTests", dependencies: ["HLSReports"]),
         .testTarget(name: "KerasImportTests", dependencies: [
             "KerasImport", "HDF5", "NetworkIR", "Design", "Scheduling", "FixedPoint", "RTL",
         ]),

@@ -29,12 +29,15 @@ public enum Verification {
     /// Runs the flow. `buildDirectory` holds the generated RTL and the Verilator build (reused when the
     /// RTL is unchanged); `waveformDirectory`, when given, receives `<design>.vcd` and `<design>.gtkw`.
     public static func run(network: Network, options: ScheduleOptions, inputs: [[Double]], outReadyPattern: [Bool] = [true],
-                           buildDirectory: URL, waveformDirectory: URL? = nil) throws -> VerificationRun {
+                           buildDirectory: URL, waveformDirectory: URL? = nil,
+                           maximumRTLMegabytes: Int = RTLGenerator.defaultMaximumMegabytes,
+                           traceInternals: Bool = false) throws -> VerificationRun {
         let start = Date()
         let simulated = try Pipeline.simulate(network: network, options: options, inputs: inputs,
                                               simulation: SimulationOptions(outReadyPattern: outReadyPattern))
         let simulatorSeconds = Date().timeIntervalSince(start)
-        let design = try RTLGenerator.generate(network: network, schedule: simulated.schedule)
+        let design = try RTLGenerator.generate(network: network, schedule: simulated.schedule, maximumMegabytes: maximumRTLMegabytes,
+                                               traceInternals: traceInternals)
         let model = try VerilatorRunner.build(design: design, directory: buildDirectory, trace: waveformDirectory != nil)
         var vcd: URL? = nil, gtkw: URL? = nil
         if let waveformDirectory {

@@ -46,6 +46,10 @@ enum LayerClass: String, CaseIterable {
     case conv2D = "Conv2D"
     case flatten = "Flatten"
     case reshape = "Reshape"
+    case klDivergence = "KLDivergence"
+
+    /// How many tensors a layer of this class reads.
+    var arity: Int { merge != nil || self == .klDivergence ? 2 : 1 }
 
     /// The merge a merge class performs.
     var merge: MergeOperation? {
@@ -57,7 +61,7 @@ enum LayerClass: String, CaseIterable {
         case .maximum: return .maximum
         case .minimum: return .minimum
         case .concatenate: return .concatenate
-        case .dense, .batchNormalization, .relu, .leakyReLU, .linear, .activation, .squaredNorm, .softmax, .elu,
+        case .dense, .batchNormalization, .relu, .leakyReLU, .linear, .activation, .squaredNorm, .softmax, .elu, .klDivergence,
              .conv1D, .conv2D, .flatten, .reshape: return nil
         }
     }
@@ -80,6 +84,7 @@ enum LayerClass: String, CaseIterable {
         case .conv1D, .conv2D: return ["filters", "kernel_size", "strides", "padding", "activation", "kernel", "bias", "use_bias"]
         case .flatten: return []
         case .reshape: return ["target_shape"]
+        case .klDivergence: return ["table_size"]
         case .relu, .linear, .squaredNorm, .add, .subtract, .multiply, .average, .maximum, .minimum, .concatenate: return []
         }
     }
@@ -136,7 +141,7 @@ extension DesignParser {
             var inputs: [String] = []
             if let inputsCursor = map.optional("inputs") {
                 inputs = try inputsCursor.isScalar ? [inputsCursor.string()] : inputsCursor.sequence().map { (c) throws(DesignError) in try c.string() }
-                let arity = layerClass.merge == nil ? 1 : MergeOperation.arity
+                let arity = layerClass.arity
                 guard inputs.count == arity else {
                     throw inputsCursor.invalid("\(arity) layer name(s) (a \(layerClass.rawValue) reads \(arity) tensor(s))")
                 }
@@ -147,7 +152,7 @@ extension DesignParser {
                 size = inputs.reduce(0) { $0 + sizes[$1]! }
                 shape = inputs.count == 1 ? shapes[inputs[0]]! : .vector(size)
                 inputs = inputs.map { aliases[$0] ?? $0 }
-            } else if layerClass.merge != nil {
+            } else if layerClass.arity > 1 {
                 var location = cursor.location
                 location.field = "inputs"
                 throw .missingField(location)
@@ -249,6 +254,10 @@ extension DesignParser {
             return [spec(operation, keys)]
         case .squaredNorm:
             return [spec(.squaredNorm, ["result", "accum"])]
+        case .klDivergence:
+            var parameters = KLDivergenceParameters()
+            if let cursor = map.optional("table_size") { parameters.tableSize = try powerOfTwo(cursor) }
+            return [spec(.klDivergence(parameters), ["result", "accum", "table"])]
         case .add, .subtract, .multiply, .average, .maximum, .minimum, .concatenate:
             return [spec(.merge(layerClass.merge!), ["result"])]
         }

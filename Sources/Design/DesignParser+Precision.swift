@@ -120,7 +120,8 @@ extension DesignParser {
             if activation.function == .elu {
                 precision.parameter = concrete(["param"], inferred: PrecisionInference.constant(activation.alpha), notes: &notes)
             } else if activation.function == .selu {
-                precision.parameter = concrete(["param"], inferred: LookupActivation.seluLambdaPrecision, notes: &notes)
+                // λ is hls4ml's fixed ap_ufixed<16,1> unless the layer or the model names a param type (not `default`).
+                precision.parameter = named("param", LookupActivation.seluLambdaPrecision, notes: &notes)
             }
             return precision
 
@@ -142,6 +143,23 @@ extension DesignParser {
                 precision.extra["inp_norm"] = named("inp_norm", SoftmaxParameters.inputNormPrecision(input: input), notes: &notes)
             }
             return precision
+
+        case .klDivergence:
+            let table = named("table", KLDivergenceParameters.defaultTablePrecision, notes: &notes)
+            let logVariance = inputs.count > 1 ? inputs[1] : input
+            let full = PrecisionInference.klAccumulator(mean: input, logVariance: logVariance, table: table, terms: spec.inputSize / 2)
+            var accumulator = full
+            if let explicit = layerTable?.lookup(["accum"]) ?? config.modelPrecision.lookup(["accum"]), case let .fixed(precision) = explicit.setting {
+                guard precision.overflow == .wrap else {
+                    throw explicit.cursor.invalid("an AP_WRAP accumulator (the sum order then does not matter)")
+                }
+                accumulator = precision
+            } else {
+                notes.append("\(spec.name): accum → \(full) (full precision of the \(spec.inputSize / 2) KL terms)")
+            }
+            let halved = Precision(width: accumulator.width + 1, integerBits: accumulator.integerBits, isSigned: accumulator.isSigned)
+            let result = concrete(["result"], inferred: halved.width <= Precision.maximumWidth ? halved : accumulator, notes: &notes)
+            return LayerPrecision(result: result, accumulator: accumulator, extra: ["table": table])
 
         case let .merge(merge):
             let inferred = PrecisionInference.merge(merge, inputs[0], inputs.count > 1 ? inputs[1] : inputs[0])

@@ -92,6 +92,7 @@ struct DesignParser {
             layerImplementations: implementations,
             device: profile)
         options.fifoDepths = config.fifoDepths
+        if let warning = profile.clockWarning(periodNs: config.clockPeriodNs) { notes.append(warning) }
         return LoadedDesign(network: network, options: options, source: source,
                             clockUncertainty: config.clockUncertainty, notes: notes)
     }

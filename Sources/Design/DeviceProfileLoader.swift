@@ -108,6 +108,9 @@ public enum DeviceProfileLoader {
         guard !profile.dspInputWidths.isEmpty, profile.dspInputWidths.allSatisfy({ $0 > 0 }) else {
             throw .invalidDeviceProfile(path: path, reason: "field 'dspInputWidths' must list positive operand widths")
         }
+        if let maximum = profile.maximumClockMHz, !(maximum.isFinite && maximum > 0) {
+            throw .invalidDeviceProfile(path: path, reason: "field 'maximumClockMHz' must be a positive frequency in MHz, got \(maximum)")
+        }
         guard profile.lutMultiplierMaxNarrowWidth >= 0 else {
             throw .invalidDeviceProfile(path: path, reason: "field 'lutMultiplierMaxNarrowWidth' must be ≥ 0")
         }

@@ -47,6 +47,7 @@ public struct LoadedDesign: Sendable, Equatable {
                 design.options = design.options.withClockPeriod(clockPeriodNs, uncertainty: clockUncertainty)
                 design.notes.append("ClockPeriod overridden to \(clockPeriodNs) ns "
                     + "(uncertainty \(clockUncertainty) = \(design.options.clockUncertaintyNs) ns)")
+                if let warning = design.options.device.clockWarning(periodNs: clockPeriodNs) { design.notes.append(warning) }
                 if design.options.clockUncertaintyNs >= clockPeriodNs {
                     design.notes.append("warning: the clock uncertainty \(design.options.clockUncertaintyNs) ns "
                         + "leaves no time in a \(clockPeriodNs) ns period")

@@ -108,4 +108,12 @@ public enum PrecisionInference {
             return result
         }
     }
+
+    /// The KL-divergence accumulator that loses nothing: one term's exact type (e + μ² − l − 1) grown by
+    /// ⌈log₂ n⌉ bits for the sum of n terms.
+    public static func klAccumulator(mean: Precision, logVariance: Precision, table: Precision, terms: Int) -> Precision {
+        let term = KLDivergenceParameters.termPrecision(mean: mean, logVariance: logVariance, table: table)
+        let growth = Precision.accumulationGrowth(terms: terms)
+        return Precision(width: min(term.width + growth, Precision.maximumWidth), integerBits: term.integerBits + growth, isSigned: true)
+    }
 }

@@ -43,7 +43,7 @@ public enum DesignWriter {
             case .leakyReLU: keys += [("param", p.parameter)]
             case .squaredNorm: keys += [("accum", p.accumulator)]
             case .lookup, .hardActivation: keys += [("param", p.parameter)]
-            case .softmax: keys += [("accum", p.accumulator)]
+            case .softmax, .klDivergence: keys += [("accum", p.accumulator)]
             case .relu, .linear, .merge: break
             }
             keys += p.extra.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -97,6 +97,8 @@ public enum DesignWriter {
             case let .hardActivation(activation):
                 out += "    class: Activation\n    activation: \(activation.function.rawValue)\n"
                 out += "    slope: \(number(activation.slope))\n    shift: \(number(activation.shift))\n"
+            case let .klDivergence(parameters):
+                out += "    class: KLDivergence\n    table_size: \(parameters.tableSize)\n"
             case let .softmax(parameters):
                 out += "    class: Softmax\n    implementation: \(parameters.implementation.rawValue)\n"
                 out += "    exp_table_size: \(parameters.expTableSize)\n    inv_table_size: \(parameters.invTableSize)\n"

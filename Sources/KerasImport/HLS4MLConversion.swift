@@ -43,24 +43,6 @@ public struct HLS4MLNode: Sendable, Equatable {
         case hardActivation(HardActivation, slopeType: Precision, shiftType: Precision)
         /// hls4ml's Softmax.
         case softmax(SoftmaxParameters)
-
-        /// hls4ml's `activation` attribute of an activation (`relu`, `sigmoid`, `elu`, `hard_tanh`, `softmax`, …);
-        /// the class name otherwise.
-        var functionName: String {
-            switch self {
-            case .relu: return "relu"
-            case .linear: return "linear"
-            case .leakyReLU: return "leaky_relu"
-            case let .lookup(activation): return activation.function.rawValue
-            case let .hardActivation(activation, _, _): return activation.function.rawValue
-            case .softmax: return "softmax"
-            case .input: return "input"
-            case .dense: return "dense"
-            case let .convolution(parameters, _, _, _): return parameters.kindName.lowercased()
-            case .batchNormalization: return "batchnormalization"
-            case let .merge(merge): return merge.rawValue
-            }
-        }
     }
 
     public var name: String
@@ -115,6 +97,14 @@ public struct HLS4MLNode: Sendable, Equatable {
         case let .lookup(activation): return activation.function == .elu ? ["result", "param"] : ["result"]
         case .hardActivation: return ["result", "slope", "shift"]
         case .softmax: return ["result"] + Self.softmaxTypeKeys
+        }
+    }
+
+    /// Whether hls4ml's layer is an Activation (`table` and `TableSize` in its config, never read back).
+    var isActivation: Bool {
+        switch operation {
+        case .relu, .linear, .leakyReLU, .lookup, .hardActivation, .softmax: return true
+        case .input, .dense, .convolution, .batchNormalization, .merge: return false
         }
     }
 
@@ -333,7 +323,9 @@ public struct HLS4MLConversion: Sendable {
                     }
                 }
                 nodes.append(node(layer.name, operation, ["result": .fixed(type)]))
-                let converted = quantizer.kind.isActivationOnly ? "\(nodes[nodes.count - 1].hlsClass) \(operation.functionName), " : ""
+                var converted = ""
+                if case let .hardActivation(activation, _, _) = operation { converted = "HardActivation \(activation.function.rawValue), " }
+                if case let .lookup(activation) = operation { converted = "Activation \(activation.function.rawValue), " }
                 notes.append("\(layer.name): \(quantizer.summary) → \(converted)result \(type)")
             case .passThrough:
                 notes.append("\(layer.name): \(layer.className) is a no-op, dropped")
@@ -420,7 +412,7 @@ public struct HLS4MLConversion: Sendable {
             for (key, precision) in keys.sorted(by: { $0.key < $1.key }) {
                 let node = nodes[index]
                 guard node.readKeys.contains(key) else {
-                    let ignored = node.configKeys.contains(key) || ["table", "slope", "shift"].contains(key)
+                    let ignored = node.configKeys.contains(key) || (key == "table" && node.isActivation)
                     throw .invalidLayerPrecision(file: file, layer: layer, key: key,
                         reason: (ignored ? "hls4ml 1.3 does not read this key of a layer of class \(node.hlsClass) (it keeps its default type); edit the written design file instead"
                                          : "a layer of class \(node.hlsClass) has no such precision")
@@ -576,10 +568,6 @@ public struct HLS4MLConversion: Sendable {
             var named: [String: Precision] = [:]
             for (key, value) in values { named[key + "_t"] = value }
             if case .batchNormalization = node.operation { named["scale_t"] = values["weight"]; named["weight_t"] = nil }
-            switch node.operation {
-            case .relu, .leakyReLU, .linear: named["table_t"] = .fixed(18, 8)
-            default: break
-            }
             return named
         }
     }
@@ -626,8 +614,7 @@ public struct HLS4MLConversion: Sendable {
             case let .merge(merge):
                 types.values["result"] = concrete("result", PrecisionInference.merge(merge, inputs[0], inputs.count > 1 ? inputs[1] : inputs[0]))
             case let .lookup(activation):
-                // table_t is the Activation attribute's default: hls4ml never reads Precision.table.
-                types.values = ["result": concrete("result"), "table": LookupActivation.defaultTablePrecision]
+                types.values["result"] = concrete("result")
                 switch activation.function {
                 case .elu:
                     // ParametrizedActivation: param 'auto' → _get_precision_from_constant(α).
@@ -639,19 +626,20 @@ public struct HLS4MLConversion: Sendable {
                     break
                 }
             case let .hardActivation(_, slopeType, shiftType):
-                types.values = ["result": concrete("result"), "slope": slopeType, "shift": shiftType,
-                                "table": LookupActivation.defaultTablePrecision]
+                types.values = ["result": concrete("result"), "slope": slopeType, "shift": shiftType]
             case let .softmax(parameters):
                 // The table types are the Softmax attributes' defaults (never read from Precision); accum_t is
                 // read from Precision.accum, which config_from_keras_model sets to the same default.
                 let table = SoftmaxParameters.defaultTablePrecision
                 types.values = ["result": concrete("result"), "accum": concrete("accum"), "exp_table": table,
-                                "inv_table": table, "inv_inp": table, "table": LookupActivation.defaultTablePrecision]
+                                "inv_table": table, "inv_inp": table]
                 if parameters.implementation == .stable {
                     // core_templates.py SoftmaxConfigTemplate: inp_norm_t = ap_ufixed<W − s, I − s> of the input.
                     types.hidden["inp_norm"] = SoftmaxParameters.inputNormPrecision(input: input)
                 }
             }
+            // Every Activation's table_t is the attribute's default: hls4ml never reads Precision.table.
+            if node.isActivation { types.values["table"] = LookupActivation.defaultTablePrecision }
             previous = types.values["result"]!
             results[node.name] = previous
             all.append(types)

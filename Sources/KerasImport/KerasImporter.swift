@@ -76,6 +76,8 @@ extension ImportedModel {
                                "inverse table \(parameters.invTableSize) × \(p.extra["inv_table"]!)"]
                 }
                 if let norm = p.extra["inp_norm"] { fields += ["inp_norm \(norm)"] }
+            case let .klDivergence(parameters):
+                fields += ["accum \(p.accumulator!)", "exp table \(parameters.tableSize) × \(p.extra["table"]!)"]
             case .relu, .linear, .squaredNorm, .merge:
                 break
             }

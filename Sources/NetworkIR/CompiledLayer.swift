@@ -86,6 +86,8 @@ public struct CompiledLayer: Sendable {
                 tables = [parameters.expTable(address: address, entry: p.extra["exp_table"]!),
                           parameters.inverseTable(address: p.extra["inv_inp"]!, entry: p.extra["inv_table"]!)]
             }
+        case let .klDivergence(parameters):
+            tables = [parameters.table(in: p.extra["table"]!)]
         case .relu, .linear, .merge:
             break
         }
@@ -130,6 +132,7 @@ public struct CompiledLayer: Sendable {
         case let .lookup(activation): evaluateLookup(activation, input, into: output)
         case let .hardActivation(activation): evaluateHardActivation(activation, input, into: output)
         case let .softmax(parameters): evaluateSoftmax(parameters, input, into: output)
+        case let .klDivergence(parameters): evaluateKLDivergence(parameters, input, into: output)
         }
     }
 

@@ -27,7 +27,7 @@ public struct Layer: Sendable, Equatable {
         switch operation {
         case let .dense(parameters): return parameters.outputSize
         case let .convolution(parameters): return parameters.outputShape.count
-        case .squaredNorm: return 1
+        case .squaredNorm, .klDivergence: return 1
         case let .merge(merge): return merge == .concatenate ? inputSize : inputSize / MergeOperation.arity
         case .batchNormalization, .relu, .leakyReLU, .linear, .lookup, .hardActivation, .softmax: return inputSize
         }
@@ -35,8 +35,10 @@ public struct Layer: Sendable, Equatable {
 
     /// How many tensors the layer reads.
     public var arity: Int {
-        if case .merge = operation { return MergeOperation.arity }
-        return 1
+        switch operation {
+        case .merge, .klDivergence: return 2
+        default: return 1
+        }
     }
 
     /// The shape of its output given the shape of what it reads: a convolution's own output shape, a Dense
@@ -117,6 +119,8 @@ public struct Layer: Sendable, Equatable {
             try parameters.validate(layer: self)
         case let .convolution(parameters):
             try parameters.validate(layer: self)
+        case let .klDivergence(parameters):
+            try parameters.validate(layer: self)
         case .relu, .linear:
             break
         }
@@ -152,6 +156,8 @@ public enum LayerOperation: Sendable, Equatable {
     case hardActivation(HardActivation)
     /// Softmax with exp and inverse tables (`stable`, `latency`) or a one-hot `argmax`.
     case softmax(SoftmaxParameters)
+    /// Score block: D_KL = ½ Σ (exp(log σ²) + μ² − log σ² − 1) from the μ and log σ² heads.
+    case klDivergence(KLDivergenceParameters)
 
     public var kindName: String {
         switch self {
@@ -166,6 +172,7 @@ public enum LayerOperation: Sendable, Equatable {
         case let .lookup(activation): return activation.function.kindName
         case let .hardActivation(activation): return activation.function.kindName
         case .softmax: return "Softmax"
+        case .klDivergence: return "KLDivergence"
         }
     }
 

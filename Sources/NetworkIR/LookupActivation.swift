@@ -109,6 +109,11 @@ public struct LookupActivation: Sendable, Equatable {
     /// The divisor of `x · N`: 2R (16 or 8); ELU/SELU divide by −8.
     var indexDivisor: Int { function.isNegativeHalf ? -function.range : 2 * function.range }
 
+    /// hls4ml's index into a table over [−R, R): `int(x·N/2R) + N/2`, toward zero, clamped to [0, N−1].
+    public static func symmetricIndex(ofRaw raw: Int64, fractionalBits: Int, tableSize: Int, range: Int) -> Int {
+        LookupActivation(function: range == 4 ? .tanh : .sigmoid, tableSize: tableSize).index(ofRaw: raw, fractionalBits: fractionalBits)
+    }
+
     /// The table index of raw input `raw` (fractional bits `fraction`): `int(x·N/d) + offset`, clamped.
     public func index(ofRaw raw: Int64, fractionalBits fraction: Int) -> Int {
         // x·N/d toward zero; the ap_fixed division keeps x's fractional bits and truncates toward zero, and the

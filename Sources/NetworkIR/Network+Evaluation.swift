@@ -170,6 +170,9 @@ extension Network {
                     let v = min(max(activation.slope * $0 + activation.shift, 0), 1)
                     return activation.function == .hardSigmoid ? v : 2 * v - 1
                 }
+            case .klDivergence:
+                let (mean, logVariance) = (operands[0], operands[1])
+                y = [0.5 * zip(mean, logVariance).reduce(0) { $0 + Foundation.exp($1.1) + $1.0 * $1.0 - $1.1 - 1 }]
             case let .softmax(parameters):
                 let largest = x.max() ?? 0
                 if parameters.implementation == .argmax {

@@ -102,7 +102,10 @@ public struct Network: Sendable, Equatable {
                     reason: "a \(layer.kindName) layer reads \(layer.arity) tensor(s), \(sources.count) given")
             }
             let sizes = sources.map(size(ofTensor:))
-            if case let .merge(merge) = layer.operation, merge != .concatenate, Set(sizes).count > 1 {
+            var sameSizes = false
+            if case let .merge(merge) = layer.operation { sameSizes = merge != .concatenate }
+            if case .klDivergence = layer.operation { sameSizes = true }
+            if sameSizes, Set(sizes).count > 1 {
                 throw .invalidShape(layer: layer.name,
                     reason: "a \(layer.kindName) layer needs inputs of one size, found \(sizes.map(String.init).joined(separator: " and "))")
             }
@@ -122,6 +125,7 @@ public struct Network: Sendable, Equatable {
             switch layer.operation {
             case let .lookup(activation): try activation.validate(layer: layer, input: input)
             case let .softmax(parameters): try parameters.validate(layer: layer, input: input)
+            case let .klDivergence(parameters): try parameters.validate(layer: layer, logVariance: precision(ofTensor: sources[1]))
             default: break
             }
         }

@@ -44,6 +44,8 @@ extension BlockGenerator {
         }
         let p = layer.layer.precision
         let xs = (0..<n).map { element("in_data", $0, precision: inputPrecision, builder: builder, prefix: "x") }
+        // An argmax over one value is that value's constant one-hot: its input is deliberately not read.
+        if parameters.implementation == .argmax && n == 1 { builder.markPartiallyUsed(xs[0].name) }
         // Live values by role; every one is registered at each stage boundary.
         var values = xs                       // x_i, then d_i, then e_i (accum_t), then the products / outputs
         var tree: [Int: Signal] = [:]         // computed nodes of the current reduce tree (max or sum)

@@ -41,6 +41,8 @@ struct BlockGenerator {
             outputs = try hardActivation(activation, builder)
         case let .softmax(parameters):
             outputs = try softmax(parameters, builder)
+        case let .klDivergence(parameters):
+            outputs = try klDivergence(parameters, builder)
         }
         return assemble(builder, outputs: outputs)
     }

@@ -6,6 +6,8 @@ public enum RTLError: Error, Equatable, Sendable, CustomStringConvertible {
     case scheduleMismatch(layer: String, field: String, reason: String)
     /// Something the generator does not implement.
     case unsupported(layer: String, field: String, reason: String)
+    /// The Verilog would be unreasonably large (estimated before anything is generated).
+    case tooLarge(layer: String, layerMegabytes: Int, totalMegabytes: Int, limitMegabytes: Int, operations: Int)
 
     public var description: String {
         switch self {
@@ -17,6 +19,10 @@ public enum RTLError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "schedule the network again"
         case let .unsupported(layer, field, reason):
             return "layer '\(layer)', field '\(field)': \(reason)"
+        case let .tooLarge(layer, layerMegabytes, totalMegabytes, limit, operations):
+            return "layer '\(layer)', field 'ReuseFactor': its RTL would be about \(layerMegabytes) MB of Verilog (\(operations) multipliers and adders), "
+                + "the design's about \(totalMegabytes) MB, above the \(limit) MB limit; no file was written. "
+                + "Raise the layer's ReuseFactor, make it smaller, or raise the limit (--max-rtl-mb)"
         }
     }
 }

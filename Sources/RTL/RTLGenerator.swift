@@ -5,9 +5,34 @@ import Scheduling
 /// Generates synthesizable Verilog-2005 for a scheduled network, as a pipeline of typed stages:
 /// `DesignSchedule` → `VerilogModule` values (`BlockGenerator`, top-level wiring) → text (`VerilogRenderer`).
 public enum RTLGenerator {
+    /// The largest Verilog (estimated) that `generate` writes unless asked for more: Verilator needs minutes for a
+    /// few MB, and a 4096 × 4096 Dense at RF 1 would be about 5 GB.
+    public static let defaultMaximumMegabytes = 256
+
+    /// Bytes of Verilog a block takes, estimated from its operators (measured on flow_vt and dnn_ae: about 160
+    /// bytes per multiplier or adder, the operand multiplexers of shared multipliers, and the ROM lines of tables).
+    public static func estimatedBytes(of block: BlockSchedule) -> Int {
+        let operations = block.multipliers + block.adders
+        let multiplexed = block.groups > 1 ? block.multipliers * block.groups : 0
+        return 160 * operations + 40 * multiplexed + 2 * block.tableBits + 2000
+    }
+
+    /// Refuses a design whose estimated Verilog exceeds `maximumMegabytes`, naming its largest block.
+    public static func checkSize(schedule: DesignSchedule, maximumMegabytes: Int) throws(RTLError) {
+        let sizes = schedule.blocks.map(estimatedBytes(of:))
+        let total = sizes.reduce(0, +)
+        guard total > maximumMegabytes * 1_000_000, let largest = sizes.indices.max(by: { sizes[$0] < sizes[$1] }) else { return }
+        let block = schedule.blocks[largest]
+        throw .tooLarge(layer: block.layerName, layerMegabytes: sizes[largest] / 1_000_000, totalMegabytes: total / 1_000_000,
+                        limitMegabytes: maximumMegabytes, operations: block.multipliers + block.adders)
+    }
+
     /// The RTL of `network` with the pipeline registers, latencies and IIs of `schedule`, and its channels,
     /// forks and FIFOs exactly as the schedule's graph lays them out.
-    public static func generate(network: Network, schedule: DesignSchedule) throws(RTLError) -> RTLDesign {
+    public static func generate(network: Network, schedule: DesignSchedule,
+                                maximumMegabytes: Int = RTLGenerator.defaultMaximumMegabytes,
+                                traceInternals: Bool = false) throws(RTLError) -> RTLDesign {
+        try checkSize(schedule: schedule, maximumMegabytes: maximumMegabytes)
         let top = network.name
         try checkName(top, layer: "network", field: "name")
         guard schedule.blocks.count == network.layers.count, !network.layers.isEmpty else {
@@ -31,7 +56,9 @@ public enum RTLGenerator {
                     reason: "II \(block.initiationInterval) without reuse groups is not implemented")
             }
             let generator = BlockGenerator(layer: evaluator.layers[index], block: block, moduleName: "\(top)_\(layer.name)")
-            modules.append(try generator.generate())
+            var module = try generator.generate()
+            module.traceDeclarations = traceInternals
+            modules.append(module)
         }
         for fork in graph.forks {
             try checkName(fork.name, layer: fork.name, field: "name")

@@ -7,7 +7,9 @@
 ///   `output <v0> <v1> …` per output transfer (raw values, sign-extended per the output precision).
 /// - PATTERN: out_ready in cycle c is PATTERN[c % length] ('1' or '0').
 /// Reset is held for two cycles before cycle 0. VCD time: cycle c of the run (reset cycles first) starts at
-/// (c + 2)·PERIOD_PS with clk low and the rising edge at half a period.
+/// (c + 2)·PERIOD_PS with clk low and the rising edge at half a period. The inputs of cycle c (in_valid, in_data,
+/// out_ready, and rst falling before cycle 0) are applied right after the rising edge that opens it, like a
+/// clocked testbench: every signal changes at a rising edge, as in the simulator's VCD.
 public enum VerilatorHarness {
     /// The C++ source for `design`.
     public static func source(for design: RTLDesign) -> String {
@@ -112,24 +114,29 @@ public enum VerilatorHarness {
         #endif
 
             uint64_t time = 0;
-            top->clk = 0; top->rst = 1; top->in_valid = 0; top->out_ready = 0;
-            for (int r = 0; r < 2; ++r) {
-                top->clk = 0; top->eval(); DUMP(time);
-                top->clk = 1; top->eval(); DUMP(time + period / 2);
-                time += period;
-            }
-            top->rst = 0;
-
             std::vector<std::vector<long>> transfers(CHANNELS);
             std::vector<std::vector<int64_t>> outputs;
             uint32_t valid[DBG_WORDS], ready[DBG_WORDS], out_words[OUT_WORDS];
             long next = 0, cycle = 0;
+            // The inputs of cycle c, applied right after the rising edge that opens it.
+            auto apply = [&](long c) {
+                top->in_valid = next < tokens ? 1 : 0;
+                if (next < tokens) write_in_data(top, &vectors[(size_t)next * IN_WORDS]);
+                top->out_ready = pattern[(size_t)(c % (long)pattern.size())] == '1' ? 1 : 0;
+                top->eval();
+            };
+            top->clk = 0; top->rst = 1; top->in_valid = 0; top->out_ready = 0;
+            for (int r = 0; r < 2; ++r) {
+                top->clk = 0; top->eval(); DUMP(time);
+                top->clk = 1; top->eval();
+                if (r == 1) { top->rst = 0; apply(0); }
+                DUMP(time + period / 2);
+                time += period;
+            }
+
             const auto start = std::chrono::steady_clock::now();
             for (; cycle < max_cycles && (long)outputs.size() < tokens; ++cycle) {
                 top->clk = 0;
-                top->in_valid = next < tokens ? 1 : 0;
-                if (next < tokens) write_in_data(top, &vectors[(size_t)next * IN_WORDS]);
-                top->out_ready = pattern[(size_t)(cycle % (long)pattern.size())] == '1' ? 1 : 0;
                 top->eval();
                 DUMP(time);
                 read_dbg(top, valid, ready);
@@ -151,6 +158,7 @@ public enum VerilatorHarness {
                 }
                 top->clk = 1;
                 top->eval();
+                if (cycle + 1 < max_cycles && (long)outputs.size() < tokens) apply(cycle + 1);
                 DUMP(time + period / 2);
                 time += period;
             }

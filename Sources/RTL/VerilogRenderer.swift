@@ -13,6 +13,8 @@ public enum VerilogRenderer {
         }
         out += ");\n"
         if !module.declarations.isEmpty { out += "\n" }
+        let untraced = !module.traceDeclarations && !(module.declarations.isEmpty && module.roms.isEmpty)
+        if untraced { out += "    /* verilator tracing_off */\n" }
         for declaration in module.declarations {
             let comment = declaration.comment.map { "  // \($0)" } ?? ""
             out += "    \(declaration.kind.rawValue) \(range(declaration.width))\(declaration.name);\(comment)\n"
@@ -28,6 +30,7 @@ public enum VerilogRenderer {
             }
             out += "    end\n"
         }
+        if untraced { out += "    /* verilator tracing_on */\n" }
         if !module.assigns.isEmpty { out += "\n" }
         for assign in module.assigns {
             out += "    assign \(assign.target) = \(assign.expression);\n"

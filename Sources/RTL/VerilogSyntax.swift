@@ -16,6 +16,9 @@ public struct VerilogModule: Sendable, Equatable {
     public var alwaysBlocks: [VerilogAlways]
     /// Read-only tables (`reg` arrays filled by an `initial` block), read combinationally.
     public var roms: [VerilogROM] = []
+    /// False: the declarations (not the ports) are wrapped in `verilator tracing_off/on`, so a VCD holds only what
+    /// the waveform views show (a block's datapath wires and registers are thousands of signals).
+    public var traceDeclarations = true
 
     public init(name: String, comment: String = "", ports: [VerilogPort] = [], declarations: [VerilogDeclaration] = [],
                 assigns: [VerilogAssign] = [], instances: [VerilogInstance] = [], alwaysBlocks: [VerilogAlways] = []) {

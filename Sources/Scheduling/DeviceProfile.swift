@@ -31,6 +31,9 @@ public struct DeviceProfile: Sendable, Equatable, Codable {
     public var castSaturationNs: Double
     /// Operand multiplexer in front of a shared multiplier, per doubling of the inputs (ns).
     public var operandMuxNsPerLevel: Double
+    /// The fastest clock the part's arithmetic can run at (MHz), when the profile states it: a clock beyond it is
+    /// warned about (the schedule would assume operations the device cannot register that fast).
+    public var maximumClockMHz: Double?
 
     public init(name: String, source: String, registerOverheadNs: Double, dspInputWidths: [Int],
                 lutMultiplierMaxNarrowWidth: Int, dspMultiplyNs: Double, lutMultiplyBaseNs: Double,
@@ -53,6 +56,13 @@ public struct DeviceProfile: Sendable, Equatable, Codable {
     }
 
     /// Delay of a carry-chain adder of the given width.
+    /// A warning when `periodNs` is faster than the profile's `maximumClockMHz`, else nil.
+    public func clockWarning(periodNs: Double) -> String? {
+        guard let maximumClockMHz, periodNs > 0, 1000 / periodNs > maximumClockMHz * (1 + 1e-9) else { return nil }
+        return "warning: ClockPeriod \(String(format: "%g", periodNs)) ns (\(String(format: "%.0f", 1000 / periodNs)) MHz) is beyond the "
+            + "\(name) profile's \(String(format: "%g", maximumClockMHz)) MHz (maximumClockMHz): the schedule assumes registers the device cannot clock that fast"
+    }
+
     public func adderDelay(width: Int) -> Double { adderBaseNs + adderNsPerBit * Double(width) }
 
     /// A table read from distributed ROM: one LUT level decodes 6 address bits, each 2 more bits add a wide-mux

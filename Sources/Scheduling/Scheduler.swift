@@ -91,6 +91,7 @@ public enum Scheduler {
         case let .lookup(activation): return scheduleLookup(activation, context: context)
         case let .hardActivation(activation): return scheduleHardActivation(activation, context: context)
         case let .softmax(parameters): return scheduleSoftmax(parameters, context: context)
+        case let .klDivergence(parameters): return scheduleKLDivergence(parameters, context: context)
         }
     }
 

@@ -8,8 +8,9 @@ import Scheduling
 ///
 /// Time: cycle c spans [(c + resetCycles)·P, (c + resetCycles + 1)·P) ps with P the clock period in ps;
 /// `clk` is low in the first half and rises at the middle (the edge that closes the cycle), as in the
-/// Verilator harness. Register outputs change at that edge; inputs and `ready` at the start of a cycle.
-/// The reset cycles before cycle 0 show `rst` high.
+/// Verilator harness. Every signal of cycle c — registers, the inputs the harness applies, the `ready` and
+/// `valid` they give — changes right after the rising edge that opens the cycle, as the harness drives it.
+/// The reset cycles before cycle 0 show `rst` high; it falls at the last reset edge.
 public struct VCDWriter {
     public let network: Network
     public let schedule: DesignSchedule
@@ -60,6 +61,17 @@ public struct VCDWriter {
             return producer
         }
         let registered = channels.indices.map { root($0) != .source }
+        // `ready` while reset is held, as the RTL computes it from its reset state: blocks and FIFOs are empty
+        // and ready; a join's input waits for the other inputs' valid (all low); a fork is ready when all its
+        // outputs are; the harness holds the design output's out_ready low.
+        func resetReady(_ channel: Int) -> Bool {
+            switch channels[channel].consumer {
+            case .sink, .source: return false
+            case let .block(b): return schedule.graph.blockInputs[b].count == 1
+            case .fifo: return true
+            case let .fork(k): return schedule.graph.forks[k].outputChannels.allSatisfy(resetReady)
+            }
+        }
 
         var text = "$date Pipewright simulation $end\n$version Pipewright cycle simulator $end\n$timescale 1ps $end\n"
         func declare(_ signal: Signal, as name: String? = nil) {
@@ -101,6 +113,14 @@ public struct VCDWriter {
             last[signal.id] = value
             text += signal.width == 1 ? "\(value)\(signal.id)\n" : "b\(value) \(signal.id)\n"
         }
+        /// dbg_valid / dbg_ready (bit k = channel k) from the channel signals as they stand, at every time step
+        /// where one of them changed (the RTL assigns them combinationally).
+        func emitDebug() {
+            let valid = channels.indices.reversed().map { last[channelValid[$0].id] == "1" ? "1" : "0" }.joined()
+            let ready = channels.indices.reversed().map { last[channelReady[$0].id] == "1" ? "1" : "0" }.joined()
+            emit(dbgValid, String(valid.drop { $0 == "0" }).isEmpty ? "0" : String(valid.drop { $0 == "0" }))
+            emit(dbgReady, String(ready.drop { $0 == "0" }).isEmpty ? "0" : String(ready.drop { $0 == "0" }))
+        }
         func bits(_ flag: Bool) -> String { flag ? "1" : "0" }
         func packed(_ raw: [Int64], precision: Precision) -> String {
             var digits = ""
@@ -118,48 +138,43 @@ public struct VCDWriter {
                 emit(channelData[channel], packed(values[token][channels[channel].tensor + 1], precision: channels[channel].precision))
             }
         }
-        // Registered signals change at the rising edge that opens their cycle, i.e. half a period before it in
-        // this time axis; inputs, ready and clk-low at its start.
+        // Everything of cycle `cycle` (its state, inputs, ready and valid) appears at the rising edge that opens it.
         func binary(_ value: Int) -> String { String(value, radix: 2) }
-        func emitRegistered(cycle: Int) {
+        func emitCycle(_ cycle: Int) {
             for f in fifos.indices where !waveform.fifoCount.isEmpty {
                 let counts = waveform.fifoCount[f]
                 if cycle < counts.count { emit(fifoCount[f], binary(counts[cycle])) }
             }
-            for channel in channels.indices where registered[channel] {
+            for channel in channels.indices {
                 if cycle == waveform.cycles {
-                    // The run ends when the last result is taken: every slot is empty after that edge.
-                    emit(channelValid[channel], "0")
+                    // The run ends when the last result is taken: every slot is empty after that edge (the harness
+                    // applies no further input, so the readies after it are outside the run).
+                    if registered[channel] { emit(channelValid[channel], "0") }
                 } else {
+                    emit(channelReady[channel], bits(waveform.ready[channel][cycle]))
                     emitChannel(channel, cycle: cycle)
                 }
             }
+            emitDebug()
         }
         for cycle in 0..<resetCycles {
             text += "#\(cycle * period)\n"
             emit(clk, "0"); emit(rst, "1")
-            for channel in channels.indices { emit(channelValid[channel], "0"); emit(channelReady[channel], "0"); emit(channelData[channel], "x") }
+            for channel in channels.indices {
+                emit(channelValid[channel], "0"); emit(channelReady[channel], bits(resetReady(channel))); emit(channelData[channel], "x")
+            }
             for signal in fifoCount { emit(signal, "0") }
+            emitDebug()
             text += "#\(cycle * period + period / 2)\n"
             emit(clk, "1")
-            if cycle == resetCycles - 1 { emitRegistered(cycle: 0) }
+            if cycle == resetCycles - 1 { emit(rst, "0"); emitCycle(0) }
         }
         for cycle in 0..<waveform.cycles {
             text += "#\((cycle + resetCycles) * period)\n"
-            emit(clk, "0"); emit(rst, "0")
-            var validBits = "", readyBits = ""
-            for channel in channels.indices {
-                let isValid = waveform.valid[channel][cycle], isReady = waveform.ready[channel][cycle]
-                emit(channelReady[channel], bits(isReady))
-                validBits = bits(isValid) + validBits
-                readyBits = bits(isReady) + readyBits
-                if !registered[channel] { emitChannel(channel, cycle: cycle) }
-            }
-            emit(dbgValid, validBits)
-            emit(dbgReady, readyBits)
+            emit(clk, "0")
             text += "#\((cycle + resetCycles) * period + period / 2)\n"
             emit(clk, "1")
-            emitRegistered(cycle: cycle + 1)
+            emitCycle(cycle + 1)
         }
         text += "#\((waveform.cycles + resetCycles) * period)\n"
         return text

@@ -14,6 +14,18 @@ public enum Interruption {
     nonisolated(unsafe) private static var children: Set<Int32> = []
     nonisolated(unsafe) private static var partialFiles: [UUID: String] = [:]
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+    nonisolated(unsafe) private static var received: Int32 = 0
+
+    /// The signal being handled (0 when none): work that fails because its children were just ended must not
+    /// report that as an error of its own.
+    public static var signalReceived: Int32 { lock.withLock { received } }
+
+    /// When a signal is being handled, waits for its handler to finish the process (it exits with 128 + the
+    /// signal); returns at once otherwise.
+    public static func waitIfInterrupted() {
+        guard signalReceived != 0 else { return }
+        while true { Thread.sleep(forTimeInterval: 1) }
+    }
 
     /// Registers a running child whose process group (or the child alone) is ended on interruption.
     public static func addChild(_ pid: Int32) { lock.withLock { _ = children.insert(pid) } }
@@ -63,6 +75,7 @@ public enum Interruption {
                 signal(number, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
                 source.setEventHandler {
+                    lock.withLock { received = number }
                     cleanUp()
                     let name = number == SIGINT ? "interrupted" : "terminated"
                     FileHandle.standardError.write(Data("pipewright: \(name); child processes ended, partial files removed\n".utf8))

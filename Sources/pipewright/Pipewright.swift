@@ -11,12 +11,13 @@ struct Pipewright: ParsableCommand {
         discussion: "Latency = cycles from the input transfer of an inference to its output transfer; "
             + "II = cycles between consecutive accepted inputs in steady state (docs/timing.md). "
             + "Design files: docs/design-format.md.\n\n"
-            + "EXIT STATUS: 0 success; 1 a design, input, tool or file error; 2 verify found a mismatch; "
+            + "EXIT STATUS: 0 success; 1 a design, input, report, tool or file error; 2 verify found a mismatch, or compare a "
+            + "difference beyond its tolerance; "
             + "64 a usage error (unknown option, bad option value); 128+N ended by signal N (docs/cli.md).\n\n"
             + "EXAMPLES:\n  pipewright simulate Designs/flow_vt.yml\n  pipewright verify Designs/flow_vt.yml --count 100\n"
             + "  pipewright import model.h5 -o Designs/model.yml",
         version: pipewrightVersion,
-        subcommands: [SimulateCommand.self, SweepCommand.self, RTLCommand.self, VerifyCommand.self, FIFOSizeCommand.self, ImportCommand.self, ResourcesCommand.self, BenchCommand.self]
+        subcommands: [SimulateCommand.self, SweepCommand.self, RTLCommand.self, VerifyCommand.self, FIFOSizeCommand.self, ImportCommand.self, ResourcesCommand.self, HLSReportCommand.self, CompareCommand.self, BenchCommand.self]
     )
 
     /// ArgumentParser's main, after installing the SIGINT/SIGTERM handlers that end child process groups
@@ -27,6 +28,8 @@ struct Pipewright: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
+            // A child ended by the signal handler makes the command fail; the handler's exit status (128 + N) wins.
+            Interruption.waitIfInterrupted()
             exit(withError: error)
         }
     }

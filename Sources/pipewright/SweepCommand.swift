@@ -35,7 +35,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Write the sweep as JSON to this file.")
     var json: String?
 
-    @Option(help: "Write an SVG plot (latency and II in ns against clock period, per RF) to this file.")
+    @Option(help: "Write an SVG plot (latency and II in ns against clock period, and multipliers/DSPs against latency, per RF; failed points marked) to this file.")
     var svg: String?
 
     func validate() throws {

@@ -10,6 +10,15 @@ import Simulation
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+/// The folder of one cached Verilator build: per checkout (a hash of the repository path), so that two clones or
+/// worktrees testing at once on one machine never rebuild a binary the other is running.
+func crossCheckDirectory(_ name: String) -> URL {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325   // FNV-1a of the repository path
+    for byte in repositoryRoot.path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return FileManager.default.temporaryDirectory
+        .appendingPathComponent("pipewright-crosscheck-\(String(hash & 0xFFFF_FFFF, radix: 16))").appendingPathComponent(name)
+}
+
 /// True when Verilator can run here; CI installs it (make test), so there these tests always run.
 let verilatorAvailable: Bool = {
     let found = VerilatorRunner.verilatorPath() != nil
@@ -46,8 +55,7 @@ struct DesignCrossCheckTests {
         let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/\(check.design).yml"))
             .applying(reuseFactor: check.reuseFactor, clockPeriodNs: check.clockPeriodNs)
         let inputs = InputVectors.random(count: 12, size: loaded.network.inputSize, seed: UInt64(check.reuseFactor * 100) + UInt64(check.clockPeriodNs * 10))
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("pipewright-crosscheck/\(check.design)-rf\(check.reuseFactor)-\(check.clockPeriodNs)ns")
+        let directory = crossCheckDirectory("\(check.design)-rf\(check.reuseFactor)-\(check.clockPeriodNs)ns")
         let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
                                        outReadyPattern: SimulationOptions.pattern(check.outReady)!, buildDirectory: directory)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")

@@ -45,8 +45,7 @@ struct GraphCrossCheckTests {
         let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/\(check.design).yml"))
             .applying(reuseFactor: check.reuseFactor, clockPeriodNs: check.clockPeriodNs)
         let inputs = InputVectors.random(count: 12, size: loaded.network.inputSize, seed: UInt64(check.reuseFactor * 10) + UInt64(check.clockPeriodNs))
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("pipewright-crosscheck/\(check.design)-rf\(check.reuseFactor)-\(check.clockPeriodNs)ns")
+        let directory = crossCheckDirectory("\(check.design)-rf\(check.reuseFactor)-\(check.clockPeriodNs)ns")
         let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
                                        outReadyPattern: SimulationOptions.pattern(check.outReady)!, buildDirectory: directory)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
@@ -55,7 +54,7 @@ struct GraphCrossCheckTests {
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
 
         // The longest path, composed here from the block latencies: dnn_ae runs every block in sequence (the
-        // input waits in the delay line); the VAE runs the trunk, the slower head, then the Concatenate.
+        // input waits in the delay line); the VAE runs the trunk, the slower head, then the KL score.
         func latency(_ name: String) -> Int { run.schedule.blocks.first { $0.layerName == name }!.latencyCycles }
         let expected: Int
         if check.design == "dnn_ae" {
@@ -64,7 +63,7 @@ struct GraphCrossCheckTests {
             #expect(run.schedule.graph.fifos[0].depth == (expected - latency("error") - latency("score")) / check.reuseFactor + 1)
         } else {
             let trunk = ["bn0", "fc1", "bn1", "act1", "fc2", "bn2", "act2"].map(latency).reduce(0, +)
-            expected = trunk + max(latency("mu"), latency("logvar")) + latency("heads")
+            expected = trunk + max(latency("mu"), latency("logvar")) + latency("kl")
             #expect(run.schedule.graph.forks.map(\.name) == ["act2_fork"])
         }
         #expect(run.schedule.latencyCycles == expected)
@@ -92,7 +91,7 @@ struct GraphCrossCheckTests {
         #expect(loaded.network.layers.map(\.kindName) == ["ReLU", "Linear", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"])
         let inputs = InputVectors.random(count: 64, size: 4, seed: 7).map { $0.map { $0 * 3 } }
         let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
-                                       buildDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-crosscheck/every_merge"))
+                                       buildDirectory: crossCheckDirectory("every_merge"))
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         let evaluator = FixedPointEvaluator(network: loaded.network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
@@ -121,7 +120,7 @@ struct GraphCrossCheckTests {
         """.write(to: url, atomically: true, encoding: .utf8)
         let loaded = try DesignLoader.load(url, profileSearchPaths: [repositoryRoot.appendingPathComponent("Profiles")])
         let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: InputVectors.random(count: 8, size: 2, seed: 3),
-                                       buildDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-crosscheck/skip-\(depth)"))
+                                       buildDirectory: crossCheckDirectory("skip-\(depth)"))
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         let accepted = run.comparison.rtl.transferCycles[0]
         #expect(accepted.last! - accepted[accepted.count - 2] == (depth == 1 ? 2 : 1))
@@ -140,8 +139,7 @@ struct StreamCrossCheckTests {
         let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/\(check.design).yml"))
             .applying(reuseFactor: check.reuseFactor, clockPeriodNs: check.clockPeriodNs, ioType: .stream)
         let inputs = InputVectors.random(count: 12, size: loaded.network.inputSize, seed: 77 + UInt64(check.reuseFactor))
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("pipewright-crosscheck/\(check.design)-stream-rf\(check.reuseFactor)-\(check.clockPeriodNs)ns")
+        let directory = crossCheckDirectory("\(check.design)-stream-rf\(check.reuseFactor)-\(check.clockPeriodNs)ns")
         let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
                                        outReadyPattern: SimulationOptions.pattern(check.outReady)!, buildDirectory: directory)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
@@ -177,7 +175,7 @@ struct StreamCrossCheckTests {
         options.fifoDepths = sizing.depths
         let inputs = InputVectors.random(count: 16, size: loaded.network.inputSize, seed: 5)
         let run = try Verification.run(network: loaded.network, options: options, inputs: inputs,
-                                       buildDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-crosscheck/flow_vt-sized"))
+                                       buildDirectory: crossCheckDirectory("flow_vt-sized"))
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         #expect(run.comparison.rtl.latencies.first == sizing.unbounded.latency)
         let accepted = run.comparison.rtl.transferCycles[0]

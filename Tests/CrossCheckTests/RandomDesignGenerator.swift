@@ -69,6 +69,23 @@ struct RandomDesignGenerator {
             var layer: Layer
             if kind >= 7, tensors.count >= 2 {
                 let same = tensors.filter { $0.size == first.size && $0.name != first.name }
+                if !same.isEmpty && chance(0.15) {
+                    // The KL score over two tensors of one size (μ, log σ²), its accumulator lossless.
+                    let second = pick(same)
+                    let table = precision(maxWidth: 20)
+                    let parameters = KLDivergenceParameters(tableSize: 1 << int(1...8))
+                    let term = KLDivergenceParameters.termPrecision(mean: first.precision, logVariance: second.precision, table: table)
+                    let growth = Precision.accumulationGrowth(terms: first.size)
+                    let accumulator = Precision(width: min(term.width + growth, 64), integerBits: term.integerBits + growth, isSigned: true)
+                    layer = Layer(name: name, operation: .klDivergence(parameters), inputSize: 2 * first.size,
+                                  precision: LayerPrecision(result: precision(maxWidth: 24), accumulator: accumulator, extra: ["table": table]),
+                                  inputs: [first.name, second.name])
+                    consumed.insert(second.name)
+                    consumed.insert(first.name)
+                    layers.append(layer)
+                    tensors.append((name, layer.outputSize, layer.precision.result))
+                    continue
+                }
                 let merge: MergeOperation = same.isEmpty ? .concatenate : pick(MergeOperation.allCases)
                 let second = merge == .concatenate ? pick(tensors.filter { $0.name != first.name }) : pick(same)
                 var result = precision(maxWidth: 24)

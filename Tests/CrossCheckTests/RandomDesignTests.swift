@@ -19,7 +19,7 @@ struct RandomDesignTests {
     static func problem(_ check: RandomDesignGenerator.Case) -> String? {
         do {
             try check.network.validate()
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-random/\(check.seed)")
+            let directory = crossCheckDirectory("random-\(check.seed)")
             defer { try? FileManager.default.removeItem(at: directory) }
             let run = try Verification.run(network: check.network, options: check.options, inputs: check.inputs,
                                            outReadyPattern: SimulationOptions.pattern(check.outReady)!, buildDirectory: directory)

@@ -5,11 +5,12 @@ import NetworkIR
 import RTL
 import Scheduling
 import Testing
+import Toolchain
 @testable import CrossCheck
 
 /// True when Yosys can run here; CI installs it (make test), so there these tests always run.
 let yosysAvailable: Bool = {
-    let found = ResourceCheck.yosysPath() != nil
+    let found = YosysRunner.yosysPath() != nil
     if !found { print("SKIP: yosys is not on PATH; the resource cross-checks (rung 4) need it (make test installs it)") }
     return found
 }()
@@ -31,7 +32,7 @@ struct ResourceCheckTests {
     }
 
     static func directory(_ name: String) -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-yosys/\(name)")
+        crossCheckDirectory("yosys-\(name)")
     }
 
     /// Flip-flops the RTL of a Dense 4 → 2 block with `partialSums` registered 35-bit sums declares:
@@ -137,6 +138,6 @@ struct ResourceCheckTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let url = directory.appendingPathComponent("stat.json")
         try Data(#"{"modules": {"\\other": {"num_cells_by_type": {"FDRE": 1}}}, "design": {"num_cells_by_type": {}}}"#.utf8).write(to: url)
-        #expect(throws: YosysError.self) { try ResourceCheck.parseStatistics(at: url, topModule: "top") }
+        #expect(throws: YosysError.self) { try YosysRunner.parseStatistics(at: url, topModule: "top") }
     }
 }

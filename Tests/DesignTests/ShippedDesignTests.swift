@@ -104,3 +104,21 @@ import Testing
         try network.validate()
     }
 }
+
+/// A clock beyond the device profile's fastest (issue #10): a warning note, at load and on `--clock-period`.
+struct ClockLimitTests {
+    func load() throws -> LoadedDesign {
+        try DesignLoader.load(TestSupport.designs.appendingPathComponent("flow_vt.yml"))
+    }
+
+    // xcvu9p-2 states 775 MHz. 1.25 ns is 800 MHz: beyond; 1.3 ns is 769 MHz and 5 ns 200 MHz: fine.
+    @Test func clockBeyondTheProfileIsWarned() throws {
+        let design = try load()
+        #expect(design.options.device.maximumClockMHz == 775)
+        #expect(!design.notes.contains { $0.contains("maximumClockMHz") })
+        let fast = design.applying(clockPeriodNs: 1.25)
+        #expect(fast.notes.contains("warning: ClockPeriod 1.25 ns (800 MHz) is beyond the xcvu9p-2 profile's 775 MHz (maximumClockMHz): "
+                                    + "the schedule assumes registers the device cannot clock that fast"))
+        #expect(!design.applying(clockPeriodNs: 1.3).notes.contains { $0.contains("maximumClockMHz") })
+    }
+}

@@ -52,29 +52,12 @@ import Testing
     func fixedPointMatchesHLS4MLBitForBit(run: Run) throws {
         let imported = try KerasImporter.importModel(Fixtures.keras(run.model), options: run.options)
         let network = imported.design.network
-        let evaluator = FixedPointEvaluator(network: network)
-        let vectors = try HDF5File.open(Fixtures.vectors(run.model))
-        let inputs = try Fixtures.rows(vectors, "x")
-        let (shape, expected) = try vectors.readFloats("y_hls4ml_\(run.suffix)")
-        #expect(shape == [1000, network.outputSize])
-        var mismatches = 0, compared = 0, distinct = Set<Float>()
-        for (row, x) in inputs.enumerated() {
-            let raw = evaluator.evaluate(evaluator.quantizeInput(x))
-            for (column, value) in raw.enumerated() {
-                // Every run's `predict_output_float32_is_exact` is true: float32 holds the ap_fixed output exactly.
-                let output = Float(network.outputPrecision.value(ofRaw: value))
-                let reference = expected[row * shape[1] + column]
-                compared += 1
-                distinct.insert(output)
-                if output != reference {
-                    if mismatches < 5 { print("\(run.testDescription) vector \(row) output \(column): \(output) vs hls4ml \(reference)") }
-                    mismatches += 1
-                }
-            }
-        }
-        print("\(run.testDescription): \(compared) outputs compared, \(mismatches) differ, \(distinct.count) distinct values")
-        #expect(compared == 1000 * network.outputSize)
-        #expect(mismatches == 0)
+        // Every run's `predict_output_float32_is_exact` is true: float32 holds the ap_fixed output exactly.
+        let result = try Fixtures.compareWithHLS4ML(network, vectors: Fixtures.vectors(run.model), dataset: "y_hls4ml_\(run.suffix)",
+                                                    label: run.testDescription)
+        #expect(result.shape == [1000, network.outputSize])
+        #expect(result.compared == 1000 * network.outputSize)
+        #expect(result.mismatches == 0)
     }
 
     /// The float reference (`Network.evaluateFloat`) against Keras' own outputs: exact sigmoid, tanh and softmax
@@ -114,20 +97,7 @@ import Testing
     @Test(arguments: runs)
     func typesMatchHLS4ML(run: Run) throws {
         let imported = try KerasImporter.importModel(Fixtures.keras(run.model), options: run.options)
-        let layers = try #require(try Self.reference(run)["layers"] as? [String: [String: Any]])
-        let converted = imported.conversion.layerTypes
-        #expect(Set(converted.map(\.name)) == Set(layers.keys))
-        for layer in converted {
-            let reference = try #require(layers[layer.name])
-            #expect(reference["class"] as? String == layer.hlsClass, "\(run.testDescription).\(layer.name)")
-            let types = try #require(reference["types"] as? [String: String])
-            for (key, text) in types where key != "index_t" {
-                let expected = try Precision(parsing: text)
-                #expect(layer.types[key] == expected, "\(run.testDescription).\(layer.name).\(key): \(String(describing: layer.types[key])) vs \(text)")
-            }
-            #expect(Set(layer.types.keys) == Set(types.keys).subtracting(["index_t"]), "\(run.testDescription).\(layer.name)")
-        }
-        #expect(imported.design.network.layers.map(\.name) == converted.dropFirst().map(\.name))
+        try Fixtures.expectTypes(of: imported, equalTo: run.json, label: run.testDescription)
         #expect(imported.design.options.ioType == run.ioType)
     }
 

@@ -50,52 +50,16 @@ import Testing
     func fixedPointMatchesHLS4MLBitForBit(model: String) throws {
         let imported = try KerasImporter.importModel(Fixtures.keras(model), options: Fixtures.options())
         let network = imported.design.network
-        let evaluator = FixedPointEvaluator(network: network)
-        let vectors = try HDF5File.open(Fixtures.vectors(model))
-        let inputs = try Fixtures.rows(vectors, "x")
-        let (shape, expected) = try vectors.readFloats("y_hls4ml_io_parallel")
-        #expect(shape == [1000, network.outputSize])
-        var mismatches = 0, compared = 0
-        for (row, x) in inputs.enumerated() {
-            let raw = evaluator.evaluate(evaluator.quantizeInput(x))
-            for (column, value) in raw.enumerated() {
-                // hls4ml's convert_data to float: the fixed-point value rounded to the nearest float.
-                let output = Float(network.outputPrecision.value(ofRaw: value))
-                let reference = expected[row * shape[1] + column]
-                compared += 1
-                if output != reference {
-                    if mismatches < 5 { print("\(model) vector \(row) output \(column): \(output) vs hls4ml \(reference)") }
-                    mismatches += 1
-                }
-            }
-        }
-        print("\(model): \(compared) outputs compared, \(mismatches) differ")
-        #expect(compared == 1000 * network.outputSize)
-        #expect(mismatches == 0)
+        let result = try Fixtures.compareWithHLS4ML(network, vectors: Fixtures.vectors(model), dataset: "y_hls4ml_io_parallel", label: model)
+        #expect(result.shape == [1000, network.outputSize])
+        #expect(result.compared == 1000 * network.outputSize)
+        #expect(result.mismatches == 0)
     }
 
     @Test(arguments: hls4mlModels)
     func typesMatchHLS4ML(model: String) throws {
         let imported = try KerasImporter.importModel(Fixtures.keras(model), options: Fixtures.options())
-        let data = try Data(contentsOf: Fixtures.hls4mlJSON(model))
-        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        let layers = try #require(json["layers"] as? [String: [String: Any]])
-        let converted = imported.conversion.layerTypes
-        #expect(Set(converted.map(\.name)) == Set(layers.keys))
-        for layer in converted {
-            let reference = try #require(layers[layer.name])
-            #expect(reference["class"] as? String == layer.hlsClass, "\(model).\(layer.name)")
-            let types = try #require(reference["types"] as? [String: String])
-            for (key, text) in types where key != "index_t" {
-                let expected = try Precision(parsing: text)
-                #expect(layer.types[key] == expected, "\(model).\(layer.name).\(key): \(String(describing: layer.types[key])) vs \(text)")
-            }
-            #expect(Set(layer.types.keys) == Set(types.keys).subtracting(["index_t"]), "\(model).\(layer.name)")
-        }
-        // The network's layers carry the same types, in hls4ml's order.
-        let network = imported.design.network
-        #expect(network.layers.map(\.name) == converted.dropFirst().map(\.name))
-        #expect(network.inputPrecision == converted.first?.types["result_t"])
+        try Fixtures.expectTypes(of: imported, equalTo: Fixtures.hls4mlJSON(model), label: model)
     }
 
     @Test(arguments: hls4mlModels)

@@ -6,8 +6,9 @@ import Scheduling
 
 struct VCDWriterTests {
     /// One Linear block of D 1 (ap_fixed<8,4>), clock 5 ns: P = 5000 ps, 2 reset cycles.
-    /// Token 0 enters in cycle 0 (in_valid at (0+2)·P = 10000); it is in the block's slot from the edge closing
-    /// cycle 0, at 10000 + 2500 = 12500, so out_valid rises there; the sink takes it in cycle 1.
+    /// Cycle 0 spans [(0+2)·P, 3·P) = [10000, 15000); its inputs appear at the rising edge that opens it, the last
+    /// reset edge at 7500, where rst falls and in_valid rises. Token 0 enters in cycle 0; it is in the block's slot
+    /// from the edge closing cycle 0, at 10000 + 2500 = 12500, so out_valid rises there; the sink takes it in cycle 1.
     @Test func registeredSignalsChangeAtTheClockEdgeWithRTLNames() throws {
         let layer = Layer(name: "lin", operation: .linear, inputSize: 1, precision: LayerPrecision(result: .fixed(8, 4)))
         let network = Network(name: "tiny", inputSize: 1, inputPrecision: .fixed(8, 4), layers: [layer])
@@ -32,7 +33,8 @@ struct VCDWriterTests {
             }
             return nil
         }
-        #expect(value(of: inValid, at: 10000) == "1")
+        #expect(value(of: inValid, at: 7500) == "1")
+        #expect(value(of: try identifier("rst"), at: 7500) == "0")
         #expect(value(of: outValid, at: 12500) == "1")
         #expect(value(of: outValid, at: 17500) == "0")   // taken in cycle 1, slot empty after that edge
         #expect(text.contains("b11 "))                      // raw 3 on in_data/out_data

@@ -11,6 +11,7 @@ module golden_act (
     output wire [11:0] out_data
 );
 
+    /* verilator tracing_off */
     reg valid_q;  // bit k-1: token in slot k
     wire en;  // stall-all enable
     wire accept;
@@ -27,6 +28,7 @@ module golden_act (
     reg [6:0] q_0;
     reg [6:0] q_1;
     wire unused_ok;  // bits that are deliberately not read
+    /* verilator tracing_on */
 
     assign en = ~(valid_q & ~out_ready);
     assign in_ready = en;

@@ -11,6 +11,7 @@ module golden_fc (
     output wire [15:0] out_data
 );
 
+    /* verilator tracing_off */
     reg [1:0] valid_q;  // bit k-1: token in slot k
     wire en;  // stall-all enable
     wire accept;
@@ -54,6 +55,7 @@ module golden_fc (
     reg [7:0] q_2;
     reg [7:0] q_3;
     wire unused_ok;  // bits that are deliberately not read
+    /* verilator tracing_on */
 
     assign en = ~(valid_q[1] & ~out_ready);
     assign in_ready = en;

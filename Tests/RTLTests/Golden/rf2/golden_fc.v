@@ -11,6 +11,7 @@ module golden_fc (
     output wire [15:0] out_data
 );
 
+    /* verilator tracing_off */
     reg [2:0] valid_q;  // bit k-1: token in slot k
     reg cooldown;  // enabled cycles until the next accept
     wire en;  // stall-all enable
@@ -58,6 +59,7 @@ module golden_fc (
     reg [7:0] q_0;
     reg [7:0] q_1;
     wire unused_ok;  // bits that are deliberately not read
+    /* verilator tracing_on */
 
     assign en = ~(valid_q[2] & ~out_ready);
     assign in_ready = en & (cooldown == 1'h0);

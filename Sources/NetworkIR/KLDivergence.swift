@@ -1,0 +1,73 @@
+import Foundation
+import FixedPoint
+
+/// The KL-divergence anomaly score of a VAE encoder, D_KL = ½ Σ_i (exp(log σ²_i) + μ_i² − log σ²_i − 1), as one
+/// block reading the μ head (first input) and the log σ² head (second input), n values each.
+///
+/// Arithmetic: exp(log σ²) is a table of `tableSize` entries over [−8, 8) in table_t, indexed as hls4ml indexes
+/// its symmetric activation tables (`int(x·N/16) + N/2`, toward zero, clamped), each entry exp(x) computed in
+/// float as hls4ml's `exp_fcn_float`. Each term e_i + μ_i² − l_i − 1 is exact, cast to accum_t; the terms are
+/// summed in accum_t (AP_WRAP, so the order does not matter); the result is `result_t(sum / 2)`, the halving exact.
+///
+/// hls4ml's own KL layer (`contrib/kl_layer`, v1.3.0) computes the same terms but averages them (× 1/n) instead of
+/// summing, indexes its table with `floor` of the scaled value, and keeps float accumulators by default; this block
+/// follows the formula trigger VAEs use for their score (the sum) and keeps every step in fixed point.
+public struct KLDivergenceParameters: Sendable, Equatable {
+    public var tableSize: Int
+
+    /// The table's range: [−8, 8).
+    public static let range = 8
+    /// exp(8) ≈ 2981 does not fit the default activation table type: the default saturates instead of wrapping.
+    public static let defaultTablePrecision = Precision.fixed(18, 8, .round, .saturate)
+
+    public init(tableSize: Int = LookupActivation.defaultTableSize) {
+        self.tableSize = tableSize
+    }
+
+    /// The table's raw entries in `precision`.
+    public func table(in precision: Precision) -> [Int64] {
+        (0..<tableSize).map { i in
+            let x = Float(2 * Double(KLDivergenceParameters.range) * (Double(i) - Double(Float(tableSize)) / 2.0) / Double(Float(tableSize)))
+            return precision.raw(fromDouble: Double(Foundation.exp(x)))
+        }
+    }
+
+    /// The table index of raw log σ² `raw` with `fractionalBits`.
+    public func index(ofRaw raw: Int64, fractionalBits: Int) -> Int {
+        LookupActivation.symmetricIndex(ofRaw: raw, fractionalBits: fractionalBits, tableSize: tableSize, range: KLDivergenceParameters.range)
+    }
+
+    /// The exact type of one term e + μ² − l − 1 (before the cast to accum_t).
+    public static func termPrecision(mean: Precision, logVariance: Precision, table: Precision) -> Precision {
+        let square = Precision.product(mean, mean)
+        let one = Precision.fixed(2, 2)
+        return Precision.sum(Precision.sum(table, square), Precision.sum(logVariance, one))
+    }
+
+    func validate(layer: Layer) throws(NetworkError) {
+        guard tableSize >= 2 && tableSize <= 1 << 16 && tableSize & (tableSize - 1) == 0 else {
+            throw .invalidParameter(layer: layer.name, field: "table_size",
+                                    reason: "must be a power of two in 2...65536 (Pipewright builds power-of-two ROMs), got \(tableSize)")
+        }
+        _ = try layer.precision.required("table", layer: layer.name, kind: layer.kindName)
+        guard let accumulator = layer.precision.accumulator else {
+            throw .invalidPrecision(layer: layer.name, field: "accum", reason: "a KLDivergence layer needs an accum precision")
+        }
+        guard accumulator.overflow == .wrap else {
+            throw .invalidPrecision(layer: layer.name, field: "accum",
+                reason: "only AP_WRAP accumulators are supported (the sum order then does not matter), got \(accumulator)")
+        }
+        guard layer.inputs.count == 2 else {
+            throw .invalidParameter(layer: layer.name, field: "inputs",
+                reason: "a KLDivergence layer reads exactly 2 tensors (μ, then log σ²), found \(layer.inputs.count)")
+        }
+    }
+
+    /// Checked when the input precisions are known.
+    func validate(layer: Layer, logVariance: Precision) throws(NetworkError) {
+        guard LookupActivation.indexFitsInt32(input: logVariance, tableSize: tableSize, divisor: 2 * KLDivergenceParameters.range) else {
+            throw .invalidPrecision(layer: layer.name, field: "inputs",
+                reason: "the table index of log σ² (\(logVariance)) reaches beyond 2^31")
+        }
+    }
+}

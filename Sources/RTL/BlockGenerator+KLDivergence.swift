@@ -1,0 +1,56 @@
+import FixedPoint
+import NetworkIR
+import Scheduling
+
+/// The datapath of the KL-divergence score (see `KLDivergenceParameters`).
+extension BlockGenerator {
+    func klDivergence(_ parameters: KLDivergenceParameters, _ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
+        let n = layer.layer.inputSize / 2
+        let levels = Scheduler.treeLevels(n)
+        try checkSteps([.multiply, .index, .lookup, .addLevel(1)] + (0..<levels).map { .addLevel($0 + 2) } + [.cast])
+        let p = layer.layer.precision
+        guard let table = p.extra["table"], let accumulator = p.accumulator else {
+            throw .unsupported(layer: name, field: "table/accum", reason: "missing table or accum precision")
+        }
+        let rom = builder.rom("exp_table", precision: table, entries: layer.tables[0], comment: "exp, \(parameters.tableSize) x \(table)")
+        let bits = SoftmaxParameters.addressBits(parameters.tableSize)
+        // Lanes [μ, l] per element until the terms are made; then one lane holding every term (the adder tree).
+        var lanes: [[Signal]] = (0..<n).map { [mergeOperand(0, $0, builder: builder), mergeOperand(1, $0, builder: builder)] }
+        for step in block.steps {
+            switch step.operation {
+            case .multiply:
+                lanes = lanes.map { [builder.multiply($0[0], $0[0], prefix: "sq"), $0[1]] }
+            case .index:
+                lanes = lanes.map { lane in
+                    // int(l·N/16) + N/2, clamped = ap_int<bits>(l·2^(bits−4), toward zero, saturated) with its sign bit flipped.
+                    let l = lane[1]
+                    let scaled = Signal(name: l.name, width: l.width, fractionalBits: l.fractionalBits - (bits - 4))
+                    let q = builder.cast(scaled, to: .fixed(bits, bits, .truncateToZero, .saturate), prefix: "q")
+                    if q.width > 1 { builder.markPartiallyUsed(q.name) }
+                    let flipped = q.width == 1 ? "~\(q.name)" : "{~\(q.name)[\(bits - 1)], \(q.name)[\(bits - 2):0]}"
+                    return lane + [builder.wire("idx", width: bits, fractionalBits: 0, flipped)]
+                }
+            case .lookup:
+                lanes = lanes.map { [$0[0], $0[1], builder.read(rom, at: $0[2], prefix: "e")] }
+            case .addLevel(1):
+                let terms = lanes.map { lane in
+                    let positive = builder.add(lane[2], lane[0])
+                    let negative = builder.add(lane[1], .constant(1, fractionalBits: 0))
+                    return builder.cast(builder.subtract(positive, negative, prefix: "term"), to: accumulator, prefix: "t")
+                }
+                lanes = [terms]
+            case .addLevel:
+                lanes = addLevel(lanes, width: nil, builder: builder)
+            case .cast:
+                let sum = builder.cast(try laneSum(lanes[0], fractionalBits: accumulator.fractionalBits), to: accumulator, prefix: "acc")
+                let half = sum.isConstant ? Signal(name: "", width: sum.width, fractionalBits: sum.fractionalBits + 1, constant: sum.constant)
+                                          : Signal(name: sum.name, width: sum.width, fractionalBits: sum.fractionalBits + 1)
+                lanes = [[builder.cast(half, to: result, prefix: "y")]]
+            default:
+                throw .unsupported(layer: name, field: "steps", reason: "step '\(step.operation)' is not implemented for \(layer.layer.kindName)")
+            }
+            lanes = register(lanes, count: step.registersAfter, builder: builder)
+        }
+        return lanes[0]
+    }
+}
