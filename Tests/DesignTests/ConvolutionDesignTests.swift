@@ -44,6 +44,25 @@ struct ConvolutionDesignTests {
         #expect(loaded.notes.contains { $0.contains("flat: Flatten to (4) folded away") })
     }
 
+    /// Layers that name a Flatten read what it reads: two Dense layers on one flattened conv output fork it.
+    @Test func readingAFlattenByNameReadsItsSource() throws {
+        let loaded = try TestSupport.load("""
+        name: fork
+        input: { shape: [3, 3, 1] }
+        layers:
+          - { name: conv, class: Conv2D, filters: 2, kernel_size: 2, kernel: 0.5 }
+          - { name: flat, class: Flatten }
+          - { name: a, class: Dense, units: 2, kernel: 0.25 }
+          - { name: b, class: Dense, units: 2, kernel: 0.5, inputs: flat }
+          - { name: sum, class: Add, inputs: [a, b] }
+        """)
+        let network = loaded.network
+        #expect(network.layers.map(\.name) == ["conv", "a", "b", "sum"])
+        #expect(network.layers[1].inputs.isEmpty && network.layers[2].inputs == ["conv"])
+        #expect(network.consumers(ofTensor: 0) == [1, 2])
+        #expect(network.layers[1].inputSize == 8 && network.layers[2].inputSize == 8)
+    }
+
     @Test func denseOnAnImageNeedsAFlatten() throws {
         let error = try TestSupport.error("""
         name: cnn

@@ -1,3 +1,4 @@
+import Design
 import FixedPoint
 import Foundation
 import HDF5
@@ -107,6 +108,12 @@ import Testing
         // The design file round trip writes the Reshape back.
         let text = DesignWriter.yaml(for: imported.design)
         #expect(text.contains("class: Reshape\n    target_shape: [3, 3, 1]"))
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("cnn.yml")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        let loaded = try DesignLoader.load(url, profileSearchPaths: [Fixtures.profiles])
+        #expect(loaded.network == network)
     }
 
     @Test func denseOnAnImageNeedsFlatten() {
