@@ -136,7 +136,7 @@ struct ConvolutionCrossCheckTests {
 
 /// The imported CICADA v2 student (`Designs/cicada_student.yml`, 15,982 multipliers) in Verilator on the
 /// fixture's first 32 inputs. Its Verilator build takes about 70 s without tracing (67.8 s measured with ccache
-/// disabled; `pipewright verify`, which traces, took 363 s), once: the build is cached.
+/// disabled; `pipewright verify`, which traces, 90.8 s), once: the build is cached.
 struct CICADACrossCheckTests {
     /// The fixture's inputs (energies 0…255, ap_ufixed<10,10>), flattened channels last.
     static func inputs(count: Int) throws -> [[Double]] {
