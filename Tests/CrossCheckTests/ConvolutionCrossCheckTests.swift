@@ -164,3 +164,75 @@ struct CICADACrossCheckTests {
         #expect(run.schedule.blocks.map(\.multipliers) == [4992, 0, 10970, 0, 20])
     }
 }
+
+/// Random convolution chains through simulator and Verilator: Conv1D or Conv2D (random shape, kernel, strides,
+/// padding, bias, precisions in every mode, zero weights), a ReLU, a second convolution or a Flatten and Dense,
+/// at RF 1–3, clocks 1.5–6 ns and sink patterns. `PIPEWRIGHT_RANDOM_CONVS=N` runs N seeds (default 3).
+struct RandomConvolutionTests {
+    static let count = Int(ProcessInfo.processInfo.environment["PIPEWRIGHT_RANDOM_CONVS"] ?? "") ?? 3
+
+    static func design(seed: UInt64) throws -> (Network, ScheduleOptions, String) {
+        var random = SplitMix64(seed: seed)
+        func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + random.nextIndex(below: range.count) }
+        func precision(maxWidth: Int) -> Precision {
+            let width = int(4...maxWidth)
+            return Precision(width: width, integerBits: int(1...max(1, width - 2)), isSigned: true,
+                             quantization: int(0...1) == 0 ? .truncate : QuantizationMode.allCases[int(0...(QuantizationMode.allCases.count - 1))],
+                             overflow: int(0...1) == 0 ? .wrap : OverflowMode.allCases[int(0...(OverflowMode.allCases.count - 1))])
+        }
+        func values(_ n: Int, _ scale: Double) -> [Double] { (0..<n).map { _ in int(0...9) == 0 ? 0 : random.nextUniform(halfWidth: scale) } }
+        let oneD = int(0...2) == 0
+        var shape = oneD ? TensorShape([int(3...8), int(1...3)]) : TensorShape([int(2...5), int(2...5), int(1...3)])
+        let inputShape = shape
+        let inputPrecision = precision(maxWidth: 10)
+        var layers: [Layer] = []
+        var previous = inputPrecision
+        for stage in 0..<2 {
+            let name = "c\(stage)"
+            let rank = shape.dimensions.count - 1
+            let same = int(0...1) == 1
+            let kh = rank == 1 ? 1 : int(1...min(3, same ? 3 : shape.height)), kw = int(1...min(3, same ? 3 : shape.width))
+            let filters = int(1...3)
+            let parameters = ConvolutionParameters(spatialDimensions: rank, inputHeight: shape.height, inputWidth: shape.width,
+                                                   channels: shape.channels, filters: filters, kernelHeight: kh, kernelWidth: kw,
+                                                   strideHeight: rank == 1 ? 1 : int(1...2), strideWidth: int(1...2),
+                                                   padding: same ? .same : .valid, weights: values(kh * kw * shape.channels * filters, 1.5),
+                                                   biases: int(0...1) == 0 ? Array(repeating: 0, count: filters) : values(filters, 1))
+            let weight = Precision.fixed(int(3...8), int(0...2)), bias = int(0...1) == 0 ? Precision.uint(1) : Precision.fixed(int(3...8), int(0...2))
+            var accumulator = PrecisionInference.denseAccumulator(input: previous, weight: weight, bias: bias, inputSize: parameters.kernelTerms)
+            if int(0...2) == 0 { accumulator.width -= 3 }         // a narrower accumulator wraps or drops bits
+            let result = precision(maxWidth: 14)
+            layers.append(Layer(name: name, operation: .convolution(parameters), inputSize: shape.count,
+                                precision: LayerPrecision(result: result, weight: weight, bias: bias, accumulator: accumulator)))
+            shape = parameters.outputShape
+            layers.append(Layer(name: "\(name)_relu", operation: .relu, inputSize: shape.count, precision: LayerPrecision(result: precision(maxWidth: 10))))
+            previous = layers.last!.precision.result
+            if int(0...1) == 0 { break }
+        }
+        let dense = DenseParameters(outputSize: 2, weights: values(shape.count * 2, 0.5), biases: values(2, 0.5))
+        layers.append(Layer(name: "fc", operation: .dense(dense), inputSize: shape.count,
+                            precision: LayerPrecision(result: .fixed(16, 8), weight: .fixed(8, 2), bias: .fixed(8, 2),
+                                                      accumulator: PrecisionInference.denseAccumulator(input: previous, weight: .fixed(8, 2), bias: .fixed(8, 2), inputSize: shape.count))))
+        let network = Network(name: "random_conv", inputSize: inputShape.count, inputPrecision: inputPrecision, layers: layers, inputShape: inputShape)
+        var options = ScheduleOptions(clockPeriodNs: [1.5, 2.5, 4.0, 6.0][int(0...3)], device: try DeviceProfileLoader.load(name: "xcvu9p-2", searchPaths: [repositoryRoot.appendingPathComponent("Profiles")]))
+        // RF ≤ kh·kw·C × filters of every convolution (hls4ml's bound, as n_in × n_out for a Dense).
+        let bound = layers.compactMap { layer -> Int? in
+            if case let .convolution(c) = layer.operation { return c.kernelTerms * c.filters } else { return nil }
+        }.min() ?? 3
+        options.defaultImplementation.reuseFactor = min(int(1...3), bound)
+        return (network, options, ["1", "1101", "1011"][int(0...2)])
+    }
+
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: (1...count).map { UInt64($0) })
+    func randomConvolutionsAgree(seed: UInt64) throws {
+        let (network, options, outReady) = try Self.design(seed: seed)
+        try network.validate()
+        let inputs = InputVectors.random(count: 12, size: network.inputSize, seed: seed).map { $0.map { $0 * 4 } }
+        let run = try Verification.run(network: network, options: options, inputs: inputs, outReadyPattern: SimulationOptions.pattern(outReady)!,
+                                       buildDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-crosscheck/random-conv-\(seed)"))
+        let summary = network.layers.map { "\($0.name) \($0.kindName)" }.joined(separator: ", ")
+        #expect(run.comparison.matches, "seed \(seed) (\(summary), RF \(options.defaultImplementation.reuseFactor), \(options.clockPeriodNs) ns): \(run.comparison.mismatches.first?.description ?? "")")
+        let evaluator = FixedPointEvaluator(network: network)
+        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) }, "seed \(seed)")
+    }
+}
