@@ -64,22 +64,14 @@ extension DesignParser {
         }
 
         switch spec.operation {
-        case .dense:
-            let weight = concrete(["weight"], notes: &notes)
-            let bias = concrete(["bias"], notes: &notes)
-            let inferred = PrecisionInference.denseAccumulator(input: input, weight: weight, bias: bias,
-                                                               inputSize: spec.inputSize)
-            let accumulator = concrete(["accum"], inferred: inferred, notes: &notes)
-            let result = concrete(["result"], inferred: inferred, notes: &notes)
-            return LayerPrecision(result: result, weight: weight, bias: bias, accumulator: accumulator)
-
-        case let .convolution(parameters):
-            // hls4ml: a convolution without bias has bias_t ap_uint<1> (zeros); n_in of the rule is kh·kw·C.
+        case .dense, .convolution:
+            // hls4ml: a convolution without bias has bias_t ap_uint<1> (zeros); its n_in in the rule is kh·kw·C.
             var bias = concrete(["bias"], notes: &notes)
             if spec.hasNoBias, layerTable?.lookup(["bias"]) == nil { bias = .uint(1) }
+            var terms = spec.inputSize
+            if case let .convolution(parameters) = spec.operation { terms = parameters.kernelTerms }
             let weight = concrete(["weight"], notes: &notes)
-            let inferred = PrecisionInference.denseAccumulator(input: input, weight: weight, bias: bias,
-                                                               inputSize: parameters.kernelTerms)
+            let inferred = PrecisionInference.denseAccumulator(input: input, weight: weight, bias: bias, inputSize: terms)
             let accumulator = concrete(["accum"], inferred: inferred, notes: &notes)
             let result = concrete(["result"], inferred: inferred, notes: &notes)
             return LayerPrecision(result: result, weight: weight, bias: bias, accumulator: accumulator)

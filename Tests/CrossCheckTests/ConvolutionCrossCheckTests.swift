@@ -68,15 +68,6 @@ layers:
 """
 
 struct ConvolutionCrossCheckTests {
-    static func load() throws -> LoadedDesign {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-small-conv-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let url = folder.appendingPathComponent("small_conv.yml")
-        try smallConvDesign.write(to: url, atomically: true, encoding: .utf8)
-        return try DesignLoader.load(url, profileSearchPaths: [repositoryRoot.appendingPathComponent("Profiles")])
-    }
-
     static func load(_ text: String, name: String) throws -> LoadedDesign {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -116,7 +107,7 @@ struct ConvolutionCrossCheckTests {
     /// transfer and every output bit agree with the simulator, and the outputs equal the bit-exact evaluation.
     @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: [(2.5, "1"), (5.0, "1101")])
     func smallConvIsBitExactInRTL(clockNs: Double, outReady: String) throws {
-        let loaded = try Self.load().applying(clockPeriodNs: clockNs)
+        let loaded = try Self.load(smallConvDesign, name: "small_conv").applying(clockPeriodNs: clockNs)
         #expect(loaded.network.layers.map(\.kindName) == ["Conv2D", "ReLU", "Dense"])
         #expect(loaded.network.inputShape == TensorShape([6, 5, 2]))
         let inputs = InputVectors.random(count: 16, size: 60, seed: 21).map { $0.map { $0 * 4 } }
