@@ -76,6 +76,12 @@ extension ImportedModel {
                                "inverse table \(parameters.invTableSize) × \(p.extra["inv_table"]!)"]
                 }
                 if let norm = p.extra["inp_norm"] { fields += ["inp_norm \(norm)"] }
+            case let .pooling(parameters):
+                fields = ["\(parameters.inputShape) → \(parameters.outputShape)"] + fields + ["accum \(p.accumulator!)"]
+            case let .zeroPadding(parameters):
+                fields = ["\(parameters.inputShape) → \(parameters.outputShape)"] + fields
+            case let .upSampling(parameters):
+                fields = ["\(parameters.inputShape) → \(parameters.outputShape)"] + fields
             case .relu, .linear, .squaredNorm, .merge:
                 break
             }

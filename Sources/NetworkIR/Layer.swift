@@ -27,6 +27,9 @@ public struct Layer: Sendable, Equatable {
         switch operation {
         case let .dense(parameters): return parameters.outputSize
         case let .convolution(parameters): return parameters.outputShape.count
+        case let .pooling(parameters): return parameters.outputShape.count
+        case let .zeroPadding(parameters): return parameters.outputShape.count
+        case let .upSampling(parameters): return parameters.outputShape.count
         case .squaredNorm: return 1
         case let .merge(merge): return merge == .concatenate ? inputSize : inputSize / MergeOperation.arity
         case .batchNormalization, .relu, .leakyReLU, .linear, .lookup, .hardActivation, .softmax: return inputSize
@@ -44,6 +47,9 @@ public struct Layer: Sendable, Equatable {
     /// equal tensors) keeps its input's shape.
     public func outputShape(input: TensorShape) -> TensorShape {
         if case let .convolution(parameters) = operation { return parameters.outputShape }
+        if case let .pooling(parameters) = operation { return parameters.outputShape }
+        if case let .zeroPadding(parameters) = operation { return parameters.outputShape }
+        if case let .upSampling(parameters) = operation { return parameters.outputShape }
         if case .dense = operation { return .vector(outputSize) }
         return input.count == outputSize ? input : .vector(outputSize)
     }
@@ -117,6 +123,12 @@ public struct Layer: Sendable, Equatable {
             try parameters.validate(layer: self)
         case let .convolution(parameters):
             try parameters.validate(layer: self)
+        case let .pooling(parameters):
+            try parameters.validate(layer: self)
+        case let .zeroPadding(parameters):
+            try parameters.validate(layer: self)
+        case let .upSampling(parameters):
+            try parameters.validate(layer: self)
         case .relu, .linear:
             break
         }
@@ -152,6 +164,12 @@ public enum LayerOperation: Sendable, Equatable {
     case hardActivation(HardActivation)
     /// Softmax with exp and inverse tables (`stable`, `latency`) or a one-hot `argmax`.
     case softmax(SoftmaxParameters)
+    /// Max / average pooling, 1D or 2D, windowed or global (`nnet_pooling.h`).
+    case pooling(PoolingParameters)
+    /// ZeroPadding1D / ZeroPadding2D (`nnet_padding.h`): a copy into a larger image with zero borders.
+    case zeroPadding(ZeroPaddingParameters)
+    /// UpSampling1D / UpSampling2D, nearest (hls4ml's Resize, `nnet_image.h`): pixels repeated.
+    case upSampling(UpSamplingParameters)
 
     public var kindName: String {
         switch self {
@@ -166,6 +184,9 @@ public enum LayerOperation: Sendable, Equatable {
         case let .lookup(activation): return activation.function.kindName
         case let .hardActivation(activation): return activation.function.kindName
         case .softmax: return "Softmax"
+        case let .pooling(parameters): return parameters.kindName
+        case let .zeroPadding(parameters): return parameters.kindName
+        case let .upSampling(parameters): return parameters.kindName
         }
     }
 

@@ -170,6 +170,16 @@ extension Network {
                     let v = min(max(activation.slope * $0 + activation.shift, 0), 1)
                     return activation.function == .hardSigmoid ? v : 2 * v - 1
                 }
+            case let .pooling(p):
+                // Keras' pooling: padded positions are ignored (max of, or mean over, the pixels inside the image).
+                y = p.windows().map { window in
+                    let values = window.map { x[$0] }
+                    return p.operation == .max ? (values.max() ?? 0) : values.reduce(0, +) / Double(max(values.count, 1))
+                }
+            case let .zeroPadding(p):
+                y = p.sources().map { $0.map { x[$0] } ?? 0 }
+            case let .upSampling(p):
+                y = p.sources().map { $0.map { x[$0] } ?? 0 }
             case let .softmax(parameters):
                 let largest = x.max() ?? 0
                 if parameters.implementation == .argmax {

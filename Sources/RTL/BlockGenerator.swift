@@ -41,6 +41,12 @@ struct BlockGenerator {
             outputs = try hardActivation(activation, builder)
         case let .softmax(parameters):
             outputs = try softmax(parameters, builder)
+        case let .pooling(parameters):
+            outputs = try pooling(parameters, builder)
+        case let .zeroPadding(parameters):
+            outputs = try copy(parameters.sources(), builder)
+        case let .upSampling(parameters):
+            outputs = try copy(parameters.sources(), builder)
         }
         return assemble(builder, outputs: outputs)
     }

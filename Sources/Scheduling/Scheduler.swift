@@ -91,6 +91,9 @@ public enum Scheduler {
         case let .lookup(activation): return scheduleLookup(activation, context: context)
         case let .hardActivation(activation): return scheduleHardActivation(activation, context: context)
         case let .softmax(parameters): return scheduleSoftmax(parameters, context: context)
+        case let .pooling(parameters): return try schedulePooling(parameters, context: context)
+        case let .zeroPadding(parameters): return try scheduleCopy(parameters.kindName, context: context)
+        case let .upSampling(parameters): return try scheduleCopy(parameters.kindName, context: context)
         }
     }
 
