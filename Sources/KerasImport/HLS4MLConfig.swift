@@ -54,8 +54,10 @@ public struct HLS4MLConfig: Sendable, Equatable {
                 entry.tableSize = parameters.invTableSize
                 entry.implementation = parameters.implementation.rawValue
                 entry.skip = false
-            case .dense, .convolution, .batchNormalization, .merge:
+            case .dense, .convolution, .batchNormalization, .merge, .pooling:
                 break
+            case .zeroPadding, .upSampling:
+                entry.reuseFactor = nil
             }
             entry.precision = precision
             return entry
