@@ -11,8 +11,9 @@ import Simulation
 /// (7, 6, 2) → BatchNorm (one scale/shift per channel) → ZeroPadding2D ((1, 0), (0, 1)) to (8, 7, 2), cast to an
 /// unsigned type (so the max pad value is the +half-range quirk) → MaxPooling2D 3×3 stride 2 same (pads 0, 1, 1, 1)
 /// → (4, 4, 2) → UpSampling2D (2, 1) → (8, 4, 2) → AveragePooling2D (3, 2) stride (3, 2) same (pads 0, 1, 0, 0:
-/// windows of 6 and of 4 pixels) → (3, 2, 2) → Reshape (6, 2) → AveragePooling1D 2 stride 1 → (5, 2) →
-/// ZeroPadding1D (1, 2) → (8, 2) → UpSampling1D 2 → (16, 2) → MaxPooling1D 3 stride 2 same → (8, 2); the global
+/// windows of 6 and of 4 pixels) → (3, 2, 2) → Reshape (6, 2) → AveragePooling1D 2 stride 1 → (5, 2), cast to a
+/// signed type → ZeroPadding1D (1, 2) → (8, 2) → UpSampling1D 2 → (16, 2) → MaxPooling1D 3 stride 2 same (the
+/// signed pad value, pad right 1) → (8, 2); the global
 /// poolings read (8, 4, 2), (3, 2, 2) and the last (8, 2) and (8, 2); two Concatenates and an Add join them (4).
 let poolingDesign = """
 name: pooling_mix
@@ -22,7 +23,7 @@ config:
   LayerName:
     bn: { Precision: { scale: "ap_fixed<8,2>", bias: "ap_fixed<8,2>", result: "ap_fixed<12,5,AP_RND,AP_SAT>" } }
     zp: { Precision: { result: "ap_ufixed<10,4>" } }
-    ap1: { Precision: { accum: "ap_ufixed<11,5>" } }
+    ap1: { Precision: { accum: "ap_ufixed<11,5>", result: "ap_fixed<10,4>" } }
 layers:
   - { name: bn, class: BatchNormalization, scale: [0.75, -1.25], shift: [0.5, -0.25] }
   - { name: zp, class: ZeroPadding2D, padding: [[1, 0], [0, 1]] }
@@ -61,6 +62,7 @@ struct PoolingCrossCheckTests {
         #expect(network.layers[2].precision.accumulator == .ufixed(10, 4) && network.layers[2].precision.result == .ufixed(10, 4))
         #expect(network.layers[5].precision.accumulator == .ufixed(16, 7))
         #expect(network.layers[4].precision.accumulator == .fixed(16, 6))   // global: the model default
+        #expect(network.layers[10].precision.accumulator == .fixed(10, 4))  // mp1 reads ap1's signed result
         #expect(network.outputSize == 4)
     }
 

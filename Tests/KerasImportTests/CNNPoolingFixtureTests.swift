@@ -108,4 +108,31 @@ import Testing
         #expect(loaded.network == imported.design.network)
         #expect(loaded.options == imported.design.options)
     }
+
+    /// The float evaluation (Keras' pooling: padded positions ignored) agrees with Keras' own outputs `y_float`
+    /// on the first 100 vectors (the weights are the decimals hls4ml writes, so not to the last bit).
+    @Test(arguments: ["cnn_vae_encoder", "cnn_ae", "conv1d_tagger"])
+    func floatEvaluationMatchesKeras(model: String) throws {
+        let imported = try KerasImporter.importModel(Fixtures.keras(model), options: Run(model: model, suffix: "io_parallel").options)
+        let network = imported.design.network
+        let vectors = try HDF5File.open(Fixtures.vectors(model))
+        let inputs = try CNNFixtureTests.rows(vectors, "x")
+        let expected = try CNNFixtureTests.rows(vectors, "y_float")
+        var largest = 0.0
+        for row in 0..<100 {
+            let output = network.evaluateFloat(inputs[row])
+            for (value, reference) in zip(output, expected[row]) { largest = max(largest, abs(value - reference)) }
+        }
+        print("\(model): max |float − Keras| = \(largest) over 100 vectors")
+        #expect(largest < 1e-4)
+    }
+
+    /// Designs/cnn_vae_encoder.yml and Designs/cnn_ae.yml are these imports (at the default 5 ns).
+    @Test(arguments: ["cnn_vae_encoder", "cnn_ae"])
+    func shippedDesignIsTheImport(model: String) throws {
+        let imported = try KerasImporter.importModel(Fixtures.keras(model), options: Run(model: model, suffix: "io_parallel").options)
+        let loaded = try DesignLoader.load(Fixtures.package.appendingPathComponent("Designs/\(model).yml"))
+        #expect(loaded.network == imported.design.network)
+        #expect(loaded.options == imported.design.options)
+    }
 }
