@@ -135,4 +135,43 @@ import Testing
         #expect(loaded.network == imported.design.network)
         #expect(loaded.options == imported.design.options)
     }
+
+    /// The shape attributes hls4ml gave each pooling, padding and Resize layer equal the IR's.
+    @Test(arguments: ["cnn_vae_encoder", "cnn_ae", "conv1d_tagger"])
+    func shapeAttributesMatchHLS4ML(model: String) throws {
+        let run = Run(model: model, suffix: "io_parallel")
+        let imported = try KerasImporter.importModel(Fixtures.keras(model), options: run.options)
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: run.json)) as? [String: Any])
+        let layers = try #require(root["layers"] as? [String: [String: Any]])
+        var checked = 0
+        for layer in imported.design.network.layers {
+            let attributes = try #require(layers[layer.name]?["attributes"] as? [String: Any])
+            func value(_ key: String) -> Int? { attributes[key] as? Int }
+            switch layer.operation {
+            case let .pooling(p):
+                #expect(value("pool_width") == p.poolWidth && value("stride_width") == p.strideWidth, "\(layer.name)")
+                #expect(value("n_filt") == p.channels && value("pad_left") == p.pads.left && value("pad_right") == p.pads.right)
+                if p.spatialDimensions == 2 {
+                    #expect(value("pool_height") == p.poolHeight && value("stride_height") == p.strideHeight)
+                    #expect(value("out_height") == p.outputHeight && value("out_width") == p.outputWidth)
+                    #expect(value("pad_top") == p.pads.top && value("pad_bottom") == p.pads.bottom)
+                } else {
+                    #expect(value("in_width") == p.inputWidth)
+                }
+                #expect(attributes["pool_op"] as? String == (p.operation == .max ? "Max" : "Average"))
+                checked += 1
+            case let .zeroPadding(p):
+                #expect([p.top, p.bottom, p.left, p.right] == ["pad_top", "pad_bottom", "pad_left", "pad_right"].map { value($0) ?? -1 })
+                #expect(value("out_height") == p.outputHeight && value("out_width") == p.outputWidth)
+                checked += 1
+            case let .upSampling(p):
+                #expect(value("height_factor") == p.heightFactor && value("width_factor") == p.widthFactor)
+                #expect(value("out_height") == p.outputHeight && value("out_width") == p.outputWidth)
+                checked += 1
+            default:
+                break
+            }
+        }
+        #expect(checked == ["cnn_vae_encoder": 2, "cnn_ae": 3, "conv1d_tagger": 1][model])
+    }
 }
