@@ -5,6 +5,7 @@ import FixedPoint
 import NetworkIR
 import Scheduling
 import Simulation
+import HDF5
 @testable import CrossCheck
 
 /// Every pooling, padding and upsampling kind and a per-channel BatchNormalization in one graph:
@@ -81,5 +82,33 @@ struct PoolingCrossCheckTests {
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
         #expect(Set(run.trace.outputs.flatMap { $0 }).count > 20)
         #expect(run.schedule.initiationInterval == 1)
+    }
+}
+
+/// The shipped CNN designs imported from the fixtures (`Designs/cnn_vae_encoder.yml`, `Designs/cnn_ae.yml`) in
+/// Verilator on each fixture's first 32 inputs. Their Verilator builds (no tracing) took 80 s and 71 s, run side by side (then cached);
+/// `pipewright verify`, which also traces, took 173 s and 162 s.
+struct CNNDesignCrossCheckTests {
+    static func inputs(_ model: String, count: Int) throws -> [[Double]] {
+        let file = try HDF5File.open(repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/hls4ml/\(model)_vectors.h5"))
+        let (shape, values) = try file.readFloats("x")
+        let size = shape.dropFirst().reduce(1, *)
+        return (0..<count).map { row in values[(row * size)..<((row + 1) * size)].map(Double.init) }
+    }
+
+    /// Every channel transfer and output bit agree; the outputs equal the bit-exact evaluation (itself equal to
+    /// hls4ml's C simulation, CNNPoolingFixtureTests); latency = Σ block latencies (23 and 20 cycles at 5 ns), II 1.
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: [("cnn_vae_encoder", 23), ("cnn_ae", 20)])
+    func shippedDesignIsBitExactInRTL(model: String, latency: Int) throws {
+        let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/\(model).yml"))
+        let inputs = try Self.inputs(model, count: 32)
+        let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
+                                       buildDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-crosscheck/\(model)"))
+        print("\(model): Verilator build \(run.buildSeconds) s")
+        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
+        let evaluator = FixedPointEvaluator(network: loaded.network)
+        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
+        #expect(run.schedule.latencyCycles == latency && run.schedule.initiationInterval == 1)
+        #expect(run.comparison.rtl.latencies.first == latency)
     }
 }
