@@ -19,10 +19,15 @@ public struct HLS4MLConfig: Sendable, Equatable {
         public var implementation: String?
         /// A softmax's `Skip` (always false here).
         public var skip: Bool?
+        /// A pooling's `ConvImplementation` (`LineBuffer`, the default hls4ml writes).
+        public var convImplementation: String?
+        /// A Resize's (UpSampling's) `Algorithm` (`nearest`).
+        public var algorithm: String?
 
         public static func == (a: LayerEntry, b: LayerEntry) -> Bool {
             a.name == b.name && a.reuseFactor == b.reuseFactor && a.tableSize == b.tableSize
                 && a.implementation == b.implementation && a.skip == b.skip
+                && a.convImplementation == b.convImplementation && a.algorithm == b.algorithm
                 && a.precision.map(\.key) == b.precision.map(\.key) && a.precision.map(\.value) == b.precision.map(\.value)
         }
     }
@@ -54,10 +59,15 @@ public struct HLS4MLConfig: Sendable, Equatable {
                 entry.tableSize = parameters.invTableSize
                 entry.implementation = parameters.implementation.rawValue
                 entry.skip = false
-            case .dense, .convolution, .batchNormalization, .merge, .pooling:
+            case .dense, .convolution, .batchNormalization, .merge:
                 break
-            case .zeroPadding, .upSampling:
+            case let .pooling(parameters):
+                if !parameters.isGlobal { entry.convImplementation = "LineBuffer" }
+            case .zeroPadding:
                 entry.reuseFactor = nil
+            case .upSampling:
+                entry.reuseFactor = nil
+                entry.algorithm = "nearest"
             }
             entry.precision = precision
             return entry
@@ -76,6 +86,8 @@ public struct HLS4MLConfig: Sendable, Equatable {
             if let tableSize = layer.tableSize { entry["TableSize"] = tableSize }
             if let implementation = layer.implementation { entry["Implementation"] = implementation }
             if let skip = layer.skip { entry["Skip"] = skip }
+            if let convImplementation = layer.convImplementation { entry["ConvImplementation"] = convImplementation }
+            if let algorithm = layer.algorithm { entry["Algorithm"] = algorithm }
             layerName[layer.name] = entry
         }
         return [

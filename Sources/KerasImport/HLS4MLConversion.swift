@@ -130,7 +130,8 @@ public struct HLS4MLNode: Sendable, Equatable {
         case .dense, .convolution: return ["result", "weight", "bias", "accum"]
         case .batchNormalization: return ["result", "scale", "bias"] + quantizerConfigKeys
         case .leakyReLU: return ["result", "param"]
-        case .relu, .linear, .merge, .zeroPadding, .upSampling: return ["result"]
+        case .relu: return isThresholdedReLU ? ["result", "param"] : ["result"]
+        case .linear, .merge, .zeroPadding, .upSampling: return ["result"]
         case .pooling: return ["result", "accum"]
         case let .lookup(activation): return activation.function == .elu ? ["result", "param"] : ["result"]
         case .hardActivation: return ["result", "slope", "shift"]
@@ -330,6 +331,7 @@ public struct HLS4MLConversion: Sendable {
                     let (operation, keys) = Self.activationOperation(activation, alpha: 1, options: options)
                     var activationNode = node(layer.name, operation, keys)
                     activationNode.isThresholdedReLU = activation == .relu && layer.className == "ReLU" && !splitLinear
+                    if activationNode.isThresholdedReLU { activationNode.settings["param"] = .auto }
                     nodes.append(activationNode)
                 }
             case let .elu(alpha):
@@ -650,7 +652,7 @@ public struct HLS4MLConversion: Sendable {
                 types.values = ["param": concrete("param", PrecisionInference.constant(alpha)), "result": concrete("result")]
             case .relu, .linear:
                 types.values["result"] = concrete("result")
-                if node.isThresholdedReLU { types.values["param"] = input }
+                if node.isThresholdedReLU { types.values["param"] = concrete("param", input) }
             case let .merge(merge):
                 types.values["result"] = concrete("result", PrecisionInference.merge(merge, inputs[0], inputs.count > 1 ? inputs[1] : inputs[0]))
             case let .lookup(activation):

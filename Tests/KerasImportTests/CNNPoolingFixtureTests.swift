@@ -174,4 +174,22 @@ import Testing
         }
         #expect(checked == ["cnn_vae_encoder": 2, "cnn_ae": 3, "conv1d_tagger": 1][model])
     }
+
+    /// The config entries of the pooling, ZeroPadding, Resize and Keras 3 ReLU layers are the ones hls4ml's
+    /// `config_from_keras_model` made (the JSON's `config`).
+    @Test(arguments: ["cnn_vae_encoder", "cnn_ae", "conv1d_tagger"])
+    func configEntriesMatchHLS4ML(model: String) throws {
+        let run = Run(model: model, suffix: "io_parallel")
+        let imported = try KerasImporter.importModel(Fixtures.keras(model), options: run.options)
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: run.json)) as? [String: Any])
+        let reference = try #require((root["config"] as? [String: Any])?["LayerName"] as? [String: Any])
+        let ours = try #require(imported.conversion.config.dictionary["LayerName"] as? [String: Any])
+        let names = ["pool1", "pool2", "relu1", "relu2", "relu3", "upsample", "zeropad", "gap"].filter { reference[$0] != nil }
+        #expect(!names.isEmpty)
+        for name in names {
+            let expected = try JSONSerialization.data(withJSONObject: try #require(reference[name]), options: [.sortedKeys])
+            let actual = try JSONSerialization.data(withJSONObject: try #require(ours[name]), options: [.sortedKeys])
+            #expect(String(decoding: actual, as: UTF8.self) == String(decoding: expected, as: UTF8.self), "\(model).\(name)")
+        }
+    }
 }
