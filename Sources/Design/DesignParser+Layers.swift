@@ -50,6 +50,33 @@ enum LayerClass: String, CaseIterable {
 
     /// How many tensors a layer of this class reads.
     var arity: Int { merge != nil || self == .klDivergence ? 2 : 1 }
+    case maxPooling1D = "MaxPooling1D"
+    case maxPooling2D = "MaxPooling2D"
+    case averagePooling1D = "AveragePooling1D"
+    case averagePooling2D = "AveragePooling2D"
+    case globalMaxPooling1D = "GlobalMaxPooling1D"
+    case globalMaxPooling2D = "GlobalMaxPooling2D"
+    case globalAveragePooling1D = "GlobalAveragePooling1D"
+    case globalAveragePooling2D = "GlobalAveragePooling2D"
+    case zeroPadding1D = "ZeroPadding1D"
+    case zeroPadding2D = "ZeroPadding2D"
+    case upSampling1D = "UpSampling1D"
+    case upSampling2D = "UpSampling2D"
+
+    /// The pooling a pooling class performs, whether it is global, and its spatial rank.
+    var pooling: (operation: PoolingOperation, global: Bool, rank: Int)? {
+        switch self {
+        case .maxPooling1D: return (.max, false, 1)
+        case .maxPooling2D: return (.max, false, 2)
+        case .averagePooling1D: return (.average, false, 1)
+        case .averagePooling2D: return (.average, false, 2)
+        case .globalMaxPooling1D: return (.max, true, 1)
+        case .globalMaxPooling2D: return (.max, true, 2)
+        case .globalAveragePooling1D: return (.average, true, 1)
+        case .globalAveragePooling2D: return (.average, true, 2)
+        default: return nil
+        }
+    }
 
     /// The merge a merge class performs.
     var merge: MergeOperation? {
@@ -62,7 +89,9 @@ enum LayerClass: String, CaseIterable {
         case .minimum: return .minimum
         case .concatenate: return .concatenate
         case .dense, .batchNormalization, .relu, .leakyReLU, .linear, .activation, .squaredNorm, .softmax, .elu, .klDivergence,
-             .conv1D, .conv2D, .flatten, .reshape: return nil
+             .conv1D, .conv2D, .flatten, .reshape, .maxPooling1D, .maxPooling2D, .averagePooling1D, .averagePooling2D,
+             .globalMaxPooling1D, .globalMaxPooling2D, .globalAveragePooling1D, .globalAveragePooling2D,
+             .zeroPadding1D, .zeroPadding2D, .upSampling1D, .upSampling2D: return nil
         }
     }
 
@@ -85,6 +114,10 @@ enum LayerClass: String, CaseIterable {
         case .flatten: return []
         case .reshape: return ["target_shape"]
         case .klDivergence: return ["table_size"]
+        case .maxPooling1D, .maxPooling2D, .averagePooling1D, .averagePooling2D: return ["pool_size", "strides", "padding"]
+        case .globalMaxPooling1D, .globalMaxPooling2D, .globalAveragePooling1D, .globalAveragePooling2D: return []
+        case .zeroPadding1D, .zeroPadding2D: return ["padding"]
+        case .upSampling1D, .upSampling2D: return ["size", "interpolation"]
         case .relu, .linear, .squaredNorm, .add, .subtract, .multiply, .average, .maximum, .minimum, .concatenate: return []
         }
     }
@@ -230,7 +263,16 @@ extension DesignParser {
             return []
 
         case .batchNormalization:
-            return [spec(.batchNormalization(try batchNormParameters(map, count: inputSize)), ["result", "scale", "weight", "bias"])]
+            return [spec(.batchNormalization(try batchNormParameters(map, count: inputSize, shape: inputShape)),
+                         ["result", "scale", "weight", "bias"])]
+
+        case .maxPooling1D, .maxPooling2D, .averagePooling1D, .averagePooling2D,
+             .globalMaxPooling1D, .globalMaxPooling2D, .globalAveragePooling1D, .globalAveragePooling2D:
+            return [spec(.pooling(try poolingParameters(layerClass, map: map, inputShape: inputShape)), ["result", "accum"])]
+        case .zeroPadding1D, .zeroPadding2D:
+            return [spec(.zeroPadding(try zeroPaddingParameters(layerClass, map: map, inputShape: inputShape)), ["result"])]
+        case .upSampling1D, .upSampling2D:
+            return [spec(.upSampling(try upSamplingParameters(layerClass, map: map, inputShape: inputShape)), ["result"])]
 
         case .leakyReLU:
             let alpha = try map.optional("alpha")?.double() ?? Self.defaultLeakyAlpha
@@ -395,7 +437,14 @@ extension DesignParser {
 
     /// Either `scale:` and `shift:` directly, or Keras' `gamma` (default 1), `beta` (default 0),
     /// `moving_mean`, `moving_variance` and `epsilon` (default 0.001), folded as hls4ml does.
-    private func batchNormParameters(_ map: YAMLMapping, count: Int) throws(DesignError) -> BatchNormParameters {
+    private func batchNormParameters(_ map: YAMLMapping, count: Int, shape: TensorShape) throws(DesignError) -> BatchNormParameters {
+        // On an image, hls4ml's BatchNormalization is per channel (n_filt values, element i uses i % n_filt): a file
+        // may give one value per channel, which is repeated for every pixel (the IR is per element).
+        if shape.dimensions.count > 1, shape.channels < count, let perChannel = try? batchNormParameters(map, count: shape.channels, shape: .vector(shape.channels)) {
+            let pixels = count / shape.channels
+            return BatchNormParameters(scale: Array([[Double]](repeating: perChannel.scale, count: pixels).joined()),
+                                       shift: Array([[Double]](repeating: perChannel.shift, count: pixels).joined()))
+        }
         let statistics = ["gamma", "beta", "moving_mean", "moving_variance", "epsilon"]
         if map.has("scale") || map.has("shift") {
             if let mixed = statistics.first(where: { map.has($0) }), let mixedCursor = map.optional(mixed) {
@@ -419,5 +468,107 @@ extension DesignParser {
             throw varianceCursor.invalid("variances with variance + epsilon > 0 (entry \(index) is \(variance[index]))")
         }
         return BatchNormParameters(gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon)
+    }
+
+    /// The per-axis values of `key` (one number for every axis, or one per axis), or `fallback` when absent.
+    private func axisValues(_ map: YAMLMapping, _ key: String, rank: Int, fallback: [Int]?) throws(DesignError) -> [Int] {
+        guard let cursor = map.optional(key) else {
+            if let fallback { return fallback }
+            throw try map.required(key).invalid("")
+        }
+        if cursor.isScalar { return Array(repeating: try cursor.positiveInteger(), count: rank) }
+        let values = try cursor.sequence().map { (c) throws(DesignError) in try c.positiveInteger() }
+        guard values.count == rank else { throw cursor.invalid("\(rank) positive integer(s), one per spatial axis") }
+        return values
+    }
+
+    /// The input shape a layer of spatial rank `rank` needs, or an error naming the shape it reads.
+    private func requireImage(_ layerClass: LayerClass, rank: Int, map: YAMLMapping, inputShape: TensorShape) throws(DesignError) {
+        guard inputShape.dimensions.count == rank + 1 else {
+            throw map.cursor.invalid("a \(layerClass.rawValue) input of \(rank + 1) dimensions "
+                + (rank == 1 ? "(width, channels)" : "(height, width, channels)")
+                + "; it reads a \(inputShape) tensor (declare input: { shape: [...] } or add a Reshape)")
+        }
+    }
+
+    /// A pooling: `pool_size` (one number or one per axis; default 2), `strides` (default the pool size),
+    /// `padding` (valid or same); a global pooling has no fields.
+    private func poolingParameters(_ layerClass: LayerClass, map: YAMLMapping, inputShape: TensorShape) throws(DesignError) -> PoolingParameters {
+        let (operation, global, rank) = layerClass.pooling!
+        try requireImage(layerClass, rank: rank, map: map, inputShape: inputShape)
+        if global {
+            return .global(operation, spatialDimensions: rank, inputHeight: inputShape.height, inputWidth: inputShape.width,
+                           channels: inputShape.channels)
+        }
+        let pool = try axisValues(map, "pool_size", rank: rank, fallback: Array(repeating: 2, count: rank))
+        let strides = try axisValues(map, "strides", rank: rank, fallback: pool)
+        var padding = ConvolutionPadding.valid
+        if let cursor = map.optional("padding") {
+            guard let value = ConvolutionPadding(rawValue: try cursor.string().lowercased()) else { throw cursor.invalid("valid or same") }
+            padding = value
+        }
+        let parameters = PoolingParameters(operation: operation, spatialDimensions: rank, inputHeight: inputShape.height,
+                                           inputWidth: inputShape.width, channels: inputShape.channels,
+                                           poolHeight: rank == 1 ? 1 : pool[0], poolWidth: pool[rank - 1],
+                                           strideHeight: rank == 1 ? 1 : strides[0], strideWidth: strides[rank - 1], padding: padding)
+        let p = parameters.pads
+        guard inputShape.height + p.top + p.bottom >= parameters.poolHeight, inputShape.width + p.left + p.right >= parameters.poolWidth else {
+            throw (map.optional("pool_size") ?? map.cursor).invalid("a pool no larger than the \(padding.rawValue)-padded input \(inputShape)")
+        }
+        return parameters
+    }
+
+    /// A zero padding: `padding` is one number (every side), one per axis (both sides of it), or per axis a pair
+    /// [before, after] (Keras' ((top, bottom), (left, right)); for 1D [left, right]).
+    private func zeroPaddingParameters(_ layerClass: LayerClass, map: YAMLMapping, inputShape: TensorShape) throws(DesignError) -> ZeroPaddingParameters {
+        let rank = layerClass == .zeroPadding1D ? 1 : 2
+        try requireImage(layerClass, rank: rank, map: map, inputShape: inputShape)
+        var sides = Array(repeating: 1, count: 2 * rank)   // Keras' default padding is 1
+        if let cursor = map.optional("padding") {
+            func count(_ c: YAMLCursor) throws(DesignError) -> Int {
+                guard let value = Int(try c.string().trimmingCharacters(in: .whitespaces)), value >= 0, value <= 1 << 16 else { throw c.invalid("a padding from 0 to 65536") }
+                return value
+            }
+            if cursor.isScalar {
+                sides = Array(repeating: try count(cursor), count: 2 * rank)
+            } else {
+                let items = try cursor.sequence()
+                if rank == 1 {
+                    guard items.count == 2, items.allSatisfy(\.isScalar) else { throw cursor.invalid("one number or [left, right]") }
+                    sides = [try count(items[0]), try count(items[1])]
+                } else {
+                    guard items.count == 2 else { throw cursor.invalid("one number, [height, width] or [[top, bottom], [left, right]]") }
+                    sides = []
+                    for item in items {
+                        if item.isScalar {
+                            let value = try count(item)
+                            sides += [value, value]
+                        } else {
+                            let pair = try item.sequence()
+                            guard pair.count == 2 else { throw item.invalid("[before, after]") }
+                            sides += [try count(pair[0]), try count(pair[1])]
+                        }
+                    }
+                }
+            }
+        }
+        let (top, bottom, left, right) = rank == 1 ? (0, 0, sides[0], sides[1]) : (sides[0], sides[1], sides[2], sides[3])
+        return ZeroPaddingParameters(spatialDimensions: rank, inputHeight: inputShape.height, inputWidth: inputShape.width,
+                                     channels: inputShape.channels, top: top, bottom: bottom, left: left, right: right)
+    }
+
+    /// An upsampling: `size` (one number or one per axis, default 2), `interpolation` nearest (the only one built).
+    private func upSamplingParameters(_ layerClass: LayerClass, map: YAMLMapping, inputShape: TensorShape) throws(DesignError) -> UpSamplingParameters {
+        let rank = layerClass == .upSampling1D ? 1 : 2
+        try requireImage(layerClass, rank: rank, map: map, inputShape: inputShape)
+        if let cursor = map.optional("interpolation"), try cursor.string().lowercased() != "nearest" {
+            throw cursor.invalid("nearest (hls4ml's io_parallel Resize; bilinear is not built)")
+        }
+        let size = try axisValues(map, "size", rank: rank, fallback: Array(repeating: 2, count: rank))
+        guard inputShape.count.multipliedReportingOverflow(by: size.reduce(1, *)).partialValue <= 1 << 24, size.allSatisfy({ $0 <= 1 << 12 }) else {
+            throw try map.required("size").invalid("factors giving at most 2^24 values")
+        }
+        return UpSamplingParameters(spatialDimensions: rank, inputHeight: inputShape.height, inputWidth: inputShape.width,
+                                    channels: inputShape.channels, heightFactor: rank == 1 ? 1 : size[0], widthFactor: size[rank - 1])
     }
 }

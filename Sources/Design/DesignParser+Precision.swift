@@ -156,6 +156,18 @@ extension DesignParser {
         case let .merge(merge):
             let inferred = PrecisionInference.merge(merge, inputs[0], inputs.count > 1 ? inputs[1] : inputs[0])
             return LayerPrecision(result: concrete(["result"], inferred: inferred, notes: &notes))
+
+        case let .pooling(parameters):
+            // hls4ml 1.3 infers Pooling1D/2D types (accum from the input, result = input) but has no rule for the
+            // global poolings, whose `auto` is the model default.
+            let accumulator = concrete(["accum"], inferred: parameters.isGlobal ? nil
+                : PrecisionInference.poolingAccumulator(parameters.operation, input: input, windowSize: parameters.windowSize), notes: &notes)
+            let result = concrete(["result"], inferred: parameters.isGlobal ? nil : input, notes: &notes)
+            return LayerPrecision(result: result, accumulator: accumulator)
+
+        case .zeroPadding, .upSampling:
+            // hls4ml's output-matching rule (ZeroPadding, Resize): result = the input type.
+            return LayerPrecision(result: concrete(["result"], inferred: input, notes: &notes))
         }
     }
 }

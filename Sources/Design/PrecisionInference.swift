@@ -116,4 +116,12 @@ public enum PrecisionInference {
         let growth = Precision.accumulationGrowth(terms: terms)
         return Precision(width: min(term.width + growth, Precision.maximumWidth), integerBits: term.integerBits + growth, isSigned: true)
     }
+
+    /// Pooling accum_t for `auto` (`_infer_pooling_precision`): Max → the input type; Average → e = ceil(log2(pool
+    /// height · pool width)), W = Wi + 2e, I = Ii + e, signed like the input (TRN, WRAP).
+    public static func poolingAccumulator(_ operation: PoolingOperation, input: Precision, windowSize: Int) -> Precision {
+        guard operation == .average else { return input }
+        let extra = ceilLog2(windowSize)
+        return Precision(width: add(input.width, 2 * extra), integerBits: add(input.integerBits, extra), isSigned: input.isSigned)
+    }
 }

@@ -43,8 +43,8 @@ public enum DesignWriter {
             case .leakyReLU: keys += [("param", p.parameter)]
             case .squaredNorm: keys += [("accum", p.accumulator)]
             case .lookup, .hardActivation: keys += [("param", p.parameter)]
-            case .softmax, .klDivergence: keys += [("accum", p.accumulator)]
-            case .relu, .linear, .merge: break
+            case .softmax, .klDivergence, .pooling: keys += [("accum", p.accumulator)]
+            case .relu, .linear, .merge, .zeroPadding, .upSampling: break
             }
             keys += p.extra.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             let map = keys.compactMap { key, value in value.map { "\(key): \(quoted($0.description))" } }
@@ -78,9 +78,31 @@ public enum DesignWriter {
                 }
                 out += "    bias: " + list(c.biases) + "\n"
             case let .batchNormalization(parameters):
+                // On an image whose values repeat per pixel (hls4ml's per-channel BatchNorm), one value per channel.
+                let source = network.sources(ofLayerAt: index).first ?? -1
+                let channels = network.shape(ofTensor: source).dimensions.count > 1 ? network.shape(ofTensor: source).channels : layer.inputSize
+                let perChannel = channels < layer.inputSize && layer.inputSize % channels == 0
+                    && parameters.scale.indices.allSatisfy { parameters.scale[$0] == parameters.scale[$0 % channels]
+                        && parameters.shift[$0] == parameters.shift[$0 % channels] }
+                let count = perChannel ? channels : layer.inputSize
                 out += "    class: BatchNormalization\n"
-                out += "    scale: " + list(parameters.scale) + "\n"
-                out += "    shift: " + list(parameters.shift) + "\n"
+                if perChannel { out += "    # one value per channel, repeated for each pixel\n" }
+                out += "    scale: " + list(Array(parameters.scale.prefix(count))) + "\n"
+                out += "    shift: " + list(Array(parameters.shift.prefix(count))) + "\n"
+            case let .pooling(p):
+                let axes = { (h: Int, w: Int) in p.spatialDimensions == 1 ? "\(w)" : "[\(h), \(w)]" }
+                out += "    class: \(p.kindName)\n"
+                if !p.isGlobal {
+                    out += "    pool_size: \(axes(p.poolHeight, p.poolWidth))\n    strides: \(axes(p.strideHeight, p.strideWidth))\n"
+                    out += "    padding: \(p.padding.rawValue)\n"
+                }
+            case let .zeroPadding(p):
+                out += "    class: \(p.kindName)\n"
+                out += p.spatialDimensions == 1 ? "    padding: [\(p.left), \(p.right)]\n"
+                    : "    padding: [[\(p.top), \(p.bottom)], [\(p.left), \(p.right)]]\n"
+            case let .upSampling(p):
+                out += "    class: \(p.kindName)\n"
+                out += p.spatialDimensions == 1 ? "    size: \(p.widthFactor)\n" : "    size: [\(p.heightFactor), \(p.widthFactor)]\n"
             case let .leakyReLU(alpha):
                 out += "    class: LeakyReLU\n    alpha: \(number(alpha))\n"
             case .relu:
@@ -117,11 +139,20 @@ public enum DesignWriter {
         let shape = network.shape(ofTensor: source)
         let sourceName = source < 0 ? Network.inputName : network.layers[source].name
         let inputs = layer.inputs.isEmpty ? "" : "    inputs: [\(sourceName)]\n"
+        func reshapeLayer(_ target: TensorShape) -> String {
+            "  - name: \(layer.name)_reshape\n\(inputs)    class: Reshape\n    target_shape: [\(target.dimensions.map(String.init).joined(separator: ", "))]\n"
+        }
         switch layer.operation {
         case .dense where shape.dimensions.count > 1:
             return "  - name: \(layer.name)_flatten\n\(inputs)    class: Flatten\n"
         case let .convolution(c) where c.inputShape != shape:
-            return "  - name: \(layer.name)_reshape\n\(inputs)    class: Reshape\n    target_shape: [\(c.inputShape.dimensions.map(String.init).joined(separator: ", "))]\n"
+            return reshapeLayer(c.inputShape)
+        case let .pooling(p) where p.inputShape != shape:
+            return reshapeLayer(p.inputShape)
+        case let .zeroPadding(p) where p.inputShape != shape:
+            return reshapeLayer(p.inputShape)
+        case let .upSampling(p) where p.inputShape != shape:
+            return reshapeLayer(p.inputShape)
         default:
             return ""
         }

@@ -22,11 +22,14 @@ public struct HLS4MLConfig: Sendable, Equatable {
         /// A convolution's `ParallelizationFactor` (1) and `ConvImplementation` (`LineBuffer`), hls4ml's defaults.
         public var parallelizationFactor: Int?
         public var convImplementation: String?
+        /// A Resize's (UpSampling's) `Algorithm` (`nearest`).
+        public var algorithm: String?
 
         public static func == (a: LayerEntry, b: LayerEntry) -> Bool {
             a.name == b.name && a.reuseFactor == b.reuseFactor && a.tableSize == b.tableSize
                 && a.implementation == b.implementation && a.skip == b.skip
                 && a.parallelizationFactor == b.parallelizationFactor && a.convImplementation == b.convImplementation
+                && a.algorithm == b.algorithm
                 && a.precision.map(\.key) == b.precision.map(\.key) && a.precision.map(\.value) == b.precision.map(\.value)
         }
     }
@@ -65,6 +68,13 @@ public struct HLS4MLConfig: Sendable, Equatable {
                 entry.convImplementation = "LineBuffer"
             case .dense, .batchNormalization, .merge:
                 break
+            case let .pooling(parameters):
+                if !parameters.isGlobal { entry.convImplementation = "LineBuffer" }
+            case .zeroPadding:
+                entry.reuseFactor = nil
+            case .upSampling:
+                entry.reuseFactor = nil
+                entry.algorithm = "nearest"
             }
             entry.precision = precision
             return entry
@@ -85,6 +95,7 @@ public struct HLS4MLConfig: Sendable, Equatable {
             if let skip = layer.skip { entry["Skip"] = skip }
             if let factor = layer.parallelizationFactor { entry["ParallelizationFactor"] = factor }
             if let implementation = layer.convImplementation { entry["ConvImplementation"] = implementation }
+            if let algorithm = layer.algorithm { entry["Algorithm"] = algorithm }
             layerName[layer.name] = entry
         }
         return [

@@ -43,6 +43,33 @@ public struct HLS4MLNode: Sendable, Equatable {
         case hardActivation(HardActivation, slopeType: Precision, shiftType: Precision)
         /// hls4ml's Softmax.
         case softmax(SoftmaxParameters)
+        /// Pooling1D/2D (Max, Average) or GlobalPooling1D/2D.
+        case pooling(PoolingParameters)
+        /// ZeroPadding1D/2D.
+        case zeroPadding(ZeroPaddingParameters)
+        /// UpSampling1D/2D nearest: hls4ml's Resize.
+        case upSampling(UpSamplingParameters)
+
+        /// hls4ml's `activation` attribute of an activation (`relu`, `sigmoid`, `elu`, `hard_tanh`, `softmax`, …);
+        /// the class name otherwise.
+        var functionName: String {
+            switch self {
+            case .relu: return "relu"
+            case .linear: return "linear"
+            case .leakyReLU: return "leaky_relu"
+            case let .lookup(activation): return activation.function.rawValue
+            case let .hardActivation(activation, _, _): return activation.function.rawValue
+            case .softmax: return "softmax"
+            case .input: return "input"
+            case .dense: return "dense"
+            case let .convolution(parameters, _, _, _): return parameters.kindName.lowercased()
+            case .batchNormalization: return "batchnormalization"
+            case let .merge(merge): return merge.rawValue
+            case let .pooling(parameters): return parameters.kindName.lowercased()
+            case let .zeroPadding(parameters): return parameters.kindName.lowercased()
+            case .upSampling: return "resize"
+            }
+        }
     }
 
     public var name: String
@@ -62,11 +89,17 @@ public struct HLS4MLNode: Sendable, Equatable {
     /// Precision keys set by `KerasImportOptions.layerPrecisions`: the config shows them as given
     /// (`ap_fixed<16,6>`), the way an edited hls4ml config does.
     public var givenKeys: Set<String> = []
+    /// A Keras 3 `layers.ReLU`: hls4ml's Keras 3 converter makes it a ParametrizedActivation `thresholdedrelu` with
+    /// threshold 0 (the same values as relu) whose param_t is the incoming type.
+    public var isThresholdedReLU = false
 
     public var outputSize: Int {
         if case let .dense(units, _, _, _, _, _) = operation { return units }
         if case let .convolution(parameters, _, _, _) = operation { return parameters.outputShape.count }
         if case let .merge(merge) = operation, merge != .concatenate { return inputSize / MergeOperation.arity }
+        if case let .pooling(parameters) = operation { return parameters.outputShape.count }
+        if case let .zeroPadding(parameters) = operation { return parameters.outputShape.count }
+        if case let .upSampling(parameters) = operation { return parameters.outputShape.count }
         return inputSize
     }
 
@@ -78,11 +111,15 @@ public struct HLS4MLNode: Sendable, Equatable {
         case let .convolution(parameters, _, _, _): return parameters.kindName
         case .batchNormalization: return "BatchNormalization"
         case .leakyReLU: return "ParametrizedActivation"
-        case .relu, .linear: return "Activation"
+        case .relu: return isThresholdedReLU ? "ParametrizedActivation" : "Activation"
+        case .linear: return "Activation"
         case let .merge(merge): return merge == .concatenate ? "Concatenate" : "Merge"
         case let .lookup(activation): return activation.function == .elu ? "ParametrizedActivation" : "Activation"
         case .hardActivation: return "HardActivation"
         case .softmax: return "Softmax"
+        case let .pooling(parameters): return (parameters.isGlobal ? "GlobalPooling" : "Pooling") + "\(parameters.spatialDimensions)D"
+        case let .zeroPadding(parameters): return parameters.kindName
+        case .upSampling: return "Resize"
         }
     }
 
@@ -93,7 +130,9 @@ public struct HLS4MLNode: Sendable, Equatable {
         case .dense, .convolution: return ["result", "weight", "bias", "accum"]
         case .batchNormalization: return ["result", "scale", "bias"] + quantizerConfigKeys
         case .leakyReLU: return ["result", "param"]
-        case .relu, .linear, .merge: return ["result"]
+        case .relu: return isThresholdedReLU ? ["result", "param"] : ["result"]
+        case .linear, .merge, .zeroPadding, .upSampling: return ["result"]
+        case .pooling: return ["result", "accum"]
         case let .lookup(activation): return activation.function == .elu ? ["result", "param"] : ["result"]
         case .hardActivation: return ["result", "slope", "shift"]
         case .softmax: return ["result"] + Self.softmaxTypeKeys
@@ -104,7 +143,7 @@ public struct HLS4MLNode: Sendable, Equatable {
     var isActivation: Bool {
         switch operation {
         case .relu, .linear, .leakyReLU, .lookup, .hardActivation, .softmax: return true
-        case .input, .dense, .convolution, .batchNormalization, .merge: return false
+        case .input, .dense, .convolution, .batchNormalization, .merge, .pooling, .zeroPadding, .upSampling: return false
         }
     }
 
@@ -299,7 +338,10 @@ public struct HLS4MLConversion: Sendable {
                     else { notes.append("\(layer.name): linear activation dropped (an identity)") }
                 default:
                     let (operation, keys) = Self.activationOperation(activation, alpha: 1, options: options)
-                    nodes.append(node(layer.name, operation, keys))
+                    var activationNode = node(layer.name, operation, keys)
+                    activationNode.isThresholdedReLU = activation == .relu && layer.className == "ReLU" && !splitLinear
+                    if activationNode.isThresholdedReLU { activationNode.settings["param"] = .auto }
+                    nodes.append(activationNode)
                 }
             case let .elu(alpha):
                 nodes.append(node(layer.name, .lookup(LookupActivation(function: .elu, alpha: alpha))))
@@ -369,6 +411,14 @@ public struct HLS4MLConversion: Sendable {
                 }
             case let .merge(merge):
                 nodes.append(node(layer.name, .merge(merge)))
+            case let .image(image):
+                let inputShape = layer.inputs.first.flatMap { model.shapes[$0] } ?? model.inputShape
+                switch image.operation(inputShape: inputShape) {
+                case let .pooling(parameters): nodes.append(node(layer.name, .pooling(parameters)))
+                case let .zeroPadding(parameters): nodes.append(node(layer.name, .zeroPadding(parameters)))
+                case let .upSampling(parameters): nodes.append(node(layer.name, .upSampling(parameters)))
+                default: break
+                }
             }
         }
         return nodes
@@ -611,6 +661,7 @@ public struct HLS4MLConversion: Sendable {
                 types.values = ["param": concrete("param", PrecisionInference.constant(alpha)), "result": concrete("result")]
             case .relu, .linear:
                 types.values["result"] = concrete("result")
+                if node.isThresholdedReLU { types.values["param"] = concrete("param", input) }
             case let .merge(merge):
                 types.values["result"] = concrete("result", PrecisionInference.merge(merge, inputs[0], inputs.count > 1 ? inputs[1] : inputs[0]))
             case let .lookup(activation):
@@ -637,6 +688,19 @@ public struct HLS4MLConversion: Sendable {
                     // core_templates.py SoftmaxConfigTemplate: inp_norm_t = ap_ufixed<W − s, I − s> of the input.
                     types.hidden["inp_norm"] = SoftmaxParameters.inputNormPrecision(input: input)
                 }
+            case let .pooling(parameters):
+                // _infer_pooling_precision (Pooling1D/2D only): accum from the input, result = the input type; the
+                // global poolings have no rule, so their `auto` is the default.
+                if parameters.isGlobal {
+                    types.values = ["accum": concrete("accum"), "result": concrete("result")]
+                } else {
+                    types.values = ["accum": concrete("accum", PrecisionInference.poolingAccumulator(parameters.operation, input: input,
+                                                                                                       windowSize: parameters.windowSize)),
+                                    "result": concrete("result", input)]
+                }
+            case .zeroPadding, .upSampling:
+                // _infer_output_matching_precision: the input type.
+                types.values["result"] = concrete("result", input)
             }
             // Every Activation's table_t is the attribute's default: hls4ml never reads Precision.table.
             if node.isActivation { types.values["table"] = LookupActivation.defaultTablePrecision }
@@ -741,6 +805,15 @@ public struct HLS4MLConversion: Sendable {
                 }
                 layers.append(Layer(name: identifier(node.name), operation: .softmax(parameters), inputSize: node.inputSize,
                                     precision: precision))
+            case let .pooling(parameters):
+                layers.append(Layer(name: identifier(node.name), operation: .pooling(parameters), inputSize: node.inputSize,
+                                    precision: LayerPrecision(result: result, accumulator: t["accum"])))
+            case let .zeroPadding(parameters):
+                layers.append(Layer(name: identifier(node.name), operation: .zeroPadding(parameters), inputSize: node.inputSize,
+                                    precision: LayerPrecision(result: result)))
+            case let .upSampling(parameters):
+                layers.append(Layer(name: identifier(node.name), operation: .upSampling(parameters), inputSize: node.inputSize,
+                                    precision: LayerPrecision(result: result)))
             }
             layers[layers.count - 1].inputs = inputs
             layerNames[node.name] = layers[layers.count - 1].name

@@ -8,6 +8,8 @@ extension KerasArchitecture {
         "InputLayer", "Dense", "QDense", "BatchNormalization", "QBatchNormalization", "Activation", "ReLU",
         "LeakyReLU", "ELU", "Softmax", "QActivation", "Dropout", "Flatten", "Add", "Subtract", "Multiply", "Average",
         "Maximum", "Minimum", "Concatenate", "Conv1D", "Conv2D", "QConv1D", "QConv2D", "Reshape",
+        "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
+        "GlobalAveragePooling1D", "GlobalAveragePooling2D", "ZeroPadding1D", "ZeroPadding2D", "UpSampling1D", "UpSampling2D",
     ]
 
     /// Activations hls4ml 1.3 accepts from Keras but whose generated C++ does not compile (the reason is the
@@ -341,6 +343,65 @@ extension KerasArchitecture {
                 padding: padding, activation: try activation(config["activation"]), useBias: useBias,
                 kernelQuantizer: className.hasPrefix("Q") ? try quantizer(config["kernel_quantizer"], role: "kernel_quantizer") : nil,
                 biasQuantizer: className.hasPrefix("Q") ? try quantizer(config["bias_quantizer"], role: "bias_quantizer") : nil))
+        case "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D",
+             "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
+             "ZeroPadding1D", "ZeroPadding2D", "UpSampling1D", "UpSampling2D":
+            let rank = className.hasSuffix("1D") ? 1 : 2
+            if let format = config["data_format"] as? String, format != "channels_last" {
+                throw unsupported("data_format \(format) is not supported (channels_last only, as hls4ml's io_parallel arrays)")
+            }
+            func integers(_ raw: Any?) -> [Int]? {
+                guard let raw, !(raw is NSNull) else { return nil }
+                let list = ((raw as? [Any]) ?? [raw]).map { ($0 as? NSNumber)?.intValue ?? -1 }
+                return list.count == 1 ? Array(repeating: list[0], count: rank) : list
+            }
+            if className.contains("Pooling") {
+                let operation: PoolingOperation = className.contains("Max") ? .max : .average
+                if className.hasPrefix("Global") {
+                    if (config["keepdims"] as? Bool) == true { throw unsupported("keepdims true is not supported") }
+                    return .image(.pooling(.global(operation, spatialDimensions: rank, inputHeight: 1, inputWidth: 1, channels: 1)))
+                }
+                guard let pool = integers(config["pool_size"]), pool.count == rank, pool.allSatisfy({ $0 > 0 && $0 <= 1 << 12 }) else {
+                    throw unsupported("pool_size \(config["pool_size"] ?? "none") must be \(rank) positive integer(s)")
+                }
+                let strides = integers(config["strides"]) ?? pool
+                guard strides.count == rank, strides.allSatisfy({ $0 > 0 && $0 <= 1 << 12 }) else {
+                    throw unsupported("strides \(config["strides"] ?? "none") must be \(rank) positive integer(s)")
+                }
+                let paddingText = ((config["padding"] as? String) ?? "valid").lowercased()
+                guard let padding = ConvolutionPadding(rawValue: paddingText) else {
+                    throw unsupported("padding '\(paddingText)' is not supported (valid or same)")
+                }
+                return .image(.pooling(PoolingParameters(operation: operation, spatialDimensions: rank, inputHeight: 1, inputWidth: 1,
+                    channels: 1, poolHeight: rank == 1 ? 1 : pool[0], poolWidth: pool[rank - 1],
+                    strideHeight: rank == 1 ? 1 : strides[0], strideWidth: strides[rank - 1], padding: padding)))
+            }
+            if className.hasPrefix("ZeroPadding") {
+                // Keras 3 stores ((top, bottom), (left, right)) for 2D and (left, right) for 1D.
+                let raw = config["padding"]
+                var sides: [Int] = []
+                if let number = (raw as? NSNumber)?.intValue {
+                    sides = Array(repeating: number, count: 2 * rank)
+                } else if let list = raw as? [Any] {
+                    for item in list {
+                        if let pair = item as? [Any] { sides += pair.map { ($0 as? NSNumber)?.intValue ?? -1 } }
+                        else { let value = (item as? NSNumber)?.intValue ?? -1; sides += rank == 1 ? [value] : [value, value] }
+                    }
+                }
+                guard sides.count == 2 * rank, sides.allSatisfy({ $0 >= 0 && $0 <= 1 << 12 }) else {
+                    throw unsupported("padding \(raw ?? "none") must give \(2 * rank) non-negative sizes")
+                }
+                let (top, bottom, left, right) = rank == 1 ? (0, 0, sides[0], sides[1]) : (sides[0], sides[1], sides[2], sides[3])
+                return .image(.zeroPadding(ZeroPaddingParameters(spatialDimensions: rank, inputHeight: 1, inputWidth: 1, channels: 1,
+                                                                 top: top, bottom: bottom, left: left, right: right)))
+            }
+            let interpolation = ((config["interpolation"] as? String) ?? "nearest").lowercased()
+            guard interpolation == "nearest" else { throw unsupported("interpolation '\(interpolation)' is not supported (nearest only)") }
+            guard let size = integers(config["size"]), size.count == rank, size.allSatisfy({ $0 > 0 && $0 <= 1 << 12 }) else {
+                throw unsupported("size \(config["size"] ?? "none") must be \(rank) positive integer(s)")
+            }
+            return .image(.upSampling(UpSamplingParameters(spatialDimensions: rank, inputHeight: 1, inputWidth: 1, channels: 1,
+                                                           heightFactor: rank == 1 ? 1 : size[0], widthFactor: size[rank - 1])))
         default:
             throw unsupported("layer class \(className) is not supported (supported: \(supportedClasses.joined(separator: ", ")))")
         }

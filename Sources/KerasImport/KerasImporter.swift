@@ -78,6 +78,12 @@ extension ImportedModel {
                 if let norm = p.extra["inp_norm"] { fields += ["inp_norm \(norm)"] }
             case let .klDivergence(parameters):
                 fields += ["accum \(p.accumulator!)", "exp table \(parameters.tableSize) × \(p.extra["table"]!)"]
+            case let .pooling(parameters):
+                fields = ["\(parameters.inputShape) → \(parameters.outputShape)"] + fields + ["accum \(p.accumulator!)"]
+            case let .zeroPadding(parameters):
+                fields = ["\(parameters.inputShape) → \(parameters.outputShape)"] + fields
+            case let .upSampling(parameters):
+                fields = ["\(parameters.inputShape) → \(parameters.outputShape)"] + fields
             case .relu, .linear, .squaredNorm, .merge:
                 break
             }

@@ -40,6 +40,9 @@ public struct KerasLayer: Sendable, Equatable {
         case convolution(KerasConvolution)
         /// Add, Subtract, Multiply, Average, Maximum, Minimum or Concatenate of two 1-D tensors.
         case merge(MergeOperation)
+        /// MaxPooling / AveragePooling 1D and 2D and their global forms, ZeroPadding 1D/2D, UpSampling 1D/2D
+        /// (nearest): the IR operation with its input dimensions still unset (see `KerasImageLayer.operation`).
+        case image(KerasImageLayer)
     }
 
     /// The Keras layer name.
@@ -122,5 +125,41 @@ public struct KerasConvolution: Sendable, Equatable {
                                      filters: filters, kernelHeight: rank == 1 ? 1 : kernelSize[0], kernelWidth: kernelSize.last!,
                                      strideHeight: rank == 1 ? 1 : strides[0], strideWidth: strides.last!, padding: padding,
                                      weights: weights, biases: biases)
+    }
+}
+
+/// A Keras layer that rearranges or reduces an image without weights: pooling, zero padding, upsampling. The
+/// parameters are those of the IR with the input's height, width and channels filled in from the shape it reads.
+public enum KerasImageLayer: Sendable, Equatable {
+    case pooling(PoolingParameters)
+    case zeroPadding(ZeroPaddingParameters)
+    case upSampling(UpSamplingParameters)
+
+    /// The spatial rank (1 or 2).
+    public var rank: Int {
+        switch self {
+        case let .pooling(p): return p.spatialDimensions
+        case let .zeroPadding(p): return p.spatialDimensions
+        case let .upSampling(p): return p.spatialDimensions
+        }
+    }
+
+    /// The IR operation for an input of `shape` (channels last: (width, channels) or (height, width, channels)).
+    public func operation(inputShape shape: [Int]) -> LayerOperation {
+        let height = rank == 1 ? 1 : shape[0], width = shape[shape.count - 2], channels = shape[shape.count - 1]
+        switch self {
+        case var .pooling(p):
+            if p.isGlobal {
+                return .pooling(.global(p.operation, spatialDimensions: p.spatialDimensions, inputHeight: height, inputWidth: width, channels: channels))
+            }
+            (p.inputHeight, p.inputWidth, p.channels) = (height, width, channels)
+            return .pooling(p)
+        case var .zeroPadding(p):
+            (p.inputHeight, p.inputWidth, p.channels) = (height, width, channels)
+            return .zeroPadding(p)
+        case var .upSampling(p):
+            (p.inputHeight, p.inputWidth, p.channels) = (height, width, channels)
+            return .upSampling(p)
+        }
     }
 }

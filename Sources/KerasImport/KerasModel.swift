@@ -1,3 +1,4 @@
+import NetworkIR
 /// One stored weight array of a layer.
 public struct KerasTensor: Sendable, Equatable {
     /// Where it was found (the HDF5 object path), for messages.
@@ -159,6 +160,22 @@ public struct KerasModel: Sendable, Equatable {
                 if center { variables.append("beta") }
                 for variable in variables { needed[variable] = try require(tensors, variable, [channels]) }
                 weights[layer.name] = needed
+            case let .image(image):
+                guard let input = shape, input.count == image.rank + 1 else {
+                    throw .unsupportedLayer(file: file, layer: layer.name, className: layer.className,
+                        reason: "a \(image.rank)-D \(layer.className) needs a \(image.rank == 1 ? "(width, channels)" : "(height, width, channels)") input, "
+                            + "not \(shape.map { "\($0)" } ?? "an input of unknown shape")")
+                }
+                let operation = image.operation(inputShape: input)
+                if case let .pooling(p) = operation, input[input.count - 2] + p.pads.left + p.pads.right < p.poolWidth
+                    || p.inputHeight + p.pads.top + p.pads.bottom < p.poolHeight {
+                    throw .unsupportedLayer(file: file, layer: layer.name, className: layer.className,
+                        reason: "pool (\(p.poolHeight), \(p.poolWidth)) is larger than its \(p.padding.rawValue)-padded input \(input)")
+                }
+                let probe = Layer(name: layer.name, operation: operation, inputSize: input.reduce(1, *), precision: LayerPrecision(result: .fixed(16, 6)))
+                let output = probe.outputShape(input: TensorShape(input))
+                shape = output.dimensions
+                size = output.count
             case .activation, .elu, .leakyReLU, .quantizedActivation, .passThrough, .merge:
                 guard size != nil else {
                     throw .malformedModelConfig(file: file, layer: layer.name, reason: "the input size is not known")

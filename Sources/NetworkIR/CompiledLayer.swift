@@ -8,6 +8,7 @@ import FixedPoint
 /// - BatchNormalization: `result_t(x·scale + shift)`, one rounding of the exact value.
 /// - ReLU: `x > 0 ? result_t(x) : 0`. LeakyReLU: `x > 0 ? result_t(x) : result_t(α·x)`, α in param_t.
 /// - Conv1D/Conv2D: per output pixel and filter, as Dense over the kernel window (padding adds nothing).
+/// - Pooling: see `PoolingParameters`; ZeroPadding / UpSampling: `result_t` of the copied element, or 0.
 /// - Linear: `result_t(x)`. SquaredNorm: squares cast to accum_t, summed in accum_t, cast to result_t.
 public struct CompiledLayer: Sendable {
     public let layer: Layer
@@ -34,6 +35,10 @@ public struct CompiledLayer: Sendable {
     let filterBiasRaw: [Int64]
     /// Dense/SquaredNorm: right shift that takes a product to accum_t when it is a plain floor.
     let productShift: Int?
+    /// Pooling: output j's window is `windowIndices[windowStarts[j]..<windowStarts[j + 1]]` (input pixels inside
+    /// the image). ZeroPadding / UpSampling: `windowIndices[j]` is the input element output j copies, −1 for a zero.
+    let windowIndices: [Int]
+    let windowStarts: [Int]
 
     /// A layer that reads one tensor.
     public init(layer: Layer, inputPrecision: Precision) {
@@ -50,6 +55,7 @@ public struct CompiledLayer: Sendable {
         var weights: [Int64] = [], biases: [Int64] = [], alpha: Int64 = 0, tables: [[Int64]] = []
         var shift: Int? = nil
         var kernel: [Int64] = [], filterBias: [Int64] = []
+        var windowIndices: [Int] = [], windowStarts: [Int] = []
         let p = layer.precision
         switch layer.operation {
         case let .convolution(parameters):
@@ -88,9 +94,21 @@ public struct CompiledLayer: Sendable {
             }
         case let .klDivergence(parameters):
             tables = [parameters.table(in: p.extra["table"]!)]
+        case let .pooling(parameters):
+            windowStarts = [0]
+            for window in parameters.windows() {
+                windowIndices += window
+                windowStarts.append(windowIndices.count)
+            }
+        case let .zeroPadding(parameters):
+            windowIndices = parameters.sources().map { $0 ?? -1 }
+        case let .upSampling(parameters):
+            windowIndices = parameters.sources().map { $0 ?? -1 }
         case .relu, .linear, .merge:
             break
         }
+        self.windowIndices = windowIndices
+        self.windowStarts = windowStarts
         self.tables = tables
         weightRaw = weights
         biasRaw = biases
@@ -133,6 +151,8 @@ public struct CompiledLayer: Sendable {
         case let .hardActivation(activation): evaluateHardActivation(activation, input, into: output)
         case let .softmax(parameters): evaluateSoftmax(parameters, input, into: output)
         case let .klDivergence(parameters): evaluateKLDivergence(parameters, input, into: output)
+        case let .pooling(parameters): evaluatePooling(parameters, input, into: output)
+        case .zeroPadding, .upSampling: evaluateCopy(input, into: output)
         }
     }
 

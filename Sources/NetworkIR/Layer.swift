@@ -28,6 +28,9 @@ public struct Layer: Sendable, Equatable {
         case let .dense(parameters): return parameters.outputSize
         case let .convolution(parameters): return parameters.outputShape.count
         case .squaredNorm, .klDivergence: return 1
+        case let .pooling(parameters): return parameters.outputShape.count
+        case let .zeroPadding(parameters): return parameters.outputShape.count
+        case let .upSampling(parameters): return parameters.outputShape.count
         case let .merge(merge): return merge == .concatenate ? inputSize : inputSize / MergeOperation.arity
         case .batchNormalization, .relu, .leakyReLU, .linear, .lookup, .hardActivation, .softmax: return inputSize
         }
@@ -46,6 +49,9 @@ public struct Layer: Sendable, Equatable {
     /// equal tensors) keeps its input's shape.
     public func outputShape(input: TensorShape) -> TensorShape {
         if case let .convolution(parameters) = operation { return parameters.outputShape }
+        if case let .pooling(parameters) = operation { return parameters.outputShape }
+        if case let .zeroPadding(parameters) = operation { return parameters.outputShape }
+        if case let .upSampling(parameters) = operation { return parameters.outputShape }
         if case .dense = operation { return .vector(outputSize) }
         return input.count == outputSize ? input : .vector(outputSize)
     }
@@ -121,6 +127,12 @@ public struct Layer: Sendable, Equatable {
             try parameters.validate(layer: self)
         case let .klDivergence(parameters):
             try parameters.validate(layer: self)
+        case let .pooling(parameters):
+            try parameters.validate(layer: self)
+        case let .zeroPadding(parameters):
+            try parameters.validate(layer: self)
+        case let .upSampling(parameters):
+            try parameters.validate(layer: self)
         case .relu, .linear:
             break
         }
@@ -158,6 +170,12 @@ public enum LayerOperation: Sendable, Equatable {
     case softmax(SoftmaxParameters)
     /// Score block: D_KL = ½ Σ (exp(log σ²) + μ² − log σ² − 1) from the μ and log σ² heads.
     case klDivergence(KLDivergenceParameters)
+    /// Max / average pooling, 1D or 2D, windowed or global (`nnet_pooling.h`).
+    case pooling(PoolingParameters)
+    /// ZeroPadding1D / ZeroPadding2D (`nnet_padding.h`): a copy into a larger image with zero borders.
+    case zeroPadding(ZeroPaddingParameters)
+    /// UpSampling1D / UpSampling2D, nearest (hls4ml's Resize, `nnet_image.h`): pixels repeated.
+    case upSampling(UpSamplingParameters)
 
     public var kindName: String {
         switch self {
@@ -173,6 +191,9 @@ public enum LayerOperation: Sendable, Equatable {
         case let .hardActivation(activation): return activation.function.kindName
         case .softmax: return "Softmax"
         case .klDivergence: return "KLDivergence"
+        case let .pooling(parameters): return parameters.kindName
+        case let .zeroPadding(parameters): return parameters.kindName
+        case let .upSampling(parameters): return parameters.kindName
         }
     }
 

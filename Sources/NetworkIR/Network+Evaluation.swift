@@ -173,6 +173,16 @@ extension Network {
             case .klDivergence:
                 let (mean, logVariance) = (operands[0], operands[1])
                 y = [0.5 * zip(mean, logVariance).reduce(0) { $0 + Foundation.exp($1.1) + $1.0 * $1.0 - $1.1 - 1 }]
+            case let .pooling(p):
+                // Keras' pooling: padded positions are ignored (max of, or mean over, the pixels inside the image).
+                y = p.windows().map { window in
+                    let values = window.map { x[$0] }
+                    return p.operation == .max ? (values.max() ?? 0) : values.reduce(0, +) / Double(max(values.count, 1))
+                }
+            case let .zeroPadding(p):
+                y = p.sources().map { $0.map { x[$0] } ?? 0 }
+            case let .upSampling(p):
+                y = p.sources().map { $0.map { x[$0] } ?? 0 }
             case let .softmax(parameters):
                 let largest = x.max() ?? 0
                 if parameters.implementation == .argmax {

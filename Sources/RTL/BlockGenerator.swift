@@ -43,6 +43,12 @@ struct BlockGenerator {
             outputs = try softmax(parameters, builder)
         case let .klDivergence(parameters):
             outputs = try klDivergence(parameters, builder)
+        case let .pooling(parameters):
+            outputs = try pooling(parameters, builder)
+        case let .zeroPadding(parameters):
+            outputs = try copy(parameters.sources(), builder)
+        case let .upSampling(parameters):
+            outputs = try copy(parameters.sources(), builder)
         }
         return assemble(builder, outputs: outputs)
     }

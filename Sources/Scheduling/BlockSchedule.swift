@@ -20,6 +20,8 @@ public enum StepOperation: Sendable, Equatable, CustomStringConvertible {
     case maxLevel(Int)
     /// Softmax: x_max − x_i, cast to inp_norm_t.
     case normalize
+    /// Average pooling: the window sum divided by its constant pixel count, toward zero.
+    case divide
 
     public var description: String {
         switch self {
@@ -33,6 +35,7 @@ public enum StepOperation: Sendable, Equatable, CustomStringConvertible {
         case .lookup: return "rom"
         case let .maxLevel(level): return "max\(level)"
         case .normalize: return "norm"
+        case .divide: return "div"
         }
     }
 }

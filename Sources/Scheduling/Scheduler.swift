@@ -92,6 +92,9 @@ public enum Scheduler {
         case let .hardActivation(activation): return scheduleHardActivation(activation, context: context)
         case let .softmax(parameters): return scheduleSoftmax(parameters, context: context)
         case let .klDivergence(parameters): return scheduleKLDivergence(parameters, context: context)
+        case let .pooling(parameters): return try schedulePooling(parameters, context: context)
+        case let .zeroPadding(parameters): return try scheduleCopy(parameters.kindName, context: context)
+        case let .upSampling(parameters): return try scheduleCopy(parameters.kindName, context: context)
         }
     }
 

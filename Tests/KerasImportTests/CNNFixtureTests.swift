@@ -149,16 +149,4 @@ import Testing
         }
         #expect(parameters == 11588)
     }
-
-    /// The CNN fixtures with layers Pipewright does not build yet fail with the layer and its class.
-    @Test(arguments: [("conv1d_tagger", "GlobalAveragePooling1D"), ("cnn_vae_encoder", "AveragePooling2D"), ("cnn_ae", "MaxPooling2D")])
-    func unsupportedLayersNameLayerAndClass(model: String, className: String) {
-        do {
-            _ = try KerasImporter.importModel(Fixtures.keras(model), options: Fixtures.options())
-            Issue.record("\(model) imported")
-        } catch {
-            let text = String(describing: error)
-            #expect(text.contains(className) && text.contains("layer '"), "\(text)")
-        }
-    }
 }
