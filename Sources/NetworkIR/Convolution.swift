@@ -23,6 +23,31 @@ public struct TensorShape: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "(" + dimensions.map(String.init).joined(separator: ", ") + ")" }
 }
 
+/// The geometry checks every image kind (convolution, pooling, zero padding, upsampling) runs on its fields.
+enum ImageGeometry {
+    /// Throws the first field that is not positive.
+    static func requirePositive(_ fields: [(String, Int)], layer: Layer) throws(NetworkError) {
+        for (field, value) in fields where value < 1 {
+            throw .invalidShape(layer: layer.name, reason: "\(field) must be positive, got \(value)")
+        }
+    }
+
+    /// Throws unless `dimensions` is 1 or 2; `noun` names the kind ("a convolution").
+    static func requireRank(_ dimensions: Int, noun: String, layer: Layer) throws(NetworkError) {
+        guard dimensions == 1 || dimensions == 2 else {
+            throw .invalidShape(layer: layer.name, reason: "\(noun) has 1 or 2 spatial dimensions, not \(dimensions)")
+        }
+    }
+
+    /// Throws unless `shape` holds exactly the values the layer reads.
+    static func requireReads(_ shape: TensorShape, layer: Layer) throws(NetworkError) {
+        guard shape.count == layer.inputSize else {
+            throw .invalidShape(layer: layer.name,
+                reason: "input shape \(shape) has \(shape.count) values, the layer reads \(layer.inputSize)")
+        }
+    }
+}
+
 /// Padding of a convolution, as Keras names it: `valid` (none) or `same` (output = ⌈input / stride⌉, zeros
 /// split as hls4ml's `compute_padding_2d` splits them: the smaller half on top / left).
 public enum ConvolutionPadding: String, Sendable, Equatable, CaseIterable {
@@ -161,19 +186,12 @@ public struct ConvolutionParameters: Sendable, Equatable {
         let fields = [("filters", filters), ("kernel height", kernelHeight), ("kernel width", kernelWidth),
                       ("stride height", strideHeight), ("stride width", strideWidth),
                       ("input height", inputHeight), ("input width", inputWidth), ("channels", channels)]
-        for (field, value) in fields where value < 1 {
-            throw .invalidShape(layer: layer.name, reason: "\(field) must be positive, got \(value)")
-        }
-        guard spatialDimensions == 1 || spatialDimensions == 2 else {
-            throw .invalidShape(layer: layer.name, reason: "a convolution has 1 or 2 spatial dimensions, not \(spatialDimensions)")
-        }
+        try ImageGeometry.requirePositive(fields, layer: layer)
+        try ImageGeometry.requireRank(spatialDimensions, noun: "a convolution", layer: layer)
         if spatialDimensions == 1, inputHeight != 1 || kernelHeight != 1 || strideHeight != 1 {
             throw .invalidShape(layer: layer.name, reason: "a Conv1D has height 1")
         }
-        guard inputHeight * inputWidth * channels == layer.inputSize else {
-            throw .invalidShape(layer: layer.name,
-                reason: "input shape \(inputShape) has \(inputHeight * inputWidth * channels) values, the layer reads \(layer.inputSize)")
-        }
+        try ImageGeometry.requireReads(inputShape, layer: layer)
         guard inputHeight + pads.top + pads.bottom >= kernelHeight, inputWidth + pads.left + pads.right >= kernelWidth else {
             throw .invalidShape(layer: layer.name,
                 reason: "kernel (\(kernelHeight), \(kernelWidth)) is larger than the \(padding.rawValue)-padded input \(inputShape)")

@@ -123,19 +123,12 @@ public struct PoolingParameters: Sendable, Equatable {
     func validate(layer: Layer) throws(NetworkError) {
         let fields = [("pool height", poolHeight), ("pool width", poolWidth), ("stride height", strideHeight),
                       ("stride width", strideWidth), ("input height", inputHeight), ("input width", inputWidth), ("channels", channels)]
-        for (field, value) in fields where value < 1 {
-            throw .invalidShape(layer: layer.name, reason: "\(field) must be positive, got \(value)")
-        }
-        guard spatialDimensions == 1 || spatialDimensions == 2 else {
-            throw .invalidShape(layer: layer.name, reason: "a pooling has 1 or 2 spatial dimensions, not \(spatialDimensions)")
-        }
+        try ImageGeometry.requirePositive(fields, layer: layer)
+        try ImageGeometry.requireRank(spatialDimensions, noun: "a pooling", layer: layer)
         if spatialDimensions == 1, inputHeight != 1 || poolHeight != 1 || strideHeight != 1 {
             throw .invalidShape(layer: layer.name, reason: "a \(kindName) has height 1")
         }
-        guard inputShape.count == layer.inputSize else {
-            throw .invalidShape(layer: layer.name,
-                reason: "input shape \(inputShape) has \(inputShape.count) values, the layer reads \(layer.inputSize)")
-        }
+        try ImageGeometry.requireReads(inputShape, layer: layer)
         let p = pads
         guard inputHeight + p.top + p.bottom >= poolHeight, inputWidth + p.left + p.right >= poolWidth else {
             throw .invalidShape(layer: layer.name,

@@ -50,19 +50,12 @@ public struct UpSamplingParameters: Sendable, Equatable {
     func validate(layer: Layer) throws(NetworkError) {
         let fields = [("input height", inputHeight), ("input width", inputWidth), ("channels", channels),
                       ("height factor", heightFactor), ("width factor", widthFactor)]
-        for (field, value) in fields where value < 1 {
-            throw .invalidShape(layer: layer.name, reason: "\(field) must be positive, got \(value)")
-        }
-        guard spatialDimensions == 1 || spatialDimensions == 2 else {
-            throw .invalidShape(layer: layer.name, reason: "an upsampling has 1 or 2 spatial dimensions, not \(spatialDimensions)")
-        }
+        try ImageGeometry.requirePositive(fields, layer: layer)
+        try ImageGeometry.requireRank(spatialDimensions, noun: "an upsampling", layer: layer)
         if spatialDimensions == 1, inputHeight != 1 || heightFactor != 1 {
             throw .invalidShape(layer: layer.name, reason: "an UpSampling1D has height 1")
         }
-        guard inputShape.count == layer.inputSize else {
-            throw .invalidShape(layer: layer.name,
-                reason: "input shape \(inputShape) has \(inputShape.count) values, the layer reads \(layer.inputSize)")
-        }
+        try ImageGeometry.requireReads(inputShape, layer: layer)
         guard outputShape.count <= 1 << 24 else {
             throw .invalidShape(layer: layer.name, reason: "an output of \(outputShape.count) values is too large (at most 2^24)")
         }

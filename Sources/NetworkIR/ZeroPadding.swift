@@ -51,21 +51,14 @@ public struct ZeroPaddingParameters: Sendable, Equatable {
     }
 
     func validate(layer: Layer) throws(NetworkError) {
-        for (field, value) in [("input height", inputHeight), ("input width", inputWidth), ("channels", channels)] where value < 1 {
-            throw .invalidShape(layer: layer.name, reason: "\(field) must be positive, got \(value)")
-        }
+        try ImageGeometry.requirePositive([("input height", inputHeight), ("input width", inputWidth), ("channels", channels)], layer: layer)
         for (field, value) in [("top", top), ("bottom", bottom), ("left", left), ("right", right)] where value < 0 {
             throw .invalidShape(layer: layer.name, reason: "padding \(field) must not be negative, got \(value)")
         }
-        guard spatialDimensions == 1 || spatialDimensions == 2 else {
-            throw .invalidShape(layer: layer.name, reason: "a zero padding has 1 or 2 spatial dimensions, not \(spatialDimensions)")
-        }
+        try ImageGeometry.requireRank(spatialDimensions, noun: "a zero padding", layer: layer)
         if spatialDimensions == 1, inputHeight != 1 || top != 0 || bottom != 0 {
             throw .invalidShape(layer: layer.name, reason: "a ZeroPadding1D has height 1 and pads only left and right")
         }
-        guard inputShape.count == layer.inputSize else {
-            throw .invalidShape(layer: layer.name,
-                reason: "input shape \(inputShape) has \(inputShape.count) values, the layer reads \(layer.inputSize)")
-        }
+        try ImageGeometry.requireReads(inputShape, layer: layer)
     }
 }

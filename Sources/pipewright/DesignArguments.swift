@@ -5,6 +5,7 @@ import Foundation
 import HDF5
 import Scheduling
 import Reports
+import RTL
 import Simulation
 
 /// The design file and the overrides every subcommand takes.
@@ -187,5 +188,18 @@ extension InputArguments {
         try writer.setAttribute("source", inputs ?? "random inputs")
         try writer.finish()
         print("wrote \(count) events' outputs to \(url.path) (y: real values, y_raw: int64 raw values of \(precision))")
+    }
+}
+
+/// The RTL options `rtl` and `verify` share: the size limit checked before generating and the trace depth.
+struct RTLArguments: ParsableArguments {
+    @Option(name: .customLong("max-rtl-mb"), help: "Refuse to generate more than about this many MB of Verilog (estimated from the operators first).")
+    var maximumMegabytes: Int = RTLGenerator.defaultMaximumMegabytes
+
+    @Flag(name: .customLong("trace-all"), help: "Trace every internal wire and register of the blocks in the VCD (default: only the ports and channels the .gtkw shows; the full trace is tens of times larger).")
+    var traceAll = false
+
+    func validate() throws {
+        guard maximumMegabytes >= 1 else { throw ValidationError("--max-rtl-mb must be at least 1, got \(maximumMegabytes)") }
     }
 }

@@ -18,15 +18,7 @@ struct RTLCommand: ParsableCommand {
 
     @OptionGroup var designArguments: DesignArguments
 
-    @Option(name: .customLong("max-rtl-mb"), help: "Refuse to generate more than about this many MB of Verilog (estimated from the operators first).")
-    var maximumRTLMegabytes: Int = RTLGenerator.defaultMaximumMegabytes
-
-    @Flag(name: .customLong("trace-all"), help: "Trace every internal wire and register of the blocks in the VCD (default: only the ports and channels the .gtkw shows; the full trace is tens of times larger).")
-    var traceAll = false
-
-    func validate() throws {
-        guard maximumRTLMegabytes >= 1 else { throw ValidationError("--max-rtl-mb must be at least 1, got \(maximumRTLMegabytes)") }
-    }
+    @OptionGroup var rtlArguments: RTLArguments
 
     @Option(help: "Output directory; build/rtl/<design> when not given.")
     var out: String?
@@ -41,8 +33,8 @@ struct RTLCommand: ParsableCommand {
     func run(_ design: LoadedDesign) throws {
         try design.network.validate()
         let schedule = try Scheduler.schedule(design.network, options: design.options)
-        let rtl = try RTLGenerator.generate(network: design.network, schedule: schedule, maximumMegabytes: maximumRTLMegabytes,
-                                              traceInternals: traceAll)
+        let rtl = try RTLGenerator.generate(network: design.network, schedule: schedule, maximumMegabytes: rtlArguments.maximumMegabytes,
+                                              traceInternals: rtlArguments.traceAll)
         let directory = URL(fileURLWithPath: out ?? "build/rtl/\(design.network.name)")
         if build {
             let model = try VerilatorRunner.build(design: rtl, directory: directory)

@@ -3,7 +3,6 @@ import CrossCheck
 import Design
 import Foundation
 import Reports
-import RTL
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,15 +22,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .customLong("build-dir"), help: "Where the RTL is generated and built (default: build/verify/<design>-rf<RF>-<clock>ns).")
     var buildDirectory: String?
 
-    @Option(name: .customLong("max-rtl-mb"), help: "Refuse to generate more than about this many MB of Verilog (estimated from the operators first).")
-    var maximumRTLMegabytes: Int = RTLGenerator.defaultMaximumMegabytes
-
-    @Flag(name: .customLong("trace-all"), help: "Trace every internal wire and register of the blocks in the VCD (default: only the ports and channels the .gtkw shows; the full trace is tens of times larger).")
-    var traceAll = false
-
-    func validate() throws {
-        guard maximumRTLMegabytes >= 1 else { throw ValidationError("--max-rtl-mb must be at least 1, got \(maximumRTLMegabytes)") }
-    }
+    @OptionGroup var rtlArguments: RTLArguments
 
     @Option(help: "Directory for <design>.vcd and <design>.gtkw.")
     var waveforms: String = "Waveforms"
@@ -61,7 +52,7 @@ struct VerifyCommand: ParsableCommand {
         let run = try Verification.run(network: design.network, options: design.options, inputs: inputs,
                                        outReadyPattern: try inputArguments.pattern(), buildDirectory: directory,
                                        waveformDirectory: noWaveforms ? nil : URL(fileURLWithPath: waveforms),
-                                       maximumRTLMegabytes: maximumRTLMegabytes, traceInternals: traceAll)
+                                       maximumRTLMegabytes: rtlArguments.maximumMegabytes, traceInternals: rtlArguments.traceAll)
         let report = DesignTiming(schedule: run.schedule, simulated: run.comparison.simulated, rtl: run.comparison.rtl,
                                   comparison: run.comparison)
         if let json { try OutputFile.write(try report.json(), to: URL(fileURLWithPath: json)) }
