@@ -109,20 +109,25 @@ public struct LookupActivation: Sendable, Equatable {
     /// The divisor of `x · N`: 2R (16 or 8); ELU/SELU divide by −8.
     var indexDivisor: Int { function.isNegativeHalf ? -function.range : 2 * function.range }
 
-    /// hls4ml's index into a table over [−R, R): `int(x·N/2R) + N/2`, toward zero, clamped to [0, N−1].
+    /// hls4ml's index into a table over [−R, R): `int(x·N/2R) + (R·N)/(2R)`, toward zero, clamped to [0, N−1].
     public static func symmetricIndex(ofRaw raw: Int64, fractionalBits: Int, tableSize: Int, range: Int) -> Int {
-        LookupActivation(function: range == 4 ? .tanh : .sigmoid, tableSize: tableSize).index(ofRaw: raw, fractionalBits: fractionalBits)
+        index(ofRaw: raw, fractionalBits: fractionalBits, tableSize: tableSize, divisor: 2 * range,
+              offset: (range * tableSize) / (2 * range))
     }
 
     /// The table index of raw input `raw` (fractional bits `fraction`): `int(x·N/d) + offset`, clamped.
     public func index(ofRaw raw: Int64, fractionalBits fraction: Int) -> Int {
-        // x·N/d toward zero; the ap_fixed division keeps x's fractional bits and truncates toward zero, and the
-        // conversion to int truncates toward zero again, which composes to one truncation of the exact quotient.
+        LookupActivation.index(ofRaw: raw, fractionalBits: fraction, tableSize: tableSize, divisor: indexDivisor, offset: indexOffset)
+    }
+
+    /// `int(x·N/divisor) + offset`, clamped to [0, N−1]. x·N/d is truncated toward zero: the ap_fixed division keeps
+    /// x's fractional bits and truncates toward zero, and the conversion to int truncates toward zero again, which
+    /// composes to one truncation of the exact quotient.
+    static func index(ofRaw raw: Int64, fractionalBits fraction: Int, tableSize: Int, divisor: Int, offset: Int) -> Int {
         var numerator = Int128(raw) * Int128(tableSize)
-        var denominator = Int128(indexDivisor)
+        var denominator = Int128(divisor)
         if fraction >= 0 { denominator <<= fraction } else { numerator <<= -fraction }
-        let scaled = numerator / denominator
-        let index = scaled + Int128(indexOffset)
+        let index = numerator / denominator + Int128(offset)
         return Int(max(0, min(Int128(tableSize - 1), index)))
     }
 

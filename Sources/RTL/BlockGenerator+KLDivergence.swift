@@ -21,15 +21,8 @@ extension BlockGenerator {
             case .multiply:
                 lanes = lanes.map { [builder.multiply($0[0], $0[0], prefix: "sq"), $0[1]] }
             case .index:
-                lanes = lanes.map { lane in
-                    // int(l·N/16) + N/2, clamped = ap_int<bits>(l·2^(bits−4), toward zero, saturated) with its sign bit flipped.
-                    let l = lane[1]
-                    let scaled = Signal(name: l.name, width: l.width, fractionalBits: l.fractionalBits - (bits - 4))
-                    let q = builder.cast(scaled, to: .fixed(bits, bits, .truncateToZero, .saturate), prefix: "q")
-                    if q.width > 1 { builder.markPartiallyUsed(q.name) }
-                    let flipped = q.width == 1 ? "~\(q.name)" : "{~\(q.name)[\(bits - 1)], \(q.name)[\(bits - 2):0]}"
-                    return lane + [builder.wire("idx", width: bits, fractionalBits: 0, flipped)]
-                }
+                // int(l·N/16) + N/2, clamped (the table covers [−8, 8)).
+                lanes = lanes.map { $0 + [builder.symmetricTableIndex($0[1], bits: bits, divisorBits: 4)] }
             case .lookup:
                 lanes = lanes.map { [$0[0], $0[1], builder.read(rom, at: $0[2], prefix: "e")] }
             case .addLevel(1):

@@ -32,13 +32,8 @@ extension BlockGenerator {
                         let clamped = builder.cast(scaled, to: .ufixed(bits, bits, .truncateToZero, .saturate), prefix: "q")
                         index = builder.topBits(clamped, width: bits, bits: bits)
                     } else {
-                        // int(x·N / 2R) + N/2 clamped to [0, N−1] = ap_int<bits>(x·N/2R, toward zero, saturated) + N/2.
-                        let rangeBits = activation.function.range == 8 ? 4 : 3
-                        let scaled = Signal(name: x.name, width: x.width, fractionalBits: x.fractionalBits - (bits - rangeBits))
-                        let q = builder.cast(scaled, to: .fixed(bits, bits, .truncateToZero, .saturate), prefix: "q")
-                        if q.width > 1 { builder.markPartiallyUsed(q.name) }
-                        let flipped = q.width == 1 ? "~\(q.name)" : bits == 1 ? "~\(q.name)[0]" : "{~\(q.name)[\(bits - 1)], \(q.name)[\(bits - 2):0]}"
-                        index = builder.wire("idx", width: bits, fractionalBits: 0, flipped)
+                        // int(x·N / 2R) + N/2 clamped to [0, N−1], 2R = 16 or 8.
+                        index = builder.symmetricTableIndex(x, bits: bits, divisorBits: activation.function.range == 8 ? 4 : 3)
                     }
                     return negativeHalf ? [x, index] : [index]
                 }

@@ -180,6 +180,17 @@ final class DatapathBuilder {
         return wire(prefix, width: bits, fractionalBits: 0, slice)
     }
 
+    /// hls4ml's index into a 2^`bits`-entry table over a range symmetric about 0: `int(x·N / 2^divisorBits) + N/2`,
+    /// clamped to [0, N−1]. That is `ap_int<bits>(x·N / 2^divisorBits)` toward zero and saturated (a reinterpretation
+    /// of x's fractional bits, then a cast) with its sign bit flipped (adding N/2 modulo N).
+    func symmetricTableIndex(_ x: Signal, bits: Int, divisorBits: Int) -> Signal {
+        let scaled = Signal(name: x.name, width: x.width, fractionalBits: x.fractionalBits - (bits - divisorBits))
+        let q = cast(scaled, to: .fixed(bits, bits, .truncateToZero, .saturate), prefix: "q")
+        if q.width == 1 { return wire("idx", width: 1, fractionalBits: 0, "~\(q.name)") }
+        markPartiallyUsed(q.name)
+        return wire("idx", width: bits, fractionalBits: 0, "{~\(q.name)[\(bits - 1)], \(q.name)[\(bits - 2):0]}")
+    }
+
     /// `n` register stages in a row.
     func registers(_ signal: Signal, count: Int, prefix: String) -> Signal {
         var current = signal

@@ -116,10 +116,13 @@ public struct VCDWriter {
         /// dbg_valid / dbg_ready (bit k = channel k) from the channel signals as they stand, at every time step
         /// where one of them changed (the RTL assigns them combinationally).
         func emitDebug() {
-            let valid = channels.indices.reversed().map { last[channelValid[$0].id] == "1" ? "1" : "0" }.joined()
-            let ready = channels.indices.reversed().map { last[channelReady[$0].id] == "1" ? "1" : "0" }.joined()
-            emit(dbgValid, String(valid.drop { $0 == "0" }).isEmpty ? "0" : String(valid.drop { $0 == "0" }))
-            emit(dbgReady, String(ready.drop { $0 == "0" }).isEmpty ? "0" : String(ready.drop { $0 == "0" }))
+            // Bit k = channel k, written as VCD binary without leading zeros.
+            func vector(_ signals: [Signal]) -> String {
+                let bits = signals.reversed().map { last[$0.id] == "1" ? "1" : "0" }.joined().drop { $0 == "0" }
+                return bits.isEmpty ? "0" : String(bits)
+            }
+            emit(dbgValid, vector(channelValid))
+            emit(dbgReady, vector(channelReady))
         }
         func bits(_ flag: Bool) -> String { flag ? "1" : "0" }
         func packed(_ raw: [Int64], precision: Precision) -> String {

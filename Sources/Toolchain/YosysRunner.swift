@@ -151,10 +151,12 @@ public enum YosysRunner {
 }
 
 /// FNV-1a 64-bit digest (stable across runs, unlike Hasher).
-struct FNV1a {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+public struct FNV1a {
+    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
-    mutating func add(_ text: String) {
+    public init() {}
+
+    public mutating func add(_ text: String) {
         for byte in text.utf8 {
             value ^= UInt64(byte)
             value = value &* 0x0000_0100_0000_01b3
@@ -163,5 +165,5 @@ struct FNV1a {
         value = value &* 0x0000_0100_0000_01b3
     }
 
-    var hex: String { String(value, radix: 16) }
+    public var hex: String { String(value, radix: 16) }
 }

@@ -13,10 +13,9 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 /// The folder of one cached Verilator build: per checkout (a hash of the repository path), so that two clones or
 /// worktrees testing at once on one machine never rebuild a binary the other is running.
 func crossCheckDirectory(_ name: String) -> URL {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325   // FNV-1a of the repository path
-    for byte in repositoryRoot.path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    return FileManager.default.temporaryDirectory
-        .appendingPathComponent("pipewright-crosscheck-\(String(hash & 0xFFFF_FFFF, radix: 16))").appendingPathComponent(name)
+    var hash = FNV1a()
+    hash.add(repositoryRoot.path)
+    return FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-crosscheck-\(hash.hex)").appendingPathComponent(name)
 }
 
 /// True when Verilator can run here; CI installs it (make test), so there these tests always run.

@@ -114,9 +114,9 @@ actor ModelCache {
 
     /// Per checkout (a hash of this file's path), so two clones or worktrees testing at once never share a build.
     static var root: URL {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325   // FNV-1a
-        for byte in #filePath.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-rtl-tests-\(String(hash & 0xFFFF_FFFF, radix: 16))")
+        var hash = FNV1a()
+        hash.add(#filePath)
+        return FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-rtl-tests-\(hash.hex)")
     }
 
     func model(_ key: String, design: RTLDesign) throws -> VerilatorModel {
