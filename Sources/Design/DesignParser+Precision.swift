@@ -56,11 +56,25 @@ extension DesignParser {
 
         /// A named type that does not fall back to `default` (a table is not a layer result): the layer's key,
         /// the model's key, else hls4ml's fixed default (`auto` means that default too).
-        func named(_ key: String, _ fallback: Precision, notes: inout [String]) -> Precision {
+        func named(_ key: String, _ fallback: Precision) -> Precision {
             if let found = layerTable?.lookup([key]) ?? config.modelPrecision.lookup([key]), case let .fixed(precision) = found.setting {
                 return precision
             }
             return fallback
+        }
+
+        /// A score's accum_t: a fixed type the layer (with `alsoModel`, or the model) names, which must wrap so that
+        /// the sum order does not matter; else the lossless `full`, with a note.
+        func scoreAccumulator(full: Precision, alsoModel: Bool, reason: String, notes: inout [String]) throws(DesignError) -> Precision {
+            if let explicit = layerTable?.lookup(["accum"]) ?? (alsoModel ? config.modelPrecision.lookup(["accum"]) : nil),
+               case let .fixed(precision) = explicit.setting {
+                guard precision.overflow == .wrap else {
+                    throw explicit.cursor.invalid("an AP_WRAP accumulator (the sum order then does not matter)")
+                }
+                return precision
+            }
+            notes.append("\(spec.name): accum → \(full) (\(reason))")
+            return full
         }
 
         switch spec.operation {
@@ -94,61 +108,47 @@ extension DesignParser {
         case .squaredNorm:
             // The score's accumulator defaults to full precision unless the layer itself sets one.
             let full = PrecisionInference.squaredNormAccumulator(input: input, inputSize: spec.inputSize)
-            var accumulator = full
-            if let explicit = layerTable?.lookup(["accum"]), case let .fixed(precision) = explicit.setting {
-                guard precision.overflow == .wrap else {
-                    throw explicit.cursor.invalid("an AP_WRAP accumulator (the sum order then does not matter)")
-                }
-                accumulator = precision
-            } else {
-                notes.append("\(spec.name): accum → \(full) (full precision of Σ x², \(spec.inputSize) terms)")
-            }
+            let accumulator = try scoreAccumulator(full: full, alsoModel: false,
+                                                   reason: "full precision of Σ x², \(spec.inputSize) terms", notes: &notes)
             let result = concrete(["result"], inferred: accumulator, notes: &notes)
             return LayerPrecision(result: result, accumulator: accumulator)
 
         case let .lookup(activation):
             var precision = LayerPrecision(result: concrete(["result"], notes: &notes))
-            precision.extra["table"] = named("table", LookupActivation.defaultTablePrecision, notes: &notes)
+            precision.extra["table"] = named("table", LookupActivation.defaultTablePrecision)
             if activation.function == .elu {
                 precision.parameter = concrete(["param"], inferred: PrecisionInference.constant(activation.alpha), notes: &notes)
             } else if activation.function == .selu {
                 // λ is hls4ml's fixed ap_ufixed<16,1> unless the layer or the model names a param type (not `default`).
-                precision.parameter = named("param", LookupActivation.seluLambdaPrecision, notes: &notes)
+                precision.parameter = named("param", LookupActivation.seluLambdaPrecision)
             }
             return precision
 
         case .hardActivation:
             var precision = LayerPrecision(result: concrete(["result"], notes: &notes))
-            precision.extra["slope"] = named("slope", HardActivation.defaultSlopePrecision, notes: &notes)
-            precision.extra["shift"] = named("shift", HardActivation.defaultShiftPrecision, notes: &notes)
+            precision.extra["slope"] = named("slope", HardActivation.defaultSlopePrecision)
+            precision.extra["shift"] = named("shift", HardActivation.defaultShiftPrecision)
             return precision
 
         case let .softmax(parameters):
             var precision = LayerPrecision(result: concrete(["result"], notes: &notes))
             guard parameters.implementation != .argmax else { return precision }
             let table = SoftmaxParameters.defaultTablePrecision
-            precision.accumulator = named("accum", table, notes: &notes)
-            for key in ["exp_table", "inv_table"] { precision.extra[key] = named(key, table, notes: &notes) }
+            precision.accumulator = named("accum", table)
+            for key in ["exp_table", "inv_table"] { precision.extra[key] = named(key, table) }
             // hls4ml: inv_inp_t defaults to exp_table_t, inp_norm_t to the input type without its sign.
-            precision.extra["inv_inp"] = named("inv_inp", precision.extra["exp_table"]!, notes: &notes)
+            precision.extra["inv_inp"] = named("inv_inp", precision.extra["exp_table"]!)
             if parameters.implementation == .stable {
-                precision.extra["inp_norm"] = named("inp_norm", SoftmaxParameters.inputNormPrecision(input: input), notes: &notes)
+                precision.extra["inp_norm"] = named("inp_norm", SoftmaxParameters.inputNormPrecision(input: input))
             }
             return precision
 
         case .klDivergence:
-            let table = named("table", KLDivergenceParameters.defaultTablePrecision, notes: &notes)
+            let table = named("table", KLDivergenceParameters.defaultTablePrecision)
             let logVariance = inputs.count > 1 ? inputs[1] : input
             let full = PrecisionInference.klAccumulator(mean: input, logVariance: logVariance, table: table, terms: spec.inputSize / 2)
-            var accumulator = full
-            if let explicit = layerTable?.lookup(["accum"]) ?? config.modelPrecision.lookup(["accum"]), case let .fixed(precision) = explicit.setting {
-                guard precision.overflow == .wrap else {
-                    throw explicit.cursor.invalid("an AP_WRAP accumulator (the sum order then does not matter)")
-                }
-                accumulator = precision
-            } else {
-                notes.append("\(spec.name): accum → \(full) (full precision of the \(spec.inputSize / 2) KL terms)")
-            }
+            let accumulator = try scoreAccumulator(full: full, alsoModel: true,
+                                                   reason: "full precision of the \(spec.inputSize / 2) KL terms", notes: &notes)
             let halved = Precision(width: accumulator.width + 1, integerBits: accumulator.integerBits, isSigned: accumulator.isSigned)
             let result = concrete(["result"], inferred: halved.width <= Precision.maximumWidth ? halved : accumulator, notes: &notes)
             return LayerPrecision(result: result, accumulator: accumulator, extra: ["table": table])
