@@ -45,8 +45,7 @@ extension CompiledLayer {
         func reduce(_ start: Int, _ count: Int) -> Int64 {
             if count == 1 { return terms[start] }
             if count == 2 { return type.quantize(Int128(terms[start]) + Int128(terms[start + 1]), fractionalBits: type.fractionalBits) }
-            var left = 1
-            while left * 2 <= count - 1 { left *= 2 }
+            let left = ReduceTree.leftCount(count)
             let a = reduce(start, left), b = reduce(start + left, count - left)
             return type.quantize(Int128(a) + Int128(b), fractionalBits: type.fractionalBits)
         }

@@ -6,7 +6,7 @@ import Scheduling
 extension BlockGenerator {
     func klDivergence(_ parameters: KLDivergenceParameters, _ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
         let n = layer.layer.inputSize / 2
-        let levels = Scheduler.treeLevels(n)
+        let levels = ReduceTree.levels(n)
         try checkSteps([.multiply, .index, .lookup, .addLevel(1)] + (0..<levels).map { .addLevel($0 + 2) } + [.cast])
         let p = layer.layer.precision
         guard let table = p.extra["table"], let accumulator = p.accumulator else {

@@ -6,7 +6,7 @@ import Scheduling
 /// inverse ROM, the products, the cast (see `SoftmaxParameters`); argmax is a compare tree and a one-hot.
 extension BlockGenerator {
     /// hls4ml's `reduce` tree over `count` leaves: node k combines `children[k]`; leaves are 0..<count.
-    struct ReduceTree {
+    struct ReduceShape {
         /// Inner nodes in creation order: the two nodes each combines and its level (1 + its children's).
         var nodes: [(left: Int, right: Int, level: Int)] = []
         let count: Int
@@ -22,8 +22,7 @@ extension BlockGenerator {
 
         private mutating func build(_ start: Int, _ n: Int) -> Int {
             if n == 1 { return start }
-            var left = 1
-            while left * 2 <= n - 1 { left *= 2 }
+            let left = ReduceTree.leftCount(n)
             let a = n == 2 ? start : build(start, left)
             let b = n == 2 ? start + 1 : build(start + left, n - left)
             nodes.append((a, b, 1 + max(level(a), level(b))))
@@ -33,8 +32,8 @@ extension BlockGenerator {
 
     func softmax(_ parameters: SoftmaxParameters, _ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
         let n = layer.layer.inputSize
-        let shape = ReduceTree(count: n)
-        let levels = Scheduler.treeLevels(n)
+        let shape = ReduceShape(count: n)
+        let levels = ReduceTree.levels(n)
         let maxSteps = (0..<levels).map { StepOperation.maxLevel($0 + 1) }
         let addSteps = (0..<levels).map { StepOperation.addLevel($0 + 1) }
         switch parameters.implementation {

@@ -20,7 +20,7 @@ extension Scheduler {
         // Two adder levels make the term (e + μ², l + 1, their difference), then its cast to accum_t.
         packer.add(.addLevel(1), 2 * c.device.adderDelay(width: term.width)
                    + Scheduler.castDelay(device: c.device, from: term, to: accumulator))
-        for level in 0..<treeLevels(n) { packer.add(.addLevel(level + 2), c.device.adderDelay(width: accumulator.width)) }
+        for level in 0..<ReduceTree.levels(n) { packer.add(.addLevel(level + 2), c.device.adderDelay(width: accumulator.width)) }
         var halved = accumulator
         halved.width += 1
         packer.add(.cast, Scheduler.castDelay(device: c.device, from: halved, to: p.result))

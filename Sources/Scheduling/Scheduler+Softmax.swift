@@ -4,21 +4,13 @@ import NetworkIR
 
 /// Scheduling of the softmax (fully parallel, II 1): the steps of `SoftmaxParameters`' arithmetic in order.
 extension Scheduler {
-    /// The number of levels of hls4ml's balanced reduce over `n` terms.
-    public static func treeLevels(_ n: Int) -> Int {
-        guard n > 1 else { return 0 }
-        var left = 1
-        while left * 2 <= n - 1 { left *= 2 }
-        return 1 + max(treeLevels(left), treeLevels(n - left))
-    }
-
     static func scheduleSoftmax(_ parameters: SoftmaxParameters, context c: LayerContext) -> BlockSchedule {
         let p = c.layer.precision
         let n = c.layer.inputSize
         var packer = c.packer()
         let compare = c.device.adderDelay(width: c.input.width + 1) + c.device.selectNs
         if parameters.implementation == .argmax {
-            for level in 0..<treeLevels(n) { packer.add(.maxLevel(level + 1), compare + c.device.selectNs) }
+            for level in 0..<ReduceTree.levels(n) { packer.add(.maxLevel(level + 1), compare + c.device.selectNs) }
             packer.add(.select, c.device.selectNs)
             packer.add(.cast, 0)
             return simpleBlock(c, packer: packer, multipliers: 0, dsps: 0, adders: max(n - 1, 0))
@@ -27,14 +19,14 @@ extension Scheduler {
         let inverseInput = p.extra["inv_inp"]!, inverseTable = p.extra["inv_table"]!
         if parameters.implementation == .stable {
             let norm = p.extra["inp_norm"]!
-            for level in 0..<treeLevels(n) { packer.add(.maxLevel(level + 1), compare) }
+            for level in 0..<ReduceTree.levels(n) { packer.add(.maxLevel(level + 1), compare) }
             packer.add(.normalize, c.device.adderDelay(width: c.input.width + 1)
                        + Scheduler.castDelay(device: c.device, from: c.input, to: norm))
         }
         packer.add(.lookup, c.device.romReadDelay(addressBits: SoftmaxParameters.addressBits(parameters.expTableSize))
                    + Scheduler.castDelay(device: c.device, from: expTable, to: accumulator))
         let sum = Precision.sum(accumulator, accumulator)
-        for level in 0..<treeLevels(n) {
+        for level in 0..<ReduceTree.levels(n) {
             packer.add(.addLevel(level + 1), c.device.adderDelay(width: sum.width)
                        + Scheduler.castDelay(device: c.device, from: sum, to: accumulator))
         }

@@ -16,7 +16,7 @@ struct TableActivationScheduleTests {
     // hls4ml's reduce splits n into the largest power of two below n and the rest: n = 8 → 4 + 4 → 2 + 2 → 1 + 1
     // (3 levels); 5 → 4 + 1 (3 levels: the 4 needs 2, then the root); 3 → 2 + 1 (2); 2 → 1; 1 → 0.
     @Test func reduceTreeLevels() {
-        #expect([1, 2, 3, 5, 8, 9, 16, 17].map(Scheduler.treeLevels) == [0, 1, 2, 3, 3, 4, 4, 5])
+        #expect([1, 2, 3, 5, 8, 9, 16, 17].map(ReduceTree.levels) == [0, 1, 2, 3, 3, 4, 4, 5])
     }
 
     // Sigmoid, 1024 entries (10 address bits): index 1.0 + 0.5 = 1.5 ns, ROM 0.5 · (1 + ⌊(10 − 6 + 1)/2⌋) = 1.5 ns,
