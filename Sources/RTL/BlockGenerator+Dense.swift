@@ -180,3 +180,122 @@ extension BlockGenerator {
         return lanes.map { $0[0] }
     }
 }
+
+// MARK: - Dense, RF > 1, Latency strategy (list schedule)
+
+extension BlockGenerator {
+    /// The list schedule of `block.products`: constant products from `in_data` in cycle 0, the shared multipliers'
+    /// operands selected by the token's slot (cycle 0 from `in_data`, later cycles from `x_hold`), every addition
+    /// in the cycle the schedule gives it, each value read through as many registers as cycles separate its
+    /// producer from its reader (shared per value), the results registered until the block's last slot.
+    func denseListScheduled(_ builder: DatapathBuilder, schedule: ProductSchedule) throws(RTLError) -> [Signal] {
+        let p = layer.layer.precision
+        guard let weight = p.weight, let bias = p.bias, let accumulator = p.accumulator else {
+            throw .unsupported(layer: name, field: "weight/bias/accum", reason: "a Dense layer needs weight, bias and accum precisions")
+        }
+        let n = layer.layer.outputSize
+        guard schedule.latencyCycles == slots, schedule.outputs.count == n, schedule.roots.count == n,
+              block.initiationInterval >= schedule.issueCycles else {
+            throw .scheduleMismatch(layer: name, field: "products",
+                reason: "a list schedule of \(schedule.latencyCycles) cycles, \(schedule.outputs.count) outputs and "
+                    + "\(schedule.issueCycles) issue cycles does not fit \(slots) slots, \(n) outputs and II \(block.initiationInterval)")
+        }
+        let accumulatorWidth = accumulator.width + (accumulator.isSigned ? 0 : 1)
+        if schedule.issueCycles > 1 {
+            builder.conditionalRegister("x_hold", width: layer.layer.inputSize * inputPrecision.width, next: "in_data", condition: "accept")
+            builder.markPartiallyUsed("x_hold")
+        }
+        var elements: [String: Signal] = [:]
+        func input(_ i: Int, cycle: Int) -> Signal {
+            let vector = cycle == 0 ? "in_data" : "x_hold"
+            if let known = elements["\(vector)\(i)"] { return known }
+            let signal = element(vector, i, precision: inputPrecision, builder: builder, prefix: cycle == 0 ? "x" : "xh")
+            elements["\(vector)\(i)"] = signal
+            return signal
+        }
+        // A value made in cycle `made`, read in cycle `cycle` ≥ made: tap `cycle − made` of its register chain.
+        var chains: [String: [Signal]] = [:]
+        func read(_ key: String, _ signal: Signal, made: Int, cycle: Int) throws(RTLError) -> Signal {
+            guard cycle >= made else {
+                throw .scheduleMismatch(layer: name, field: "products", reason: "\(key) is read in cycle \(cycle), before it is made (\(made))")
+            }
+            var taps = chains[key] ?? [signal]
+            while taps.count <= cycle - made { taps.append(builder.register(taps[taps.count - 1], prefix: "q")) }
+            chains[key] = taps
+            return taps[cycle - made]
+        }
+
+        // Shared multipliers: one operand multiplexer pair and one multiply each; product k is the unit's output
+        // while k's token is `product.value.cycle − issueCycle` cycles past its issue cycle.
+        var unitProducts: [Int: Signal] = [:]
+        var unitDelay: [Int: Int] = [:]
+        let byUnit = Dictionary(grouping: schedule.products.indices.filter { schedule.products[$0].multiplier != nil },
+                                by: { schedule.products[$0].multiplier! })
+        for unit in byUnit.keys.sorted() {
+            let ops = byUnit[unit]!.sorted { schedule.products[$0].issueCycle < schedule.products[$1].issueCycle }
+            let first = schedule.products[ops[0]]
+            guard let firstSelect = first.select else {
+                throw .scheduleMismatch(layer: name, field: "products", reason: "shared product without an operand select")
+            }
+            let (selectDelay, productDelay) = (firstSelect.cycle - first.issueCycle, first.value.cycle - firstSelect.cycle)
+            for k in ops {
+                let product = schedule.products[k]
+                guard let select = product.select, select.cycle - product.issueCycle == selectDelay,
+                      product.value.cycle - select.cycle == productDelay, selectDelay >= 0, productDelay >= 0 else {
+                    throw .scheduleMismatch(layer: name, field: "products", reason: "multiplier \(unit) has different delays for different products")
+                }
+            }
+            let xWidth = inputPrecision.width + (inputPrecision.isSigned ? 0 : 1)
+            let weights = ops.map { Int128(schedule.products[$0].weightRaw) }
+            let wWidth = weights.map(Verilog.signedWidth(of:)).max() ?? 1
+            var xExpression = input(schedule.products[ops[0]].input, cycle: first.issueCycle).name
+            var wExpression = Verilog.literal(weights[0], width: wWidth)
+            for (position, k) in ops.enumerated().dropFirst() {
+                let cycle = schedule.products[k].issueCycle
+                xExpression = "\(slot(cycle)) ? \(input(schedule.products[k].input, cycle: cycle).name) : (\(xExpression))"
+                wExpression = "\(slot(cycle)) ? \(Verilog.literal(weights[position], width: wWidth)) : (\(wExpression))"
+            }
+            let x = builder.wire("xsel", width: xWidth, fractionalBits: inputPrecision.fractionalBits, xExpression)
+            let w = builder.wire("wsel", width: wWidth, fractionalBits: weight.fractionalBits, wExpression)
+            let product = builder.multiply(try read("xsel\(unit)", x, made: 0, cycle: productDelay),
+                                           try read("wsel\(unit)", w, made: 0, cycle: productDelay))
+            unitProducts[unit] = builder.cast(product, to: accumulator, prefix: "pacc")
+            unitDelay[unit] = selectDelay + productDelay
+        }
+
+        var constantProducts: [Int: Signal] = [:]
+        func operand(_ operand: ProductSchedule.Operand, cycle: Int) throws(RTLError) -> Signal {
+            switch operand {
+            case let .product(k):
+                let product = schedule.products[k]
+                if let unit = product.multiplier {
+                    return try read("unit\(unit)", unitProducts[unit]!, made: product.issueCycle + unitDelay[unit]!, cycle: cycle)
+                }
+                if constantProducts[k] == nil {
+                    let value = builder.multiply(input(product.input, cycle: 0),
+                                                 .constant(Int128(product.weightRaw), fractionalBits: weight.fractionalBits))
+                    constantProducts[k] = builder.cast(value, to: accumulator, prefix: "pacc")
+                }
+                return try read("product\(k)", constantProducts[k]!, made: product.value.cycle, cycle: cycle)
+            case let .bias(j):
+                let value = Int128(accumulator.cast(layer.biasRaw[j], from: bias))
+                return Signal(name: "", width: accumulatorWidth, fractionalBits: accumulator.fractionalBits, constant: value)
+            case let .sum(s):
+                return try read("sum\(s)", sums[s], made: schedule.sums[s].value.cycle, cycle: cycle)
+            }
+        }
+        var sums: [Signal] = []
+        for sum in schedule.sums {
+            let (left, right) = (try operand(sum.left, cycle: sum.value.cycle), try operand(sum.right, cycle: sum.value.cycle))
+            sums.append(builder.add(left, right, width: accumulatorWidth))
+        }
+        var outputs: [Signal] = []
+        for j in 0..<n {
+            let made = schedule.outputs[j].cycle
+            let root = try operand(schedule.roots[j], cycle: made)
+            let y = builder.cast(builder.cast(root, to: accumulator, prefix: "acc"), to: result, prefix: "y")
+            outputs.append(try read("y\(j)", y, made: made, cycle: slots))
+        }
+        return outputs
+    }
+}

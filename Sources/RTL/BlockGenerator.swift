@@ -20,7 +20,11 @@ struct BlockGenerator {
         let operation = layer.layer.operation
         switch operation {
         case .dense:
-            outputs = block.groups > 1 ? try denseShared(builder) : try denseParallel(builder)
+            if let products = block.products {
+                outputs = try denseListScheduled(builder, schedule: products)
+            } else {
+                outputs = block.groups > 1 ? try denseShared(builder) : try denseParallel(builder)
+            }
         case .convolution:
             outputs = block.groups > 1 ? try denseShared(builder) : try denseParallel(builder)
         case .batchNormalization:

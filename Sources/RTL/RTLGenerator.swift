@@ -51,7 +51,7 @@ public enum RTLGenerator {
             guard block.latencyCycles >= 1, block.initiationInterval >= 1 else {
                 throw .scheduleMismatch(layer: layer.name, field: "latencyCycles", reason: "a block needs at least one slot and II ≥ 1")
             }
-            if block.groups == 1 && block.initiationInterval != 1 {
+            if block.groups == 1 && block.initiationInterval != 1 && block.products == nil {
                 throw .unsupported(layer: layer.name, field: "initiationInterval",
                     reason: "II \(block.initiationInterval) without reuse groups is not implemented")
             }

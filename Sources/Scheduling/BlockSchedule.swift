@@ -91,6 +91,9 @@ public struct BlockSchedule: Sendable, Equatable {
     public var notes: [String]
     /// Bits of lookup-table ROM (table activations, softmax), for the resource report.
     public var tableBits = 0
+    /// Dense at RF > 1 under the Latency strategy: which product runs on which multiplier in which cycle, and every
+    /// addition's cycle (then `steps` is empty and `groups` is 1).
+    public var products: ProductSchedule?
 
     public init(layerIndex: Int, layerName: String, kind: String, requestedReuseFactor: Int, reuseFactor: Int,
                 strategy: Strategy, initiationInterval: Int, latencyCycles: Int, steps: [PipelineStep],
@@ -126,8 +129,15 @@ public struct BlockSchedule: Sendable, Equatable {
         return total
     }
 
-    /// A compact picture of the stages, e.g. `[mul] [add1 add2] [add3 cast]`.
+    /// A compact picture of the stages, e.g. `[mul] [add1 add2] [add3 cast]`, or of a list schedule,
+    /// e.g. `list: 13 mul × 10 cycles, 26 sums`.
     public var stageSummary: String {
+        if let products {
+            let issue = products.sharedMultipliers > 0
+                ? "\(products.sharedMultipliers) shared mul × \(products.issueCycles) cycles"
+                : "\(products.realMultiplications) mul"
+            return "list: \(issue), \(products.sums.count) sums"
+        }
         var stages: [String] = []
         var current: [String] = []
         for step in steps {

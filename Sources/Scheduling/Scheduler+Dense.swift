@@ -3,9 +3,14 @@ import FixedPoint
 import NetworkIR
 
 extension Scheduler {
-    /// A Dense layer: RF groups of ⌈n_in / RF⌉ products through the adder tree (and an accumulator at RF > 1), then the cast.
+    /// A Dense layer: at RF 1 every product through one adder tree, then the cast; above RF 1 under the Latency
+    /// strategy the list schedule HLS builds (`ProductSchedule`), under the Resource strategy RF groups of
+    /// ⌈n_in / RF⌉ products with an accumulator (hls4ml's `dense_resource`).
     static func scheduleDense(_ parameters: DenseParameters, context: LayerContext) throws(ScheduleError) -> BlockSchedule {
         let outputs = parameters.outputSize
+        if context.implementation.strategy == .latency && context.implementation.reuseFactor > 1 {
+            return try scheduleDenseLatency(parameters, context: context)
+        }
         var block = try scheduleDotProducts(outputs: outputs, terms: context.layer.inputSize, reuseInputs: context.layer.inputSize,
                                             reuseOutputs: outputs, context: context) { j, i in parameters.weights[i * outputs + j] }
         let zeros = parameters.weights.filter { $0 == 0 }.count
@@ -78,5 +83,70 @@ extension Scheduler {
                              termsPerGroup: termsPerGroup, criticalPathNs: packer.criticalPathNs,
                              multipliers: multipliers, dsps: multipliers * product.dsps, adders: adders,
                              registerBits: registerBits, notes: notes)
+    }
+
+    /// Dense at RF > 1 under the Latency strategy: the unrolled products under hls4ml's multiplier limit, list-scheduled
+    /// as HLS does (see `ProductSchedule`); II = min(RF, latency).
+    static func scheduleDenseLatency(_ parameters: DenseParameters, context: LayerContext) throws(ScheduleError) -> BlockSchedule {
+        let (layer, device, input) = (context.layer, context.device, context.input)
+        let rf = context.implementation.reuseFactor, inputs = layer.inputSize, outputs = parameters.outputSize
+        guard rf <= inputs * outputs else {
+            throw .impossibleReuseFactor(layer: layer.name, value: rf,
+                reason: "it must lie in 1...\(inputs * outputs) (n_in × n_out = \(inputs) × \(outputs))")
+        }
+        let precision = layer.precision
+        let weight = precision.weight!, accumulator = precision.accumulator!
+        let raw = parameters.weights.map { weight.raw(fromDouble: $0) }
+        let product = device.multiplier(widthA: input.width, widthB: weight.width)
+        let timing = ChainTiming(budgetNs: context.options.logicBudgetNs)
+        let schedule = ProductSchedule.build(
+            inputs: inputs, outputs: outputs, reuseFactor: rf, weight: { i, j in raw[i * outputs + j] }, timing: timing,
+            multiplyNs: product.delayNs, sharedMultiplyNs: product.delayNs, muxNsPerLevel: device.operandMuxNsPerLevel,
+            addNs: device.adderDelay(width: accumulator.width), castNs: context.castDelay(from: accumulator))
+        let latency = schedule.latencyCycles
+        let multipliers = schedule.sharedMultipliers > 0 ? schedule.sharedMultipliers : schedule.realMultiplications
+        let shiftAdds = schedule.products.filter { ProductSchedule.signedDigits($0.weightRaw) == 2 }.count
+        var notes: [String] = []
+        let zeros = raw.filter { $0 == 0 }.count
+        if zeros > 0 { notes.append("\(zeros) zero weights need no multiplier") }
+        let cheap = schedule.products.count - schedule.realMultiplications
+        if cheap > 0 {
+            notes.append("\(cheap) of \(schedule.products.count) distinct products are by ±2^a or ±2^a ± 2^b: shifts and adders, no multiplier")
+        }
+        if schedule.sharedMultipliers > 0 {
+            notes.append("\(schedule.realMultiplications) multiplications on \(schedule.sharedMultipliers) shared multipliers "
+                         + "(hls4ml multiplier_limit) over \(schedule.issueCycles) cycles")
+        } else {
+            notes.append("multiplier_limit \(schedule.multiplierLimit) ≥ \(schedule.realMultiplications) multiplications: nothing is shared (the RF 1 datapath)")
+        }
+        if latency < rf { notes.append("II \(latency) = latency < RF \(rf): the pipeline is shorter than RF (HLS reports II = depth)") }
+        // Registers: every value held from the cycle it is made until its last reader.
+        var lastRead: [ProductSchedule.Operand: Int] = [:]
+        for sum in schedule.sums {
+            for operand in [sum.left, sum.right] { lastRead[operand] = max(lastRead[operand] ?? 0, sum.value.cycle) }
+        }
+        for (j, root) in schedule.roots.enumerated() { lastRead[root] = max(lastRead[root] ?? 0, schedule.outputs[j].cycle) }
+        var registerBits = schedule.issueCycles > 1 ? inputs * input.width : 0
+        for (operand, cycle) in lastRead {
+            registerBits += max(cycle - schedule.timing(of: operand).cycle, 0) * (accumulator.width + 1)
+        }
+        for product in schedule.products {
+            if let select = product.select, product.issueCycle == 0 {
+                registerBits += (product.value.cycle - select.cycle) * (input.width + weight.width)
+            }
+        }
+        registerBits += schedule.outputs.reduce(0) { $0 + (latency - $1.cycle) * precision.result.width }
+        var critical = 0.0
+        for value in schedule.products.flatMap({ [$0.select, $0.value] }).compactMap({ $0 }) + schedule.sums.map(\.value) + schedule.outputs {
+            critical = max(critical, value.offsetNs)
+        }
+        if product.delayNs > timing.budgetNs { critical = max(critical, product.delayNs / ceil(product.delayNs / timing.budgetNs - 1e-9)) }
+        var block = BlockSchedule(layerIndex: context.index, layerName: layer.name, kind: layer.kindName, requestedReuseFactor: rf,
+                                  reuseFactor: rf, strategy: .latency, initiationInterval: min(rf, latency), latencyCycles: latency,
+                                  steps: [], groups: 1, termsPerGroup: inputs, criticalPathNs: critical,
+                                  multipliers: multipliers, dsps: multipliers * product.dsps,
+                                  adders: schedule.sums.count + shiftAdds, registerBits: registerBits, notes: notes)
+        block.products = schedule
+        return block
     }
 }

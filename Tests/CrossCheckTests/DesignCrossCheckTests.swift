@@ -64,15 +64,19 @@ struct DesignCrossCheckTests {
         // Independent of both executions: the RTL's outputs are the bit-exact evaluation of the network …
         let evaluator = FixedPointEvaluator(network: loaded.network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
-        for block in run.schedule.blocks where block.kind == "Dense" { #expect(block.initiationInterval == check.reuseFactor) }
+        // Latency strategy: a Dense block's II is RF, or its latency when the pipeline is shorter (HLS reports II = depth).
+        for block in run.schedule.blocks where block.kind == "Dense" {
+            #expect(block.initiationInterval == min(check.reuseFactor, block.latencyCycles))
+        }
         if check.outReady == "1" {
             // … with an always-ready sink the first inference takes exactly the sum of the block latencies,
-            // and in steady state one input is accepted every II = RF cycles (the last intervals; blocks with
-            // II 1 in front of the first dense layer can absorb the first few tokens faster).
+            // and in steady state one result leaves every design II (the largest block II) cycles (the last
+            // intervals; the blocks in front of the slowest one absorb the first tokens faster, so the input side
+            // of a 12-token run need not have reached the steady state).
             #expect(run.comparison.rtl.latencies.first == run.schedule.blocks.reduce(0) { $0 + $1.latencyCycles })
-            let accepted = run.comparison.rtl.transferCycles[0]
-            let intervals = zip(accepted.dropFirst(), accepted).map { $0 - $1 }
-            #expect(intervals.suffix(6).allSatisfy { $0 == check.reuseFactor }, "accept cycles \(accepted)")
+            let delivered = run.comparison.rtl.transferCycles[run.comparison.rtl.transferCycles.count - 1]
+            let intervals = zip(delivered.dropFirst(), delivered).map { $0 - $1 }
+            #expect(intervals.suffix(6).allSatisfy { $0 == run.schedule.initiationInterval }, "output cycles \(delivered)")
         } else {
             // A stalling sink can only delay an inference.
             #expect(run.comparison.rtl.latencies.allSatisfy { $0 >= run.schedule.latencyCycles })

@@ -19,7 +19,7 @@ struct RandomDesignGenerator {
         var description: String {
             "seed \(seed): \(network.layers.count) layers (" + network.layers.map { layer in
                 "\(layer.name) \(layer.kindName)" + (layer.inputs.isEmpty ? "" : "←" + layer.inputs.joined(separator: "+"))
-            }.joined(separator: ", ") + "), \(options.ioType.rawValue), clock \(options.clockPeriodNs) ns, RF \(options.defaultImplementation.reuseFactor), "
+            }.joined(separator: ", ") + "), \(options.ioType.rawValue), clock \(options.clockPeriodNs) ns, RF \(options.defaultImplementation.reuseFactor) \(options.defaultImplementation.strategy.rawValue), "
                 + "out_ready \(outReady), FIFO depths \(options.fifoDepths)"
         }
     }
@@ -183,7 +183,7 @@ struct RandomDesignGenerator {
         let network = Network(name: "random_\(seed)", inputSize: inputSize, inputPrecision: inputPrecision, layers: layers)
         let profile = try! DeviceProfileLoader.load(from: repositoryRoot.appendingPathComponent("Profiles/xcvu9p-2.yml"))
         var options = ScheduleOptions(clockPeriodNs: pick([2.5, 3.33, 5, 10]), ioType: chance(0.5) ? .parallel : .stream,
-                                      defaultImplementation: LayerImplementation(reuseFactor: pick([1, 1, 2, 3, 4])), device: profile)
+                                      defaultImplementation: LayerImplementation(reuseFactor: pick([1, 1, 2, 3, 4, 8, 16])), device: profile)
         // A reuse factor beyond a small Dense's n_in·n_out is invalid: keep RF within every Dense's bound.
         let smallest = network.layers.compactMap { layer -> Int? in
             if case let .dense(p) = layer.operation { return layer.inputSize * p.outputSize } else { return nil }
@@ -196,6 +196,8 @@ struct RandomDesignGenerator {
         let outReady = pick(["1", "1", "1101", "10", "110"])
         let scale = pick([0.5, 2, 8])
         let inputs = (0..<int(6...14)).map { _ in (0..<inputSize).map { _ in random.nextUniform(halfWidth: scale) } }
+        // Drawn last, so that the designs of earlier seeds stay as they were: a fifth use hls4ml's Resource strategy.
+        if chance(0.2) { options.defaultImplementation.strategy = .resource }
         return Case(seed: seed, network: network, options: options, outReady: outReady, inputs: inputs)
     }
 }

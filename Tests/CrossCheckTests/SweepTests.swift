@@ -15,7 +15,8 @@ struct SweepTests {
             let schedule = try Scheduler.schedule(loaded.network, options: loaded.applying(reuseFactor: point.reuseFactor, clockPeriodNs: point.clockPeriodNs).options)
             #expect(point.error == nil)
             #expect(point.latencyCycles == schedule.blocks.reduce(0) { $0 + $1.latencyCycles })
-            #expect(point.initiationInterval == point.reuseFactor)
+            #expect(point.initiationInterval == schedule.initiationInterval)
+            #expect(point.initiationInterval == schedule.blocks.filter { $0.kind == "Dense" }.map { min(point.reuseFactor, $0.latencyCycles) }.max())
             #expect(point.latencyNs == Double(try #require(point.latencyCycles)) * point.clockPeriodNs)
         }
         // RF 100000 exceeds n_in × n_out of every dense layer: reported per point, not thrown.

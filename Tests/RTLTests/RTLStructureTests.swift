@@ -45,10 +45,12 @@ import Testing
         #expect(design.channels.map(\.prefix) == ["in", "d1", "r1", "d2", "out"])
     }
 
-    @Test(arguments: [1, 2, 3, 4])
+    /// The Resource strategy's RF groups (hls4ml's dense_resource): RF groups of ⌈n_in / RF⌉ multipliers per output.
+    /// hls4ml's valid Resource reuse factors for 7 × 4 are 1, 7, 14 and 28 (d2, 4 × 3, takes at most 12).
+    @Test(arguments: [1, 7])
     func blockStructureFollowsTheSchedule(reuseFactor: Int) throws {
         let network = reuseNetwork()
-        let plan = try schedule(network, clockNs: 5, reuseFactor: reuseFactor)
+        let plan = try schedule(network, clockNs: 5, reuseFactor: reuseFactor, strategy: .resource)
         let design = try RTLGenerator.generate(network: network, schedule: plan)
         let d1 = design.modules[1]
         let block = plan.blocks[0]

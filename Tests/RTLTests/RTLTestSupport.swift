@@ -13,9 +13,9 @@ func defaultProfile() throws -> DeviceProfile {
     return try DeviceProfileLoader.load(from: root.appendingPathComponent("Profiles/xcvu9p-2.yml"))
 }
 
-func schedule(_ network: Network, clockNs: Double, reuseFactor: Int = 1) throws -> DesignSchedule {
+func schedule(_ network: Network, clockNs: Double, reuseFactor: Int = 1, strategy: Strategy = .latency) throws -> DesignSchedule {
     try network.validate()
-    let options = ScheduleOptions(clockPeriodNs: clockNs, defaultImplementation: LayerImplementation(reuseFactor: reuseFactor),
+    let options = ScheduleOptions(clockPeriodNs: clockNs, defaultImplementation: LayerImplementation(reuseFactor: reuseFactor, strategy: strategy),
                                   device: try defaultProfile())
     return try Scheduler.schedule(network, options: options)
 }

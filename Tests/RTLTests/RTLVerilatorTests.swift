@@ -33,7 +33,11 @@ func expectedTransfers(_ plan: DesignSchedule, tokens: Int) -> [[Int]] {
     func reuseFactorTimingAndBits(reuseFactor: Int, clockNs: Double) async throws {
         let network = reuseNetwork()
         let plan = try schedule(network, clockNs: clockNs, reuseFactor: reuseFactor)
-        #expect(plan.initiationInterval == reuseFactor)
+        // Latency strategy: a Dense block's II is min(RF, D) (its weights all have ≤ 2 signed digits: nothing is
+        // shared, so D is the RF 1 latency); the design's II is the largest block II.
+        let dense = plan.blocks.filter { $0.kind == "Dense" }
+        for block in dense { #expect(block.initiationInterval == min(reuseFactor, block.latencyCycles)) }
+        #expect(plan.initiationInterval == dense.map(\.initiationInterval).max())
         let design = try RTLGenerator.generate(network: network, schedule: plan)
         let model = try await ModelCache.shared.model("rf\(reuseFactor)_\(clockNs)", design: design)
         let inputs = randomInputs(count: 40, elements: 7, precision: network.inputPrecision, seed: UInt64(reuseFactor * 100) + UInt64(clockNs * 10))
@@ -41,7 +45,22 @@ func expectedTransfers(_ plan: DesignSchedule, tokens: Int) -> [[Int]] {
         let evaluator = FixedPointEvaluator(network: network)
         #expect(trace.outputs == inputs.map(evaluator.evaluate))
         #expect(trace.transferCycles == expectedTransfers(plan, tokens: inputs.count))
-        #expect(trace.cycles == (inputs.count - 1) * reuseFactor + plan.latencyCycles + 1)
+        #expect(trace.cycles == (inputs.count - 1) * plan.initiationInterval + plan.latencyCycles + 1)
+    }
+
+    /// The Resource strategy's RF groups with an accumulator: d1 (7 × 4) at RF 7, d2 (4 × 3) snapped to hls4ml's
+    /// closest valid Resource RF; II = the largest block RF.
+    @Test(.enabled(if: verilatorInstalled, "verilator is not on PATH (make test installs it)"))
+    func resourceStrategyTimingAndBits() async throws {
+        let network = reuseNetwork()
+        let plan = try schedule(network, clockNs: 5, reuseFactor: 7, strategy: .resource)
+        #expect(plan.blocks[0].reuseFactor == 7 && plan.blocks[0].groups == 7 && plan.blocks[0].products == nil)
+        #expect(plan.initiationInterval == plan.blocks.filter { $0.kind == "Dense" }.map(\.reuseFactor).max())
+        let model = try await ModelCache.shared.model("resource_rf7_5.0", design: try RTLGenerator.generate(network: network, schedule: plan))
+        let inputs = randomInputs(count: 30, elements: 7, precision: network.inputPrecision, seed: 77)
+        let trace = try model.run(inputs: inputs, outReadyPattern: "1", maxCycles: 10_000)
+        #expect(trace.outputs == inputs.map(FixedPointEvaluator(network: network).evaluate))
+        #expect(trace.transferCycles == expectedTransfers(plan, tokens: inputs.count))
     }
 
     @Test(.enabled(if: verilatorInstalled, "verilator is not on PATH (make test installs it)"), arguments: ["1011", "0110", "1101100"])

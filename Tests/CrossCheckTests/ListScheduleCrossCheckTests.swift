@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+import Design
+import NetworkIR
+import Scheduling
+import Simulation
+@testable import CrossCheck
+
+/// Dense at RF > 1 under the Latency strategy (the list schedule of `ProductSchedule`) in Verilator: the simulator and
+/// the RTL agree on every block boundary, and the RTL's outputs are the bit-exact evaluation of the network.
+struct ListScheduleCrossCheckTests {
+    /// arrhythmia (274 → 8 → ReLU → 16, the real pruned weights of a design Vitis HLS synthesized) at the reuse factors
+    /// the issue names. fc1 has 119 real multiplications, the last layer 42; multiplier_limit = ⌈n_in·n_out / RF⌉ −
+    /// ⌊n_zeros / RF⌋: RF 2 shares nothing (634, 46), RF 3 the last layer's (731 − 308 = 423; 43 − 12 = 31),
+    /// RF 8 the last layer's (274 − 115 = 159; 16 − 4 = 12), RF 100 both (13 and 2 multipliers, as HLS allocated).
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"),
+          arguments: [(2, "1"), (3, "1101"), (8, "1"), (100, "1101")] as [(Int, String)])
+    func arrhythmiaAtReuseFactor(_ rf: Int, _ outReady: String) throws {
+        var loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/calibration/argykokk_arrhythmia_dsp_reuse1.yml"))
+            .applying(reuseFactor: rf)
+        // `output` is a Verilog keyword; the RTL needs another name for the last layer.
+        let last = loaded.network.layers.count - 1
+        #expect(loaded.network.layers[last].name == "output")
+        loaded.network.layers[last].name = "fc_out"
+        let inputs = InputVectors.random(count: 10, size: loaded.network.inputSize, seed: UInt64(rf))
+        let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
+                                       outReadyPattern: SimulationOptions.pattern(outReady)!,
+                                       buildDirectory: crossCheckDirectory("arrhythmia-rf\(rf)"))
+        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
+        let evaluator = FixedPointEvaluator(network: loaded.network)
+        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
+        let dense = run.schedule.blocks.filter { $0.kind == "Dense" }
+        let shared = dense.map { $0.products?.sharedMultipliers ?? -1 }
+        switch rf {
+        case 2: #expect(shared == [0, 0])
+        case 3: #expect(shared == [0, 31])
+        case 8: #expect(shared == [0, 12])
+        default: #expect(shared == [13, 2])
+        }
+        for block in dense { #expect(block.initiationInterval == min(rf, block.latencyCycles)) }
+        if outReady == "1" {
+            #expect(run.comparison.rtl.latencies.first == run.schedule.blocks.reduce(0) { $0 + $1.latencyCycles })
+            let delivered = run.comparison.rtl.transferCycles[run.comparison.rtl.transferCycles.count - 1]
+            let intervals = zip(delivered.dropFirst(), delivered).map { $0 - $1 }
+            #expect(intervals.suffix(4).allSatisfy { $0 == run.schedule.initiationInterval }, "output cycles \(delivered)")
+        }
+    }
+
+    /// A 4 → 2 layer whose products are real multiplications (3 signed digits, one shared by both outputs), shifts
+    /// and a shift-and-add, at 2.5 ns (each multiply takes registers of its own) with a stalling sink: RF 4 puts the
+    /// four real products on two multipliers over two cycles, RF 8 on one over four.
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: [4, 8])
+    func sharedMultipliersUnderStalls(_ rf: Int) throws {
+        let raw: [Double] = [21, 21, 7, 32, 0, 11, 13, -21]
+        let precision = LayerPrecision(result: .fixed(18, 8), weight: .fixed(12, 4), bias: .fixed(12, 4), accumulator: .fixed(30, 14))
+        let network = Network(name: "digits", inputSize: 4, inputPrecision: .fixed(16, 6), layers: [
+            Layer(name: "fc", operation: .dense(DenseParameters(outputSize: 2, weights: raw.map { $0 / 256 }, biases: [0.5, -0.375])),
+                  inputSize: 4, precision: precision),
+        ])
+        let profile = try DeviceProfileLoader.load(from: repositoryRoot.appendingPathComponent("Profiles/xcvu9p-2.yml"))
+        let options = ScheduleOptions(clockPeriodNs: 2.5, defaultImplementation: LayerImplementation(reuseFactor: rf), device: profile)
+        let inputs = InputVectors.random(count: 16, size: 4, seed: UInt64(rf) + 7).map { $0.map { $0 * 40 } }
+        let run = try Verification.run(network: network, options: options, inputs: inputs,
+                                       outReadyPattern: SimulationOptions.pattern("1100101")!,
+                                       buildDirectory: crossCheckDirectory("digits-rf\(rf)"))
+        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
+        let evaluator = FixedPointEvaluator(network: network)
+        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
+        let products = try #require(run.schedule.blocks[0].products)
+        #expect(products.sharedMultipliers == (rf == 4 ? 2 : 1) && products.issueCycles == (rf == 4 ? 2 : 4))
+    }
+}
