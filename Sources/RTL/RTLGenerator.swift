@@ -10,9 +10,9 @@ public enum RTLGenerator {
     public static let defaultMaximumMegabytes = 256
 
     /// Bytes of Verilog a block takes, estimated from its operators (measured on flow_vt and dnn_ae: about 160
-    /// bytes per multiplier or adder, the operand multiplexers of shared multipliers, and the ROM lines of tables).
+    /// bytes per multiplier, constant product or adder, the operand multiplexers of shared multipliers, and the ROM lines of tables).
     public static func estimatedBytes(of block: BlockSchedule) -> Int {
-        let operations = block.multipliers + block.adders
+        let operations = block.multipliers + block.constantMultiplies + block.adders
         let multiplexed = block.groups > 1 ? block.multipliers * block.groups : 0
         return 160 * operations + 40 * multiplexed + 2 * block.tableBits + 2000
     }

@@ -91,6 +91,9 @@ public struct BlockSchedule: Sendable, Equatable {
     public var notes: [String]
     /// Bits of lookup-table ROM (table activations, softmax), for the resource report.
     public var tableBits = 0
+    /// Products by constants that the RTL writes but `multipliers` does not count (HLS makes them shifts and adders,
+    /// or shares a repeated (input, weight) product): for the RTL size estimate.
+    public var constantMultiplies = 0
     /// Dense at RF > 1 under the Latency strategy: which product runs on which multiplier in which cycle, and every
     /// addition's cycle (then `steps` is empty and `groups` is 1).
     public var products: ProductSchedule?

@@ -140,22 +140,15 @@ public struct ProductSchedule: Sendable, Equatable {
     public static func build(inputs: Int, outputs: Int, reuseFactor rf: Int, weight: (Int, Int) -> Int64,
                              timing: ChainTiming, multiplyNs: Double, sharedMultiplyNs: Double, muxNsPerLevel: Double,
                              addNs: Double, castNs: Double) -> ProductSchedule {
-        // Distinct (input, weight) products in program order (input-major).
+        let distinct = distinctProducts(inputs: inputs, outputs: outputs, weight: weight)
         var index: [Pair: Int] = [:]
         var products: [Product] = []
-        var zeros = 0
-        for i in 0..<inputs {
-            for j in 0..<outputs {
-                let w = weight(i, j)
-                if w == 0 { zeros += 1; continue }
-                let pair = Pair(input: i, weight: w)
-                if index[pair] != nil { continue }
-                index[pair] = products.count
-                products.append(Product(input: i, weightRaw: w, multiplier: nil, issueCycle: 0, select: nil,
-                                        value: timing.after([TimedValue(cycle: 0)], delayNs: multiplyNs)))
-            }
+        for (k, pair) in distinct.pairs.enumerated() {
+            index[pair] = k
+            products.append(Product(input: pair.input, weightRaw: pair.weight, multiplier: nil, issueCycle: 0, select: nil,
+                                    value: timing.after([TimedValue(cycle: 0)], delayNs: multiplyNs)))
         }
-        let limit = multiplierLimit(inputs: inputs, outputs: outputs, zeros: zeros, reuseFactor: rf)
+        let limit = multiplierLimit(inputs: inputs, outputs: outputs, zeros: distinct.zeros, reuseFactor: rf)
         let real = products.indices.filter { signedDigits(products[$0].weightRaw) >= 3 }
         var shared = 0, issueCycles = 1
         if real.count > limit {
@@ -245,7 +238,27 @@ public struct ProductSchedule: Sendable, Equatable {
         }
     }
 
-    private struct Pair: Hashable {
+    /// The distinct (input, raw weight) products of a dot-product layer in program order (input-major, as hls4ml's
+    /// loops run), and the number of zero weights.
+    static func distinctProducts(inputs: Int, outputs: Int, weight: (Int, Int) -> Int64) -> (pairs: [Pair], zeros: Int) {
+        var seen = Set<Pair>(), pairs: [Pair] = [], zeros = 0
+        for i in 0..<inputs {
+            for j in 0..<outputs {
+                let w = weight(i, j)
+                if w == 0 { zeros += 1; continue }
+                if seen.insert(Pair(input: i, weight: w)).inserted { pairs.append(Pair(input: i, weight: w)) }
+            }
+        }
+        return (pairs, zeros)
+    }
+
+    /// How many multipliers HLS builds for the unrolled products (RF 1): one per distinct (input, weight) whose weight
+    /// has at least three signed digits; the others are shifts and adders.
+    public static func realMultiplications(inputs: Int, outputs: Int, weight: (Int, Int) -> Int64) -> Int {
+        distinctProducts(inputs: inputs, outputs: outputs, weight: weight).pairs.filter { signedDigits($0.weight) >= 3 }.count
+    }
+
+    struct Pair: Hashable {
         let input: Int
         let weight: Int64
     }

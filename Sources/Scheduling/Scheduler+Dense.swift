@@ -16,6 +16,21 @@ extension Scheduler {
         let zeros = parameters.weights.filter { $0 == 0 }.count
         if zeros > 0 { block.notes.append("\(zeros) zero weights need no multiplier") }
         let (rf, inputs) = (block.reuseFactor, context.layer.inputSize)
+        if rf == 1 && context.implementation.strategy == .latency {
+            // HLS builds multipliers only for the real multiplications (ProductSchedule); the RTL still writes
+            // every product by its constant.
+            let weight = context.layer.precision.weight!
+            let raw = parameters.weights.map { weight.raw(fromDouble: $0) }
+            let real = ProductSchedule.realMultiplications(inputs: inputs, outputs: outputs) { i, j in raw[i * outputs + j] }
+            let perMultiplier = block.multipliers > 0 ? block.dsps / block.multipliers : 0
+            block.constantMultiplies = block.multipliers - real
+            if block.constantMultiplies > 0 {
+                block.notes.append("\(block.constantMultiplies) of \(block.multipliers) products are by ±2^a or ±2^a ± 2^b or repeat "
+                                   + "an (input, weight) pair: shifts, adders or shared, no multiplier")
+            }
+            block.multipliers = real
+            block.dsps = real * perMultiplier
+        }
         if rf > 1 && inputs % rf != 0 {
             block.notes.append("n_in \(inputs) is not a multiple of RF \(rf): \(outputs)×\(block.termsPerGroup) multipliers instead of hls4ml's \((inputs * outputs + rf - 1) / rf)")
         }
@@ -106,6 +121,7 @@ extension Scheduler {
         let latency = schedule.latencyCycles
         let multipliers = schedule.sharedMultipliers > 0 ? schedule.sharedMultipliers : schedule.realMultiplications
         let shiftAdds = schedule.products.filter { ProductSchedule.signedDigits($0.weightRaw) == 2 }.count
+        let unshared = schedule.products.filter { $0.multiplier == nil }.count
         var notes: [String] = []
         let zeros = raw.filter { $0 == 0 }.count
         if zeros > 0 { notes.append("\(zeros) zero weights need no multiplier") }
@@ -147,6 +163,7 @@ extension Scheduler {
                                   multipliers: multipliers, dsps: multipliers * product.dsps,
                                   adders: schedule.sums.count + shiftAdds, registerBits: registerBits, notes: notes)
         block.products = schedule
+        block.constantMultiplies = unshared - (schedule.sharedMultipliers > 0 ? 0 : schedule.realMultiplications)
         return block
     }
 }

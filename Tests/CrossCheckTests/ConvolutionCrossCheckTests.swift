@@ -152,7 +152,25 @@ struct CICADACrossCheckTests {
         #expect(run.schedule.blocks.map(\.latencyCycles) == [1, 1, 3, 1, 2])
         #expect(run.schedule.latencyCycles == 8 && run.schedule.initiationInterval == 1)
         #expect(run.comparison.rtl.latencies.first == 8)
-        #expect(run.schedule.blocks.map(\.multipliers) == [4992, 0, 10970, 0, 20])
+        // Multipliers: the convolution's non-zero products (4992, one per window term and filter); each Dense's
+        // real multiplications, counted here with the non-adjacent-form identity (digits = popcount of the
+        // carries of 3x against x) over distinct (input, weight) pairs: 741 of the 10970 non-zero products of
+        // qdense1 (few-bit QKeras weights repeat a lot), 8 of 20 in score.
+        func realMultiplications(_ layer: Layer) -> Int? {
+            guard case let .dense(p) = layer.operation, let weight = layer.precision.weight else { return nil }
+            var pairs = Set<[Int64]>()
+            for i in 0..<layer.inputSize {
+                for j in 0..<p.outputSize {
+                    let x = weight.raw(fromDouble: p.weights[i * p.outputSize + j]).magnitude
+                    let half = x >> 1, triple = x + half, carries = half ^ triple
+                    if (triple & carries).nonzeroBitCount + (half & carries).nonzeroBitCount >= 3 { pairs.insert([Int64(i), Int64(x), weight.raw(fromDouble: p.weights[i * p.outputSize + j]).signum()]) }
+                }
+            }
+            return pairs.count
+        }
+        let dense = loaded.network.layers.compactMap(realMultiplications)
+        #expect(dense == [741, 8])
+        #expect(run.schedule.blocks.map(\.multipliers) == [4992, 0, dense[0], 0, dense[1]])
     }
 }
 

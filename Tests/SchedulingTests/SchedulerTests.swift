@@ -10,9 +10,15 @@ let roundProfile = DeviceProfile(name: "round", source: "test", registerOverhead
                                  lutMultiplyNsPerBit: 0.0, adderBaseNs: 1.0, adderNsPerBit: 0.0, selectNs: 0.5,
                                  castRoundingNs: 0.0, castSaturationNs: 0.5, operandMuxNsPerLevel: 0.25)
 
-func denseNetwork(inputs: Int, outputs: Int, zeroEvery: Int = 0) -> Network {
+/// A Dense layer whose weights are all 0.125 (a shift: no multiplier in HLS), or with `distinct`, raw
+/// 21 + 32·(index mod 60) in ap_fixed<12,4> (low bits 10101: at least three signed digits, so a real multiplication,
+/// and different for the 16 outputs of one input, so no product repeats).
+func denseNetwork(inputs: Int, outputs: Int, zeroEvery: Int = 0, distinct: Bool = false) -> Network {
     var weights: [Double] = []
-    for index in 0..<(inputs * outputs) { weights.append(zeroEvery > 0 && index % zeroEvery == 0 ? 0 : 0.125) }
+    for index in 0..<(inputs * outputs) {
+        let value = distinct ? Double(21 + 32 * (index % 60)) / 256 : 0.125
+        weights.append(zeroEvery > 0 && index % zeroEvery == 0 ? 0 : value)
+    }
     let precision = LayerPrecision(result: .fixed(18, 8), weight: .fixed(12, 4), bias: .fixed(12, 4), accumulator: .fixed(40, 16))
     let dense = Layer(name: "fc", operation: .dense(DenseParameters(outputSize: outputs, weights: weights, biases: Array(repeating: 0.5, count: outputs))),
                       inputSize: inputs, precision: precision)
@@ -26,7 +32,7 @@ struct SchedulerTests {
     // 2.5 ns: budget 1.6875: mul 2.0 > budget → 2 registers, then one adder per stage (two would be 2.0) → 2 + 6 = 8.
     @Test(arguments: [(10.0, 1), (5.0, 3), (2.5, 8)])
     func denseLatencyFollowsClockPeriod(period: Double, expected: Int) throws {
-        let schedule = try Scheduler.schedule(denseNetwork(inputs: 58, outputs: 16), options: ScheduleOptions(clockPeriodNs: period, device: roundProfile))
+        let schedule = try Scheduler.schedule(denseNetwork(inputs: 58, outputs: 16, distinct: true), options: ScheduleOptions(clockPeriodNs: period, device: roundProfile))
         #expect(schedule.blocks[0].latencyCycles == expected)
         #expect(schedule.blocks[0].initiationInterval == 1)
         #expect(schedule.blocks[0].multipliers == 58 * 16)
@@ -56,8 +62,11 @@ struct SchedulerTests {
 
     @Test func zeroWeightsNeedNoMultiplier() throws {
         // Every 4th weight zero over a 16×4 layer: 64 − 16 = 48 multipliers.
-        let block = try Scheduler.schedule(denseNetwork(inputs: 16, outputs: 4, zeroEvery: 4), options: ScheduleOptions(clockPeriodNs: 5, device: roundProfile)).blocks[0]
+        let block = try Scheduler.schedule(denseNetwork(inputs: 16, outputs: 4, zeroEvery: 4, distinct: true), options: ScheduleOptions(clockPeriodNs: 5, device: roundProfile)).blocks[0]
         #expect(block.multipliers == 48)
+        // The same layer with shift weights (0.125) needs no multiplier at all, only its 48 constant products.
+        let shifts = try Scheduler.schedule(denseNetwork(inputs: 16, outputs: 4, zeroEvery: 4), options: ScheduleOptions(clockPeriodNs: 5, device: roundProfile)).blocks[0]
+        #expect(shifts.multipliers == 0 && shifts.constantMultiplies == 48)
     }
 
     @Test func impossibleReuseFactorIsRejected() throws {
