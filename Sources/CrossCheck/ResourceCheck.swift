@@ -138,8 +138,10 @@ public enum ResourceCheck {
             notes.append("Yosys 0.23 puts every product by a constant that is not a power of two on a DSP48E2, however narrow; "
                          + "the device profile sends products with a narrow operand (≤ lutMultiplierMaxNarrowWidth bits) to LUTs, as Vivado/HLS would.")
         }
+        notes.append("Products by constants with at most two signed digits (±2^a, ±2^a ± 2^b) are written as shifts and one adder, "
+                     + "not as multiply operators, as HLS builds them; the schedule counts no multiplier for them.")
         if census.shiftConstants > 0 {
-            notes.append("Power-of-two weights are shifts (wiring only); the schedule counts them as multipliers.")
+            notes.append("Products by powers of two written as multiplies are shifts in Yosys (wiring only).")
         }
         if rows.contains(where: { $0.measured.dsps > $0.multiplies.otherConstants + $0.multiplies.variable }) {
             notes.append("More DSP48E2 than multiply operators: a product whose operands are wider than one DSP48E2 (27×18 signed) "

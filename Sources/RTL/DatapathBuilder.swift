@@ -1,4 +1,5 @@
 import FixedPoint
+import Scheduling
 
 /// Collects the wires, assignments and `en`-enabled registers of one block's datapath while the block
 /// generator walks the schedule's steps. All arithmetic is written on explicitly sign-extended operands of
@@ -89,6 +90,19 @@ final class DatapathBuilder {
             return .constant(0, fractionalBits: fraction)
         }
         let width = a.width + b.width
+        // A constant with at most two signed digits (±2^a, ±2^a ± 2^b) is shifts and one adder, as HLS builds it
+        // (ProductSchedule counts no multiplier for it): the terms are taken modulo 2^width, where the exact
+        // product fits.
+        if a.isConstant != b.isConstant, let c = a.constant ?? b.constant,
+           case let terms = ProductSchedule.signedDigitTerms(c), terms.count <= 2 {
+            let x = extend(a.isConstant ? b : a, to: width)
+            var expression = ""
+            for (index, term) in terms.enumerated() {
+                let shifted = term.shift == 0 ? x : "(\(x) << \(term.shift))"
+                expression += index == 0 ? (term.negative ? "-\(shifted)" : shifted) : (term.negative ? " - \(shifted)" : " + \(shifted)")
+            }
+            return wire(prefix, width: width, fractionalBits: fraction, expression)
+        }
         // Both operands are sign-extended to the product width, so the low bits are the same signed or
         // unsigned; marking the multiply signed lets synthesis drop the redundant sign bits (one DSP per
         // product instead of two or three).

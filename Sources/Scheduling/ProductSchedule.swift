@@ -116,16 +116,23 @@ public struct ProductSchedule: Sendable, Equatable {
     }
 
     /// Non-zero digits of `value` in canonical signed-digit form (0 for 0).
-    public static func signedDigits(_ value: Int64) -> Int {
-        var magnitude = value.magnitude, digits = 0
+    public static func signedDigits(_ value: Int64) -> Int { signedDigitTerms(Int128(value)).count }
+
+    /// `value` as Σ ±2^shift in canonical signed-digit (non-adjacent) form, lowest digit first: the fewest
+    /// shifted terms that add up to it (3 = 4 − 1, 21 = 16 + 4 + 1).
+    public static func signedDigitTerms(_ value: Int128) -> [(shift: Int, negative: Bool)] {
+        var magnitude = value.magnitude, shift = 0
+        var terms: [(shift: Int, negative: Bool)] = []
         while magnitude != 0 {
             if magnitude & 1 == 1 {
-                digits += 1
-                magnitude = magnitude & 2 == 2 ? magnitude &+ 1 : magnitude - 1
+                let down = magnitude & 2 == 2     // …11: take −1 and carry
+                terms.append((shift, down != (value < 0)))
+                magnitude = down ? magnitude &+ 1 : magnitude - 1
             }
             magnitude >>= 1
+            shift += 1
         }
-        return digits
+        return terms
     }
 
     /// hls4ml's `multiplier_limit` for the Latency strategy (at least 1).

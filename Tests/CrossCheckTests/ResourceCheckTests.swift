@@ -73,10 +73,10 @@ struct ResourceCheckTests {
     }
 
     /// Half the weights zero, two positive powers of two (0.5, 2.0) and two other positive weights
-    /// (0.7071 → 2896, 1.618 → 6627). Zero weights have no multiply operator at all; powers of two are shifts
-    /// (no DSP); so only the two other products use DSPs, one each (16 × 16 signed fits one DSP48E2): 2.
-    /// The schedule counts the same two as multipliers, as HLS would: 2896 and 6627 have 5 and 6 signed digits,
-    /// 0.5 and 2.0 one.
+    /// (0.7071 → 2896, 1.618 → 6627). Zero weights have no multiply operator at all; powers of two are written as
+    /// shifts (one signed digit: no `*`, no DSP); so only the two other products use DSPs, one each (16 × 16 signed
+    /// fits one DSP48E2): 2. The schedule counts the same two as multipliers, as HLS would: 2896 and 6627 have 5
+    /// and 6 signed digits.
     @Test(.enabled(if: yosysAvailable, "yosys is not on PATH"))
     func zeroWeightsAndPowersOfTwoUseNoDSP() throws {
         // Row-major [input][output]: output 0 has only 2.0 (a shift); output 1 has 0.5, 0.7071 and 1.618.
@@ -88,7 +88,7 @@ struct ResourceCheckTests {
         let block = try #require(result.blocks.first)
         #expect(block.predictedMultipliers == 2)
         #expect(block.predictedDSPs == 2)
-        #expect(block.multiplies == MultiplyCensus(shiftConstants: 2, otherConstants: 2, variable: 0))
+        #expect(block.multiplies == MultiplyCensus(shiftConstants: 0, otherConstants: 2, variable: 0))
         #expect(block.measured.dsps == 2, "only the two non-power-of-two products use DSPs, one each")
         // Registers: output 0 sums one product and the bias, output 1 three products and the bias; the
         // schedule's stages decide how many partial sums are registered. Lower bound as above: valid bits and
@@ -103,9 +103,9 @@ struct ResourceCheckTests {
         try? FileManager.default.removeItem(at: Self.directory("shift_dense"))   // synthesize for real, not from the cache
         let result = try ResourceCheck.run(network: network, options: Self.options, directory: Self.directory("shift_dense"))
         #expect(result.total.predictedDSPs == 0)
-        #expect(result.total.multiplies == MultiplyCensus(shiftConstants: 4, otherConstants: 0, variable: 0))
+        #expect(result.total.multiplies == MultiplyCensus(shiftConstants: 0, otherConstants: 0, variable: 0))
         #expect(result.total.measured.dsps == 0)
-        #expect(result.notes.contains { $0.contains("Power-of-two weights are shifts") })
+        #expect(result.notes.contains { $0.contains("at most two signed digits") })
     }
 
     /// The census reads the literal forms the generator writes.

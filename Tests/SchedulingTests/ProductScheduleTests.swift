@@ -30,6 +30,17 @@ struct ProductScheduleTests {
         #expect(ProductSchedule.signedDigits(value) == digits, "\(value)")
     }
 
+    /// The terms add up to the value, and there are as many as the non-adjacent form's weight, counted with an
+    /// independent identity (the digit positions of x are the set bits of (3x ⊕ x) >> 1), over −4096…4096.
+    @Test func signedDigitTermsAddUpAndAreFewest() {
+        for value in Int128(-4096)...4096 {
+            let terms = ProductSchedule.signedDigitTerms(value)
+            #expect(terms.reduce(Int128(0)) { $0 + ($1.negative ? -1 : 1) * (Int128(1) << $1.shift) } == value, "\(value)")
+            let x = value.magnitude
+            #expect(terms.count == ((3 * x ^ x) >> 1).nonzeroBitCount, "\(value)")
+        }
+    }
+
     @Test func multiplierLimitIsHls4mlFormula() {
         // ⌈n_in·n_out / RF⌉ − ⌊n_zeros / RF⌋: arrhythmia fc1 (274 × 8, 924 zeros) at RF 100 → 22 − 9 = 13 (its report: 13 DSPs).
         #expect(ProductSchedule.multiplierLimit(inputs: 274, outputs: 8, zeros: 924, reuseFactor: 100) == 13)
