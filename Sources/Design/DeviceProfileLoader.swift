@@ -94,6 +94,32 @@ public enum DeviceProfileLoader {
         return profile
     }
 
+    /// The profile as a YAML file that `load(from:)` reads back, laid out as `Profiles/*.yml` (the source as a
+    /// folded block, one key per line, numbers as written).
+    public static func yaml(_ profile: DeviceProfile) -> String {
+        var words = profile.source.split(whereSeparator: \.isWhitespace).map(String.init)
+        var lines: [String] = []
+        while !words.isEmpty {
+            var line = words.removeFirst()
+            while let next = words.first, line.count + 1 + next.count <= 110 { line += " " + words.removeFirst() }
+            lines.append("  " + line)
+        }
+        let name = profile.name.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) } ? profile.name : "\"\(profile.name)\""
+        var text = "name: \(name)\nsource: >-\n" + lines.joined(separator: "\n") + "\n"
+        let fields: [(String, Double)] = [
+            ("registerOverheadNs", profile.registerOverheadNs), ("dspMultiplyNs", profile.dspMultiplyNs),
+            ("lutMultiplyBaseNs", profile.lutMultiplyBaseNs), ("lutMultiplyNsPerBit", profile.lutMultiplyNsPerBit),
+            ("adderBaseNs", profile.adderBaseNs), ("adderNsPerBit", profile.adderNsPerBit), ("selectNs", profile.selectNs),
+            ("castRoundingNs", profile.castRoundingNs), ("castSaturationNs", profile.castSaturationNs),
+            ("operandMuxNsPerLevel", profile.operandMuxNsPerLevel),
+        ]
+        text += "dspInputWidths: [" + profile.dspInputWidths.map(String.init).joined(separator: ", ") + "]\n"
+        text += "lutMultiplierMaxNarrowWidth: \(profile.lutMultiplierMaxNarrowWidth)\n"
+        for (key, value) in fields { text += "\(key): \(value)\n" }
+        if let maximum = profile.maximumClockMHz { text += "maximumClockMHz: \(maximum)\n" }
+        return text
+    }
+
     private static func check(_ profile: DeviceProfile, path: String) throws(DesignError) {
         let delays: [(String, Double)] = [
             ("registerOverheadNs", profile.registerOverheadNs), ("dspMultiplyNs", profile.dspMultiplyNs),

@@ -17,7 +17,7 @@ struct Pipewright: ParsableCommand {
             + "EXAMPLES:\n  pipewright simulate Designs/flow_vt.yml\n  pipewright verify Designs/flow_vt.yml --count 100\n"
             + "  pipewright import model.h5 -o Designs/model.yml",
         version: pipewrightVersion,
-        subcommands: [SimulateCommand.self, SweepCommand.self, RTLCommand.self, VerifyCommand.self, FIFOSizeCommand.self, ImportCommand.self, ResourcesCommand.self, HLSReportCommand.self, CompareCommand.self, BenchCommand.self]
+        subcommands: [SimulateCommand.self, SweepCommand.self, RTLCommand.self, VerifyCommand.self, FIFOSizeCommand.self, ImportCommand.self, ResourcesCommand.self, HLSReportCommand.self, CompareCommand.self, CalibrateCommand.self, BenchCommand.self]
     )
 
     /// ArgumentParser's main, after installing the SIGINT/SIGTERM handlers that end child process groups

@@ -3,7 +3,7 @@ import Testing
 
 /// Help texts, the version, and option values a user gets wrong.
 struct HelpAndUsageTests {
-    static let subcommands = ["simulate", "sweep", "rtl", "verify", "fifo-size", "import", "resources", "hls-report", "compare", "bench"]
+    static let subcommands = ["simulate", "sweep", "rtl", "verify", "fifo-size", "import", "resources", "hls-report", "compare", "calibrate", "bench"]
 
     @Test(arguments: subcommands)
     func helpHasExamplesAndNoDoubledDefault(_ command: String) throws {

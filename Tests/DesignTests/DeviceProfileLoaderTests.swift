@@ -4,6 +4,19 @@ import Testing
 @testable import Design
 
 @Suite struct DeviceProfileLoaderTests {
+    /// Every shipped profile, written by `yaml(_:)` (as `calibrate -o` writes a fitted one) and read back, is equal.
+    @Test(arguments: ["xcvu9p-2", "xc7z007s-2", "xc7z007s-2-fabric"])
+    func writtenProfileReadsBackEqual(_ name: String) throws {
+        var profile = try DeviceProfileLoader.load(name: name, searchPaths: [TestSupport.profiles])
+        profile.source += " Extra: a colon, a # sign, 'quotes' and \"double quotes\", − and →."
+        profile.dspMultiplyNs = 3.125
+        let folder = try TestSupport.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("\(name).yml")
+        try DeviceProfileLoader.yaml(profile).write(to: file, atomically: true, encoding: .utf8)
+        #expect(try DeviceProfileLoader.load(from: file) == profile)
+    }
+
     @Test func loadsTheDefaultProfile() throws {
         let profile = try DeviceProfileLoader.load(name: "xcvu9p-2", searchPaths: [TestSupport.profiles])
         #expect(profile.name == "xcvu9p-2")
