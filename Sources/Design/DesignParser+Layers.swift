@@ -174,7 +174,7 @@ extension DesignParser {
             var inputs: [String] = []
             if let inputsCursor = map.optional("inputs") {
                 inputs = try inputsCursor.isScalar ? [inputsCursor.string()] : inputsCursor.sequence().map { (c) throws(DesignError) in try c.string() }
-                let arity = layerClass.arity
+                let arity = layerClass == .klDivergence && inputs.count == 1 ? 1 : layerClass.arity
                 guard inputs.count == arity else {
                     throw inputsCursor.invalid("\(arity) layer name(s) (a \(layerClass.rawValue) reads \(arity) tensor(s))")
                 }
@@ -185,7 +185,7 @@ extension DesignParser {
                 size = inputs.reduce(0) { $0 + sizes[$1]! }
                 shape = inputs.count == 1 ? shapes[inputs[0]]! : .vector(size)
                 inputs = inputs.map { aliases[$0] ?? $0 }
-            } else if layerClass.arity > 1 {
+            } else if layerClass.arity > 1 && layerClass != .klDivergence {
                 var location = cursor.location
                 location.field = "inputs"
                 throw .missingField(location)
@@ -222,6 +222,10 @@ extension DesignParser {
             }
             var layerSpecs = try parseLayer(layerClass, name: name, map: map, inputSize: size, inputShape: shape)
             if !inputs.isEmpty && !layerSpecs.isEmpty { layerSpecs[0].inputs = inputs }
+            if case var .klDivergence(parameters) = layerSpecs.first?.operation, inputs.count <= 1 {
+                parameters.inputTensors = 1       // one tensor holding μ then log σ²
+                layerSpecs[0].operation = .klDivergence(parameters)
+            }
             specs += layerSpecs
             for spec in layerSpecs {
                 sizes[spec.name] = spec.outputSize

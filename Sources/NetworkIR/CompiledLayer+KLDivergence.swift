@@ -1,12 +1,13 @@
 import FixedPoint
 
 extension CompiledLayer {
-    /// KL divergence (see `KLDivergenceParameters`): the input buffer holds μ (n values) then log σ² (n values).
+    /// KL divergence (see `KLDivergenceParameters`): the input buffer holds μ (n values) then log σ² (n values),
+    /// from two tensors or one.
     func evaluateKLDivergence(_ parameters: KLDivergenceParameters, _ input: UnsafeBufferPointer<Int64>,
                               into output: UnsafeMutableBufferPointer<Int64>) {
         let p = layer.precision
         let n = layer.inputSize / 2
-        let (mean, logVariance) = (inputPrecisions[0], inputPrecisions[1])
+        let (mean, logVariance) = (inputPrecisions[0], inputPrecisions[inputPrecisions.count - 1])
         let table = p.extra["table"]!, accumulator = p.accumulator!
         let term = KLDivergenceParameters.termPrecision(mean: mean, logVariance: logVariance, table: table)
         let fraction = term.fractionalBits

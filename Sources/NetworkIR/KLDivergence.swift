@@ -14,6 +14,10 @@ import FixedPoint
 /// follows the formula trigger VAEs use for their score (the sum) and keeps every step in fixed point.
 public struct KLDivergenceParameters: Sendable, Equatable {
     public var tableSize: Int
+    /// 2: μ and log σ² are two tensors of n values (`inputs: [mu, logvar]`); 1: one tensor of 2n values holding μ
+    /// then log σ² (a Dense whose 2n outputs are the two heads, as a VAE encoder often ends). The block reads the
+    /// same 2n values either way.
+    public var inputTensors = 2
 
     /// The table's range: [−8, 8).
     public static let range = 8
@@ -57,9 +61,12 @@ public struct KLDivergenceParameters: Sendable, Equatable {
             throw .invalidPrecision(layer: layer.name, field: "accum",
                 reason: "only AP_WRAP accumulators are supported (the sum order then does not matter), got \(accumulator)")
         }
-        guard layer.inputs.count == 2 else {
+        guard inputTensors == 2 ? layer.inputs.count == 2 : (inputTensors == 1 && layer.inputs.count <= 1) else {
             throw .invalidParameter(layer: layer.name, field: "inputs",
-                reason: "a KLDivergence layer reads exactly 2 tensors (μ, then log σ²), found \(layer.inputs.count)")
+                reason: "a KLDivergence layer reads 2 tensors (μ, then log σ²) or one holding both, found \(layer.inputs.count)")
+        }
+        guard layer.inputSize % 2 == 0 && layer.inputSize >= 2 else {
+            throw .invalidShape(layer: layer.name, reason: "a KLDivergence layer reads μ and log σ² of equal size: 2n values, found \(layer.inputSize)")
         }
     }
 

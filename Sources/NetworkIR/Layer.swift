@@ -39,7 +39,8 @@ public struct Layer: Sendable, Equatable {
     /// How many tensors the layer reads.
     public var arity: Int {
         switch operation {
-        case .merge, .klDivergence: return 2
+        case .merge: return 2
+        case let .klDivergence(parameters): return parameters.inputTensors
         default: return 1
         }
     }

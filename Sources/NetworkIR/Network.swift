@@ -104,7 +104,7 @@ public struct Network: Sendable, Equatable {
             let sizes = sources.map(size(ofTensor:))
             var sameSizes = false
             if case let .merge(merge) = layer.operation { sameSizes = merge != .concatenate }
-            if case .klDivergence = layer.operation { sameSizes = true }
+            if case .klDivergence = layer.operation { sameSizes = sources.count > 1 }
             if sameSizes, Set(sizes).count > 1 {
                 throw .invalidShape(layer: layer.name,
                     reason: "a \(layer.kindName) layer needs inputs of one size, found \(sizes.map(String.init).joined(separator: " and "))")
@@ -125,7 +125,7 @@ public struct Network: Sendable, Equatable {
             switch layer.operation {
             case let .lookup(activation): try activation.validate(layer: layer, input: input)
             case let .softmax(parameters): try parameters.validate(layer: layer, input: input)
-            case let .klDivergence(parameters): try parameters.validate(layer: layer, logVariance: precision(ofTensor: sources[1]))
+            case let .klDivergence(parameters): try parameters.validate(layer: layer, logVariance: precision(ofTensor: sources[sources.count - 1]))
             default: break
             }
         }

@@ -15,7 +15,11 @@ extension BlockGenerator {
         let rom = builder.rom("exp_table", precision: table, entries: layer.tables[0], comment: "exp, \(parameters.tableSize) x \(table)")
         let bits = SoftmaxParameters.addressBits(parameters.tableSize)
         // Lanes [μ, l] per element until the terms are made; then one lane holding every term (the adder tree).
-        var lanes: [[Signal]] = (0..<n).map { [mergeOperand(0, $0, builder: builder), mergeOperand(1, $0, builder: builder)] }
+        // log σ² is the second tensor, or the second half of the one tensor.
+        let single = layer.inputPrecisions.count == 1
+        var lanes: [[Signal]] = (0..<n).map {
+            [mergeOperand(0, $0, builder: builder), single ? mergeOperand(0, n + $0, builder: builder) : mergeOperand(1, $0, builder: builder)]
+        }
         for step in block.steps {
             switch step.operation {
             case .multiply:

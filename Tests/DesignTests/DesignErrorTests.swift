@@ -172,14 +172,14 @@ import Testing
     }
 
     @Test func unknownDeviceProfile() throws {
-        let error = try TestSupport.error(variant("device: xcvu9p-2", "device: xc7z020-1"))
+        let error = try TestSupport.error(variant("device: xcvu9p-2", "device: xc7k325t-9"))
         guard case let .unknownDeviceProfile(name, searched, requestedBy)? = error else {
             Issue.record("got \(String(describing: error))"); return
         }
-        #expect(name == "xc7z020-1")
+        #expect(name == "xc7k325t-9")
         #expect(searched.first == TestSupport.profiles.path)
         #expect(requestedBy?.field == "device")
-        expectMessage(error, contains: ["design.yml:2", "xc7z020-1", "Profiles"])
+        expectMessage(error, contains: ["design.yml:2", "xc7k325t-9", "Profiles"])
     }
 
     @Test func deviceNameCannotBeAPath() throws {

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct DeviceProfileLoaderTests {
     /// Every shipped profile, written by `yaml(_:)` (as `calibrate -o` writes a fitted one) and read back, is equal.
-    @Test(arguments: ["xcvu9p-2", "xc7z007s-2", "xc7z007s-2-fabric"])
+    @Test(arguments: ["xcvu9p-2", "xc7z007s-2", "xc7z007s-2-fabric", "xcvu13p-2", "xcu250-2L", "xc7z020-1"])
     func writtenProfileReadsBackEqual(_ name: String) throws {
         var profile = try DeviceProfileLoader.load(name: name, searchPaths: [TestSupport.profiles])
         profile.source += " Extra: a colon, a # sign, 'quotes' and \"double quotes\", − and →."

@@ -25,6 +25,53 @@ struct GraphDesignTests {
             inputs: [fc1_relu, input]
         """
 
+    /// A KLDivergence reads two tensors (μ, log σ²) or one holding both, named or by default the layer before it.
+    @Test(arguments: [
+        ("""
+         - { name: mu, class: Dense, units: 3, kernel: {random: {seed: 4, scale: 0.5}} }
+         - { name: logvar, class: Dense, units: 3, inputs: input, kernel: {random: {seed: 5, scale: 0.5}} }
+         - { name: kl, class: KLDivergence, inputs: [mu, logvar] }
+         """, 2),
+        ("""
+         - { name: z, class: Dense, units: 6, kernel: {random: {seed: 3, scale: 0.5}} }
+         - { name: kl, class: KLDivergence, inputs: z }
+         """, 1),
+        ("""
+         - { name: z, class: Dense, units: 6, kernel: {random: {seed: 3, scale: 0.5}} }
+         - { name: kl, class: KLDivergence }
+         """, 1),
+    ])
+    func klDivergenceReadsTwoTensorsOrOne(layers: String, tensors: Int) throws {
+        let text = """
+            name: vae
+            input: { size: 4, precision: "ap_fixed<10,4>" }
+            config: { ClockPeriod: 5, Model: { Precision: { default: "ap_fixed<16,6>" } } }
+            layers:
+
+            """ + layers.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+        let design = try TestSupport.load(text)
+        let kl = try #require(design.network.layers.last)
+        guard case let .klDivergence(parameters) = kl.operation else { Issue.record("not a KL layer"); return }
+        #expect(parameters.inputTensors == tensors && kl.arity == tensors)
+        #expect(kl.inputSize == 6 && kl.outputSize == 1)
+        _ = try Scheduler.schedule(design.network, options: design.options)
+    }
+
+    @Test func klDivergenceWithThreeInputsNamesTheField() throws {
+        let text = """
+            name: vae
+            input: { size: 3, precision: "ap_fixed<10,4>" }
+            config: { ClockPeriod: 5 }
+            layers:
+              - { name: kl, class: KLDivergence, inputs: [input, input, input] }
+            """
+        #expect {
+            try TestSupport.load(text)
+        } throws: { error in
+            "\(error)".contains("inputs") && "\(error)".contains("KLDivergence")
+        }
+    }
+
     /// Add's result is `auto` through the model default only where hls4ml has no rule; here it infers
     /// max(I) + 1 from ap_fixed<16,6> and ap_fixed<10,4>: I = 7, F = max(10, 6) = 10 → ap_fixed<17,7>.
     @Test func mergeLayerReadsNamedInputs() throws {

@@ -36,6 +36,28 @@ struct KLDivergenceTests {
         #expect(abs(float - exact) < 1e-9)
     }
 
+    /// One tensor holding μ then log σ² (a Dense whose outputs are both heads): the input (0.5, −1, 0, 0.5, −1, 0)
+    /// cast to ap_fixed<10,4> gives μ = l = (0.5, −1, 0), the values of the hand-worked case above: raw 113 again.
+    @Test func oneTensorHoldingBothHeads() throws {
+        var parameters = KLDivergenceParameters()
+        parameters.inputTensors = 1
+        let z = Layer(name: "z", operation: .linear, inputSize: 6, precision: LayerPrecision(result: .fixed(10, 4)))
+        let kl = Layer(name: "kl", operation: .klDivergence(parameters), inputSize: 6,
+                       precision: LayerPrecision(result: .fixed(16, 9), accumulator: .fixed(32, 12),
+                                                 extra: ["table": KLDivergenceParameters.defaultTablePrecision]))
+        let network = Network(name: "t", inputSize: 6, inputPrecision: .fixed(10, 4), layers: [z, kl])
+        try network.validate()
+        #expect(kl.arity == 1)
+        let evaluator = FixedPointEvaluator(network: network)
+        #expect(evaluator.evaluate(evaluator.quantizeInput([0.5, -1, 0, 0.5, -1, 0])) == [113])
+        // An odd number of values cannot be split into μ and log σ².
+        var odd = network
+        odd.layers[0] = Layer(name: "z", operation: .linear, inputSize: 5, precision: LayerPrecision(result: .fixed(10, 4)))
+        odd.inputSize = 5
+        odd.layers[1].inputSize = 5
+        #expect(throws: NetworkError.self) { try odd.validate() }
+    }
+
     /// The table itself: entries 576 (x = 1 → 2784), 480 (x = −0.5 → 621), 1023 (x = 7.984375: e^x = 2935.1 > the
     /// largest ap_fixed<18,8> value 127.999 → saturates to raw 131071), 0 (x = −8: e^−8 · 1024 = 0.34 → 0).
     @Test func tableEntriesSaturate() {
