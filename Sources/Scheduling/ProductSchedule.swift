@@ -32,9 +32,23 @@ public struct ChainTiming: Sendable {
     public init(budgetNs: Double) { self.budgetNs = budgetNs }
 
     public func after(_ inputs: [TimedValue], delayNs: Double) -> TimedValue {
-        let epsilon = 1e-9
         let ready = inputs.map(\.readyCycle).max() ?? 0
         let start = inputs.filter { $0.cycle == ready && $0.minimumRegisters == 0 }.map(\.offsetNs).max() ?? 0
+        return after(ready: ready, start: start, delayNs: delayNs)
+    }
+
+    /// `after([a, b], delayNs:)` without building an array (the adder tree calls it once per addition).
+    public func after(_ a: TimedValue, _ b: TimedValue, delayNs: Double) -> TimedValue {
+        let ready = max(a.readyCycle, b.readyCycle)
+        var start = 0.0
+        if a.cycle == ready && a.minimumRegisters == 0 { start = a.offsetNs }
+        if b.cycle == ready && b.minimumRegisters == 0 { start = max(start, b.offsetNs) }
+        return after(ready: ready, start: start, delayNs: delayNs)
+    }
+
+    /// An operation whose last input is ready in cycle `ready`, `start` ns into it.
+    func after(ready: Int, start: Double, delayNs: Double) -> TimedValue {
+        let epsilon = 1e-9
         if delayNs > budgetNs + epsilon {
             return TimedValue(cycle: start > epsilon ? ready + 1 : ready,
                               minimumRegisters: Int(ceil(delayNs / budgetNs - epsilon)), offsetNs: 0)
@@ -148,12 +162,9 @@ public struct ProductSchedule: Sendable, Equatable {
                              timing: ChainTiming, multiplyNs: Double, sharedMultiplyNs: Double, muxNsPerLevel: Double,
                              addNs: Double, castNs: Double) -> ProductSchedule {
         let distinct = distinctProducts(inputs: inputs, outputs: outputs, weight: weight)
-        var index: [Pair: Int] = [:]
-        var products: [Product] = []
-        for (k, pair) in distinct.pairs.enumerated() {
-            index[pair] = k
-            products.append(Product(input: pair.input, weightRaw: pair.weight, multiplier: nil, issueCycle: 0, select: nil,
-                                    value: timing.after([TimedValue(cycle: 0)], delayNs: multiplyNs)))
+        let constantProduct = timing.after([TimedValue(cycle: 0)], delayNs: multiplyNs)
+        var products = distinct.pairs.map {
+            Product(input: $0.input, weightRaw: $0.weight, multiplier: nil, issueCycle: 0, select: nil, value: constantProduct)
         }
         let limit = multiplierLimit(inputs: inputs, outputs: outputs, zeros: distinct.zeros, reuseFactor: rf)
         let real = products.indices.filter { signedDigits(products[$0].weightRaw) >= 3 }
@@ -178,16 +189,13 @@ public struct ProductSchedule: Sendable, Equatable {
             var ready = ReadyQueue()
             ready.push(.bias(j), TimedValue(cycle: 0))
             for i in 0..<inputs {
-                let w = weight(i, j)
-                if w != 0 {
-                    let k = index[Pair(input: i, weight: w)]!
-                    ready.push(.product(k), products[k].value)
-                }
+                let k = distinct.product[i * outputs + j]
+                if k >= 0 { ready.push(.product(k), products[k].value) }
             }
             // Combine the two earliest-ready values (ties: the first queued) until one is left.
             while ready.count > 1 {
                 let (a, b) = (ready.pop(), ready.pop())
-                let value = timing.after([a.timing, b.timing], delayNs: addNs)
+                let value = timing.after(a.timing, b.timing, delayNs: addNs)
                 schedule.sums.append(Sum(left: a.operand, right: b.operand, value: value))
                 ready.push(.sum(schedule.sums.count - 1), value)
             }
@@ -246,17 +254,26 @@ public struct ProductSchedule: Sendable, Equatable {
     }
 
     /// The distinct (input, raw weight) products of a dot-product layer in program order (input-major, as hls4ml's
-    /// loops run), and the number of zero weights.
-    static func distinctProducts(inputs: Int, outputs: Int, weight: (Int, Int) -> Int64) -> (pairs: [Pair], zeros: Int) {
-        var seen = Set<Pair>(), pairs: [Pair] = [], zeros = 0
+    /// loops run), the product each (input, output) pair uses (`product[i·outputs + j]`, −1 for a zero weight), and
+    /// the number of zero weights.
+    static func distinctProducts(inputs: Int, outputs: Int, weight: (Int, Int) -> Int64) -> (pairs: [Pair], product: [Int], zeros: Int) {
+        var pairs: [Pair] = [], product = [Int](repeating: -1, count: inputs * outputs), zeros = 0
+        var ofWeight: [Int64: Int] = [:]
         for i in 0..<inputs {
+            ofWeight.removeAll(keepingCapacity: true)
             for j in 0..<outputs {
                 let w = weight(i, j)
                 if w == 0 { zeros += 1; continue }
-                if seen.insert(Pair(input: i, weight: w)).inserted { pairs.append(Pair(input: i, weight: w)) }
+                if let known = ofWeight[w] {
+                    product[i * outputs + j] = known
+                } else {
+                    ofWeight[w] = pairs.count
+                    product[i * outputs + j] = pairs.count
+                    pairs.append(Pair(input: i, weight: w))
+                }
             }
         }
-        return (pairs, zeros)
+        return (pairs, product, zeros)
     }
 
     /// How many multipliers HLS builds for the unrolled products (RF 1): one per distinct (input, weight) whose weight

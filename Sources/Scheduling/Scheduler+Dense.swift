@@ -136,16 +136,24 @@ extension Scheduler {
             notes.append("multiplier_limit \(schedule.multiplierLimit) ≥ \(schedule.realMultiplications) multiplications: nothing is shared (the RF 1 datapath)")
         }
         if latency < rf { notes.append("II \(latency) = latency < RF \(rf): the pipeline is shorter than RF (HLS reports II = depth)") }
-        // Registers: every value held from the cycle it is made until its last reader.
-        var lastRead: [ProductSchedule.Operand: Int] = [:]
+        // Registers: every product and partial sum held from the cycle it is made until its last reader (the biases
+        // are constants).
+        var productRead = [Int](repeating: 0, count: schedule.products.count), sumRead = [Int](repeating: 0, count: schedule.sums.count)
+        func read(_ operand: ProductSchedule.Operand, in cycle: Int) {
+            switch operand {
+            case let .product(k): productRead[k] = max(productRead[k], cycle)
+            case let .sum(k): sumRead[k] = max(sumRead[k], cycle)
+            case .bias: break
+            }
+        }
         for sum in schedule.sums {
-            for operand in [sum.left, sum.right] { lastRead[operand] = max(lastRead[operand] ?? 0, sum.value.cycle) }
+            read(sum.left, in: sum.value.cycle)
+            read(sum.right, in: sum.value.cycle)
         }
-        for (j, root) in schedule.roots.enumerated() { lastRead[root] = max(lastRead[root] ?? 0, schedule.outputs[j].cycle) }
+        for (j, root) in schedule.roots.enumerated() { read(root, in: schedule.outputs[j].cycle) }
         var registerBits = schedule.issueCycles > 1 ? inputs * input.width : 0
-        for (operand, cycle) in lastRead {
-            registerBits += max(cycle - schedule.timing(of: operand).cycle, 0) * (accumulator.width + 1)
-        }
+        for (k, cycle) in productRead.enumerated() { registerBits += max(cycle - schedule.products[k].value.cycle, 0) * (accumulator.width + 1) }
+        for (k, cycle) in sumRead.enumerated() { registerBits += max(cycle - schedule.sums[k].value.cycle, 0) * (accumulator.width + 1) }
         for product in schedule.products {
             if let select = product.select, product.issueCycle == 0 {
                 registerBits += (product.value.cycle - select.cycle) * (input.width + weight.width)
