@@ -23,6 +23,8 @@ public struct HLSComparison: Sendable {
         public var kind: String?
         public var predictedLatency: Int?
         public var predictedInterval: Int?
+        /// The schedule's DSPs for the layer (shown beside the report's; not part of the verdict).
+        public var predictedDSPs: Int?
         public var instance: HLSInstance?
         /// D − (L + 1), when both sides are there.
         public var latencyDifference: Int? {
@@ -109,7 +111,7 @@ public struct HLSComparison: Sendable {
         }
         func designRow(_ block: BlockSchedule, _ instance: HLSInstance?) -> Row {
             Row(layer: block.layerName, kind: block.kind, predictedLatency: block.latencyCycles,
-                predictedInterval: block.initiationInterval, instance: instance)
+                predictedInterval: block.initiationInterval, predictedDSPs: block.dsps, instance: instance)
         }
         var rows: [Row] = []
         var (i, j) = (0, 0)
@@ -132,7 +134,8 @@ public struct HLSComparison: Sendable {
 extension HLSComparison {
     static let convention = "D = Pipewright's block latency, which counts the block's own output register; L = the HLS instance "
         + "latency, which does not (the caller registers the result), so D is compared with L + 1 (docs/calibration.md). "
-        + "II and the top (design latency and II vs the report's top latency and interval) are compared as they are."
+        + "II and the top (design latency and II vs the report's top latency and interval) are compared as they are; "
+        + "DSPs are shown beside the report's, not counted in the verdict."
 
     static func signed(_ value: Int?) -> String {
         guard let value else { return "–" }
@@ -146,7 +149,7 @@ extension HLSComparison {
             + "\(report.topModule): \(report.tool ?? "HLS") \(report.version.map { String($0.prefix { $0 != " " }) } ?? "") report "
             + "(\(report.part ?? "part not given")\(report.clock?.targetNs.map { ", \(JSONText.number($0)) ns" } ?? ""))\n"
         text += "report: \(report.file)\n\n"
-        var table = TextTable(header: ["layer", "kind", "hls4ml", "module", "D", "L", "L+1", "D−(L+1)", "II", "HLS II", "II diff"])
+        var table = TextTable(header: ["layer", "kind", "hls4ml", "module", "D", "L", "L+1", "D−(L+1)", "II", "HLS II", "II diff", "DSP", "HLS DSP"])
         for row in rows {
             let instance = row.instance
             table.add([row.layer ?? "(report only)", row.kind ?? "–", instance?.layer?.label ?? "–",
@@ -154,12 +157,14 @@ extension HLSComparison {
                        row.predictedLatency.map(String.init) ?? "–", instance.map { "\($0.latency.max)" } ?? "–",
                        instance.map { "\($0.latency.max + 1)" } ?? "–", Self.signed(row.latencyDifference),
                        row.predictedInterval.map(String.init) ?? "–", instance?.interval.map { "\($0.max)" } ?? "–",
-                       Self.signed(row.intervalDifference)])
+                       Self.signed(row.intervalDifference), row.predictedDSPs.map(String.init) ?? "–",
+                       instance?.resources?.dsp.map(String.init) ?? "–"])
         }
         table.rule()
         let top = topIsCompared ? "" : " (not counted)"
         table.add(["top\(top)", "", "", report.topModule, "\(predictedLatency)", "\(report.latency.max)", "", Self.signed(topLatencyDifference),
-                   "\(predictedInterval)", report.interval.map { "\($0.max)" } ?? "–", Self.signed(topIntervalDifference)])
+                   "\(predictedInterval)", report.interval.map { "\($0.max)" } ?? "–", Self.signed(topIntervalDifference),
+                   "\(schedule.dsps)", report.resources?.dsp.map(String.init) ?? "–"])
         text += table.render(leftAligned: [0, 1, 3])
         text += "\n" + Self.convention.replacingOccurrences(of: "(docs/calibration.md). ", with: "(docs/calibration.md).\n") + "\n"
         text += "top: predicted design latency \(predictedLatency) vs reported top latency \(report.latency.max) cycles (difference "
@@ -188,6 +193,7 @@ extension HLSComparison {
                                          "predictedLatencyCycles": row.predictedLatency ?? NSNull(),
                                          "predictedInitiationInterval": row.predictedInterval ?? NSNull(),
                                          "latencyDifference": row.latencyDifference ?? NSNull(),
+                                         "predictedDSPs": row.predictedDSPs ?? NSNull(),
                                          "intervalDifference": row.intervalDifference ?? NSNull()]
             if let instance = row.instance {
                 object["instance"] = instance.instance
@@ -197,6 +203,7 @@ extension HLSComparison {
                 object["reportedLatencyMax"] = instance.latency.max
                 object["reportedLatencyPlusOne"] = instance.latency.max + 1
                 object["reportedIntervalMax"] = instance.interval?.max ?? NSNull()
+                object["reportedDSPs"] = instance.resources?.dsp ?? NSNull()
             } else {
                 object["instance"] = NSNull()
             }

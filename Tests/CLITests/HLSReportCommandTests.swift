@@ -87,18 +87,19 @@ import Testing
 
     /// For a calibration design: D − (L + 1) and the II difference per layer, from the schedule and from
     /// index.json (not from the command), and the largest |difference|.
-    static func expectedDifferences(_ id: String) throws -> (rows: [(layer: String, latency: Int, interval: Int)], maximum: Int) {
+    static func expectedDifferences(_ id: String) throws -> (rows: [(layer: String, latency: Int, interval: Int, dsps: Int)], maximum: Int) {
         let loaded = try DesignLoader.load(root.appendingPathComponent("Designs/calibration/\(id).yml"),
                                            profileSearchPaths: [root.appendingPathComponent("Profiles")])
         let schedule = try Scheduler.schedule(loaded.network, options: loaded.options)
-        var rows: [(String, Int, Int)] = []
+        var rows: [(String, Int, Int, Int)] = []
         for layer in try #require(try indexDesign(id)["layers"] as? [[String: Any]]) {
             let name = try #require(layer["name"] as? String)
             guard let block = schedule.blocks.first(where: { $0.layerName == name }) else { continue }   // softmax, BN scale: not in the design
             let instance = try #require(layer["hls_instance"] as? [String: Any])
             let latency = try #require((instance["latency_max"] as? NSNumber)?.intValue)
             let interval = try #require((instance["interval_max"] as? NSNumber)?.intValue)
-            rows.append((name, block.latencyCycles - (latency + 1), block.initiationInterval - interval))
+            let dsps = try #require(((instance["resources"] as? [String: Any])?["DSP"] as? NSNumber)?.intValue)
+            rows.append((name, block.latencyCycles - (latency + 1), block.initiationInterval - interval, dsps))
         }
         #expect(rows.count == schedule.blocks.count)
         return (rows, rows.flatMap { [abs($0.1), abs($0.2)] }.max() ?? 0)
@@ -120,11 +121,14 @@ import Testing
             let reported = try #require(layers.first { $0["layer"] as? String == row.layer }, "\(id) \(row.layer)")
             #expect(reported["latencyDifference"] as? Int == row.latency, "\(id) \(row.layer)")
             #expect(reported["intervalDifference"] as? Int == row.interval, "\(id) \(row.layer)")
-            // The printed row ends in the same two differences.
+            // The printed row ends in the same two differences, then the predicted and reported DSPs (equal for every
+            // argykokk Dense, CalibrationTests; index.json's figure here).
             let line = try #require(strict.output.split(separator: "\n").first { $0.hasPrefix(row.layer + " ") }, "\(id) \(row.layer)")
             let cells = line.split(separator: " ")
             func signed(_ value: Int) -> String { value > 0 ? "+\(value)" : "\(value)" }
-            #expect(cells.count >= 3 && cells[cells.count - 1] == signed(row.interval) && cells[cells.count - 4] == signed(row.latency), "\(line)")
+            #expect(cells.count >= 6 && cells[cells.count - 3] == signed(row.interval) && cells[cells.count - 6] == signed(row.latency), "\(line)")
+            #expect(cells.count >= 6 && cells[cells.count - 1] == "\(row.dsps)" && cells[cells.count - 2] == "\(row.dsps)", "\(line)")
+            #expect(reported["reportedDSPs"] as? Int == row.dsps && reported["predictedDSPs"] as? Int == row.dsps, "\(id) \(row.layer)")
         }
         // The report's softmax (and BN scale layers) are not in the design: listed, and the top is not counted.
         let top = try #require(object["top"] as? [String: Any])
