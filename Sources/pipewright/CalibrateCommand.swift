@@ -73,6 +73,10 @@ struct CalibrateCommand: ParsableCommand {
         var notes: [String] = [], samples: [ProfileFit.Sample] = []
         var start: DeviceProfile?
         let reportFolder = URL(fileURLWithPath: reports ?? designs)
+        let others = loaded.filter { $0.design.options.device.name != target }
+        if !others.isEmpty {
+            notes.append("\(others.count) design(s) on other devices left out (\(Set(others.map(\.design.options.device.name)).sorted().joined(separator: ", ")))")
+        }
         for (name, design) in loaded {
             guard design.options.device.name == target else { continue }
             start = start ?? design.options.device
