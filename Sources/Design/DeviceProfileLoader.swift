@@ -106,30 +106,19 @@ public enum DeviceProfileLoader {
         }
         let name = profile.name.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) } ? profile.name : "\"\(profile.name)\""
         var text = "name: \(name)\nsource: >-\n" + lines.joined(separator: "\n") + "\n"
-        let fields: [(String, Double)] = [
-            ("registerOverheadNs", profile.registerOverheadNs), ("dspMultiplyNs", profile.dspMultiplyNs),
-            ("lutMultiplyBaseNs", profile.lutMultiplyBaseNs), ("lutMultiplyNsPerBit", profile.lutMultiplyNsPerBit),
-            ("adderBaseNs", profile.adderBaseNs), ("adderNsPerBit", profile.adderNsPerBit), ("selectNs", profile.selectNs),
-            ("castRoundingNs", profile.castRoundingNs), ("castSaturationNs", profile.castSaturationNs),
-            ("operandMuxNsPerLevel", profile.operandMuxNsPerLevel),
-        ]
         text += "dspInputWidths: [" + profile.dspInputWidths.map(String.init).joined(separator: ", ") + "]\n"
         text += "lutMultiplierMaxNarrowWidth: \(profile.lutMultiplierMaxNarrowWidth)\n"
-        for (key, value) in fields { text += "\(key): \(value)\n" }
+        for delay in DeviceProfile.delays { text += "\(delay.name): \(profile[keyPath: delay.path])\n" }
         if let maximum = profile.maximumClockMHz { text += "maximumClockMHz: \(maximum)\n" }
         return text
     }
 
     private static func check(_ profile: DeviceProfile, path: String) throws(DesignError) {
-        let delays: [(String, Double)] = [
-            ("registerOverheadNs", profile.registerOverheadNs), ("dspMultiplyNs", profile.dspMultiplyNs),
-            ("lutMultiplyBaseNs", profile.lutMultiplyBaseNs), ("lutMultiplyNsPerBit", profile.lutMultiplyNsPerBit),
-            ("adderBaseNs", profile.adderBaseNs), ("adderNsPerBit", profile.adderNsPerBit),
-            ("selectNs", profile.selectNs), ("castRoundingNs", profile.castRoundingNs),
-            ("castSaturationNs", profile.castSaturationNs), ("operandMuxNsPerLevel", profile.operandMuxNsPerLevel),
-        ]
-        for (field, value) in delays where !(value.isFinite && value >= 0) {
-            throw .invalidDeviceProfile(path: path, reason: "field '\(field)' must be a delay ≥ 0 ns, got \(value)")
+        for delay in DeviceProfile.delays {
+            let value = profile[keyPath: delay.path]
+            guard value.isFinite && value >= 0 else {
+                throw .invalidDeviceProfile(path: path, reason: "field '\(delay.name)' must be a delay ≥ 0 ns, got \(value)")
+            }
         }
         guard !profile.dspInputWidths.isEmpty, profile.dspInputWidths.allSatisfy({ $0 > 0 }) else {
             throw .invalidDeviceProfile(path: path, reason: "field 'dspInputWidths' must list positive operand widths")

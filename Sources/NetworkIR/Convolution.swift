@@ -39,6 +39,25 @@ enum ImageGeometry {
         }
     }
 
+    /// The kernel positions of output pixel (oh, ow) that fall inside the input, in kernel order (rows, then
+    /// columns): each one's offset kh·kernelWidth + kw and the input pixel h·inputWidth + w it reads (a
+    /// convolution's and a pooling's window; the positions on padding are left out).
+    static func windowPixels(outputRow oh: Int, column ow: Int, kernel: (height: Int, width: Int),
+                             stride: (height: Int, width: Int), input: (height: Int, width: Int),
+                             top: Int, left: Int) -> [(offset: Int, pixel: Int)] {
+        var pixels: [(offset: Int, pixel: Int)] = []
+        for kh in 0..<kernel.height {
+            let h = oh * stride.height + kh - top
+            guard h >= 0, h < input.height else { continue }
+            for kw in 0..<kernel.width {
+                let w = ow * stride.width + kw - left
+                guard w >= 0, w < input.width else { continue }
+                pixels.append((kh * kernel.width + kw, h * input.width + w))
+            }
+        }
+        return pixels
+    }
+
     /// Throws unless `shape` holds exactly the values the layer reads.
     static func requireReads(_ shape: TensorShape, layer: Layer) throws(NetworkError) {
         guard shape.count == layer.inputSize else {
@@ -136,16 +155,10 @@ public struct ConvolutionParameters: Sendable, Equatable {
     public func window(outputRow oh: Int, column ow: Int) -> [(input: Int, kernel: Int)] {
         let p = pads
         var taps: [(Int, Int)] = []
-        for kh in 0..<kernelHeight {
-            let h = oh * strideHeight + kh - p.top
-            guard h >= 0, h < inputHeight else { continue }
-            for kw in 0..<kernelWidth {
-                let w = ow * strideWidth + kw - p.left
-                guard w >= 0, w < inputWidth else { continue }
-                for c in 0..<channels {
-                    taps.append(((h * inputWidth + w) * channels + c, (kh * kernelWidth + kw) * channels + c))
-                }
-            }
+        for (offset, pixel) in ImageGeometry.windowPixels(outputRow: oh, column: ow, kernel: (kernelHeight, kernelWidth),
+                                                          stride: (strideHeight, strideWidth), input: (inputHeight, inputWidth),
+                                                          top: p.top, left: p.left) {
+            for c in 0..<channels { taps.append((pixel * channels + c, offset * channels + c)) }
         }
         return taps
     }

@@ -89,17 +89,8 @@ public struct PoolingParameters: Sendable, Equatable {
     /// in hls4ml's order (rows, then columns); the other `windowSize − count` positions are padding.
     public func window(outputRow oh: Int, column ow: Int, channel c: Int) -> [Int] {
         let p = pads
-        var indices: [Int] = []
-        for kh in 0..<poolHeight {
-            let h = oh * strideHeight + kh - p.top
-            guard h >= 0, h < inputHeight else { continue }
-            for kw in 0..<poolWidth {
-                let w = ow * strideWidth + kw - p.left
-                guard w >= 0, w < inputWidth else { continue }
-                indices.append((h * inputWidth + w) * channels + c)
-            }
-        }
-        return indices
+        return ImageGeometry.windowPixels(outputRow: oh, column: ow, kernel: (poolHeight, poolWidth), stride: (strideHeight, strideWidth),
+                                          input: (inputHeight, inputWidth), top: p.top, left: p.left).map { $0.pixel * channels + c }
     }
 
     /// Every output's window, in output order (pixel-major, channels last).

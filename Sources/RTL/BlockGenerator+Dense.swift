@@ -56,6 +56,16 @@ extension BlockGenerator {
 
     // MARK: - Dense, RF > 1
 
+    /// Input element `i` as read in the accept cycle (`in_data`) or later (`held`: the copy `x_hold` taken at
+    /// accept), one wire per element and source, made on first use.
+    func inputElement(_ i: Int, held: Bool, cache: inout [String: Signal], builder: DatapathBuilder) -> Signal {
+        let vector = held ? "x_hold" : "in_data"
+        if let known = cache["\(vector)\(i)"] { return known }
+        let signal = element(vector, i, precision: inputPrecision, builder: builder, prefix: held ? "xh" : "x")
+        cache["\(vector)\(i)"] = signal
+        return signal
+    }
+
     /// Term t of output j: the input it reads (nil: none, e.g. padding) and its raw weight (0 where there is no input).
     /// A Dense's term t is input t; a convolution's is kernel offset t of its output pixel's window.
     func terms() -> (count: Int, input: (Int, Int) -> Int?, weight: (Int, Int) -> Int64) {
@@ -113,11 +123,7 @@ extension BlockGenerator {
                         var inputsOfPhase: [Signal?] = []
                         for (phase, index) in key.enumerated() {
                             guard let i = index else { inputsOfPhase.append(nil); continue }
-                            let vector = phase == 0 ? "in_data" : "x_hold"
-                            if elements["\(vector)\(i)"] == nil {
-                                elements["\(vector)\(i)"] = element(vector, i, precision: inputPrecision, builder: builder, prefix: phase == 0 ? "x" : "xh")
-                            }
-                            inputsOfPhase.append(elements["\(vector)\(i)"])
+                            inputsOfPhase.append(inputElement(i, held: phase > 0, cache: &elements, builder: builder))
                         }
                         var expression = inputsOfPhase[0].map { $0.name } ?? Verilog.literal(0, width: xWidth)
                         for phase in 1..<rf {
@@ -206,13 +212,7 @@ extension BlockGenerator {
             builder.markPartiallyUsed("x_hold")
         }
         var elements: [String: Signal] = [:]
-        func input(_ i: Int, cycle: Int) -> Signal {
-            let vector = cycle == 0 ? "in_data" : "x_hold"
-            if let known = elements["\(vector)\(i)"] { return known }
-            let signal = element(vector, i, precision: inputPrecision, builder: builder, prefix: cycle == 0 ? "x" : "xh")
-            elements["\(vector)\(i)"] = signal
-            return signal
-        }
+        func input(_ i: Int, cycle: Int) -> Signal { inputElement(i, held: cycle > 0, cache: &elements, builder: builder) }
         // A value made in cycle `made`, read in cycle `cycle` ≥ made: tap `cycle − made` of its register chain.
         var chains: [String: [Signal]] = [:]
         func read(_ key: String, _ signal: Signal, made: Int, cycle: Int) throws(RTLError) -> Signal {

@@ -55,6 +55,16 @@ public struct DeviceProfile: Sendable, Equatable, Codable {
         self.operandMuxNsPerLevel = operandMuxNsPerLevel
     }
 
+    /// Every delay of the profile (ns) by its YAML key, in file order: what the loader checks, `calibrate` fits and
+    /// the profile writer writes.
+    public static var delays: [(name: String, path: WritableKeyPath<DeviceProfile, Double>)] {
+        [("registerOverheadNs", \.registerOverheadNs), ("dspMultiplyNs", \.dspMultiplyNs),
+         ("lutMultiplyBaseNs", \.lutMultiplyBaseNs), ("lutMultiplyNsPerBit", \.lutMultiplyNsPerBit),
+         ("adderBaseNs", \.adderBaseNs), ("adderNsPerBit", \.adderNsPerBit), ("selectNs", \.selectNs),
+         ("castRoundingNs", \.castRoundingNs), ("castSaturationNs", \.castSaturationNs),
+         ("operandMuxNsPerLevel", \.operandMuxNsPerLevel)]
+    }
+
     /// Delay of a carry-chain adder of the given width.
     /// A warning when `periodNs` is faster than the profile's `maximumClockMHz`, else nil.
     public func clockWarning(periodNs: Double) -> String? {

@@ -39,15 +39,6 @@ public enum ProfileFit {
         public var meanAbsolute: Double { layers == 0 ? 0 : Double(totalAbsolute) / Double(layers) }
     }
 
-    /// The delays the fit may change, by their YAML key.
-    public static var parameters: [(name: String, path: WritableKeyPath<DeviceProfile, Double>)] {
-        [("registerOverheadNs", \.registerOverheadNs), ("dspMultiplyNs", \.dspMultiplyNs),
-         ("lutMultiplyBaseNs", \.lutMultiplyBaseNs), ("lutMultiplyNsPerBit", \.lutMultiplyNsPerBit),
-         ("adderBaseNs", \.adderBaseNs), ("adderNsPerBit", \.adderNsPerBit), ("selectNs", \.selectNs),
-         ("castRoundingNs", \.castRoundingNs), ("castSaturationNs", \.castSaturationNs),
-         ("operandMuxNsPerLevel", \.operandMuxNsPerLevel)]
-    }
-
     /// Steps tried for each delay, as factors of its current value (a delay at 0 tries these in ns instead).
     public static let factors: [Double] = [0.5, 0.65, 0.8, 0.9, 0.95, 1.05, 1.1, 1.25, 1.5, 2.0]
 
@@ -85,7 +76,7 @@ public enum ProfileFit {
     /// The profile that fits `samples` best from `start` (at most `passes` × the number of delays steps).
     public static func fit(start: DeviceProfile, samples: [Sample], passes: Int = 4) -> DeviceProfile {
         func distance(_ profile: DeviceProfile) -> Double {
-            parameters.reduce(0) { total, parameter in
+            DeviceProfile.delays.reduce(0) { total, parameter in
                 let (a, b) = (start[keyPath: parameter.path], profile[keyPath: parameter.path])
                 return total + (a > 0 && b > 0 ? abs(log(b / a)) : abs(b - a))
             }
@@ -96,6 +87,7 @@ public enum ProfileFit {
         }
         // Steepest descent: each step tries every delay at every factor and keeps the best single change.
         var best = start, bestScore = score(start)
+        let parameters = DeviceProfile.delays
         for _ in 0..<(max(passes, 0) * parameters.count) {
             var step: (profile: DeviceProfile, score: (Int, Int, Double))?
             for parameter in parameters {

@@ -50,10 +50,7 @@ extension Scheduler {
         var notes: [String] = []
         var packer = context.packer()
         let inputs = terms
-        guard requested >= 1, requested <= reuseInputs * reuseOutputs else {
-            throw .impossibleReuseFactor(layer: layer.name, value: requested,
-                reason: "it must lie in 1...\(reuseInputs * reuseOutputs) (n_in × n_out = \(reuseInputs) × \(reuseOutputs))")
-        }
+        try checkReuseFactor(requested, layer: layer, inputs: reuseInputs, outputs: reuseOutputs)
         var rf = requested
         if implementation.strategy == .resource && !isValidResourceReuseFactor(rf, inputs: reuseInputs, outputs: reuseOutputs) {
             rf = closestResourceReuseFactor(rf, inputs: reuseInputs, outputs: reuseOutputs)
@@ -105,10 +102,7 @@ extension Scheduler {
     static func scheduleDenseLatency(_ parameters: DenseParameters, context: LayerContext) throws(ScheduleError) -> BlockSchedule {
         let (layer, device, input) = (context.layer, context.device, context.input)
         let rf = context.implementation.reuseFactor, inputs = layer.inputSize, outputs = parameters.outputSize
-        guard rf <= inputs * outputs else {
-            throw .impossibleReuseFactor(layer: layer.name, value: rf,
-                reason: "it must lie in 1...\(inputs * outputs) (n_in × n_out = \(inputs) × \(outputs))")
-        }
+        try checkReuseFactor(rf, layer: layer, inputs: inputs, outputs: outputs)
         let precision = layer.precision
         let weight = precision.weight!, accumulator = precision.accumulator!
         let raw = parameters.weights.map { weight.raw(fromDouble: $0) }
@@ -173,5 +167,14 @@ extension Scheduler {
         block.products = schedule
         block.constantMultiplies = unshared - (schedule.sharedMultipliers > 0 ? 0 : schedule.realMultiplications)
         return block
+    }
+
+    /// A dot-product layer's reuse factor lies in 1…n_in·n_out (hls4ml's bound; a convolution's n_in × n_out is
+    /// kh·kw·C × filters).
+    static func checkReuseFactor(_ rf: Int, layer: Layer, inputs: Int, outputs: Int) throws(ScheduleError) {
+        guard rf >= 1, rf <= inputs * outputs else {
+            throw .impossibleReuseFactor(layer: layer.name, value: rf,
+                reason: "it must lie in 1...\(inputs * outputs) (n_in × n_out = \(inputs) × \(outputs))")
+        }
     }
 }
