@@ -75,15 +75,7 @@ import Testing
         let converted = imported.conversion.layerTypes
         #expect(Set(converted.map(\.name)) == Set(layers.keys).subtracting(["flatten"]))
         #expect(layers["flatten"]?["class"] as? String == "Reshape")
-        for layer in converted {
-            let reference = try #require(layers[layer.name])
-            #expect(reference["class"] as? String == layer.hlsClass, "\(layer.name)")
-            let types = try #require(reference["types"] as? [String: String])
-            for (key, text) in types where key != "index_t" {
-                #expect(layer.types[key] == (try Precision(parsing: text)), "\(layer.name).\(key): \(String(describing: layer.types[key])) vs \(text)")
-            }
-            #expect(Set(layer.types.keys) == Set(types.keys).subtracting(["index_t"]), "\(layer.name)")
-        }
+        try Fixtures.expectLayerTypes(converted, equalTo: layers, label: "cicada")
         let conv = try #require(imported.design.network.layers.first)
         #expect(conv.precision.accumulator == .fixed(21, 16) && conv.precision.bias == .uint(1) && conv.precision.weight == .fixed(6, 1))
         // The shape attributes hls4ml gave qconv1.

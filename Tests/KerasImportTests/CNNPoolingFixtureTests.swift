@@ -84,14 +84,7 @@ import Testing
         let reshapes = Set(layers.filter { $0.value["class"] as? String == "Reshape" }.keys)
         let converted = imported.conversion.layerTypes
         #expect(Set(converted.map(\.name)) == Set(layers.keys).subtracting(reshapes))
-        for layer in converted {
-            let reference = try #require(layers[layer.name])
-            #expect(reference["class"] as? String == layer.hlsClass, "\(layer.name)")
-            let types = try #require(reference["types"] as? [String: String])
-            for (key, text) in types where key != "index_t" {
-                #expect(layer.types[key] == (try Precision(parsing: text)), "\(layer.name).\(key): \(String(describing: layer.types[key])) vs \(text)")
-            }
-        }
+        try Fixtures.expectLayerTypes(converted, equalTo: layers, label: model)
     }
 
     /// The written design file loads back as the same network (per-channel BatchNorm values, pooling, padding and

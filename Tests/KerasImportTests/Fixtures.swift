@@ -68,15 +68,11 @@ extension Fixtures {
         return (shape, compared, mismatches, distinct.count)
     }
 
-    /// Expects the converted layers to be those of an hls4ml run's JSON (`layers`: class and every type but
-    /// index_t), and the network's layers to follow them in order.
-    static func expectTypes(of imported: ImportedModel, equalTo json: URL, label: String,
-                            sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let data = try Data(contentsOf: json)
-        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], sourceLocation: sourceLocation)
-        let layers = try #require(root["layers"] as? [String: [String: Any]], sourceLocation: sourceLocation)
-        let converted = imported.conversion.layerTypes
-        #expect(Set(converted.map(\.name)) == Set(layers.keys), sourceLocation: sourceLocation)
+    /// Expects each converted layer to have its hls4ml class and every type but index_t (and no other) as the
+    /// `layers` object of an hls4ml run's JSON gives them.
+    static func expectLayerTypes(_ converted: [(name: String, hlsClass: String, types: [String: Precision])],
+                                 equalTo layers: [String: [String: Any]], label: String,
+                                 sourceLocation: SourceLocation = #_sourceLocation) throws {
         for layer in converted {
             let reference = try #require(layers[layer.name], sourceLocation: sourceLocation)
             #expect(reference["class"] as? String == layer.hlsClass, "\(label).\(layer.name)", sourceLocation: sourceLocation)
@@ -88,6 +84,18 @@ extension Fixtures {
             }
             #expect(Set(layer.types.keys) == Set(types.keys).subtracting(["index_t"]), "\(label).\(layer.name)", sourceLocation: sourceLocation)
         }
+    }
+
+    /// Expects the converted layers to be those of an hls4ml run's JSON (`layers`: class and every type but
+    /// index_t), and the network's layers to follow them in order.
+    static func expectTypes(of imported: ImportedModel, equalTo json: URL, label: String,
+                            sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let data = try Data(contentsOf: json)
+        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], sourceLocation: sourceLocation)
+        let layers = try #require(root["layers"] as? [String: [String: Any]], sourceLocation: sourceLocation)
+        let converted = imported.conversion.layerTypes
+        #expect(Set(converted.map(\.name)) == Set(layers.keys), sourceLocation: sourceLocation)
+        try expectLayerTypes(converted, equalTo: layers, label: label, sourceLocation: sourceLocation)
         // The network's layers carry the same types, in hls4ml's order.
         let network = imported.design.network
         #expect(network.layers.map(\.name) == converted.dropFirst().map(\.name), sourceLocation: sourceLocation)
