@@ -4,7 +4,8 @@
 SWIFT ?= swift
 DESIGN ?= Designs/flow_vt.yml
 # Debian packages and a command (or pkg-config module) that proves each one is there.
-TEST_PACKAGES := pkgconf:pkg-config verilator:verilator yosys:yosys libhdf5-dev:pkg-config=hdf5 ccache:ccache
+TEST_PACKAGES := pkgconf:pkg-config verilator:verilator yosys:yosys libhdf5-dev:pkg-config=hdf5 zlib1g-dev:pkg-config=zlib ccache:ccache
+# GTKWave: the viewer, and fst2vcd for the test that reads an FST back (skipped, with the reason, without it).
 VIEW_PACKAGES := gtkwave:gtkwave
 
 .PHONY: all deps deps-view build release test run bench clean
@@ -24,8 +25,8 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# Unit tests, golden fixtures and the simulator-vs-Verilator cross-checks.
-test: deps
+# Unit tests, golden fixtures and the simulator-vs-Verilator cross-checks (zlib for Verilator's FST writer).
+test: deps deps-view
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 

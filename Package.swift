@@ -32,7 +32,10 @@ let package = Package(
         .target(name: "Design", dependencies: ["NetworkIR", "Scheduling", "FixedPoint", "Support", "Yams"],
                 resources: [.copy("Profiles")]),
         .target(name: "Simulation", dependencies: ["Scheduling", "NetworkIR", "FixedPoint"]),
-        .target(name: "RTL", dependencies: ["Scheduling", "NetworkIR", "FixedPoint", "Support"]),
+        // Harness/harness.cpp is the Verilator harness, a C++ source embedded as text (only its constants header
+        // is generated per design).
+        .target(name: "RTL", dependencies: ["Scheduling", "NetworkIR", "FixedPoint", "Support"],
+                resources: [.embedInCode("Harness/harness.cpp")]),
         .target(name: "Toolchain", dependencies: ["RTL", "Support"]),
         .target(name: "CrossCheck", dependencies: ["Simulation", "RTL", "Toolchain", "Scheduling", "NetworkIR", "Support"]),
         // Vivado/Vitis HLS C-synthesis reports (text and XML) read into values; no dependency on the data path.
@@ -48,7 +51,7 @@ let package = Package(
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "NetworkIR", "Design", "FixedPoint"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scheduling", "NetworkIR", "Design", "FixedPoint"]),
         .testTarget(name: "RTLTests", dependencies: ["RTL", "Toolchain", "Scheduling", "NetworkIR", "Design", "FixedPoint", "Support"], exclude: ["Golden"]),
-        .testTarget(name: "CLITests", dependencies: ["pipewright", "HDF5", "Design", "NetworkIR", "Scheduling"]),
+        .testTarget(name: "CLITests", dependencies: ["pipewright", "HDF5", "Design", "NetworkIR", "Scheduling", "Support"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "CrossCheck"]),
         .testTarget(name: "HLSReportsTests", dependencies: ["HLSReports"]),

@@ -102,7 +102,7 @@ public enum Benchmark {
         defer { unsetenv("CCACHE_DISABLE") }
         let verilatorStart = Date()
         let design = try RTLGenerator.generate(network: network, schedule: schedule)
-        let model = try VerilatorRunner.build(design: design, directory: buildDirectory, trace: false)
+        let model = try VerilatorRunner.build(design: design, directory: buildDirectory, waveform: nil)
         _ = try model.run(inputs: [first.inputs[0]])
         let verilatorFirst = Date().timeIntervalSince(verilatorStart)
         let trace = try model.run(inputs: inputs, maxCycles: result.cycles * 2 + 1000)

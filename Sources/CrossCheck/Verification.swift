@@ -5,6 +5,7 @@ import RTL
 import Toolchain
 import Scheduling
 import Simulation
+import Support
 
 /// Everything a `verify` run produced.
 public struct VerificationRun: Sendable {
@@ -14,8 +15,9 @@ public struct VerificationRun: Sendable {
     public var trace: RTLTrace
     public var comparison: Comparison
     public var model: VerilatorModel
-    /// VCD written by the Verilator harness and the GTKWave save file that opens it, when requested.
-    public var vcd: URL?
+    /// The waveform (VCD or FST) written by the Verilator harness and the GTKWave save file that opens it, when
+    /// requested.
+    public var waveform: URL?
     public var gtkw: URL?
     /// Wall time of the simulator run (schedule + simulate), of the Verilator build and of the RTL run (s).
     public var simulatorSeconds: Double
@@ -27,30 +29,33 @@ public struct VerificationRun: Sendable {
 /// compared transfer by transfer and bit by bit.
 public enum Verification {
     /// Runs the flow. `buildDirectory` holds the generated RTL and the Verilator build (reused when the
-    /// RTL is unchanged); `waveformDirectory`, when given, receives `<design>.vcd` and `<design>.gtkw`.
+    /// RTL is unchanged); `waveformDirectory`, when given, receives `<design>.vcd` (or `.fst`, by
+    /// `waveformFormat`) and `<design>.gtkw`.
     public static func run(network: Network, options: ScheduleOptions, inputs: [[Double]], outReadyPattern: [Bool] = [true],
                            buildDirectory: URL, waveformDirectory: URL? = nil,
                            maximumRTLMegabytes: Int = RTLGenerator.defaultMaximumMegabytes,
-                           traceInternals: Bool = false) throws -> VerificationRun {
+                           traceInternals: Bool = false, waveformFormat: WaveformFormat = .vcd) throws -> VerificationRun {
         let start = Date()
         let simulated = try Pipeline.simulate(network: network, options: options, inputs: inputs,
                                               simulation: SimulationOptions(outReadyPattern: outReadyPattern))
         let simulatorSeconds = Date().timeIntervalSince(start)
         let design = try RTLGenerator.generate(network: network, schedule: simulated.schedule, maximumMegabytes: maximumRTLMegabytes,
                                                traceInternals: traceInternals)
-        let model = try VerilatorRunner.build(design: design, directory: buildDirectory, trace: waveformDirectory != nil)
-        var vcd: URL? = nil, gtkw: URL? = nil
+        let model = try VerilatorRunner.build(design: design, directory: buildDirectory, waveform: waveformDirectory.map { _ in waveformFormat })
+        var waveform: URL? = nil, gtkw: URL? = nil
         if let waveformDirectory {
-            try FileManager.default.createDirectory(at: waveformDirectory, withIntermediateDirectories: true)
-            vcd = waveformDirectory.appendingPathComponent("\(network.name).vcd")
+            do { try FileManager.default.createDirectory(at: waveformDirectory, withIntermediateDirectories: true) } catch {
+                throw OutputFileError(path: waveformDirectory.path, reason: "cannot create the folder: \(FileProblem.describe(error, path: waveformDirectory.path))")
+            }
+            waveform = waveformDirectory.appendingPathComponent("\(network.name).\(waveformFormat.fileExtension)")
             gtkw = waveformDirectory.appendingPathComponent("\(network.name).gtkw")
         }
         let pattern = String(outReadyPattern.map { $0 ? "1" : "0" })
-        let trace = try model.run(inputs: simulated.inputs, outReadyPattern: pattern, vcdPath: vcd,
+        let trace = try model.run(inputs: simulated.inputs, outReadyPattern: pattern, waveformPath: waveform,
                                   maxCycles: max(simulated.result.cycles * 4, 10_000))
-        if let gtkw, let vcd {
-            let text = design.gtkwaveSaveFile(dumpfile: vcd.path, cycles: trace.cycles + 2)
-            try Data(text.utf8).write(to: gtkw)
+        if let gtkw, let waveform {
+            let text = design.gtkwaveSaveFile(dumpfile: waveform.path, cycles: trace.cycles + 2)
+            try OutputFile.write(text, to: gtkw)
         }
         let names = design.channels.map(\.prefix)
         let comparison = Comparator.compare(simulated: simulated.result.observation,
@@ -58,7 +63,7 @@ public enum Verification {
                                                                              graph: simulated.schedule.graph),
                                             channelNames: names, outputPrecision: network.outputPrecision)
         return VerificationRun(network: network, schedule: simulated.schedule, simulation: simulated.result, trace: trace,
-                               comparison: comparison, model: model, vcd: vcd, gtkw: gtkw, simulatorSeconds: simulatorSeconds,
+                               comparison: comparison, model: model, waveform: waveform, gtkw: gtkw, simulatorSeconds: simulatorSeconds,
                                buildSeconds: model.buildSeconds, rtlSeconds: trace.simulationSeconds)
     }
 }

@@ -93,7 +93,8 @@ public final class HDF5ResultWriter {
         partialToken = Interruption.addPartialFile(temporaryURL.path)
         do { file = try HDF5File.create(temporaryURL) } catch {
             Interruption.removePartialFile(partialToken)
-            throw error
+            try? FileManager.default.removeItem(at: temporaryURL)
+            throw Self.aboutTheTarget(error, url: url)
         }
     }
 
@@ -125,10 +126,26 @@ public final class HDF5ResultWriter {
         try file?.writeStringAttribute(name, value: value)
     }
 
-    /// Closes the file and moves it to `url`.
+    /// The error of the temporary file, told about the file the user named.
+    private static func aboutTheTarget(_ error: HDF5Error, url: URL) -> HDF5Error {
+        guard case let .writeFailed(_, object, reason) = error else { return error }
+        return .writeFailed(file: url.path, object: object, reason: reason)
+    }
+
+    /// Flushes and closes the file, checking both (a full disk shows here), and moves it to `url`. On failure
+    /// the temporary file is removed and nothing is left at `url`.
     public func finish() throws(HDF5Error) {
-        datasets = [:]
+        guard let open = file else { throw .writeFailed(file: url.path, object: "/", reason: "the writer is finished") }
         file = nil
+        do {
+            try open.flush()
+            datasets = [:]
+            try open.close()
+        } catch {
+            datasets = [:]
+            try? FileManager.default.removeItem(at: temporaryURL)
+            throw Self.aboutTheTarget(error, url: url)
+        }
         do {
             if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
             try FileManager.default.moveItem(at: temporaryURL, to: url)

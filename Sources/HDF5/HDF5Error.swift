@@ -43,6 +43,8 @@ public enum HDF5Error: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file): object '\(object)' has rank \(found), expected rank \(expected)"
         case .readFailed(let file, let object, let reason):
             return "\(file): reading object '\(object)' failed (\(reason))"
+        case .writeFailed(let file, "/", let reason):
+            return "\(file): cannot write: \(reason)"
         case .writeFailed(let file, let object, let reason):
             return "\(file): writing object '\(object)' failed (\(reason))"
         }

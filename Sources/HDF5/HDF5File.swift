@@ -5,6 +5,7 @@
 // summarised (H5Ewalk2) into the `reason` of the `HDF5Error` thrown.
 
 import CHDF5
+import Support
 import Foundation
 
 // MARK: - Serialisation and error stack
@@ -32,9 +33,15 @@ private func withLibrary<T>(_ body: () -> T) -> T {
 /// HDF5's automatic error printing and its error stack are per thread in a thread-safe build, so
 /// both are reset on whatever thread is about to call the library.
 private func prepareThread() {
+    _ = libraryTermination
     _ = H5Eset_auto2(chdf5_E_DEFAULT(), nil, nil)
     _ = H5Eclear2(chdf5_E_DEFAULT())
 }
+
+/// libhdf5's exit handler closes every file still open, and crashes (SIGSEGV in `H5F__close_cb`) on a file
+/// whose flush failed, e.g. on a full disk: it is turned off before the first call. Pipewright closes its
+/// files itself and checks that.
+private let libraryTermination: Void = { _ = H5dont_atexit() }()
 
 private final class MessageCollector {
     var messages: [String] = []
@@ -61,6 +68,13 @@ private func errorStackSummary() -> String {
             Unmanaged.passUnretained(collector).toOpaque())
     }
     _ = H5Eclear2(chdf5_E_DEFAULT())
+    // A failed system call (full disk, read-only folder, permissions) is said in words, as for other files.
+    for message in collector.messages {
+        guard let range = message.range(of: "errno = ") else { continue }
+        if let code = Int32(message[range.upperBound...].prefix { $0.isNumber }), code > 0 {
+            return FileProblem.describe(errno: code)
+        }
+    }
     if status < 0 || collector.messages.isEmpty {
         return "libhdf5 reported an error without details"
     }
@@ -135,6 +149,9 @@ public final class HDF5File: @unchecked Sendable {
     public let path: String
     private let fileID: hid_t
 
+    /// True once `close()` has run.
+    private var closed = false
+
     private init(path: String, fileID: hid_t) {
         self.path = path
         self.fileID = fileID
@@ -142,7 +159,27 @@ public final class HDF5File: @unchecked Sendable {
 
     deinit {
         let fileID = fileID
-        withLibrary { _ = H5Fclose(fileID) }
+        if !closed { withLibrary { _ = H5Fclose(fileID) } }
+    }
+
+    /// Writes everything the library still buffers (raw data of open datasets, metadata) and fails when the
+    /// file system refuses it: a full disk shows here, not in the writes before.
+    public func flush() throws(HDF5Error) {
+        let fileID = fileID, path = path
+        try withLibrary { () throws(HDF5Error) in
+            guard H5Fflush(fileID, H5F_SCOPE_GLOBAL) >= 0 else { throw .writeFailed(file: path, object: "/", reason: errorStackSummary()) }
+        }
+    }
+
+    /// Closes the file, checking that it closed (deinit closes unchecked). Every dataset of it must be
+    /// released first.
+    public func close() throws(HDF5Error) {
+        guard !closed else { return }
+        closed = true
+        let fileID = fileID, path = path
+        try withLibrary { () throws(HDF5Error) in
+            guard H5Fclose(fileID) >= 0 else { throw .writeFailed(file: path, object: "/", reason: errorStackSummary()) }
+        }
     }
 
     // MARK: Opening and creating

@@ -1,5 +1,6 @@
 import FixedPoint
 import Foundation
+import Support
 
 /// One generated Verilog file.
 public struct RTLFile: Sendable, Equatable {
@@ -137,14 +138,14 @@ public struct RTLDesign: Sendable, Equatable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Writes every Verilog file and `<top>.gtkw` (dump file `<top>.vcd` in the same directory) into
+    /// Writes every Verilog file and `<top>.gtkw` (dump file `<top>.vcd`, or `.fst`, in the same directory) into
     /// `directory`, creating it if needed. Files whose content is unchanged are not rewritten.
     /// Returns true when any Verilog file was written (the save file does not count).
     @discardableResult
-    public func write(to directory: URL) throws -> Bool {
+    public func write(to directory: URL, waveform: WaveformFormat = .vcd) throws -> Bool {
         let changed = try writeVerilog(to: directory)
-        let vcd = directory.appendingPathComponent("\(topModule).vcd").path
-        try RTLDesign.writeIfChanged(gtkwaveSaveFile(dumpfile: vcd), to: directory.appendingPathComponent("\(topModule).gtkw"))
+        let dumpfile = directory.appendingPathComponent("\(topModule).\(waveform.fileExtension)").path
+        try RTLDesign.writeIfChanged(gtkwaveSaveFile(dumpfile: dumpfile), to: directory.appendingPathComponent("\(topModule).gtkw"))
         return changed
     }
 
@@ -152,20 +153,34 @@ public struct RTLDesign: Sendable, Equatable {
     /// are not rewritten. Returns true when any file was written (for build caches).
     @discardableResult
     public func writeVerilog(to directory: URL) throws -> Bool {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var changed = false
-        for file in files {
-            changed = try RTLDesign.writeIfChanged(file.text, to: directory.appendingPathComponent(file.name)) || changed
+        var changed = false, created: [URL] = []
+        let newFolder = !FileManager.default.fileExists(atPath: directory.path)
+        do {
+            for file in files {
+                let url = directory.appendingPathComponent(file.name)
+                let existed = FileManager.default.fileExists(atPath: url.path)
+                if try RTLDesign.writeIfChanged(file.text, to: url) {
+                    changed = true
+                    if !existed { created.append(url) }
+                }
+            }
+        } catch {
+            // No half design: the files this call added go again (each file is whole or absent anyway).
+            for url in created { try? FileManager.default.removeItem(at: url) }
+            if newFolder, (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.isEmpty == true {
+                try? FileManager.default.removeItem(at: directory)
+            }
+            throw error
         }
         return changed
     }
 
-    /// Writes `text` unless the file already holds exactly these bytes; returns true when it wrote.
+    /// Writes `text` (whole or not at all, creating the folder; a failure is an `OutputFileError` in words)
+    /// unless the file already holds exactly these bytes; returns true when it wrote.
     @discardableResult
     public static func writeIfChanged(_ text: String, to url: URL) throws -> Bool {
-        let data = Data(text.utf8)
-        if let existing = try? Data(contentsOf: url), existing == data { return false }
-        try data.write(to: url, options: .atomic)
+        if let existing = try? Data(contentsOf: url), existing == Data(text.utf8) { return false }
+        try OutputFile.write(text, to: url)
         return true
     }
 }

@@ -50,6 +50,13 @@ public enum FileProblem {
         }
     }
 
+    /// Bytes an unprivileged writer can still use on the file system of `path`, or nil when unknown.
+    public static func availableBytes(at path: String) -> UInt64? {
+        var info = statvfs()
+        guard statvfs(path, &info) == 0 else { return nil }
+        return UInt64(info.f_bavail) * UInt64(info.f_frsize)
+    }
+
     /// True when `path` names an existing folder.
     public static func isDirectory(_ path: String) -> Bool {
         var directory: ObjCBool = false

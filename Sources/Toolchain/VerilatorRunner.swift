@@ -48,28 +48,30 @@ public struct RTLTrace: Sendable, Equatable {
 /// A built Verilator model of a design, ready to run.
 public struct VerilatorModel: Sendable {
     public let design: RTLDesign
-    /// The design directory (Verilog, harness.cpp, obj_dir).
+    /// The design directory (Verilog, harness.cpp, harness_design.h, obj_dir).
     public let directory: URL
     public let executable: URL
     /// Wall time of the build (s); near zero when the cached build was reused.
     public let buildSeconds: Double
     /// True when nothing changed and the existing binary was reused.
     public let reusedCache: Bool
-    /// True when built with `--trace` (only then can `run` write a VCD).
-    public let traced: Bool
+    /// The waveform format it was built to trace (`--trace` or `--trace-fst`), or nil: only a traced model's
+    /// `run` can write a waveform.
+    public let waveform: WaveformFormat?
 
     /// Runs the model on raw input vectors (in the design's input precision).
     /// - Parameters:
     ///   - outReadyPattern: out_ready in cycle c is `pattern[c % count]`; only '0' and '1'.
-    ///   - vcdPath: where to write a VCD (time in ps at the design's clock), or nil.
+    ///   - waveformPath: where to write the waveform, in the format the model was built for (time in ps at the
+    ///     design's clock), or nil.
     ///   - maxCycles: the run stops after this many cycles even if outputs are missing.
-    public func run(inputs: [[Int64]], outReadyPattern: String = "1", vcdPath: URL? = nil,
+    public func run(inputs: [[Int64]], outReadyPattern: String = "1", waveformPath: URL? = nil,
                     maxCycles: Int = 1_000_000, timeout: Double = ProcessRunner.defaultTimeout) throws -> RTLTrace {
         guard !outReadyPattern.isEmpty, outReadyPattern.allSatisfy({ $0 == "0" || $0 == "1" }) else {
             throw VerilatorError.invalidArgument(field: "outReadyPattern", reason: "'\(outReadyPattern)' must be a non-empty string of 0 and 1")
         }
-        if vcdPath != nil && !traced {
-            throw VerilatorError.invalidArgument(field: "vcdPath", reason: "the model was built without --trace; build it with trace: true to write a VCD")
+        if waveformPath != nil && waveform == nil {
+            throw VerilatorError.invalidArgument(field: "waveformPath", reason: "the model was built without tracing; build it with a waveform format to write one")
         }
         let elements = design.inputChannel.elements
         for (index, vector) in inputs.enumerated() where vector.count != elements {
@@ -84,14 +86,38 @@ public struct VerilatorModel: Sendable {
         }
         var text = "\(inputs.count) \(elements)\n"
         for vector in inputs { text += vector.map(String.init).joined(separator: " ") + "\n" }
-        try Data(text.utf8).write(to: inputURL)
+        try OutputFile.write(text, to: inputURL)
         let periodPs = max(2, Int((design.clockPeriodNs * 1000).rounded()))
         var arguments = [inputURL.path, resultURL.path, outReadyPattern, String(maxCycles), String(periodPs)]
-        if let vcdPath { arguments.append(vcdPath.path) }
-        let result = try ProcessRunner.run(executable, arguments: arguments, directory: directory, timeout: timeout,
+        if let waveformPath { arguments.append(waveformPath.path) }
+        let result: (status: Int32, output: String)
+        do {
+            result = try ProcessRunner.run(executable, arguments: arguments, directory: directory, timeout: timeout,
                                            progress: "running \(executable.lastPathComponent) (\(inputs.count) inferences)")
-        guard result.status == 0 else { throw VerilatorError.runFailed(status: result.status, outputTail: ProcessRunner.tail(result.output)) }
+        } catch {
+            if let waveformPath { try Self.waveformFailure(at: waveformPath, output: "") }
+            throw error
+        }
+        guard result.status == 0 else {
+            if let waveformPath { try Self.waveformFailure(at: waveformPath, output: result.output) }
+            throw VerilatorError.runFailed(status: result.status, outputTail: ProcessRunner.tail(result.output))
+        }
         return try VerilatorModel.parseResults(at: resultURL, channels: design.channels.count)
+    }
+
+    /// After a failed run that was writing `waveform`: removes the partial file (and the FST writer's `.hier`)
+    /// and throws an `OutputFileError` in words when the waveform write is what failed.
+    private static func waveformFailure(at waveform: URL, output: String) throws {
+        // The FST writer maps its files: a full disk kills it with SIGBUS instead of an error, so the free
+        // space is looked at before the partial files go.
+        let nearlyFull = (FileProblem.availableBytes(at: waveform.deletingLastPathComponent().path) ?? .max) < 1 << 20
+        for leftover in [waveform, waveform.appendingPathExtension("hier")] { try? FileManager.default.removeItem(at: leftover) }
+        // The harness names the system error of a failed VCD write (see harness.cpp's vl_fatal).
+        if let line = output.split(separator: "\n").first(where: { $0.hasPrefix("harness errno ") }),
+           let code = Int32(line.dropFirst("harness errno ".count)) {
+            throw OutputFileError(path: waveform.path, reason: FileProblem.describe(errno: code))
+        }
+        if nearlyFull { throw OutputFileError(path: waveform.path, reason: FileProblem.describe(errno: ENOSPC)) }
     }
 
     static func parseResults(at url: URL, channels: Int) throws -> RTLTrace {
@@ -126,37 +152,42 @@ public enum VerilatorRunner {
     public static func verilatorPath() -> URL? { ProcessRunner.find("verilator") }
 
     /// Writes the design and its harness into `directory` and builds `V<top>` with Verilator (C++ harness,
-    /// `-Wall`, and `--trace` when `trace` is true: VCD output costs about 2.5× the build time). The build is
+    /// `-Wall`, and `--trace`/`--trace-fst` when `waveform` is given: tracing costs about 2.5× the build time). The build is
     /// skipped when every generated file and the flags are byte-identical to what the directory holds and the
     /// binary exists and the last build finished (`obj_dir/build.ok`: an interrupted link can leave a partial
     /// binary). Builds of one directory must not run concurrently; a build still running after `timeout`
     /// seconds is ended.
-    public static func build(design: RTLDesign, directory: URL, trace: Bool = true,
+    public static func build(design: RTLDesign, directory: URL, waveform: WaveformFormat? = .vcd,
                              timeout: Double = ProcessRunner.defaultTimeout) throws -> VerilatorModel {
         guard let verilator = verilatorPath() else { throw VerilatorError.notFound }
         let directory = directory.standardizedFileURL
-        var changed = try design.write(to: directory)
-        let harness = directory.appendingPathComponent("harness.cpp")
-        changed = try RTLDesign.writeIfChanged(VerilatorHarness.source(for: design), to: harness) || changed
-        changed = try RTLDesign.writeIfChanged(trace ? "--trace\n" : "\n", to: directory.appendingPathComponent("build.flags")) || changed
+        var changed = try design.write(to: directory, waveform: waveform ?? .vcd)
+        let harnessFiles = VerilatorHarness.files(for: design)
+        for file in harnessFiles {
+            changed = try RTLDesign.writeIfChanged(file.text, to: directory.appendingPathComponent(file.name)) || changed
+        }
+        let traceOptions = waveform.map { [$0.verilatorOption] } ?? []
+        changed = try RTLDesign.writeIfChanged(traceOptions.joined() + "\n", to: directory.appendingPathComponent("build.flags")) || changed
         let objDir = directory.appendingPathComponent("obj_dir")
         let binaryName = "V\(design.topModule)"
         let executable = objDir.appendingPathComponent(binaryName)
         let stamp = objDir.appendingPathComponent("build.ok")
         if !changed && FileManager.default.isExecutableFile(atPath: executable.path) && FileManager.default.fileExists(atPath: stamp.path) {
-            return VerilatorModel(design: design, directory: directory, executable: executable, buildSeconds: 0, reusedCache: true, traced: trace)
+            return VerilatorModel(design: design, directory: directory, executable: executable, buildSeconds: 0, reusedCache: true, waveform: waveform)
         }
         // A stale binary must not survive a failed build.
         try? FileManager.default.removeItem(at: executable)
         try? FileManager.default.removeItem(at: stamp)
         // GNU make refuses to build in a folder whose path holds a space, and make and sh expand `$`, quotes
         // and the like: such a folder is built in a staging folder with a plain path, and the binary copied back.
-        let staging = isMakeSafe(directory.path) ? nil : try stagingDirectory(for: directory, design: design, harness: harness)
+        let staging = isMakeSafe(directory.path) ? nil
+            : try stagingDirectory(for: directory, names: design.files.map(\.name) + harnessFiles.map(\.name))
         defer { if let staging { try? FileManager.default.removeItem(at: staging) } }
         let buildDirectory = staging ?? directory
-        let arguments = ["--cc", "--exe", "--build", "-j", "2", "-Wall"] + (trace ? ["--trace"] : []) + ["--top-module", design.topModule,
+        // VL_USER_FATAL: the harness's vl_fatal ends at once instead of flushing a trace that cannot be written.
+        let arguments = ["--cc", "--exe", "--build", "-j", "2", "-Wall", "-CFLAGS", "-DVL_USER_FATAL"] + traceOptions + ["--top-module", design.topModule,
                          "--Mdir", "obj_dir", "-o", binaryName]
-            + design.files.map(\.name) + ["harness.cpp"]
+            + design.files.map(\.name) + [VerilatorHarness.sourceName]
         var environment: [String: String] = [:]
         if ProcessRunner.find("ccache") != nil { environment["OBJCACHE"] = "ccache" }
         let start = Date()
@@ -173,7 +204,7 @@ public enum VerilatorRunner {
             try FileManager.default.copyItem(at: built, to: executable)
         }
         try Data().write(to: stamp)
-        return VerilatorModel(design: design, directory: directory, executable: executable, buildSeconds: seconds, reusedCache: false, traced: trace)
+        return VerilatorModel(design: design, directory: directory, executable: executable, buildSeconds: seconds, reusedCache: false, waveform: waveform)
     }
 
     /// True when GNU make and sh take `path` literally (letters, digits and `/._+,=@-`).
@@ -183,16 +214,15 @@ public enum VerilatorRunner {
         }
     }
 
-    /// A fresh folder with a make-safe path holding copies of the design's Verilog and harness.
-    private static func stagingDirectory(for directory: URL, design: RTLDesign, harness: URL) throws -> URL {
+    /// A fresh folder with a make-safe path holding copies of the files `names` (the Verilog and the harness).
+    private static func stagingDirectory(for directory: URL, names: [String]) throws -> URL {
         let temporary = FileManager.default.temporaryDirectory.standardizedFileURL
         let root = isMakeSafe(temporary.path) ? temporary : URL(fileURLWithPath: "/tmp")
         let staging = root.appendingPathComponent("pipewright-verilator-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
-        for name in design.files.map(\.name) {
+        for name in names {
             try FileManager.default.copyItem(at: directory.appendingPathComponent(name), to: staging.appendingPathComponent(name))
         }
-        try FileManager.default.copyItem(at: harness, to: staging.appendingPathComponent("harness.cpp"))
         return staging
     }
 

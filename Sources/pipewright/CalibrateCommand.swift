@@ -1,6 +1,7 @@
 import ArgumentParser
 import Design
 import Foundation
+import Support
 import HLSReports
 import Reports
 import Scheduling

@@ -2,6 +2,7 @@ import ArgumentParser
 import CrossCheck
 import Design
 import Foundation
+import Support
 import HDF5
 import Scheduling
 import Reports
@@ -191,13 +192,20 @@ extension InputArguments {
     }
 }
 
-/// The RTL options `rtl` and `verify` share: the size limit checked before generating and the trace depth.
+/// The RTL options `rtl` and `verify` share: the size limit checked before generating, the trace depth and the
+/// waveform format.
 struct RTLArguments: ParsableArguments {
     @Option(name: .customLong("max-rtl-mb"), help: "Refuse to generate more than about this many MB of Verilog (estimated from the operators first).")
     var maximumMegabytes: Int = RTLGenerator.defaultMaximumMegabytes
 
     @Flag(name: .customLong("trace-all"), help: "Trace every internal wire and register of the blocks in the VCD (default: only the ports and channels the .gtkw shows; the full trace is tens of times larger).")
     var traceAll = false
+
+    @Flag(help: "Write the RTL waveform as FST, GTKWave's compressed format, instead of VCD (flow_vt, 1,000 events: 397 KB instead of 3.3 MB). The simulator's own --vcd stays VCD.")
+    var fst = false
+
+    /// The waveform format of the Verilator build.
+    var waveformFormat: WaveformFormat { fst ? .fst : .vcd }
 
     func validate() throws {
         guard maximumMegabytes >= 1 else { throw ValidationError("--max-rtl-mb must be at least 1, got \(maximumMegabytes)") }

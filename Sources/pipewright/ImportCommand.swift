@@ -1,6 +1,7 @@
 import ArgumentParser
 import FixedPoint
 import Foundation
+import Support
 import KerasImport
 import NetworkIR
 import Reports

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Design
 import Foundation
+import Support
 import RTL
 import Toolchain
 import Reports
@@ -9,11 +10,12 @@ import Scheduling
 struct RTLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rtl",
-        abstract: "Generate the Verilog of a design (one module per block) and its Verilator C++ harness.",
+        abstract: "Generate the Verilog of a design (one module per block) and its Verilator C++ harness (harness.cpp and the generated harness_design.h).",
         discussion: """
         EXAMPLES:
           pipewright rtl Designs/flow_vt.yml --out build/rtl/flow_vt
           pipewright rtl Designs/flow_vt.yml --reuse-factor 2 --build
+          pipewright rtl Designs/flow_vt.yml --fst --out build/rtl/flow_vt_fst
         """)
 
     @OptionGroup var designArguments: DesignArguments
@@ -36,22 +38,25 @@ struct RTLCommand: ParsableCommand {
         let rtl = try RTLGenerator.generate(network: design.network, schedule: schedule, maximumMegabytes: rtlArguments.maximumMegabytes,
                                               traceInternals: rtlArguments.traceAll)
         let directory = URL(fileURLWithPath: out ?? "build/rtl/\(design.network.name)")
+        let waveform = rtlArguments.waveformFormat
+        let harness = VerilatorHarness.files(for: rtl)
         if build {
-            let model = try VerilatorRunner.build(design: rtl, directory: directory)
+            let model = try VerilatorRunner.build(design: rtl, directory: directory, waveform: waveform)
             print("built \(model.executable.path) in \(String(format: "%.1f", model.buildSeconds)) s\(model.reusedCache ? " (cached)" : "")")
         } else {
-            try rtl.write(to: directory)
-            try OutputFile.write(VerilatorHarness.source(for: rtl), to: directory.appendingPathComponent("harness.cpp"))
+            try rtl.write(to: directory, waveform: waveform)
+            for file in harness { try OutputFile.write(file.text, to: directory.appendingPathComponent(file.name)) }
         }
-        print("wrote \(rtl.files.count) Verilog files, harness.cpp and \(rtl.topModule).gtkw to \(directory.path): "
+        print("wrote \(rtl.files.count) Verilog files, \(harness.map(\.name).joined(separator: ", ")) and \(rtl.topModule).gtkw to \(directory.path): "
               + rtl.files.map(\.name).joined(separator: ", "))
         if !build {
-            print("build: verilator --cc --exe --build -j 2 -Wall --trace --top-module \(rtl.topModule) --Mdir \(directory.path)/obj_dir "
-                  + "-o V\(rtl.topModule) \(directory.path)/*.v \(directory.path)/harness.cpp")
+            print("build: verilator --cc --exe --build -j 2 -Wall \(waveform.verilatorOption) --top-module \(rtl.topModule) --Mdir \(directory.path)/obj_dir "
+                  + "-o V\(rtl.topModule) \(directory.path)/*.v \(directory.path)/\(VerilatorHarness.sourceName)")
             let period = Int((schedule.options.clockPeriodNs * 1000).rounded())
-            print("run:   \(directory.path)/obj_dir/V\(rtl.topModule) INPUTS RESULTS 1 100000 \(period) \(directory.path)/\(rtl.topModule).vcd")
-            print("       (INPUTS: '<events> <elements>' then one line of raw integers per event; the last argument writes the VCD "
-                  + "that \(rtl.topModule).gtkw opens)")
+            let dumpfile = "\(directory.path)/\(rtl.topModule).\(waveform.fileExtension)"
+            print("run:   \(directory.path)/obj_dir/V\(rtl.topModule) INPUTS RESULTS 1 100000 \(period) \(dumpfile)")
+            print("       (INPUTS: '<events> <elements>' then one line of raw integers per event; the last argument writes the "
+                  + "\(waveform.fileExtension.uppercased()) that \(rtl.topModule).gtkw opens; harness.cpp's header gives every format)")
         }
         print("top module \(rtl.topModule): latency \(schedule.latencyCycles) cycles, II \(schedule.initiationInterval)")
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CrossCheck
 import Design
 import Foundation
+import Support
 import Reports
 
 struct ResourcesCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import CrossCheck
 import Design
 import Foundation
+import Support
 import Reports
 
 struct VerifyCommand: ParsableCommand {
@@ -24,7 +25,7 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var rtlArguments: RTLArguments
 
-    @Option(help: "Directory for <design>.vcd and <design>.gtkw.")
+    @Option(help: "Directory for <design>.vcd (or .fst with --fst) and <design>.gtkw.")
     var waveforms: String = "Waveforms"
 
     @Flag(name: .customLong("no-waveforms"), help: "Do not write the VCD and GTKWave files.")
@@ -52,7 +53,8 @@ struct VerifyCommand: ParsableCommand {
         let run = try Verification.run(network: design.network, options: design.options, inputs: inputs,
                                        outReadyPattern: try inputArguments.pattern(), buildDirectory: directory,
                                        waveformDirectory: noWaveforms ? nil : URL(fileURLWithPath: waveforms),
-                                       maximumRTLMegabytes: rtlArguments.maximumMegabytes, traceInternals: rtlArguments.traceAll)
+                                       maximumRTLMegabytes: rtlArguments.maximumMegabytes, traceInternals: rtlArguments.traceAll,
+                                       waveformFormat: rtlArguments.waveformFormat)
         let report = DesignTiming(schedule: run.schedule, simulated: run.comparison.simulated, rtl: run.comparison.rtl,
                                   comparison: run.comparison)
         if let json { try OutputFile.write(try report.json(), to: URL(fileURLWithPath: json)) }
@@ -62,10 +64,10 @@ struct VerifyCommand: ParsableCommand {
         print(report.crossCheckTable(), terminator: "")
         print(String(format: "simulator %.4f s; Verilator build %.1f s%@; RTL run %.3f s (%d cycles)",
                      run.simulatorSeconds, run.buildSeconds, run.model.reusedCache ? " (cached)" : "", run.rtlSeconds, run.trace.cycles))
-        if let vcd = run.vcd, let gtkw = run.gtkw {
+        if let waveform = run.waveform, let gtkw = run.gtkw {
             let here = FileManager.default.currentDirectoryPath + "/"
             func shown(_ url: URL) -> String { url.path.hasPrefix(here) ? String(url.path.dropFirst(here.count)) : url.path }
-            print("waveform: \(shown(vcd))\ngtkwave:  gtkwave \(shown(gtkw))")
+            print("waveform: \(shown(waveform))\ngtkwave:  gtkwave \(shown(gtkw))")
         }
         if !run.comparison.matches {
             for mismatch in run.comparison.mismatches.prefix(5) { print("  \(mismatch)") }

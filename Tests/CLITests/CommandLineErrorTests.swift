@@ -28,11 +28,12 @@ struct CommandLineErrorTests {
         return found
     }()
 
-    /// Runs the built executable; `environment` sets (or, with nil, removes) variables of the tests' own.
+    /// Runs the built executable (or `program`, e.g. a wrapper that runs it); `environment` sets (or, with nil,
+    /// removes) variables of the tests' own.
     static func run(_ arguments: [String], path: String? = nil, in directory: URL = root,
-                    environment changes: [String: String?] = [:]) throws -> Outcome {
+                    environment changes: [String: String?] = [:], executable program: URL? = nil) throws -> Outcome {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program ?? executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment

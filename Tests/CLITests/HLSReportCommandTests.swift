@@ -1,5 +1,6 @@
 import Design
 import Foundation
+import Support
 import Scheduling
 import Testing
 

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import Design
 import Simulation
+import RTL
+import Toolchain
 @testable import CrossCheck
 
 /// The simulator's VCD equals the Verilator VCD on every signal both trace (issue #10): every handshake and FIFO
@@ -76,5 +78,57 @@ struct WaveformEqualityTests {
             }
         }
         #expect(dataSamples > 100)
+    }
+
+    /// GTKWave's `fst2vcd`, installed with GTKWave (`make deps-view`, which `make test` tries).
+    static let fst2vcd = ProcessRunner.find("fst2vcd")
+
+    /// `verify --fst`: the same run traced as FST and as VCD. Returns both files' bytes.
+    static func fstAndVCDRuns() throws -> (fst: Data, vcd: Data) {
+        let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/dnn_vae_encoder_heads.yml"))
+            .applying(reuseFactor: 2, ioType: .parallel)
+        let inputs = InputVectors.random(count: 12, size: loaded.network.inputSize, seed: 5)
+        let pattern = SimulationOptions.pattern("1101")!
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-fst-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var files: [WaveformFormat: Data] = [:]
+        for format in WaveformFormat.allCases {
+            let waves = folder.appendingPathComponent(format.rawValue)
+            let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs, outReadyPattern: pattern,
+                                           buildDirectory: crossCheckDirectory("heads-rf2-\(format.rawValue)"), waveformDirectory: waves,
+                                           waveformFormat: format)
+            #expect(run.comparison.matches)
+            let file = waves.appendingPathComponent("\(loaded.network.name).\(format.fileExtension)")
+            #expect(run.waveform == file)
+            let gtkw = try String(contentsOf: try #require(run.gtkw), encoding: .utf8)
+            #expect(gtkw.hasPrefix("[dumpfile] \"\(file.path)\""), "the .gtkw opens the file that was written")
+            files[format] = try Data(contentsOf: file)
+        }
+        return (try #require(files[.fst]), try #require(files[.vcd]))
+    }
+
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"))
+    func fstIsWrittenAndSmaller() throws {
+        let (fst, vcd) = try Self.fstAndVCDRuns()
+        // An FST file opens with its header block: type 0 (FST_BL_HDR), then the section length 329 (big-endian).
+        #expect(Array(fst.prefix(9)) == [0, 0, 0, 0, 0, 0, 0, 1, 0x49])
+        #expect(fst.count * 3 < vcd.count, "FST \(fst.count) B against VCD \(vcd.count) B")
+    }
+
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"),
+          .enabled(if: fst2vcd != nil, "fst2vcd is not on PATH (GTKWave; make deps-view installs it)"))
+    func fstHoldsTheVCDsChanges() throws {
+        let (fst, vcd) = try Self.fstAndVCDRuns()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-\(UUID().uuidString).fst")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try fst.write(to: file)
+        let converted = try ProcessRunner.run(try #require(Self.fst2vcd), arguments: [file.path], directory: FileManager.default.temporaryDirectory)
+        #expect(converted.status == 0)
+        let fromFST = Self.changes(converted.output), fromVCD = Self.changes(String(decoding: vcd, as: UTF8.self))
+        #expect(fromFST.count == fromVCD.count && fromFST.count > 50)
+        for (name, changes) in fromVCD {
+            let other = fromFST[name] ?? []
+            #expect(other.map(\.0) == changes.map(\.0) && other.map(\.1) == changes.map(\.1), "\(name)")
+        }
     }
 }

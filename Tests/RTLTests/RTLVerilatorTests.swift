@@ -112,7 +112,7 @@ func expectedTransfers(_ plan: DesignSchedule, tokens: Int) -> [[Int]] {
         let model = try await ModelCache.shared.model("rf3_2.5", design: try RTLGenerator.generate(network: network, schedule: plan))
         let vcd = model.directory.appendingPathComponent("test.vcd")
         let inputs = randomInputs(count: 5, elements: 7, precision: network.inputPrecision, seed: 3)
-        let trace = try model.run(inputs: inputs, vcdPath: vcd, maxCycles: 1000)
+        let trace = try model.run(inputs: inputs, waveformPath: vcd, maxCycles: 1000)
         let text = try String(contentsOf: vcd, encoding: .utf8)
         #expect(text.contains("$var wire  1"))
         #expect(text.contains(" in_valid "))

@@ -1,5 +1,4 @@
 import Foundation
-import Support
 
 /// Writes output files whole or not at all: the text goes to a temporary file beside the target, which is
 /// then moved into place, so a failure never leaves a half-written file.
@@ -32,5 +31,9 @@ public enum OutputFile {
 public struct OutputFileError: Error, CustomStringConvertible {
     public var path: String
     public var reason: String
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
     public var description: String { "\(path): cannot write: \(reason)" }
 }
