@@ -129,13 +129,6 @@ extension DesignParser {
     static let defaultEpsilon = 0.001
     /// The converter's LeakyReLU slope when none is given (hls4ml `converters/keras/core.py`).
     static let defaultLeakyAlpha = 0.3
-    /// Fields of the table activations (class Activation).
-    static let activationFields = ["table_size", "alpha", "slope", "shift"] + softmaxFields.filter { $0 != "table_size" }
-    static let softmaxFields = ["implementation", "table_size", "exp_table_size", "inv_table_size", "exp_scale"]
-    /// The activations a design names in `activation:` (Activation class, or inline on a Dense).
-    static let activationNames = ["relu", "linear"] + LookupFunction.allCases.map(\.rawValue)
-        + HardActivation.Function.allCases.map(\.rawValue) + ["softmax"]
-
     mutating func parseLayers(_ cursors: [YAMLCursor], inputShape: TensorShape) throws(DesignError) -> [LayerSpec] {
         let inputSize = inputShape.count
         var specs: [LayerSpec] = []
@@ -240,7 +233,7 @@ extension DesignParser {
         return specs
     }
 
-    private mutating func parseLayer(_ layerClass: LayerClass, name: String, map: YAMLMapping,
+    mutating func parseLayer(_ layerClass: LayerClass, name: String, map: YAMLMapping,
                                      inputSize: Int, inputShape: TensorShape) throws(DesignError) -> [LayerSpec] {
         let cursor = map.cursor
         func spec(_ operation: LayerOperation, _ keys: [String]) -> LayerSpec {
@@ -309,10 +302,8 @@ extension DesignParser {
         }
     }
 
-    static let softmaxPrecisionKeys = ["result", "accum", "exp_table", "inv_table", "inv_inp", "inp_norm"]
-
     /// `bias:` (`count` values) unless `use_bias: false`, which forbids it; zeros (noted) when absent.
-    private mutating func biasValues(_ map: YAMLMapping, count: Int, layer name: String) throws(DesignError) -> [Double] {
+    mutating func biasValues(_ map: YAMLMapping, count: Int, layer name: String) throws(DesignError) -> [Double] {
         let useBias = try map.optional("use_bias")?.bool() ?? true
         if let biasCursor = map.optional("bias") {
             guard useBias else { throw biasCursor.invalid("no bias, since use_bias is false") }
@@ -323,7 +314,7 @@ extension DesignParser {
     }
 
     /// `base`, then the layer `<name>_<activation>` when its `activation:` is not linear (hls4ml's converter split).
-    private mutating func withActivation(_ base: LayerSpec, map: YAMLMapping) throws(DesignError) -> [LayerSpec] {
+    mutating func withActivation(_ base: LayerSpec, map: YAMLMapping) throws(DesignError) -> [LayerSpec] {
         guard let activationCursor = map.optional("activation") else { return [base] }
         let activation = try activationCursor.string().lowercased()
         if activation == "linear" { return [base] }
@@ -336,146 +327,8 @@ extension DesignParser {
         return [base, split]
     }
 
-    /// A Conv1D / Conv2D: `filters`, `kernel_size` (one number or one per spatial axis), `strides` (default 1),
-    /// `padding` (valid or same), `kernel` (kh·kw·C·F values in Keras' order, or kh·kw·C rows of F), `bias`
-    /// (F values, default zeros), `use_bias`; its input shape is the shape of the tensor it reads.
-    private mutating func convolutionParameters(_ layerClass: LayerClass, map: YAMLMapping,
-                                                inputShape: TensorShape) throws(DesignError) -> ConvolutionParameters {
-        let rank = layerClass == .conv1D ? 1 : 2
-        let name = map.cursor.layer ?? "?"
-        guard inputShape.dimensions.count == rank + 1 else {
-            throw map.cursor.invalid("a \(layerClass.rawValue) input of \(rank + 1) dimensions "
-                + (rank == 1 ? "(width, channels)" : "(height, width, channels)")
-                + "; it reads a \(inputShape) tensor (declare input: { shape: [...] } or add a Reshape)")
-        }
-        func pair(_ key: String, default value: Int?) throws(DesignError) -> [Int] {
-            guard let cursor = map.optional(key) else {
-                if let value { return Array(repeating: value, count: rank) }
-                throw try map.required(key).invalid("")
-            }
-            if cursor.isScalar { return Array(repeating: try cursor.positiveInteger(), count: rank) }
-            let values = try cursor.sequence().map { (c) throws(DesignError) in try c.positiveInteger() }
-            guard values.count == rank else { throw cursor.invalid("\(rank) positive integer(s), one per spatial axis") }
-            return values
-        }
-        let filters = try map.required("filters").positiveInteger()
-        let kernel = try pair("kernel_size", default: nil), strides = try pair("strides", default: 1)
-        var padding = ConvolutionPadding.valid
-        if let cursor = map.optional("padding") {
-            guard let value = ConvolutionPadding(rawValue: try cursor.string().lowercased()) else { throw cursor.invalid("valid or same") }
-            padding = value
-        }
-        let (kh, kw) = rank == 1 ? (1, kernel[0]) : (kernel[0], kernel[1])
-        let (sh, sw) = rank == 1 ? (1, strides[0]) : (strides[0], strides[1])
-        let channels = inputShape.channels
-        guard kh * kw * channels * filters <= YAMLCursor.sizeLimit else {
-            throw try map.required("filters").invalid("a kernel of at most \(YAMLCursor.sizeLimit) values")
-        }
-        let weights = try ParameterValues.read(map.required("kernel"), count: kh * kw * channels * filters,
-                                               rows: kh * kw * channels, directory: directory)
-        let biases = try biasValues(map, count: filters, layer: name)
-        let parameters = ConvolutionParameters(spatialDimensions: rank, inputHeight: inputShape.height, inputWidth: inputShape.width,
-                                               channels: channels, filters: filters, kernelHeight: kh, kernelWidth: kw,
-                                               strideHeight: sh, strideWidth: sw, padding: padding, weights: weights, biases: biases)
-        let p = parameters.pads
-        guard inputShape.height + p.top + p.bottom >= kh, inputShape.width + p.left + p.right >= kw else {
-            throw try map.required("kernel_size").invalid("a kernel no larger than the \(padding.rawValue)-padded input \(inputShape)")
-        }
-        return parameters
-    }
-
-    /// The operation and precision keys of a named activation (nil for linear); `map` holds its fields (nil
-    /// when written inline on a Dense, which takes hls4ml's defaults).
-    private func activationOperation(_ activation: String, map: YAMLMapping?,
-                                     cursor: YAMLCursor) throws(DesignError) -> (LayerOperation, [String])? {
-        let tableSize = try map?.optional("table_size").map { (c) throws(DesignError) in try powerOfTwo(c) } ?? LookupActivation.defaultTableSize
-        if let function = LookupFunction(rawValue: activation) {
-            let alpha = try map?.optional("alpha")?.double() ?? 1
-            if let alphaCursor = map?.optional("alpha"), function != .elu { throw alphaCursor.invalid("no alpha (only elu has one)") }
-            let keys = ["result", "table"] + (function.isNegativeHalf ? ["param"] : [])
-            return (.lookup(LookupActivation(function: function, tableSize: tableSize, alpha: alpha)), keys)
-        }
-        if let function = HardActivation.Function(rawValue: activation) {
-            let slope = try map?.optional("slope")?.double() ?? HardActivation.defaultSlope
-            let shift = try map?.optional("shift")?.double() ?? HardActivation.defaultShift
-            return (.hardActivation(HardActivation(function: function, slope: slope, shift: shift)), ["result", "slope", "shift"])
-        }
-        switch activation {
-        case "relu": return (.relu, ["result"])
-        case "linear": return nil
-        case "softmax":
-            if let map { return (try softmaxOperation(map), DesignParser.softmaxPrecisionKeys) }
-            return (.softmax(SoftmaxParameters()), DesignParser.softmaxPrecisionKeys)
-        default:
-            throw cursor.invalid("one of " + DesignParser.activationNames.joined(separator: ", ") + " (use class LeakyReLU for a leaky ReLU)")
-        }
-    }
-
-    private func softmaxOperation(_ map: YAMLMapping) throws(DesignError) -> LayerOperation {
-        var parameters = SoftmaxParameters()
-        if let cursor = map.optional("implementation") {
-            let text = try cursor.string().lowercased()
-            guard let implementation = SoftmaxParameters.Implementation(rawValue: text) else {
-                throw cursor.invalid("stable, latency or argmax (hls4ml's legacy softmax is not built)")
-            }
-            parameters.implementation = implementation
-        }
-        if let cursor = map.optional("table_size") {
-            parameters.expTableSize = try powerOfTwo(cursor)
-            parameters.invTableSize = parameters.expTableSize
-        }
-        if let cursor = map.optional("exp_table_size") { parameters.expTableSize = try powerOfTwo(cursor) }
-        if let cursor = map.optional("inv_table_size") { parameters.invTableSize = try powerOfTwo(cursor) }
-        if let cursor = map.optional("exp_scale") { parameters.expScale = try cursor.double() }
-        return .softmax(parameters)
-    }
-
-    /// A table size: a power of two from 2 to 65536 (Pipewright builds power-of-two ROMs).
-    private func powerOfTwo(_ cursor: YAMLCursor) throws(DesignError) -> Int {
-        let value = try cursor.positiveInteger()
-        guard value >= 2, value <= 1 << 16, value & (value - 1) == 0 else {
-            throw cursor.invalid("a power of two from 2 to 65536 (the table is addressed by index bits)")
-        }
-        return value
-    }
-
-    /// Either `scale:` and `shift:` directly, or Keras' `gamma` (default 1), `beta` (default 0),
-    /// `moving_mean`, `moving_variance` and `epsilon` (default 0.001), folded as hls4ml does.
-    private func batchNormParameters(_ map: YAMLMapping, count: Int, shape: TensorShape) throws(DesignError) -> BatchNormParameters {
-        // On an image, hls4ml's BatchNormalization is per channel (n_filt values, element i uses i % n_filt): a file
-        // may give one value per channel, which is repeated for every pixel (the IR is per element).
-        if shape.dimensions.count > 1, shape.channels < count, let perChannel = try? batchNormParameters(map, count: shape.channels, shape: .vector(shape.channels)) {
-            let pixels = count / shape.channels
-            return BatchNormParameters(scale: Array([[Double]](repeating: perChannel.scale, count: pixels).joined()),
-                                       shift: Array([[Double]](repeating: perChannel.shift, count: pixels).joined()))
-        }
-        let statistics = ["gamma", "beta", "moving_mean", "moving_variance", "epsilon"]
-        if map.has("scale") || map.has("shift") {
-            if let mixed = statistics.first(where: { map.has($0) }), let mixedCursor = map.optional(mixed) {
-                throw mixedCursor.invalid("either scale/shift or gamma/beta/moving_mean/moving_variance/epsilon, not both")
-            }
-            let scale = try ParameterValues.read(map.required("scale"), count: count, directory: directory)
-            let shift = try ParameterValues.read(map.required("shift"), count: count, directory: directory)
-            return BatchNormParameters(scale: scale, shift: shift)
-        }
-        let gamma = try map.optional("gamma").map { (c) throws(DesignError) in
-            try ParameterValues.read(c, count: count, directory: directory) } ?? Array(repeating: 1, count: count)
-        let beta = try map.optional("beta").map { (c) throws(DesignError) in
-            try ParameterValues.read(c, count: count, directory: directory) } ?? Array(repeating: 0, count: count)
-        let mean = try ParameterValues.read(map.required("moving_mean"), count: count, directory: directory)
-        let varianceCursor = try map.required("moving_variance")
-        let variance = try ParameterValues.read(varianceCursor, count: count, directory: directory)
-        let epsilonCursor = map.optional("epsilon")
-        let epsilon = try epsilonCursor?.double() ?? Self.defaultEpsilon
-        guard epsilon >= 0 else { throw epsilonCursor?.invalid("an epsilon ≥ 0") ?? varianceCursor.invalid("") }
-        if let index = variance.firstIndex(where: { $0 + epsilon <= 0 }) {
-            throw varianceCursor.invalid("variances with variance + epsilon > 0 (entry \(index) is \(variance[index]))")
-        }
-        return BatchNormParameters(gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon)
-    }
-
     /// The per-axis values of `key` (one number for every axis, or one per axis), or `fallback` when absent.
-    private func axisValues(_ map: YAMLMapping, _ key: String, rank: Int, fallback: [Int]?) throws(DesignError) -> [Int] {
+    func axisValues(_ map: YAMLMapping, _ key: String, rank: Int, fallback: [Int]?) throws(DesignError) -> [Int] {
         guard let cursor = map.optional(key) else {
             if let fallback { return fallback }
             throw try map.required(key).invalid("")
@@ -487,92 +340,11 @@ extension DesignParser {
     }
 
     /// The input shape a layer of spatial rank `rank` needs, or an error naming the shape it reads.
-    private func requireImage(_ layerClass: LayerClass, rank: Int, map: YAMLMapping, inputShape: TensorShape) throws(DesignError) {
+    func requireImage(_ layerClass: LayerClass, rank: Int, map: YAMLMapping, inputShape: TensorShape) throws(DesignError) {
         guard inputShape.dimensions.count == rank + 1 else {
             throw map.cursor.invalid("a \(layerClass.rawValue) input of \(rank + 1) dimensions "
                 + (rank == 1 ? "(width, channels)" : "(height, width, channels)")
                 + "; it reads a \(inputShape) tensor (declare input: { shape: [...] } or add a Reshape)")
         }
-    }
-
-    /// A pooling: `pool_size` (one number or one per axis; default 2), `strides` (default the pool size),
-    /// `padding` (valid or same); a global pooling has no fields.
-    private func poolingParameters(_ layerClass: LayerClass, map: YAMLMapping, inputShape: TensorShape) throws(DesignError) -> PoolingParameters {
-        let (operation, global, rank) = layerClass.pooling!
-        try requireImage(layerClass, rank: rank, map: map, inputShape: inputShape)
-        if global {
-            return .global(operation, spatialDimensions: rank, inputHeight: inputShape.height, inputWidth: inputShape.width,
-                           channels: inputShape.channels)
-        }
-        let pool = try axisValues(map, "pool_size", rank: rank, fallback: Array(repeating: 2, count: rank))
-        let strides = try axisValues(map, "strides", rank: rank, fallback: pool)
-        var padding = ConvolutionPadding.valid
-        if let cursor = map.optional("padding") {
-            guard let value = ConvolutionPadding(rawValue: try cursor.string().lowercased()) else { throw cursor.invalid("valid or same") }
-            padding = value
-        }
-        let parameters = PoolingParameters(operation: operation, spatialDimensions: rank, inputHeight: inputShape.height,
-                                           inputWidth: inputShape.width, channels: inputShape.channels,
-                                           poolHeight: rank == 1 ? 1 : pool[0], poolWidth: pool[rank - 1],
-                                           strideHeight: rank == 1 ? 1 : strides[0], strideWidth: strides[rank - 1], padding: padding)
-        let p = parameters.pads
-        guard inputShape.height + p.top + p.bottom >= parameters.poolHeight, inputShape.width + p.left + p.right >= parameters.poolWidth else {
-            throw (map.optional("pool_size") ?? map.cursor).invalid("a pool no larger than the \(padding.rawValue)-padded input \(inputShape)")
-        }
-        return parameters
-    }
-
-    /// A zero padding: `padding` is one number (every side), one per axis (both sides of it), or per axis a pair
-    /// [before, after] (Keras' ((top, bottom), (left, right)); for 1D [left, right]).
-    private func zeroPaddingParameters(_ layerClass: LayerClass, map: YAMLMapping, inputShape: TensorShape) throws(DesignError) -> ZeroPaddingParameters {
-        let rank = layerClass == .zeroPadding1D ? 1 : 2
-        try requireImage(layerClass, rank: rank, map: map, inputShape: inputShape)
-        var sides = Array(repeating: 1, count: 2 * rank)   // Keras' default padding is 1
-        if let cursor = map.optional("padding") {
-            func count(_ c: YAMLCursor) throws(DesignError) -> Int {
-                guard let value = Int(try c.string().trimmingCharacters(in: .whitespaces)), value >= 0, value <= 1 << 16 else { throw c.invalid("a padding from 0 to 65536") }
-                return value
-            }
-            if cursor.isScalar {
-                sides = Array(repeating: try count(cursor), count: 2 * rank)
-            } else {
-                let items = try cursor.sequence()
-                if rank == 1 {
-                    guard items.count == 2, items.allSatisfy(\.isScalar) else { throw cursor.invalid("one number or [left, right]") }
-                    sides = [try count(items[0]), try count(items[1])]
-                } else {
-                    guard items.count == 2 else { throw cursor.invalid("one number, [height, width] or [[top, bottom], [left, right]]") }
-                    sides = []
-                    for item in items {
-                        if item.isScalar {
-                            let value = try count(item)
-                            sides += [value, value]
-                        } else {
-                            let pair = try item.sequence()
-                            guard pair.count == 2 else { throw item.invalid("[before, after]") }
-                            sides += [try count(pair[0]), try count(pair[1])]
-                        }
-                    }
-                }
-            }
-        }
-        let (top, bottom, left, right) = rank == 1 ? (0, 0, sides[0], sides[1]) : (sides[0], sides[1], sides[2], sides[3])
-        return ZeroPaddingParameters(spatialDimensions: rank, inputHeight: inputShape.height, inputWidth: inputShape.width,
-                                     channels: inputShape.channels, top: top, bottom: bottom, left: left, right: right)
-    }
-
-    /// An upsampling: `size` (one number or one per axis, default 2), `interpolation` nearest (the only one built).
-    private func upSamplingParameters(_ layerClass: LayerClass, map: YAMLMapping, inputShape: TensorShape) throws(DesignError) -> UpSamplingParameters {
-        let rank = layerClass == .upSampling1D ? 1 : 2
-        try requireImage(layerClass, rank: rank, map: map, inputShape: inputShape)
-        if let cursor = map.optional("interpolation"), try cursor.string().lowercased() != "nearest" {
-            throw cursor.invalid("nearest (hls4ml's io_parallel Resize; bilinear is not built)")
-        }
-        let size = try axisValues(map, "size", rank: rank, fallback: Array(repeating: 2, count: rank))
-        guard inputShape.count.multipliedReportingOverflow(by: size.reduce(1, *)).partialValue <= 1 << 24, size.allSatisfy({ $0 <= 1 << 12 }) else {
-            throw try map.required("size").invalid("factors giving at most 2^24 values")
-        }
-        return UpSamplingParameters(spatialDimensions: rank, inputHeight: inputShape.height, inputWidth: inputShape.width,
-                                    channels: inputShape.channels, heightFactor: rank == 1 ? 1 : size[0], widthFactor: size[rank - 1])
     }
 }

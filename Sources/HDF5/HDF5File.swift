@@ -15,17 +15,22 @@ import Foundation
 private let libraryLock = NSRecursiveLock()
 
 /// Runs `body` holding the library lock, with automatic error printing off and a clean error stack.
-private func withLibrary<T>(_ body: () throws(HDF5Error) -> T) throws(HDF5Error) -> T {
+/// `file` names the file in the error line should libhdf5 crash inside `body` (see `HDF5CrashGuard`).
+private func withLibrary<T>(_ file: String, _ body: () throws(HDF5Error) -> T) throws(HDF5Error) -> T {
     libraryLock.lock()
     defer { libraryLock.unlock() }
+    HDF5CrashGuard.arm(file: file)
+    defer { HDF5CrashGuard.disarm() }
     prepareThread()
     return try body()
 }
 
 /// As `withLibrary`, for bodies that cannot fail.
-private func withLibrary<T>(_ body: () -> T) -> T {
+private func withLibrary<T>(_ file: String, _ body: () -> T) -> T {
     libraryLock.lock()
     defer { libraryLock.unlock() }
+    HDF5CrashGuard.arm(file: file)
+    defer { HDF5CrashGuard.disarm() }
     prepareThread()
     return body()
 }
@@ -159,14 +164,14 @@ public final class HDF5File: @unchecked Sendable {
 
     deinit {
         let fileID = fileID
-        if !closed { withLibrary { _ = H5Fclose(fileID) } }
+        if !closed { withLibrary(path) { _ = H5Fclose(fileID) } }
     }
 
     /// Writes everything the library still buffers (raw data of open datasets, metadata) and fails when the
     /// file system refuses it: a full disk shows here, not in the writes before.
     public func flush() throws(HDF5Error) {
         let fileID = fileID, path = path
-        try withLibrary { () throws(HDF5Error) in
+        try withLibrary(path) { () throws(HDF5Error) in
             guard H5Fflush(fileID, H5F_SCOPE_GLOBAL) >= 0 else { throw .writeFailed(file: path, object: "/", reason: errorStackSummary()) }
         }
     }
@@ -177,7 +182,7 @@ public final class HDF5File: @unchecked Sendable {
         guard !closed else { return }
         closed = true
         let fileID = fileID, path = path
-        try withLibrary { () throws(HDF5Error) in
+        try withLibrary(path) { () throws(HDF5Error) in
             guard H5Fclose(fileID) >= 0 else { throw .writeFailed(file: path, object: "/", reason: errorStackSummary()) }
         }
     }
@@ -192,7 +197,7 @@ public final class HDF5File: @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             throw .cannotOpen(file: path, reason: "no such file")
         }
-        let fileID = try withLibrary { () throws(HDF5Error) -> hid_t in
+        let fileID = try withLibrary(path) { () throws(HDF5Error) -> hid_t in
             let fileID = H5Fopen(path, chdf5_F_ACC_RDONLY(), chdf5_P_DEFAULT())
             guard fileID >= 0 else { throw .cannotOpen(file: path, reason: errorStackSummary()) }
             return fileID
@@ -206,7 +211,7 @@ public final class HDF5File: @unchecked Sendable {
     /// them in the order they were written.
     public static func create(_ url: URL) throws(HDF5Error) -> HDF5File {
         let path = url.path
-        let fileID = try withLibrary { () throws(HDF5Error) -> hid_t in
+        let fileID = try withLibrary(path) { () throws(HDF5Error) -> hid_t in
             let creation = H5Pcreate(chdf5_P_FILE_CREATE())
             defer { _ = H5Pclose(creation) }
             _ = H5Pset_link_creation_order(creation, chdf5_P_CRT_ORDER_TRACKED() | chdf5_P_CRT_ORDER_INDEXED())
@@ -222,23 +227,23 @@ public final class HDF5File: @unchecked Sendable {
     /// Whether an object exists at `objectPath`. Each link along the path is checked in turn, so a
     /// missing intermediate group gives `false` rather than an error. Never throws.
     public func exists(_ objectPath: String) -> Bool {
-        withLibrary { existsLocked(objectPath) }
+        withLibrary(path) { existsLocked(objectPath) }
     }
 
     /// Whether `objectPath` names a group.
     public func isGroup(_ objectPath: String) -> Bool {
-        withLibrary { objectTypeLocked(objectPath) == H5O_TYPE_GROUP }
+        withLibrary(path) { objectTypeLocked(objectPath) == H5O_TYPE_GROUP }
     }
 
     /// Whether `objectPath` names a dataset.
     public func isDataset(_ objectPath: String) -> Bool {
-        withLibrary { objectTypeLocked(objectPath) == H5O_TYPE_DATASET }
+        withLibrary(path) { objectTypeLocked(objectPath) == H5O_TYPE_DATASET }
     }
 
     /// The names of the links in a group: in creation order when the group tracks and indexes it
     /// (groups written by ``create(_:)`` files), otherwise in name order (h5py's default).
     public func children(of groupPath: String) throws(HDF5Error) -> [String] {
-        try withLibrary { () throws(HDF5Error) -> [String] in
+        try withLibrary(path) { () throws(HDF5Error) -> [String] in
             let object = absolutePath(groupPath)
             try requireType(H5O_TYPE_GROUP, at: object, expected: "a group")
             let group = H5Gopen2(fileID, object, chdf5_P_DEFAULT())
@@ -275,7 +280,7 @@ public final class HDF5File: @unchecked Sendable {
 
     /// The names of the attributes attached to an object, in name order.
     public func attributeNames(of objectPath: String) throws(HDF5Error) -> [String] {
-        try withLibrary { () throws(HDF5Error) -> [String] in
+        try withLibrary(path) { () throws(HDF5Error) -> [String] in
             let object = absolutePath(objectPath)
             guard existsLocked(object) else { throw .notFound(file: path, object: object) }
             let collector = NameCollector()
@@ -298,7 +303,7 @@ public final class HDF5File: @unchecked Sendable {
 
     /// Whether the object at `objectPath` exists and has an attribute `name`. Never throws.
     public func hasAttribute(_ name: String, of objectPath: String) -> Bool {
-        withLibrary {
+        withLibrary(path) {
             let object = absolutePath(objectPath)
             return existsLocked(object) && H5Aexists_by_name(fileID, object, name, chdf5_P_DEFAULT()) > 0
         }
@@ -357,7 +362,7 @@ public final class HDF5File: @unchecked Sendable {
         _ name: String, of objectPath: String,
         _ body: (_ attribute: hid_t, _ fileType: hid_t, _ space: hid_t, _ count: Int, _ label: String) throws(HDF5Error) -> T
     ) throws(HDF5Error) -> T {
-        try withLibrary { () throws(HDF5Error) -> T in
+        try withLibrary(path) { () throws(HDF5Error) -> T in
             let object = absolutePath(objectPath)
             let label = attributeLabel(name, of: object)
             let attribute = try openAttributeLocked(name, of: object)
@@ -374,7 +379,7 @@ public final class HDF5File: @unchecked Sendable {
 
     /// Writes (or replaces) a scalar variable-length UTF-8 string attribute.
     public func writeStringAttribute(_ name: String, value: String, of objectPath: String = "/") throws(HDF5Error) {
-        try withLibrary { () throws(HDF5Error) in
+        try withLibrary(path) { () throws(HDF5Error) in
             let object = absolutePath(objectPath)
             let label = attributeLabel(name, of: object)
             let stringType = H5Tcopy(chdf5_T_C_S1())
@@ -396,7 +401,7 @@ public final class HDF5File: @unchecked Sendable {
 
     /// Writes (or replaces) a scalar float64 attribute.
     public func writeNumericAttribute(_ name: String, value: Double, of objectPath: String = "/") throws(HDF5Error) {
-        try withLibrary { () throws(HDF5Error) in
+        try withLibrary(path) { () throws(HDF5Error) in
             let object = absolutePath(objectPath)
             let label = attributeLabel(name, of: object)
             let attribute = try createScalarAttributeLocked(name, of: object, type: chdf5_T_IEEE_F64LE())
@@ -411,7 +416,7 @@ public final class HDF5File: @unchecked Sendable {
 
     /// The dimensions of a dataset (`[]` for a scalar dataset).
     public func shape(ofDataset path: String) throws(HDF5Error) -> [Int] {
-        try withLibrary { () throws(HDF5Error) -> [Int] in
+        try withLibrary(path) { () throws(HDF5Error) -> [Int] in
             let object = absolutePath(path)
             let dataset = try openDatasetLocked(object)
             defer { _ = H5Dclose(dataset) }
@@ -443,7 +448,7 @@ public final class HDF5File: @unchecked Sendable {
     /// Reads the rows `rows` of the first dimension of a numeric dataset (all other dimensions whole),
     /// row-major, without reading the rest of the file — for streaming large datasets.
     public func readDoubles(_ path: String, rows: Range<Int>) throws(HDF5Error) -> [Double] {
-        try withLibrary { () throws(HDF5Error) -> [Double] in
+        try withLibrary(path) { () throws(HDF5Error) -> [Double] in
             let object = absolutePath(path)
             let dataset = try openDatasetLocked(object)
             defer { _ = H5Dclose(dataset) }
@@ -509,7 +514,7 @@ public final class HDF5File: @unchecked Sendable {
                 file: self.path, object: object,
                 reason: "columns (\(columns)) and chunkRows (\(chunkRows)) must be positive")
         }
-        let datasetID = try withLibrary { () throws(HDF5Error) -> hid_t in
+        let datasetID = try withLibrary(path) { () throws(HDF5Error) -> hid_t in
             try prepareDatasetPathLocked(object)
             let current: [hsize_t] = [0, hsize_t(columns)]
             let maximum: [hsize_t] = [chdf5_S_UNLIMITED(), hsize_t(columns)]
@@ -537,7 +542,7 @@ public final class HDF5File: @unchecked Sendable {
     /// values, converted by libhdf5 to the dataset's type).
     func appendRows<Element: HDF5AppendableValue>(to datasetID: Int64, path object: String, existingRows: Int, columns: Int,
                                                   values: [Element]) throws(HDF5Error) {
-        try withLibrary { () throws(HDF5Error) in
+        try withLibrary(path) { () throws(HDF5Error) in
             let addedRows = values.count / columns
             let grown: [hsize_t] = [hsize_t(existingRows + addedRows), hsize_t(columns)]
             guard H5Dset_extent(datasetID, grown) >= 0 else {
@@ -570,7 +575,7 @@ public final class HDF5File: @unchecked Sendable {
 
     /// Closes a dataset handle owned by an `HDF5AppendableDataset`.
     func closeDataset(_ datasetID: Int64) {
-        withLibrary { _ = H5Dclose(datasetID) }
+        withLibrary(path) { _ = H5Dclose(datasetID) }
     }
 
     // MARK: - Helpers (call only with the library lock held)
@@ -634,7 +639,7 @@ public final class HDF5File: @unchecked Sendable {
     }
 
     private func readWhole<Element>(_ path: String, memoryType: hid_t, zero: Element) throws(HDF5Error) -> (shape: [Int], values: [Element]) {
-        try withLibrary { () throws(HDF5Error) -> (shape: [Int], values: [Element]) in
+        try withLibrary(path) { () throws(HDF5Error) -> (shape: [Int], values: [Element]) in
             let object = absolutePath(path)
             let dataset = try openDatasetLocked(object)
             defer { _ = H5Dclose(dataset) }
@@ -662,7 +667,7 @@ public final class HDF5File: @unchecked Sendable {
                 file: self.path, object: object,
                 reason: "\(values.count) values do not fill shape \(shape)")
         }
-        try withLibrary { () throws(HDF5Error) in
+        try withLibrary(path) { () throws(HDF5Error) in
             try prepareDatasetPathLocked(object)
             let dimensions = shape.map { hsize_t($0) }
             let space = shape.isEmpty ? H5Screate(H5S_SCALAR) : H5Screate_simple(Int32(shape.count), dimensions, nil)

@@ -64,7 +64,16 @@ public struct Layer: Sendable, Equatable {
         guard inputSize > 0 else { throw .invalidShape(layer: name, reason: "input size must be positive") }
         func check(_ precision: Precision?, _ field: String) throws(NetworkError) {
             guard let precision else { return }
-            do { try precision.validate() } catch { throw .invalidPrecision(layer: name, field: field, reason: error.description) }
+            do { try precision.validate() } catch {
+                var reason = error.description
+                if case .unsupportedWidth = error {
+                    // Most often hls4ml's lossless `auto` type grown past 64 bits (e.g. ap_fixed<71,39> from 32-bit inputs).
+                    reason += "; Pipewright holds at most \(Precision.maximumWidth) bits: give this field an explicit type of"
+                        + " at most \(Precision.maximumWidth) bits (design file: config.LayerName.\(name).Precision.\(field); import:"
+                        + " --layer-precision \(name).\(field)=TYPE), or narrow the inputs' or weights' precision it grows from"
+                }
+                throw .invalidPrecision(layer: name, field: field, reason: reason)
+            }
         }
         try check(precision.result, "result")
         try check(precision.weight, "weight")

@@ -34,10 +34,42 @@ public enum Interruption {
     /// Registers a file being written; it is removed on interruption until `removePartialFile` is called.
     public static func addPartialFile(_ path: String) -> UUID {
         let token = UUID()
-        lock.withLock { partialFiles[token] = path }
+        lock.withLock {
+            partialFiles[token] = path
+            if let slot = (0..<signalSafeCapacity).first(where: { signalSafePaths[$0] == nil }) {
+                signalSafePaths[slot] = strdup(path)
+                signalSafeSlots[token] = slot
+            }
+        }
         return token
     }
-    public static func removePartialFile(_ token: UUID) { lock.withLock { _ = partialFiles.removeValue(forKey: token) } }
+    public static func removePartialFile(_ token: UUID) {
+        lock.withLock {
+            _ = partialFiles.removeValue(forKey: token)
+            if let slot = signalSafeSlots.removeValue(forKey: token) {
+                let copy = signalSafePaths[slot]
+                signalSafePaths[slot] = nil
+                free(copy)
+            }
+        }
+    }
+
+    /// The partial files again, as C strings in a fixed table, for a handler of a synchronous signal (a crash
+    /// inside a library), which may neither lock nor allocate.
+    private static let signalSafeCapacity = 64
+    nonisolated(unsafe) private static let signalSafePaths: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
+        let table = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: signalSafeCapacity)
+        table.initialize(repeating: nil, count: signalSafeCapacity)
+        return table
+    }()
+    nonisolated(unsafe) private static var signalSafeSlots: [UUID: Int] = [:]
+
+    /// Unlinks the registered partial files without locking or allocating: for signal handlers only.
+    public static func removePartialFilesFromSignalHandler() {
+        for slot in 0..<signalSafeCapacity {
+            if let path = signalSafePaths[slot] { unlink(path) }
+        }
+    }
 
     /// Sends `signal` to the process group of `pid` when the child leads its own group, else to the child.
     public static func kill(group pid: Int32, signal: Int32) {

@@ -163,4 +163,77 @@ struct FaultTests {
             #expect((try FileManager.default.contentsOfDirectory(atPath: folder.path)).isEmpty, "\(name) left files")
         }
     }
+
+    /// A `verilator` on PATH that fails (prints an error, exits 1) or is killed in the middle of its build
+    /// (SIGKILL to itself): `verify` says which, exits 1, and writes no report, waveform or outputs file.
+    @Test(arguments: [("fails", "echo '%Error: fake failure from the test' >&2; exit 1", "Verilator build failed"),
+                      ("killed", "kill -9 $$", "killed by signal 9")])
+    func verilatorThatFailsOrIsKilled(_ name: String, _ script: String, _ words: String) throws {
+        let design = try CommandLineErrorTests.scratch("tiny.yml", Self.design)
+        let folder = design.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bin = folder.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let fake = bin.appendingPathComponent("verilator")
+        try "#!/bin/sh\n\(script)\n".write(to: fake, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+        let out = folder.appendingPathComponent("out")
+        let outcome = try CommandLineErrorTests.run(
+            ["verify", design.path, "--build-dir", folder.appendingPathComponent("build").path, "--waveforms", out.appendingPathComponent("waves").path,
+             "--json", out.appendingPathComponent("report.json").path, "--outputs", out.appendingPathComponent("y.h5").path],
+            path: bin.path + ":/usr/bin:/bin")
+        #expect(outcome.reason == .exit && outcome.status == 1, "\(name): \(outcome.status) \(outcome.output)")
+        #expect(outcome.output.contains(words), "\(name): \(outcome.output)")
+        let left = (FileManager.default.enumerator(atPath: out.path)?.allObjects as? [String] ?? []).filter { !$0.hasSuffix("waves") }
+        #expect(left.isEmpty, "\(name) left \(left)")
+    }
+
+    /// Ctrl-C while `simulate --outputs` writes a long HDF5 file: status 130, neither the file nor its hidden
+    /// partial file is left.
+    @Test func interruptedOutputsLeaveNothing() throws {
+        let design = try CommandLineErrorTests.scratch("tiny.yml", Self.design)
+        let folder = design.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let target = folder.appendingPathComponent("y.h5")
+        let process = Process()
+        process.executableURL = CommandLineErrorTests.executable
+        process.arguments = ["simulate", design.path, "--count", "50000000", "--outputs", target.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the partial file exists, then interrupt.
+        let deadline = Date().addingTimeInterval(60)
+        func partials() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.contains(".partial-") } }
+        while partials().isEmpty && process.isRunning && Date() < deadline { usleep(20_000) }
+        usleep(200_000)
+        try #require(process.isRunning, "simulate finished before it could be interrupted")
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 128 + SIGINT)
+        #expect(partials().isEmpty && !FileManager.default.fileExists(atPath: target.path),
+                "left \((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])")
+    }
+
+    /// Ctrl-C in the middle of a sweep with `--csv`: status 130 and no CSV (a sweep writes whole or nothing).
+    @Test func interruptedSweepLeavesNothing() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-sweep-int-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appendingPathComponent("sweep.csv")
+        let process = Process()
+        process.executableURL = CommandLineErrorTests.executable
+        // The CICADA student's 16k-multiplier schedule, at many points: seconds of work.
+        process.arguments = ["sweep", "Designs/cicada_student.yml", "--reuse-factors"] + (1...40).map(String.init)
+            + ["--clock-periods", "2", "3", "4", "5", "6.25", "8", "--csv", csv.path]
+        process.currentDirectoryURL = CommandLineErrorTests.root
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(1_500_000)
+        try #require(process.isRunning, "the sweep finished before it could be interrupted")
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 128 + SIGINT)
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).isEmpty)
+    }
 }

@@ -144,7 +144,10 @@ import Testing
         let error = try #require(Self.importError(url))
         guard case let .invalidNetwork(_, networkError) = error else { Issue.record("unexpected \(error)"); return }
         #expect(networkError == .invalidPrecision(layer: "fc2", field: "result",
-            reason: "invalid precision 'ap_fixed<1019,1009>': width 1019 is outside the supported range 1...64"))
+            reason: "invalid precision 'ap_fixed<1019,1009>': width 1019 is outside the supported range 1...64; Pipewright holds"
+                + " at most 64 bits: give this field an explicit type of at most 64 bits (design file:"
+                + " config.LayerName.fc2.Precision.result; import: --layer-precision fc2.result=TYPE), or narrow the inputs' or"
+                + " weights' precision it grows from"))
     }
 
     /// An activation hls4ml has no layer for, and one whose hls4ml code does not compile, are errors naming the
