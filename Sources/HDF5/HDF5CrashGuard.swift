@@ -29,6 +29,7 @@ enum HDF5CrashGuard {
     nonisolated(unsafe) private static var previousBUS = sigaction()
 
     private static let installed: Void = {
+        Interruption.prepareSignalSafeTable()
         var action = sigaction()
         action.__sigaction_handler.sa_sigaction = { signal, _, _ in
             if HDF5CrashGuard.depth > 0, let message = HDF5CrashGuard.message {

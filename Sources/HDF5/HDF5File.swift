@@ -48,6 +48,23 @@ private func prepareThread() {
 /// files itself and checks that.
 private let libraryTermination: Void = { _ = H5dont_atexit() }()
 
+/// libhdf5 opens its files without close-on-exec: a child started while one is open (a Verilator build, a
+/// test's subprocess) inherits the descriptor and with it the file's lock (flock), and the file then stays locked
+/// after Pipewright closed it ("cannot open …: Resource temporarily unavailable" for the next reader). The
+/// descriptor is marked close-on-exec right after opening.
+private func keepFromChildren(_ fileID: hid_t) {
+    var handle: UnsafeMutableRawPointer?
+    guard H5Fget_vfd_handle(fileID, chdf5_P_DEFAULT(), &handle) >= 0, let handle else { return }
+    let descriptor = handle.load(as: Int32.self)
+    let flags = fcntl(descriptor, F_GETFD)
+    if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+}
+
+/// libhdf5 locks every file it opens (flock): a file another handle or program has open for writing cannot be
+/// opened until that one closes it.
+let fileLockedReason = "the file is locked: another program (or another open handle) has it open for writing"
+    + " (HDF5 locks open files; close it there, or set HDF5_USE_FILE_LOCKING=FALSE)"
+
 private final class MessageCollector {
     var messages: [String] = []
 }
@@ -77,7 +94,7 @@ private func errorStackSummary() -> String {
     for message in collector.messages {
         guard let range = message.range(of: "errno = ") else { continue }
         if let code = Int32(message[range.upperBound...].prefix { $0.isNumber }), code > 0 {
-            return FileProblem.describe(errno: code)
+            return code == EAGAIN || code == EWOULDBLOCK ? fileLockedReason : FileProblem.describe(errno: code)
         }
     }
     if status < 0 || collector.messages.isEmpty {
@@ -164,14 +181,14 @@ public final class HDF5File: @unchecked Sendable {
 
     deinit {
         let fileID = fileID
-        if !closed { withLibrary(path) { _ = H5Fclose(fileID) } }
+        if !closed { withLibrary(self.path) { _ = H5Fclose(fileID) } }
     }
 
     /// Writes everything the library still buffers (raw data of open datasets, metadata) and fails when the
     /// file system refuses it: a full disk shows here, not in the writes before.
     public func flush() throws(HDF5Error) {
         let fileID = fileID, path = path
-        try withLibrary(path) { () throws(HDF5Error) in
+        try withLibrary(self.path) { () throws(HDF5Error) in
             guard H5Fflush(fileID, H5F_SCOPE_GLOBAL) >= 0 else { throw .writeFailed(file: path, object: "/", reason: errorStackSummary()) }
         }
     }
@@ -182,7 +199,7 @@ public final class HDF5File: @unchecked Sendable {
         guard !closed else { return }
         closed = true
         let fileID = fileID, path = path
-        try withLibrary(path) { () throws(HDF5Error) in
+        try withLibrary(self.path) { () throws(HDF5Error) in
             guard H5Fclose(fileID) >= 0 else { throw .writeFailed(file: path, object: "/", reason: errorStackSummary()) }
         }
     }
@@ -197,12 +214,23 @@ public final class HDF5File: @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             throw .cannotOpen(file: path, reason: "no such file")
         }
-        let fileID = try withLibrary(path) { () throws(HDF5Error) -> hid_t in
-            let fileID = H5Fopen(path, chdf5_F_ACC_RDONLY(), chdf5_P_DEFAULT())
-            guard fileID >= 0 else { throw .cannotOpen(file: path, reason: errorStackSummary()) }
-            return fileID
+        // A lock is often held for a moment only (a writer closing it, a process just ending): try for 2 s.
+        var attempt = 0
+        while true {
+            do {
+                let fileID = try withLibrary(path) { () throws(HDF5Error) -> hid_t in
+                    let fileID = H5Fopen(path, chdf5_F_ACC_RDONLY(), chdf5_P_DEFAULT())
+                    guard fileID >= 0 else { throw .cannotOpen(file: path, reason: errorStackSummary()) }
+                    keepFromChildren(fileID)
+                    return fileID
+                }
+                return HDF5File(path: path, fileID: fileID)
+            } catch {
+                guard case .cannotOpen(_, fileLockedReason) = error, attempt < 20 else { throw error }
+                attempt += 1
+                usleep(100_000)
+            }
         }
-        return HDF5File(path: path, fileID: fileID)
     }
 
     /// Creates a new HDF5 file for writing, truncating any existing file at `url`.
@@ -217,6 +245,7 @@ public final class HDF5File: @unchecked Sendable {
             _ = H5Pset_link_creation_order(creation, chdf5_P_CRT_ORDER_TRACKED() | chdf5_P_CRT_ORDER_INDEXED())
             let fileID = H5Fcreate(path, chdf5_F_ACC_TRUNC(), creation, chdf5_P_DEFAULT())
             guard fileID >= 0 else { throw .writeFailed(file: path, object: "/", reason: errorStackSummary()) }
+            keepFromChildren(fileID)
             return fileID
         }
         return HDF5File(path: path, fileID: fileID)
@@ -227,23 +256,23 @@ public final class HDF5File: @unchecked Sendable {
     /// Whether an object exists at `objectPath`. Each link along the path is checked in turn, so a
     /// missing intermediate group gives `false` rather than an error. Never throws.
     public func exists(_ objectPath: String) -> Bool {
-        withLibrary(path) { existsLocked(objectPath) }
+        withLibrary(self.path) { existsLocked(objectPath) }
     }
 
     /// Whether `objectPath` names a group.
     public func isGroup(_ objectPath: String) -> Bool {
-        withLibrary(path) { objectTypeLocked(objectPath) == H5O_TYPE_GROUP }
+        withLibrary(self.path) { objectTypeLocked(objectPath) == H5O_TYPE_GROUP }
     }
 
     /// Whether `objectPath` names a dataset.
     public func isDataset(_ objectPath: String) -> Bool {
-        withLibrary(path) { objectTypeLocked(objectPath) == H5O_TYPE_DATASET }
+        withLibrary(self.path) { objectTypeLocked(objectPath) == H5O_TYPE_DATASET }
     }
 
     /// The names of the links in a group: in creation order when the group tracks and indexes it
     /// (groups written by ``create(_:)`` files), otherwise in name order (h5py's default).
     public func children(of groupPath: String) throws(HDF5Error) -> [String] {
-        try withLibrary(path) { () throws(HDF5Error) -> [String] in
+        try withLibrary(self.path) { () throws(HDF5Error) -> [String] in
             let object = absolutePath(groupPath)
             try requireType(H5O_TYPE_GROUP, at: object, expected: "a group")
             let group = H5Gopen2(fileID, object, chdf5_P_DEFAULT())
@@ -280,7 +309,7 @@ public final class HDF5File: @unchecked Sendable {
 
     /// The names of the attributes attached to an object, in name order.
     public func attributeNames(of objectPath: String) throws(HDF5Error) -> [String] {
-        try withLibrary(path) { () throws(HDF5Error) -> [String] in
+        try withLibrary(self.path) { () throws(HDF5Error) -> [String] in
             let object = absolutePath(objectPath)
             guard existsLocked(object) else { throw .notFound(file: path, object: object) }
             let collector = NameCollector()
@@ -303,7 +332,7 @@ public final class HDF5File: @unchecked Sendable {
 
     /// Whether the object at `objectPath` exists and has an attribute `name`. Never throws.
     public func hasAttribute(_ name: String, of objectPath: String) -> Bool {
-        withLibrary(path) {
+        withLibrary(self.path) {
             let object = absolutePath(objectPath)
             return existsLocked(object) && H5Aexists_by_name(fileID, object, name, chdf5_P_DEFAULT()) > 0
         }
@@ -362,7 +391,7 @@ public final class HDF5File: @unchecked Sendable {
         _ name: String, of objectPath: String,
         _ body: (_ attribute: hid_t, _ fileType: hid_t, _ space: hid_t, _ count: Int, _ label: String) throws(HDF5Error) -> T
     ) throws(HDF5Error) -> T {
-        try withLibrary(path) { () throws(HDF5Error) -> T in
+        try withLibrary(self.path) { () throws(HDF5Error) -> T in
             let object = absolutePath(objectPath)
             let label = attributeLabel(name, of: object)
             let attribute = try openAttributeLocked(name, of: object)
@@ -379,7 +408,7 @@ public final class HDF5File: @unchecked Sendable {
 
     /// Writes (or replaces) a scalar variable-length UTF-8 string attribute.
     public func writeStringAttribute(_ name: String, value: String, of objectPath: String = "/") throws(HDF5Error) {
-        try withLibrary(path) { () throws(HDF5Error) in
+        try withLibrary(self.path) { () throws(HDF5Error) in
             let object = absolutePath(objectPath)
             let label = attributeLabel(name, of: object)
             let stringType = H5Tcopy(chdf5_T_C_S1())
@@ -401,7 +430,7 @@ public final class HDF5File: @unchecked Sendable {
 
     /// Writes (or replaces) a scalar float64 attribute.
     public func writeNumericAttribute(_ name: String, value: Double, of objectPath: String = "/") throws(HDF5Error) {
-        try withLibrary(path) { () throws(HDF5Error) in
+        try withLibrary(self.path) { () throws(HDF5Error) in
             let object = absolutePath(objectPath)
             let label = attributeLabel(name, of: object)
             let attribute = try createScalarAttributeLocked(name, of: object, type: chdf5_T_IEEE_F64LE())
@@ -416,7 +445,7 @@ public final class HDF5File: @unchecked Sendable {
 
     /// The dimensions of a dataset (`[]` for a scalar dataset).
     public func shape(ofDataset path: String) throws(HDF5Error) -> [Int] {
-        try withLibrary(path) { () throws(HDF5Error) -> [Int] in
+        try withLibrary(self.path) { () throws(HDF5Error) -> [Int] in
             let object = absolutePath(path)
             let dataset = try openDatasetLocked(object)
             defer { _ = H5Dclose(dataset) }
@@ -448,7 +477,7 @@ public final class HDF5File: @unchecked Sendable {
     /// Reads the rows `rows` of the first dimension of a numeric dataset (all other dimensions whole),
     /// row-major, without reading the rest of the file — for streaming large datasets.
     public func readDoubles(_ path: String, rows: Range<Int>) throws(HDF5Error) -> [Double] {
-        try withLibrary(path) { () throws(HDF5Error) -> [Double] in
+        try withLibrary(self.path) { () throws(HDF5Error) -> [Double] in
             let object = absolutePath(path)
             let dataset = try openDatasetLocked(object)
             defer { _ = H5Dclose(dataset) }
@@ -514,7 +543,7 @@ public final class HDF5File: @unchecked Sendable {
                 file: self.path, object: object,
                 reason: "columns (\(columns)) and chunkRows (\(chunkRows)) must be positive")
         }
-        let datasetID = try withLibrary(path) { () throws(HDF5Error) -> hid_t in
+        let datasetID = try withLibrary(self.path) { () throws(HDF5Error) -> hid_t in
             try prepareDatasetPathLocked(object)
             let current: [hsize_t] = [0, hsize_t(columns)]
             let maximum: [hsize_t] = [chdf5_S_UNLIMITED(), hsize_t(columns)]
@@ -542,7 +571,7 @@ public final class HDF5File: @unchecked Sendable {
     /// values, converted by libhdf5 to the dataset's type).
     func appendRows<Element: HDF5AppendableValue>(to datasetID: Int64, path object: String, existingRows: Int, columns: Int,
                                                   values: [Element]) throws(HDF5Error) {
-        try withLibrary(path) { () throws(HDF5Error) in
+        try withLibrary(self.path) { () throws(HDF5Error) in
             let addedRows = values.count / columns
             let grown: [hsize_t] = [hsize_t(existingRows + addedRows), hsize_t(columns)]
             guard H5Dset_extent(datasetID, grown) >= 0 else {
@@ -575,7 +604,7 @@ public final class HDF5File: @unchecked Sendable {
 
     /// Closes a dataset handle owned by an `HDF5AppendableDataset`.
     func closeDataset(_ datasetID: Int64) {
-        withLibrary(path) { _ = H5Dclose(datasetID) }
+        withLibrary(self.path) { _ = H5Dclose(datasetID) }
     }
 
     // MARK: - Helpers (call only with the library lock held)
@@ -639,7 +668,7 @@ public final class HDF5File: @unchecked Sendable {
     }
 
     private func readWhole<Element>(_ path: String, memoryType: hid_t, zero: Element) throws(HDF5Error) -> (shape: [Int], values: [Element]) {
-        try withLibrary(path) { () throws(HDF5Error) -> (shape: [Int], values: [Element]) in
+        try withLibrary(self.path) { () throws(HDF5Error) -> (shape: [Int], values: [Element]) in
             let object = absolutePath(path)
             let dataset = try openDatasetLocked(object)
             defer { _ = H5Dclose(dataset) }
@@ -667,7 +696,7 @@ public final class HDF5File: @unchecked Sendable {
                 file: self.path, object: object,
                 reason: "\(values.count) values do not fill shape \(shape)")
         }
-        try withLibrary(path) { () throws(HDF5Error) in
+        try withLibrary(self.path) { () throws(HDF5Error) in
             try prepareDatasetPathLocked(object)
             let dimensions = shape.map { hsize_t($0) }
             let space = shape.isEmpty ? H5Screate(H5S_SCALAR) : H5Screate_simple(Int32(shape.count), dimensions, nil)

@@ -64,6 +64,10 @@ public enum Interruption {
     }()
     nonisolated(unsafe) private static var signalSafeSlots: [UUID: Int] = [:]
 
+    /// Creates the table `removePartialFilesFromSignalHandler` reads: call before installing a handler that
+    /// uses it (a lazy global created inside a signal handler would allocate there).
+    public static func prepareSignalSafeTable() { _ = signalSafePaths }
+
     /// Unlinks the registered partial files without locking or allocating: for signal handlers only.
     public static func removePartialFilesFromSignalHandler() {
         for slot in 0..<signalSafeCapacity {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Writes output files whole or not at all: the text goes to a temporary file beside the target, which is
 /// then moved into place, so a failure never leaves a half-written file.
@@ -13,13 +16,17 @@ public enum OutputFile {
         } catch {
             throw OutputFileError(path: url.path, reason: "cannot create the folder \(directory.path): \(FileProblem.describe(error, path: directory.path))")
         }
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
+        // Unique per write: two threads of one process may write the same file (build caches in tests).
+        let unique = UUID().uuidString.prefix(8)
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)-\(unique)")
         let token = Interruption.addPartialFile(temporary.path)
         defer { Interruption.removePartialFile(token) }
         do {
             try Data(text.utf8).write(to: temporary)
-            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-            try FileManager.default.moveItem(at: temporary, to: url)
+            // rename(2) replaces the target atomically: it is never missing, never half written.
+            guard rename(temporary.path, url.path) == 0 else {
+                throw NSError(domain: NSPOSIXErrorDomain, code: Int(errno))
+            }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw OutputFileError(path: url.path, reason: FileProblem.describe(error, path: temporary.path))

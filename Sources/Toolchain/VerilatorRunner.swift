@@ -95,11 +95,14 @@ public struct VerilatorModel: Sendable {
             result = try ProcessRunner.run(executable, arguments: arguments, directory: directory, timeout: timeout,
                                            progress: "running \(executable.lastPathComponent) (\(inputs.count) inferences)")
         } catch {
-            if let waveformPath { try Self.waveformFailure(at: waveformPath, output: "") }
+            if let waveformPath {
+                let killed = if case ProcessRunnerError.killed = error { true } else { false }
+                try Self.waveformFailure(at: waveformPath, output: "", killedBySignal: killed)
+            }
             throw error
         }
         guard result.status == 0 else {
-            if let waveformPath { try Self.waveformFailure(at: waveformPath, output: result.output) }
+            if let waveformPath { try Self.waveformFailure(at: waveformPath, output: result.output, killedBySignal: false) }
             throw VerilatorError.runFailed(status: result.status, outputTail: ProcessRunner.tail(result.output))
         }
         return try VerilatorModel.parseResults(at: resultURL, channels: design.channels.count)
@@ -107,10 +110,11 @@ public struct VerilatorModel: Sendable {
 
     /// After a failed run that was writing `waveform`: removes the partial file (and the FST writer's `.hier`)
     /// and throws an `OutputFileError` in words when the waveform write is what failed.
-    private static func waveformFailure(at waveform: URL, output: String) throws {
-        // The FST writer maps its files: a full disk kills it with SIGBUS instead of an error, so the free
-        // space is looked at before the partial files go.
-        let nearlyFull = (FileProblem.availableBytes(at: waveform.deletingLastPathComponent().path) ?? .max) < 1 << 20
+    private static func waveformFailure(at waveform: URL, output: String, killedBySignal: Bool) throws {
+        // The FST writer maps its files: a full disk kills it with SIGBUS instead of an error, so for a run killed
+        // by a signal the free space is looked at before the partial files go.
+        let nearlyFull = killedBySignal
+            && (FileProblem.availableBytes(at: waveform.deletingLastPathComponent().path) ?? .max) < 1 << 20
         for leftover in [waveform, waveform.appendingPathExtension("hier")] { try? FileManager.default.removeItem(at: leftover) }
         // The harness names the system error of a failed VCD write (see harness.cpp's vl_fatal).
         if let line = output.split(separator: "\n").first(where: { $0.hasPrefix("harness errno ") }),

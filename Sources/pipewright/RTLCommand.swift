@@ -50,7 +50,7 @@ struct RTLCommand: ParsableCommand {
         print("wrote \(rtl.files.count) Verilog files, \(harness.map(\.name).joined(separator: ", ")) and \(rtl.topModule).gtkw to \(directory.path): "
               + rtl.files.map(\.name).joined(separator: ", "))
         if !build {
-            print("build: verilator --cc --exe --build -j 2 -Wall \(waveform.verilatorOption) --top-module \(rtl.topModule) --Mdir \(directory.path)/obj_dir "
+            print("build: verilator --cc --exe --build -j 2 -Wall -CFLAGS -DVL_USER_FATAL \(waveform.verilatorOption) --top-module \(rtl.topModule) --Mdir \(directory.path)/obj_dir "
                   + "-o V\(rtl.topModule) \(directory.path)/*.v \(directory.path)/\(VerilatorHarness.sourceName)")
             let period = Int((schedule.options.clockPeriodNs * 1000).rounded())
             let dumpfile = "\(directory.path)/\(rtl.topModule).\(waveform.fileExtension)"

@@ -83,6 +83,10 @@ struct WaveformEqualityTests {
     /// GTKWave's `fst2vcd`, installed with GTKWave (`make deps-view`, which `make test` tries).
     static let fst2vcd = ProcessRunner.find("fst2vcd")
 
+    /// The two runs below, made once: the two FST tests run in parallel and must not build into the same folders
+    /// at the same time.
+    static let fstAndVCD = Result { try fstAndVCDRuns() }
+
     /// `verify --fst`: the same run traced as FST and as VCD. Returns both files' bytes.
     static func fstAndVCDRuns() throws -> (fst: Data, vcd: Data) {
         let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/dnn_vae_encoder_heads.yml"))
@@ -97,19 +101,21 @@ struct WaveformEqualityTests {
             let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs, outReadyPattern: pattern,
                                            buildDirectory: crossCheckDirectory("heads-rf2-\(format.rawValue)"), waveformDirectory: waves,
                                            waveformFormat: format)
-            #expect(run.comparison.matches)
+            guard run.comparison.matches else { throw WaveformTestError.mismatch(format.rawValue) }
             let file = waves.appendingPathComponent("\(loaded.network.name).\(format.fileExtension)")
-            #expect(run.waveform == file)
-            let gtkw = try String(contentsOf: try #require(run.gtkw), encoding: .utf8)
-            #expect(gtkw.hasPrefix("[dumpfile] \"\(file.path)\""), "the .gtkw opens the file that was written")
+            guard run.waveform == file, let gtkwURL = run.gtkw,
+                  try String(contentsOf: gtkwURL, encoding: .utf8).hasPrefix("[dumpfile] \"\(file.path)\"") else {
+                throw WaveformTestError.wrongFiles(format.rawValue)
+            }
             files[format] = try Data(contentsOf: file)
         }
-        return (try #require(files[.fst]), try #require(files[.vcd]))
+        guard let fst = files[.fst], let vcd = files[.vcd] else { throw WaveformTestError.wrongFiles("both") }
+        return (fst, vcd)
     }
 
     @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"))
     func fstIsWrittenAndSmaller() throws {
-        let (fst, vcd) = try Self.fstAndVCDRuns()
+        let (fst, vcd) = try Self.fstAndVCD.get()
         // An FST file opens with its header block: type 0 (FST_BL_HDR), then the section length 329 (big-endian).
         #expect(Array(fst.prefix(9)) == [0, 0, 0, 0, 0, 0, 0, 1, 0x49])
         #expect(fst.count * 3 < vcd.count, "FST \(fst.count) B against VCD \(vcd.count) B")
@@ -118,7 +124,7 @@ struct WaveformEqualityTests {
     @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"),
           .enabled(if: fst2vcd != nil, "fst2vcd is not on PATH (GTKWave; make deps-view installs it)"))
     func fstHoldsTheVCDsChanges() throws {
-        let (fst, vcd) = try Self.fstAndVCDRuns()
+        let (fst, vcd) = try Self.fstAndVCD.get()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-\(UUID().uuidString).fst")
         defer { try? FileManager.default.removeItem(at: file) }
         try fst.write(to: file)
@@ -131,4 +137,12 @@ struct WaveformEqualityTests {
             #expect(other.map(\.0) == changes.map(\.0) && other.map(\.1) == changes.map(\.1), "\(name)")
         }
     }
+}
+
+/// Why the shared FST/VCD runs failed (a `Result` cannot hold the test's expectations).
+enum WaveformTestError: Error {
+    /// The simulator and the RTL did not match in the run traced in this format.
+    case mismatch(String)
+    /// The run did not write the waveform, or its .gtkw does not open it.
+    case wrongFiles(String)
 }

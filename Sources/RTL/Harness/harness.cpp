@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 #include <verilated.h>
@@ -32,17 +33,20 @@ typedef VerilatedFstC PwTracer;
 typedef VerilatedVcdC PwTracer;
 #endif
 
+#ifdef VL_USER_FATAL
 // Verilator's own vl_fatal flushes the traces before it aborts; when a trace write failed (a full disk) that
-// flush waits forever on the trace's lock. The build defines VL_USER_FATAL and this one says what failed
-// (with the system error, which `verify` turns into words) and ends at once.
+// flush waits forever on the trace's lock. Pipewright builds with -DVL_USER_FATAL, and this one says what
+// failed (for a failed trace write with the system error, which `verify` turns into words) and ends at once.
 void vl_fatal(const char* filename, int linenum, const char* hier, const char* msg) {
     const int error = errno;
     (void)hier;
+    std::fflush(stdout);
     std::fprintf(stderr, "%%Error: %s:%d: %s\n", filename ? filename : "", linenum, msg ? msg : "");
-    if (error != 0) std::fprintf(stderr, "harness errno %d\n", error);
+    if (error != 0 && msg && std::strncmp(msg, "VerilatedVcd::", 14) == 0) std::fprintf(stderr, "harness errno %d\n", error);
     std::fflush(stderr);
     std::_Exit(3);
 }
+#endif
 
 // Whole 32-bit words of a bus: in_data, out_data and the dbg_valid/dbg_ready bit per channel.
 static const int IN_WORDS = (IN_ELEMENTS * IN_WIDTH + 31) / 32;
@@ -118,7 +122,12 @@ int main(int argc, char** argv) {
         tracer = new PwTracer;
         top->trace(tracer, 99);
         tracer->open(argv[6]);
-        if (!tracer->isOpen()) { std::fprintf(stderr, "cannot write the waveform %s\n", argv[6]); return 2; }
+        if (!tracer->isOpen()) {
+            const int error = errno;
+            std::fprintf(stderr, "cannot write the waveform %s\n", argv[6]);
+            if (error != 0) std::fprintf(stderr, "harness errno %d\n", error);
+            return 2;
+        }
     }
 #define DUMP(t) do { if (tracer) tracer->dump(t); } while (0)
 #else
