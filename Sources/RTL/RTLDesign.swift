@@ -138,34 +138,42 @@ public struct RTLDesign: Sendable, Equatable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Writes every Verilog file and `<top>.gtkw` (dump file `<top>.vcd`, or `.fst`, in the same directory) into
-    /// `directory`, creating it if needed. Files whose content is unchanged are not rewritten.
-    /// Returns true when any Verilog file was written (the save file does not count).
+    /// Writes every Verilog file, the files `alongside` (the harness) and `<top>.gtkw` (dump file `<top>.vcd`, or
+    /// `.fst`, in the same directory) into `directory`, creating it if needed. Files whose content is unchanged
+    /// are not rewritten. Returns true when any Verilog or `alongside` file was written (the save file does not
+    /// count: build caches). A failure removes what this call added (see `writeFiles`).
     @discardableResult
-    public func write(to directory: URL, waveform: WaveformFormat = .vcd) throws -> Bool {
-        let changed = try writeVerilog(to: directory)
+    public func write(to directory: URL, waveform: WaveformFormat = .vcd,
+                      alongside extra: [(name: String, text: String)] = []) throws -> Bool {
         let dumpfile = directory.appendingPathComponent("\(topModule).\(waveform.fileExtension)").path
-        try RTLDesign.writeIfChanged(gtkwaveSaveFile(dumpfile: dumpfile), to: directory.appendingPathComponent("\(topModule).gtkw"))
-        return changed
+        let saveFile = (name: "\(topModule).gtkw", text: gtkwaveSaveFile(dumpfile: dumpfile))
+        return try RTLDesign.writeFiles(files.map { ($0.name, $0.text) } + extra, uncounted: [saveFile], to: directory)
     }
 
     /// Writes every Verilog file into `directory`, creating it if needed; files whose content is unchanged
     /// are not rewritten. Returns true when any file was written (for build caches).
     @discardableResult
     public func writeVerilog(to directory: URL) throws -> Bool {
+        try RTLDesign.writeFiles(files.map { ($0.name, $0.text) }, to: directory)
+    }
+
+    /// Writes `counted` and then `uncounted` files into `directory` (each whole, unchanged ones left alone) and
+    /// returns true when a `counted` one was written. On a failure the files this call added, and the folder
+    /// when this call made it, are removed again: no half design (a file it replaced keeps its new content).
+    static func writeFiles(_ counted: [(name: String, text: String)], uncounted: [(name: String, text: String)] = [],
+                           to directory: URL) throws -> Bool {
         var changed = false, created: [URL] = []
         let newFolder = !FileManager.default.fileExists(atPath: directory.path)
         do {
-            for file in files {
+            for (index, file) in (counted + uncounted).enumerated() {
                 let url = directory.appendingPathComponent(file.name)
                 let existed = FileManager.default.fileExists(atPath: url.path)
                 if try RTLDesign.writeIfChanged(file.text, to: url) {
-                    changed = true
+                    if index < counted.count { changed = true }
                     if !existed { created.append(url) }
                 }
             }
         } catch {
-            // No half design: the files this call added go again (each file is whole or absent anyway).
             for url in created { try? FileManager.default.removeItem(at: url) }
             if newFolder, (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.isEmpty == true {
                 try? FileManager.default.removeItem(at: directory)

@@ -165,11 +165,8 @@ public enum VerilatorRunner {
                              timeout: Double = ProcessRunner.defaultTimeout) throws -> VerilatorModel {
         guard let verilator = verilatorPath() else { throw VerilatorError.notFound }
         let directory = directory.standardizedFileURL
-        var changed = try design.write(to: directory, waveform: waveform ?? .vcd)
         let harnessFiles = VerilatorHarness.files(for: design)
-        for file in harnessFiles {
-            changed = try RTLDesign.writeIfChanged(file.text, to: directory.appendingPathComponent(file.name)) || changed
-        }
+        var changed = try design.write(to: directory, waveform: waveform ?? .vcd, alongside: harnessFiles)
         let traceOptions = waveform.map { [$0.verilatorOption] } ?? []
         changed = try RTLDesign.writeIfChanged(traceOptions.joined() + "\n", to: directory.appendingPathComponent("build.flags")) || changed
         let objDir = directory.appendingPathComponent("obj_dir")

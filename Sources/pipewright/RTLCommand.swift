@@ -44,8 +44,7 @@ struct RTLCommand: ParsableCommand {
             let model = try VerilatorRunner.build(design: rtl, directory: directory, waveform: waveform)
             print("built \(model.executable.path) in \(String(format: "%.1f", model.buildSeconds)) s\(model.reusedCache ? " (cached)" : "")")
         } else {
-            try rtl.write(to: directory, waveform: waveform)
-            for file in harness { try OutputFile.write(file.text, to: directory.appendingPathComponent(file.name)) }
+            try rtl.write(to: directory, waveform: waveform, alongside: harness)
         }
         print("wrote \(rtl.files.count) Verilog files, \(harness.map(\.name).joined(separator: ", ")) and \(rtl.topModule).gtkw to \(directory.path): "
               + rtl.files.map(\.name).joined(separator: ", "))
