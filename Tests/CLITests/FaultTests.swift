@@ -140,9 +140,14 @@ struct FaultTests {
         #expect(mount.files.isEmpty, "left \(mount.files)")
     }
 
+    /// True when this process can run the built executable as `nobody` (root, setpriv, and a checkout that
+    /// `nobody` may enter: a clone under a private home folder is not).
+    static let nobodyCanRun: Bool = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+        && Mount.command("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups",
+                                              CommandLineErrorTests.executable.path, "--version"]) == 0
+
     /// A folder the user may not write (as the unprivileged user `nobody`; root ignores permissions).
-    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
-                   "needs root (to run as nobody) and setpriv"))
+    @Test(.enabled(if: nobodyCanRun, "needs root and setpriv, and a checkout the user nobody may enter (to run as nobody)"))
     func folderWithoutWritePermission() throws {
         let design = try CommandLineErrorTests.scratch("tiny.yml", Self.design)
         let folder = design.deletingLastPathComponent().appendingPathComponent("locked")
@@ -152,9 +157,6 @@ struct FaultTests {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: design.deletingLastPathComponent().path)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: design.path)
         let executable = CommandLineErrorTests.executable
-        // nobody must reach the executable and its resources: skip with the reason when the checkout is private.
-        let readable = Mount.command("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", executable.path, "--version"]) == 0
-        try #require(readable, "nobody cannot run \(executable.path)")
         for (name, arguments) in [("simulate --csv", ["simulate", design.path, "--count", "5", "--csv", folder.appendingPathComponent("r.csv").path]),
                                   ("simulate --outputs", ["simulate", design.path, "--count", "5", "--outputs", folder.appendingPathComponent("y.h5").path]),
                                   ("rtl --out", ["rtl", design.path, "--out", folder.appendingPathComponent("rtl").path])] {
