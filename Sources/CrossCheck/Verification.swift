@@ -44,10 +44,9 @@ public enum Verification {
         let model = try VerilatorRunner.build(design: design, directory: buildDirectory, waveform: waveformDirectory.map { _ in waveformFormat })
         var waveform: URL? = nil, gtkw: URL? = nil
         if let waveformDirectory {
-            do { try FileManager.default.createDirectory(at: waveformDirectory, withIntermediateDirectories: true) } catch {
-                throw OutputFileError(path: waveformDirectory.path, reason: "cannot create the folder: \(FileProblem.describe(error, path: waveformDirectory.path))")
-            }
-            waveform = waveformDirectory.appendingPathComponent("\(network.name).\(waveformFormat.fileExtension)")
+            let file = waveformDirectory.appendingPathComponent("\(network.name).\(waveformFormat.fileExtension)")
+            try OutputFile.createFolder(of: file)
+            waveform = file
             gtkw = waveformDirectory.appendingPathComponent("\(network.name).gtkw")
         }
         let pattern = String(outReadyPattern.map { $0 ? "1" : "0" })

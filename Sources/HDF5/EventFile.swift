@@ -75,32 +75,18 @@ public struct HDF5EventReader {
 /// name and moved into place by `finish()`, so a failed run leaves no partial output file.
 public final class HDF5ResultWriter {
     public let url: URL
-    private let temporaryURL: URL
+    /// The temporary file written, registered with `Interruption` (removed on SIGINT/SIGTERM).
+    private let partial: PartialFile
     private var file: HDF5File?
     private var datasets: [String: HDF5AppendableDataset] = [:]
-    /// Registration of the temporary file with `Interruption` (removed on SIGINT/SIGTERM).
-    private let partialToken: UUID
 
     public init(url: URL) throws(HDF5Error) {
         self.url = url
-        temporaryURL = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
-        let directory = url.deletingLastPathComponent()
-        do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
-            throw .writeFailed(file: url.path, object: "/", reason: "cannot create the folder \(directory.path): "
-                               + FileProblem.describe(error, path: directory.path))
-        }
-        if FileProblem.isDirectory(url.path) { throw .writeFailed(file: url.path, object: "/", reason: "it is a folder; give a file name") }
-        partialToken = Interruption.addPartialFile(temporaryURL.path)
-        do { file = try HDF5File.create(temporaryURL) } catch {
-            Interruption.removePartialFile(partialToken)
-            try? FileManager.default.removeItem(at: temporaryURL)
+        do { partial = try PartialFile(for: url) } catch { throw .writeFailed(file: url.path, object: "/", reason: error.reason) }
+        do { file = try HDF5File.create(partial.temporary) } catch {
+            partial.discard()
             throw Self.aboutTheTarget(error, url: url)
         }
-    }
-
-    deinit {
-        if file != nil { try? FileManager.default.removeItem(at: temporaryURL) }
-        Interruption.removePartialFile(partialToken)
     }
 
     /// Appends rows of `columns` doubles to the float64 dataset `name` (created on first use).
@@ -143,15 +129,9 @@ public final class HDF5ResultWriter {
             try open.close()
         } catch {
             datasets = [:]
-            try? FileManager.default.removeItem(at: temporaryURL)
+            partial.discard()
             throw Self.aboutTheTarget(error, url: url)
         }
-        do {
-            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-            try FileManager.default.moveItem(at: temporaryURL, to: url)
-        } catch {
-            try? FileManager.default.removeItem(at: temporaryURL)
-            throw .writeFailed(file: url.path, object: "/", reason: FileProblem.describe(error, path: url.path))
-        }
+        do { try partial.commit() } catch { throw .writeFailed(file: url.path, object: "/", reason: error.reason) }
     }
 }

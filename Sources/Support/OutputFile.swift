@@ -7,30 +7,67 @@ import Glibc
 /// then moved into place, so a failure never leaves a half-written file.
 public enum OutputFile {
     public static func write(_ text: String, to url: URL) throws {
-        let directory = url.deletingLastPathComponent()
-        if FileProblem.isDirectory(url.path) {
-            throw OutputFileError(path: url.path, reason: "it is a folder; give a file name")
+        let partial = try PartialFile(for: url)
+        do { try Data(text.utf8).write(to: partial.temporary) } catch {
+            partial.discard()
+            throw OutputFileError(path: url.path, reason: FileProblem.describe(error, path: partial.temporary.path))
         }
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw OutputFileError(path: url.path, reason: "cannot create the folder \(directory.path): \(FileProblem.describe(error, path: directory.path))")
+        try partial.commit()
+    }
+
+    /// Creates the folder `target` goes in (and its parents); the error names `target`.
+    public static func createFolder(of target: URL) throws(OutputFileError) {
+        let directory = target.deletingLastPathComponent()
+        do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+            throw OutputFileError(path: target.path, reason: "cannot create the folder \(directory.path): \(FileProblem.describe(error, path: directory.path))")
         }
+    }
+}
+
+/// An output file while it is written: a temporary file beside its target, registered with `Interruption` (removed
+/// on SIGINT/SIGTERM and after a crash), moved into place by `commit()` or removed by `discard()` (or when
+/// released unfinished). Shared by every writer of output files (text files, HDF5 results).
+public final class PartialFile {
+    public let target: URL
+    public let temporary: URL
+    private let token: UUID
+    private var finished = false
+
+    /// Checks that `target` can be a file and creates its folder.
+    public init(for target: URL) throws(OutputFileError) {
+        if FileProblem.isDirectory(target.path) { throw OutputFileError(path: target.path, reason: "it is a folder; give a file name") }
+        try OutputFile.createFolder(of: target)
         // Unique per write: two threads of one process may write the same file (build caches in tests).
         let unique = UUID().uuidString.prefix(8)
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)-\(unique)")
-        let token = Interruption.addPartialFile(temporary.path)
-        defer { Interruption.removePartialFile(token) }
-        do {
-            try Data(text.utf8).write(to: temporary)
-            // rename(2) replaces the target atomically: it is never missing, never half written.
-            guard rename(temporary.path, url.path) == 0 else {
-                throw NSError(domain: NSPOSIXErrorDomain, code: Int(errno))
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw OutputFileError(path: url.path, reason: FileProblem.describe(error, path: temporary.path))
+        self.target = target
+        temporary = target.deletingLastPathComponent()
+            .appendingPathComponent(".\(target.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)-\(unique)")
+        token = Interruption.addPartialFile(temporary.path)
+    }
+
+    deinit { if !finished { discard() } }
+
+    /// Moves the temporary file onto the target with rename(2), which replaces it atomically: the target is never
+    /// missing, never half written. On failure the temporary file is removed.
+    public func commit() throws(OutputFileError) {
+        guard rename(temporary.path, target.path) == 0 else {
+            let error = NSError(domain: NSPOSIXErrorDomain, code: Int(errno))
+            discard()
+            throw OutputFileError(path: target.path, reason: FileProblem.describe(error, path: temporary.path))
         }
+        finish()
+    }
+
+    /// Removes the temporary file (a failed write).
+    public func discard() {
+        unlink(temporary.path)
+        finish()
+    }
+
+    private func finish() {
+        guard !finished else { return }
+        finished = true
+        Interruption.removePartialFile(token)
     }
 }
 
