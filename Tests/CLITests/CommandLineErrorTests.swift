@@ -18,6 +18,8 @@ struct CommandLineErrorTests {
         let output: String
         /// `.exit` for a normal exit; `.uncaughtSignal` for a trap (then `status` is the signal number).
         var reason: Process.TerminationReason = .exit
+        /// True when the run did not end within its `timeout` and was killed.
+        var hung = false
     }
 
     /// Verilator on PATH (CI installs it through make test).
@@ -29,9 +31,11 @@ struct CommandLineErrorTests {
     }()
 
     /// Runs the built executable (or `program`, e.g. a wrapper that runs it); `environment` sets (or, with nil,
-    /// removes) variables of the tests' own.
+    /// removes) variables of the tests' own. A run still going after `timeout` seconds is killed and reported as
+    /// `hung` (a test of a hang then fails instead of hanging the suite).
     static func run(_ arguments: [String], path: String? = nil, in directory: URL = root,
-                    environment changes: [String: String?] = [:], executable program: URL? = nil) throws -> Outcome {
+                    environment changes: [String: String?] = [:], executable program: URL? = nil,
+                    timeout: Double? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = program ?? executable
         process.arguments = arguments
@@ -43,11 +47,21 @@ struct CommandLineErrorTests {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
+        let done = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in done.signal() }
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self),
-                       reason: process.terminationReason)
+        final class Box: @unchecked Sendable { var data = Data() }
+        let box = Box()
+        let reader = Thread { box.data = pipe.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let hung = done.wait(timeout: timeout.map { .now() + $0 } ?? .distantFuture) == .timedOut
+        if hung {
+            kill(process.processIdentifier, SIGKILL)
+            done.wait()
+        }
+        while !reader.isFinished { usleep(1000) }
+        return Outcome(status: process.terminationStatus, output: String(decoding: box.data, as: UTF8.self),
+                       reason: process.terminationReason, hung: hung)
     }
 
     static func scratch(_ name: String, _ text: String) throws -> URL {

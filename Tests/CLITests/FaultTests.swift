@@ -96,24 +96,15 @@ struct FaultTests {
         #expect(!outcome.output.contains("NSCocoaErrorDomain") && !outcome.output.contains("errno"), "\(name): \(outcome.output)")
     }
 
-    @Test(.enabled(if: Mount.available, mountReason))
-    func fullDisk() throws {
+    /// Every writing command into a full, then a read-only, file system.
+    @Test(.enabled(if: Mount.available, mountReason), arguments: [true, false])
+    func fullOrReadOnlyDisk(_ full: Bool) throws {
         let design = try CommandLineErrorTests.scratch("tiny.yml", Self.design)
-        let mount = try #require(Mount(full: true))
+        let mount = try #require(full ? Mount(full: true) : Mount(readOnly: true))
+        let words = full ? "the disk is full" : "the file system is read-only"
         for writer in Self.writers(into: mount.folder, design: design) {
             let outcome = try CommandLineErrorTests.run(writer.arguments)
-            Self.expectCleanFailure(outcome, writer.name, target: writer.target, words: "the disk is full")
-            #expect(mount.files.isEmpty, "\(writer.name) left \(mount.files)")
-        }
-    }
-
-    @Test(.enabled(if: Mount.available, mountReason))
-    func readOnlyFolder() throws {
-        let design = try CommandLineErrorTests.scratch("tiny.yml", Self.design)
-        let mount = try #require(Mount(readOnly: true))
-        for writer in Self.writers(into: mount.folder, design: design) {
-            let outcome = try CommandLineErrorTests.run(writer.arguments)
-            Self.expectCleanFailure(outcome, writer.name, target: writer.target, words: "the file system is read-only")
+            Self.expectCleanFailure(outcome, writer.name, target: writer.target, words: words)
             #expect(mount.files.isEmpty, "\(writer.name) left \(mount.files)")
         }
     }
@@ -131,10 +122,10 @@ struct FaultTests {
         defer { try? FileManager.default.removeItem(at: design.deletingLastPathComponent()) }
         let mount = try #require(Mount(full: true))
         // A run that hangs (the bug) is killed after 60 s and fails here instead of hanging the suite.
-        let run = try HDF5FuzzTests.run(["verify", design.path, "--count", "2000", "--build-dir", build.path,
-                                         "--waveforms", mount.folder.path] + (format == "fst" ? ["--fst"] : []))
-        #expect(!run.hung, "verify did not return")
-        let outcome = CommandLineErrorTests.Outcome(status: run.status, output: run.output, reason: run.reason)
+        let outcome = try CommandLineErrorTests.run(["verify", design.path, "--count", "2000", "--build-dir", build.path,
+                                                     "--waveforms", mount.folder.path] + (format == "fst" ? ["--fst"] : []),
+                                                    timeout: 60)
+        #expect(!outcome.hung, "verify did not return")
         Self.expectCleanFailure(outcome, "verify --\(format)", target: mount.folder.appendingPathComponent("tiny.\(format)").path,
                                 words: "the disk is full")
         #expect(mount.files.isEmpty, "left \(mount.files)")
