@@ -80,9 +80,10 @@ public struct Comparison: Sendable {
 
 /// Compares the simulator and the RTL transfer by transfer and bit by bit.
 public enum Comparator {
-    /// `channelNames[k]` names channel k's signals (e.g. `in`, `fc1`, `out`).
+    /// `channelNames[k]` names channel k's signals (e.g. `in`, `fc1`, `out`); `outputPrecisions[e]` is the
+    /// precision of output element e (`Network.outputElementPrecisions`; the last one serves any further element).
     public static func compare(simulated: Observation, rtl: Observation, channelNames: [String],
-                               outputPrecision: Precision) -> Comparison {
+                               outputPrecisions: [Precision]) -> Comparison {
         var mismatches: [Mismatch] = []
         var transfers = 0, bits = 0
         for channel in 0..<max(simulated.transferCycles.count, rtl.transferCycles.count) {
@@ -108,6 +109,7 @@ public enum Comparator {
                 continue
             }
             for element in 0..<max(a.count, b.count) {
+                let outputPrecision = outputPrecisions[min(element, outputPrecisions.count - 1)]
                 let va = element < a.count ? a[element] : nil, vb = element < b.count ? b[element] : nil
                 if let va, let vb, va == vb { bits += outputPrecision.width; continue }
                 mismatches.append(Mismatch(cycle: token < outputCycles.count ? outputCycles[token] : nil,

@@ -19,7 +19,7 @@ struct DesignParser {
 
     var directory: URL { source.deletingLastPathComponent() }
 
-    static let topLevelKeys = ["name", "description", "device", "input", "config", "layers"]
+    static let topLevelKeys = ["name", "description", "device", "input", "config", "layers", "outputs"]
     static let configKeys = ["IOType", "ClockPeriod", "ClockUncertainty", "Model", "LayerName", "FIFODepth"]
     static let modelKeys = ["Precision", "ReuseFactor", "Strategy"]
     static let layerNameKeys = ["Precision", "ReuseFactor", "Strategy"]
@@ -72,10 +72,18 @@ struct DesignParser {
                                        inputCursor: input.optional("precision") ?? inputCursor,
                                        specs: specs, config: config)
         network.inputShape = inputShape
+        let outputsCursor = top.optional("outputs")
+        if let outputsCursor {
+            let names = try outputsCursor.sequence().map { (c) throws(DesignError) in try c.string() }
+            guard !names.isEmpty else { throw outputsCursor.invalid("a list of at least one layer name") }
+            network.outputs = names
+        }
         do {
             try network.validate()
         } catch {
-            throw .invalidNetwork(location(of: error, specs: specs, input: inputCursor), error)
+            var place = location(of: error, specs: specs, input: inputCursor)
+            if case let .invalidParameter(_, field, _) = error, field == "outputs", let outputsCursor { place = outputsCursor.location }
+            throw .invalidNetwork(place, error)
         }
 
         let profile = try loadProfile(top.optional("device"))

@@ -22,6 +22,9 @@ public enum DesignWriter {
         } else {
             out += "input: { size: \(network.inputSize), precision: \(quoted(network.inputPrecision.description)) }\n"
         }
+        if network.hasSeveralOutputs {
+            out += "outputs: [" + network.outputTensors.map { network.layers[$0].name }.joined(separator: ", ") + "]\n"
+        }
         out += "config:\n"
         out += "  IOType: \(options.ioType.rawValue)\n"
         out += "  ClockPeriod: \(number(options.clockPeriodNs))\n"

@@ -92,6 +92,8 @@ public struct HLS4MLNode: Sendable, Equatable {
     /// A Keras 3 `layers.ReLU`: hls4ml's Keras 3 converter makes it a ParametrizedActivation `thresholdedrelu` with
     /// threshold 0 (the same values as relu) whose param_t is the incoming type.
     public var isThresholdedReLU = false
+    /// Position of this node's tensor among the model's outputs (Keras `output_layers`), when the model has several.
+    public var outputIndex: Int?
 
     public var outputSize: Int {
         if case let .dense(units, _, _, _, _, _) = operation { return units }
@@ -421,6 +423,18 @@ public struct HLS4MLConversion: Sendable {
                 }
             }
         }
+        let outputs = model.architecture.outputs
+        if outputs.count > 1 {
+            for (position, name) in outputs.enumerated() {
+                guard let node = producer[name], let index = nodes.firstIndex(where: { $0.name == node }) else {
+                    throw .notAChain(file: model.file, layer: name, reason: "the model outputs '\(name)', which is not one of its layers")
+                }
+                guard nodes[index].outputIndex == nil else {
+                    throw .notAChain(file: model.file, layer: name, reason: "the model lists the same tensor twice among its outputs")
+                }
+                nodes[index].outputIndex = position
+            }
+        }
         return nodes
     }
 
@@ -482,15 +496,22 @@ public struct HLS4MLConversion: Sendable {
     }
 
     /// How many inputs of other nodes read node `name`.
+    /// How many times the node `name` is read, a design output counting as one reader (so nothing folds away a
+    /// tensor the model outputs).
     static func consumers(of name: String, in nodes: [HLS4MLNode]) -> Int {
-        nodes.reduce(0) { $0 + $1.inputs.filter { $0 == name }.count }
+        nodes.reduce(0) { $0 + $1.inputs.filter { $0 == name }.count + ($1.name == name && $1.outputIndex != nil ? 1 : 0) }
     }
 
-    /// Removes node `index`; the nodes that read it read `replacement` instead.
+    /// Removes node `index`; the nodes that read it read `replacement` instead, and if it was a model output,
+    /// `replacement` now is.
     static func remove(_ index: Int, replacingWith replacement: String, in nodes: inout [HLS4MLNode]) {
         let name = nodes[index].name
+        let output = nodes[index].outputIndex
         nodes.remove(at: index)
-        for other in nodes.indices { nodes[other].inputs = nodes[other].inputs.map { $0 == name ? replacement : $0 } }
+        for other in nodes.indices {
+            nodes[other].inputs = nodes[other].inputs.map { $0 == name ? replacement : $0 }
+            if let output, nodes[other].name == replacement { nodes[other].outputIndex = output }
+        }
     }
 
     // MARK: Passes
@@ -820,8 +841,9 @@ public struct HLS4MLConversion: Sendable {
         }
         names.removeAll()
         let name = identifier(options.name ?? model.architecture.name, what: "design name", suffix: "_design")
+        let outputs = nodes.filter { $0.outputIndex != nil }.sorted { $0.outputIndex! < $1.outputIndex! }.compactMap { layerNames[$0.name] }
         let network = Network(name: name, inputSize: model.inputSize, inputPrecision: inputPrecision, layers: layers,
-                              inputShape: TensorShape(model.inputShape))
+                              inputShape: TensorShape(model.inputShape), outputs: outputs.count > 1 ? outputs : [])
         do { try network.validate() } catch { throw .invalidNetwork(file: model.file, error) }
         return network
     }

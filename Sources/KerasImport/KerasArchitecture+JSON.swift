@@ -91,18 +91,23 @@ extension KerasArchitecture {
             layers.append(KerasLayer(name: name, className: className, kind: kind, inputs: className == "InputLayer" ? [] : inputs))
             previous = name
         }
+        var outputNames: [String]?
         if modelClass != "Sequential", let outputs = config["output_layers"] {
             let names = Self.historyNames(outputs)
-            guard names == [previous].compactMap({ $0 }) else {
-                throw KerasImportError.notAChain(file: file, layer: names.first ?? "?",
-                    reason: "the model outputs \(names) instead of its last layer")
+            let known = Set(layers.map(\.name))
+            if let unknown = names.first(where: { !known.contains($0) }) ?? (names.isEmpty ? "?" : nil) {
+                throw KerasImportError.notAChain(file: file, layer: unknown, reason: "the model outputs '\(unknown)', which is not one of its layers")
             }
+            if names.count == 1, names != [previous].compactMap({ $0 }) {
+                throw KerasImportError.notAChain(file: file, layer: names[0], reason: "the model outputs \(names) instead of its last layer")
+            }
+            outputNames = names
         }
         if layers.first.map({ if case .input = $0.kind { return false } else { return true } }) ?? true {
             layers.insert(KerasLayer(name: "input1", className: "InputLayer", kind: .input(size: inputSize)), at: 0)
         }
         self.init(name: (config["name"] as? String) ?? "model", modelClass: modelClass, kerasMajorVersion: major,
-                  inputSize: inputSize, layers: layers, inputShape: inputShape)
+                  inputSize: inputSize, layers: layers, inputShape: inputShape, outputs: outputNames)
     }
 
     /// Names of the layers feeding a functional layer: Keras 2 `[[["x", 0, 0, {}]]]`,

@@ -76,9 +76,13 @@ public struct KerasArchitecture: Sendable, Equatable {
     public var inputShape: [Int]?
     /// The layers, input first, in evaluation order.
     public var layers: [KerasLayer]
+    /// The layers whose tensors the model outputs (Keras `output_layers`), in order; the last layer when the
+    /// model has one output.
+    public var outputs: [String]
 
     public init(name: String, modelClass: String, kerasMajorVersion: Int, inputSize: Int?, layers: [KerasLayer],
-                inputShape: [Int]? = nil) {
+                inputShape: [Int]? = nil, outputs: [String]? = nil) {
+        self.outputs = outputs ?? layers.last.map { [$0.name] } ?? []
         self.inputShape = inputShape ?? inputSize.map { [$0] }
         self.name = name
         self.modelClass = modelClass

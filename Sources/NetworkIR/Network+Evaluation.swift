@@ -35,7 +35,7 @@ public struct FixedPointEvaluator: Sendable {
         return outputs
     }
 
-    /// Raw output of the last layer.
+    /// Raw design output (the output tensors side by side).
     public func evaluate(_ input: [Int64]) -> [Int64] {
         evaluateBatch([input])[0]
     }
@@ -92,6 +92,7 @@ public struct FixedPointEvaluator: Sendable {
         for index in layers.indices { offsets[index + 1] = offsets[index] + outputSizes[index] }
         var tensors = [Int64](repeating: 0, count: offsets[layers.count])
         var scratch = [Int64](repeating: 0, count: layers.map(\.layer.inputSize).max() ?? 0)
+        let outputTensors = network.outputTensors
         for input in inputs {
             for index in layers.indices {
                 let inputSize = layers[index].layer.inputSize
@@ -112,7 +113,11 @@ public struct FixedPointEvaluator: Sendable {
                     }
                 }
             }
-            results.append(Array(tensors[offsets[layers.count - 1]..<offsets[layers.count]]))
+            if outputTensors.count == 1, let tensor = outputTensors.first {
+                results.append(Array(tensors[offsets[tensor]..<offsets[tensor + 1]]))
+            } else {
+                results.append(outputTensors.flatMap { tensors[offsets[$0]..<offsets[$0 + 1]] })
+            }
         }
         return results
     }
@@ -171,7 +176,9 @@ extension Network {
                     return activation.function == .hardSigmoid ? v : 2 * v - 1
                 }
             case .klDivergence:
-                let (mean, logVariance) = (operands[0], operands[1])
+                // Two tensors (μ, log σ²), or one of 2n values: μ then log σ².
+                let (mean, logVariance) = operands.count > 1 ? (operands[0], operands[1])
+                    : (Array(x[0..<(x.count / 2)]), Array(x[(x.count / 2)...]))
                 y = [0.5 * zip(mean, logVariance).reduce(0) { $0 + Foundation.exp($1.1) + $1.0 * $1.0 - $1.1 - 1 }]
             case let .pooling(p):
                 // Keras' pooling: padded positions are ignored (max of, or mean over, the pixels inside the image).
@@ -196,6 +203,6 @@ extension Network {
             }
             tensors.append(y)
         }
-        return tensors.last ?? input
+        return outputTensors.isEmpty ? input : outputTensors.flatMap { tensors[$0] }
     }
 }

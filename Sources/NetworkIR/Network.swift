@@ -2,9 +2,10 @@
 // and float evaluation per layer. Owns no timing, no files and no hardware structure.
 import FixedPoint
 
-/// A directed acyclic graph of layers from one input vector to one output vector. Layers are listed in a
-/// topological order: each reads the design input or earlier layers (by default the layer before it), and
-/// the last layer is the design output.
+/// A directed acyclic graph of layers from one input tensor to the design output. Layers are listed in a
+/// topological order: each reads the design input or earlier layers (by default the layer before it). The
+/// design output is the last layer's tensor, or the tensors `outputs` names, side by side in that order
+/// (first output in the first, lowest, elements).
 public struct Network: Sendable, Equatable {
     /// The name by which a layer reads the design input.
     public static let inputName = "input"
@@ -19,14 +20,28 @@ public struct Network: Sendable, Equatable {
     public var layers: [Layer]
     /// The input's shape (channels last, flat in memory); a vector of `inputSize` unless the design says otherwise.
     public var inputShape: TensorShape
+    /// The layers whose tensors form the design output, in order; empty: the last layer alone.
+    public var outputs: [String]
 
-    public init(name: String, inputSize: Int, inputPrecision: Precision, layers: [Layer], inputShape: TensorShape? = nil) {
+    public init(name: String, inputSize: Int, inputPrecision: Precision, layers: [Layer], inputShape: TensorShape? = nil,
+                outputs: [String] = []) {
         self.name = name
         self.inputSize = inputSize
         self.inputPrecision = inputPrecision
         self.layers = layers
         self.inputShape = inputShape ?? .vector(inputSize)
+        self.outputs = outputs
     }
+
+    /// The tensors of the design output, in order (layer indices; a name that does not resolve is left out and
+    /// reported by `validate()`).
+    public var outputTensors: [Int] {
+        guard !outputs.isEmpty else { return layers.isEmpty ? [] : [layers.count - 1] }
+        return outputs.compactMap { name in layers.firstIndex { $0.name == name } }
+    }
+
+    /// True when the design output is more than the last layer's tensor.
+    public var hasSeveralOutputs: Bool { outputTensors != [layers.count - 1] }
 
     /// Shape of tensor `source` (−1: the design input), following `Layer.outputShape(input:)` from the input.
     public func shape(ofTensor source: Int) -> TensorShape {
@@ -35,11 +50,16 @@ public struct Network: Sendable, Equatable {
         return layers[source].outputShape(input: input)
     }
 
-    /// Number of output elements of the last layer.
-    public var outputSize: Int { layers.last?.outputSize ?? inputSize }
+    /// Number of elements of the design output (every output tensor).
+    public var outputSize: Int { outputTensors.reduce(0) { $0 + layers[$1].outputSize } }
 
-    /// Precision of the network's output vector.
-    public var outputPrecision: Precision { layers.last?.precision.result ?? inputPrecision }
+    /// Precision of the (first) output tensor.
+    public var outputPrecision: Precision { outputTensors.first.map { layers[$0].precision.result } ?? inputPrecision }
+
+    /// Precision of every element of the design output, in order.
+    public var outputElementPrecisions: [Precision] {
+        outputTensors.flatMap { Array(repeating: layers[$0].precision.result, count: layers[$0].outputSize) }
+    }
 
     /// The tensors layer `index` reads, in order: −1 for the design input, else a layer index. Names that do
     /// not resolve to an earlier layer are left out (`validate()` reports them).
@@ -72,7 +92,7 @@ public struct Network: Sendable, Equatable {
 
     /// True when some layer reads more than one tensor, or some tensor is read more than once.
     public var isGraph: Bool {
-        (-1..<(layers.count - 1)).contains { consumers(ofTensor: $0).count != 1 } || layers.contains { $0.arity > 1 }
+        (-1..<(layers.count - 1)).contains { consumers(ofTensor: $0).count != 1 } || layers.contains { $0.arity > 1 } || hasSeveralOutputs
     }
 
     /// Checks shapes, names and precisions; throws the first problem found.
@@ -129,9 +149,25 @@ public struct Network: Sendable, Equatable {
             default: break
             }
         }
-        for source in -1..<(layers.count - 1) where consumers(ofTensor: source).isEmpty {
-            throw .invalidParameter(layer: source < 0 ? Network.inputName : layers[source].name, field: "inputs",
-                reason: "its output is not read by any layer; only the last layer is the design output")
+        var listed = Set<String>()
+        for name in outputs {
+            guard listed.insert(name).inserted else {
+                throw .invalidParameter(layer: name, field: "outputs", reason: "'\(name)' is listed twice as a design output")
+            }
+            guard names.contains(name) else {
+                throw .invalidParameter(layer: name, field: "outputs",
+                    reason: name == Network.inputName ? "the design input cannot be a design output; pass it through a Linear layer"
+                        : "no layer is named '\(name)' (known: \(names.sorted().joined(separator: ", ")))")
+            }
+        }
+        let outputSet = Set(outputTensors)
+        for source in -1..<layers.count where consumers(ofTensor: source).isEmpty && !outputSet.contains(source) {
+            guard source >= 0 else {
+                throw .invalidParameter(layer: Network.inputName, field: "inputs", reason: "the design input is not read by any layer")
+            }
+            throw .invalidParameter(layer: layers[source].name, field: outputs.isEmpty ? "inputs" : "outputs",
+                reason: outputs.isEmpty ? "its output is not read by any layer; only the last layer is the design output (list the layers in `outputs` for several)"
+                    : "its output is not read by any layer and it is not in the design's `outputs` (\(outputs.joined(separator: ", ")))")
         }
     }
 }

@@ -55,10 +55,13 @@ public struct RTLDesign: Sendable, Equatable {
     public var fifoInstances: [String]
     /// Width of each FIFO's `count` register.
     public var fifoCountWidths: [Int]
+    /// The channels whose data form `out_data`, first lowest: the channel `out` itself, or the outputs the top
+    /// module joins when the design has several.
+    public var outputChannels: [Int]
 
     public init(topModule: String, modules: [VerilogModule], files: [RTLFile], channels: [RTLChannel], instanceNames: [String],
                 clockPeriodNs: Double, latencyCycles: Int, initiationInterval: Int, blockOutputChannels: [Int]? = nil,
-                fifoInstances: [String] = [], fifoCountWidths: [Int] = []) {
+                fifoInstances: [String] = [], fifoCountWidths: [Int] = [], outputChannels: [Int]? = nil) {
         self.topModule = topModule
         self.modules = modules
         self.files = files
@@ -70,13 +73,17 @@ public struct RTLDesign: Sendable, Equatable {
         self.blockOutputChannels = blockOutputChannels ?? instanceNames.indices.map { $0 + 1 }
         self.fifoInstances = fifoInstances
         self.fifoCountWidths = fifoCountWidths
+        self.outputChannels = outputChannels ?? [channels.count - 1]
     }
 
     /// How many elements of each tensor the save file shows as numbers.
     static let elementsShown = 4
 
     public var inputChannel: RTLChannel { channels[0] }
-    public var outputChannel: RTLChannel { channels[channels.count - 1] }
+    /// The channels of `out_data`, first (lowest bits) first.
+    public var outputs: [RTLChannel] { outputChannels.map { channels[$0] } }
+    /// Width of `out_data`.
+    public var outputWidth: Int { outputs.reduce(0) { $0 + $1.width } }
 
     /// A GTKWave save file that opens `dumpfile` with one group for the top-level handshake and one per
     /// block (see TOOLCHAIN.md for the format). With `cycles` (run length including the 2 reset cycles),
@@ -102,7 +109,8 @@ public struct RTLDesign: Sendable, Equatable {
         }
         /// The first elements of a packed tensor as numbers: each a vector combined from its bits, shown as
         /// signed (or unsigned) decimal raw values, under a comment that says how to read them.
-        func elements(_ scope: String, _ signal: String, channel: RTLChannel, label: String) {
+        /// `offset`: the channel's lowest bit within `signal`, `total` the width of `signal`.
+        func elements(_ scope: String, _ signal: String, channel: RTLChannel, label: String, offset: Int = 0, total: Int? = nil) {
             let p = channel.precision, w = p.width
             let shown = min(channel.elements, Self.elementsShown)
             lines.append("@200")
@@ -110,15 +118,20 @@ public struct RTLDesign: Sendable, Equatable {
             for e in 0..<shown {
                 lines.append(p.isSigned ? "@424" : "@24")
                 // `(k)NAME[W-1:0]` is bit k of the vector counted from its MSB (GTKWave's save-file syntax).
-                let total = channel.width
-                let bits = stride(from: (e + 1) * w - 1, through: e * w, by: -1).map { "(\(total - 1 - $0))TOP.\(scope).\(signal)[\(total - 1):0]" }
+                let total = total ?? channel.width
+                let bits = stride(from: offset + (e + 1) * w - 1, through: offset + e * w, by: -1).map { "(\(total - 1 - $0))TOP.\(scope).\(signal)[\(total - 1):0]" }
                 lines.append("#{\(label)[\(e)]} " + bits.joined(separator: " "))
             }
         }
         group(topModule) {
             for signal in ["clk", "rst", "in_valid", "in_ready", "out_valid", "out_ready"] { trace(topModule, signal, width: 1) }
-            trace(topModule, "out_data", width: outputChannel.width)
-            elements(topModule, "out_data", channel: outputChannel, label: "out")
+            trace(topModule, "out_data", width: outputWidth)
+            var offset = 0
+            for output in outputs {
+                elements(topModule, "out_data", channel: output, label: outputs.count == 1 ? "out" : "out \(output.producer ?? output.prefix)",
+                         offset: offset, total: outputWidth)
+                offset += output.width
+            }
         }
         for (index, instance) in instanceNames.enumerated() {
             group(instance) {

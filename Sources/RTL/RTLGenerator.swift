@@ -86,7 +86,7 @@ public enum RTLGenerator {
                          channels: channels, instanceNames: instances, clockPeriodNs: schedule.options.clockPeriodNs,
                          latencyCycles: schedule.latencyCycles, initiationInterval: schedule.initiationInterval,
                          blockOutputChannels: graph.blockOutputs, fifoInstances: graph.fifos.map { "u_\($0.name)" },
-                         fifoCountWidths: graph.fifos.map(\.countWidth))
+                         fifoCountWidths: graph.fifos.map(\.countWidth), outputChannels: graph.outputChannels)
     }
 
     static func checkName(_ name: String, layer: String, field: String) throws(RTLError) {
@@ -96,9 +96,14 @@ public enum RTLGenerator {
     }
 
     /// The top module: blocks, forks and FIFOs wired by the graph's channels (a join's inputs meet in
-    /// `<layer>__in_*`), plus `dbg_valid`/`dbg_ready` (bit k = channel k).
+    /// `<layer>__in_*`; several design outputs meet in the `out_*` ports the same way), plus
+    /// `dbg_valid`/`dbg_ready` (bit k = channel k).
     static func makeTop(name: String, network: Network, graph: DataflowGraph, channels: [RTLChannel]) -> VerilogModule {
-        let input = channels[graph.inputChannel], output = channels[graph.outputChannel]
+        let input = channels[graph.inputChannel]
+        let outputs = graph.outputChannels.map { channels[$0] }
+        // The `out` port: the one output channel itself, or the join of several.
+        let port = outputs.count == 1 ? outputs[0] : RTLChannel(index: -1, prefix: "out", producer: nil, elements: 0, precision: .fixed(1, 1))
+        let outputWidth = outputs.reduce(0) { $0 + $1.width }
         var module = VerilogModule(
             name: name,
             comment: (graph.isChain
@@ -110,11 +115,11 @@ public enum RTLGenerator {
                 VerilogPort(.input, "clk"), VerilogPort(.input, "rst"),
                 VerilogPort(.input, input.validSignal), VerilogPort(.output, input.readySignal),
                 VerilogPort(.input, input.dataSignal, width: input.width),
-                VerilogPort(.output, output.validSignal), VerilogPort(.input, output.readySignal),
-                VerilogPort(.output, output.dataSignal, width: output.width),
+                VerilogPort(.output, port.validSignal), VerilogPort(.input, port.readySignal),
+                VerilogPort(.output, port.dataSignal, width: outputWidth),
                 VerilogPort(.output, "dbg_valid", width: channels.count), VerilogPort(.output, "dbg_ready", width: channels.count),
             ])
-        for channel in channels where channel.index != graph.inputChannel && channel.index != graph.outputChannel {
+        for channel in channels where channel.index != graph.inputChannel && (outputs.count > 1 || channel.index != port.index) {
             module.declarations.append(VerilogDeclaration(.wire, channel.validSignal, width: 1))
             module.declarations.append(VerilogDeclaration(.wire, channel.readySignal, width: 1))
             module.declarations.append(VerilogDeclaration(.wire, channel.dataSignal, width: channel.width,
@@ -160,6 +165,15 @@ public enum RTLGenerator {
             module.instances.append(VerilogInstance(module: "\(name)_\(fifo.name)", name: "u_\(fifo.name)", connections:
                 [.init("clk", "clk"), .init("rst", "rst")] + handshake(channels[fifo.inputChannel], in: true)
                     + handshake(channels[fifo.outputChannel], in: false)))
+        }
+        if outputs.count > 1 {
+            // The design output joins its tensors: all transfer in the same cycle (docs/timing.md, "Join").
+            module.assigns.append(VerilogAssign(port.validSignal, outputs.map(\.validSignal).joined(separator: " & ")))
+            for (index, channel) in outputs.enumerated() {
+                let others = outputs.enumerated().filter { $0.offset != index }.map(\.element.validSignal)
+                module.assigns.append(VerilogAssign(channel.readySignal, ([port.readySignal] + others).joined(separator: " & ")))
+            }
+            module.assigns.append(VerilogAssign(port.dataSignal, "{" + outputs.reversed().map(\.dataSignal).joined(separator: ", ") + "}"))
         }
         module.assigns.append(VerilogAssign("dbg_valid", "{" + channels.reversed().map(\.validSignal).joined(separator: ", ") + "}"))
         module.assigns.append(VerilogAssign("dbg_ready", "{" + channels.reversed().map(\.readySignal).joined(separator: ", ") + "}"))

@@ -183,13 +183,14 @@ public struct DesignSchedule: Sendable, Equatable {
             if k < blocks.count { cycle += blocks[k].latencyCycles }
         }
         let graph = DataflowGraph(channels: channels, fifos: [], forks: [], blockInputs: blocks.indices.map { [$0] },
-                                  blockOutputs: blocks.indices.map { $0 + 1 }, firstTokenCycles: cycles)
+                                  blockOutputs: blocks.indices.map { $0 + 1 }, firstTokenCycles: cycles,
+                                  outputChannels: [blocks.count], outputCycle: cycle)
         self.init(designName: designName, options: options, blocks: blocks, graph: graph)
     }
 
     /// Latency with no stalls: the cycle the first token reaches the design output (in a chain, the sum of
     /// block latencies; in a graph, the longest path, with one cycle per delay line on it).
-    public var latencyCycles: Int { graph.firstTokenCycles[graph.outputChannel] }
+    public var latencyCycles: Int { graph.outputCycle }
     /// Steady-state II: the largest block II, or more where a FIFO is too shallow to carry one token per block II.
     public var initiationInterval: Int { max(blocks.map(\.initiationInterval).max() ?? 1, graph.fifoInitiationInterval) }
     public var multipliers: Int { blocks.reduce(0) { $0 + $1.multipliers } }

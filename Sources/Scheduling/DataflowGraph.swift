@@ -94,6 +94,12 @@ public struct DataflowGraph: Sendable, Equatable {
     public var blockOutputs: [Int]
     /// Cycle at which the first token is offered on each channel when nothing stalls (its input accepted in cycle 0).
     public var firstTokenCycles: [Int]
+    /// The channels the design output is made of, in the network's output order: one, named `out`, for a design
+    /// with one output; with several, the sink joins them (all transfer in the same cycle, like a join's inputs)
+    /// into the `out` port, first output in the low bits.
+    public var outputChannels: [Int]
+    /// Cycle at which the first result reaches the design output when nothing stalls (the design latency).
+    public var outputCycle: Int
 
     /// Each block's first input channel and its output channel.
     public var blockChannels: [BlockChannels] {
@@ -102,8 +108,8 @@ public struct DataflowGraph: Sendable, Equatable {
 
     /// The channel the design reads from (always 0).
     public var inputChannel: Int { 0 }
-    /// The channel the design output leaves on.
-    public var outputChannel: Int { channels.firstIndex { $0.consumer == .sink } ?? channels.count - 1 }
+    /// True when the design output joins several channels.
+    public var hasSeveralOutputs: Bool { outputChannels.count > 1 }
 
     /// The smallest interval the FIFOs allow: a slot is busy from its push to the edge after its pop (Δ + 1
     /// cycles) and a full FIFO refuses a push even in the cycle it pops, so d slots carry one token per
@@ -149,15 +155,20 @@ public struct DataflowGraph: Sendable, Equatable {
         let count = network.layers.count
         let interval = max(1, blocks.map(\.initiationInterval).max() ?? 1)
         var graph = DataflowGraph(channels: [], fifos: [], forks: [], blockInputs: Array(repeating: [], count: count),
-                                  blockOutputs: Array(repeating: -1, count: count), firstTokenCycles: [])
+                                  blockOutputs: Array(repeating: -1, count: count), firstTokenCycles: [],
+                                  outputChannels: [], outputCycle: 0)
         let sources = network.layers.indices.map { network.sources(ofLayerAt: $0) }
-        // Readers of each tensor in layer order: (layer, port); the last layer's tensor goes to the sink.
+        // Readers of each tensor in layer order: (layer, port); the output tensors go to the sink (layer −1), port
+        // p for output p.
         var readers: [Int: [(layer: Int, port: Int)]] = [:]
         for (layer, inputs) in sources.enumerated() {
             for (port, tensor) in inputs.enumerated() { readers[tensor, default: []].append((layer, port)) }
         }
-        readers[count - 1, default: []].append((-1, 0))
-        // Pending edges into each block port: (channel carrying the tensor there, cycle it arrives).
+        let outputs = network.outputTensors
+        let severalOutputs = outputs.count > 1
+        for (port, tensor) in outputs.enumerated() { readers[tensor, default: []].append((-1, port)) }
+        // Pending edges into each block port (the sink's under index `count`): (channel carrying the tensor there,
+        // cycle it arrives).
         var arrivals: [Int: [Int: (channel: Int, cycle: Int)]] = [:]
 
         func addChannel(_ name: String, _ producer: GraphNode, _ consumer: GraphNode, port: Int, tensor: Int, cycle: Int) -> Int {
@@ -170,16 +181,17 @@ public struct DataflowGraph: Sendable, Equatable {
         }
         func layerName(_ tensor: Int) -> String { tensor < 0 ? "in" : network.layers[tensor].name }
         func consumerNode(_ reader: (layer: Int, port: Int)) -> GraphNode { reader.layer < 0 ? .sink : .block(reader.layer) }
+        func arrivalKey(_ reader: (layer: Int, port: Int)) -> Int { reader.layer < 0 ? count : reader.layer }
 
         /// Emits the channels that carry `tensor` (ready at `cycle`) from `producer` to all of its readers.
         func emit(tensor: Int, from producer: GraphNode, at cycle: Int) {
             let list = readers[tensor] ?? []
             if list.count == 1 {
                 let reader = list[0]
-                let name = reader.layer < 0 ? "out" : layerName(tensor)
+                let name = reader.layer < 0 && !severalOutputs ? "out" : layerName(tensor)
                 let channel = addChannel(name, producer, consumerNode(reader), port: reader.port, tensor: tensor, cycle: cycle)
                 if tensor >= 0 { graph.blockOutputs[tensor] = channel }
-                if reader.layer >= 0 { arrivals[reader.layer, default: [:]][reader.port] = (channel, cycle) }
+                arrivals[arrivalKey(reader), default: [:]][reader.port] = (channel, cycle)
                 return
             }
             let fork = graph.forks.count
@@ -191,7 +203,7 @@ public struct DataflowGraph: Sendable, Equatable {
                     + (list.filter { $0.layer == reader.layer }.count > 1 ? "_\(reader.port)" : "")
                 let channel = addChannel(name, .fork(fork), consumerNode(reader), port: reader.port, tensor: tensor, cycle: cycle)
                 graph.forks[fork].outputChannels.append(channel)
-                if reader.layer >= 0 { arrivals[reader.layer, default: [:]][reader.port] = (channel, cycle) }
+                arrivals[arrivalKey(reader), default: [:]][reader.port] = (channel, cycle)
             }
         }
 
@@ -227,6 +239,29 @@ public struct DataflowGraph: Sendable, Equatable {
             }
             graph.blockInputs[b] = inputs
             emit(tensor: b, from: .block(b), at: start + blocks[b].latencyCycles)
+        }
+        // The sink joins the outputs: an output that is ready earlier than the latest waits in a delay line (the
+        // design output is a port, so io_stream adds no stream FIFO here).
+        let sinkPorts = arrivals[count] ?? [:]
+        graph.outputCycle = sinkPorts.values.map(\.cycle).max() ?? 0
+        for port in 0..<outputs.count {
+            guard let arrival = sinkPorts[port] else { continue }
+            guard arrival.cycle < graph.outputCycle else { graph.outputChannels.append(arrival.channel); continue }
+            let edge = graph.channels[arrival.channel]
+            let fifoIndex = graph.fifos.count
+            let name = "\(edge.name)_dl"
+            let derived = (graph.outputCycle - arrival.cycle) / interval + 1
+            let depth = depthOverrides[name] ?? derived
+            guard depth >= 1 else {
+                throw .unsupported(layer: network.name, field: "FIFODepth", reason: "\(name) needs a depth of at least 1, got \(depth)")
+            }
+            graph.channels[arrival.channel].consumer = .fifo(fifoIndex)
+            graph.channels[arrival.channel].consumerPort = 0
+            let output = addChannel(name, .fifo(fifoIndex), .sink, port: port, tensor: edge.tensor, cycle: arrival.cycle + 1)
+            graph.fifos.append(FIFOSchedule(name: name, depth: depth, derivedDepth: derived, residenceCycles: graph.outputCycle - arrival.cycle,
+                                            purpose: .delayLine, inputChannel: arrival.channel, outputChannel: output,
+                                            elements: edge.elements, precision: edge.precision))
+            graph.outputChannels.append(output)
         }
         for name in depthOverrides.keys where !graph.fifos.contains(where: { $0.name == name }) {
             throw .unsupported(layer: network.name, field: "FIFODepth",

@@ -47,7 +47,10 @@ public struct SimulationState: Sendable {
     let forkChannels: [Int]
     var taken: [Bool]
     // Channels in the current cycle.
-    let outputChannel: Int
+    /// The channels the sink joins (one for a single output).
+    let outputChannels: [Int]
+    /// The first of them: its transfer is the design output's.
+    let firstOutput: Int
     var valid: [Bool]
     var ready: [Bool]
     var offered: [Int]
@@ -105,7 +108,8 @@ public struct SimulationState: Sendable {
         forkStart = graph.forks.reduce(into: [0]) { $0.append($0.last! + $1.outputChannels.count) }
         forkChannels = graph.forks.flatMap(\.outputChannels)
         taken = [Bool](repeating: false, count: forkChannels.count)
-        outputChannel = graph.outputChannel
+        outputChannels = graph.outputChannels
+        firstOutput = graph.outputChannels[0]
         let channels = graph.channels.count
         valid = [Bool](repeating: false, count: channels)
         ready = [Bool](repeating: false, count: channels)
@@ -208,7 +212,16 @@ public struct SimulationState: Sendable {
             for node in order.reversed() {
                 switch node {
                 case .sink:
-                    ready[outputChannel] = pattern[patternIndex]
+                    if outputChannels.count == 1 {
+                        ready[firstOutput] = pattern[patternIndex]
+                    } else {
+                        // A join: each output is taken when the sink is ready and every other output is valid.
+                        for channel in outputChannels {
+                            var others = true
+                            for other in outputChannels where other != channel && !valid[other] { others = false }
+                            ready[channel] = pattern[patternIndex] && others
+                        }
+                    }
                 case let .block(b):
                     let out = blockOutput[b]
                     enable[b] = !(valid[out] && !ready[out])
@@ -233,7 +246,10 @@ public struct SimulationState: Sendable {
                     break
                 }
             }
-            if recorder != nil { recorder!.record(valid: valid.array, ready: ready.array, offered: offered.array, fifoCounts: fifoCount.array) }
+            if recorder != nil {
+                recorder!.record(valid: valid.array, ready: ready.array, offered: offered.array, fifoCounts: fifoCount.array,
+                                 outReady: pattern[patternIndex])
+            }
             // Transfers.
             var moved = false
             for channel in 0..<valid.count where valid[channel] && ready[channel] {
@@ -246,7 +262,7 @@ public struct SimulationState: Sendable {
                 case .source:
                     if valid[0] && ready[0] { nextToken += 1 }
                 case .sink:
-                    if valid[outputChannel] && ready[outputChannel] { delivered += 1 }
+                    if valid[firstOutput] && ready[firstOutput] { delivered += 1 }
                 case let .block(b):
                     guard enable[b] else {
                         blockStatistics[b].stallCycles += 1

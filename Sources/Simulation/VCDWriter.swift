@@ -50,6 +50,12 @@ public struct VCDWriter {
             channelReady.append(Signal(id: makeId(), name: channel.name + "_ready", width: 1))
             channelData.append(Signal(id: makeId(), name: channel.name + "_data", width: channel.width))
         }
+        // With several outputs the top's out_* ports join the output channels (one output: the channel `out` is the port).
+        let outputs = schedule.graph.outputChannels
+        let joined = outputs.count > 1
+        let outValid = Signal(id: makeId(), name: "out_valid", width: 1)
+        let outReady = Signal(id: makeId(), name: "out_ready", width: 1)
+        let outData = Signal(id: makeId(), name: "out_data", width: outputs.reduce(0) { $0 + channels[$1].width })
         let fifos = schedule.graph.fifos
         let fifoCount = fifos.map { Signal(id: makeId(), name: "count", width: $0.countWidth) }
         let dbgValid = Signal(id: makeId(), name: "dbg_valid", width: channels.count)
@@ -84,6 +90,7 @@ public struct VCDWriter {
         for channel in channels.indices {
             declare(channelValid[channel]); declare(channelReady[channel]); declare(channelData[channel])
         }
+        if joined { declare(outValid); declare(outReady); declare(outData) }
         declare(dbgValid); declare(dbgReady)
         for (b, block) in blocks.enumerated() {
             text += "$scope module u_\(block.layerName) $end\n"
@@ -134,6 +141,26 @@ public struct VCDWriter {
             let trimmed = digits.drop { $0 == "0" }
             return trimmed.isEmpty ? "0" : String(trimmed)
         }
+        /// The joined out_* ports in cycle `cycle` (several outputs only): valid when every output is, the data
+        /// of the token they all offer then.
+        func emitJoinedOutput(cycle: Int) {
+            let allValid = outputs.allSatisfy { waveform.valid[$0][cycle] }
+            emit(outValid, bits(allValid))
+            emit(outReady, bits(cycle < waveform.outReady.count && waveform.outReady[cycle]))
+            let token = waveform.token[outputs[0]][cycle]
+            if allValid, token >= 0, let values = waveform.values {
+                var digits = ""
+                for channel in outputs.reversed() {
+                    let precision = channels[channel].precision
+                    for value in values[token][channels[channel].tensor + 1].reversed() {
+                        let pattern = UInt64(bitPattern: value)
+                        for bit in stride(from: precision.width - 1, through: 0, by: -1) { digits += (pattern >> UInt64(bit)) & 1 == 1 ? "1" : "0" }
+                    }
+                }
+                let trimmed = digits.drop { $0 == "0" }
+                emit(outData, trimmed.isEmpty ? "0" : String(trimmed))
+            }
+        }
         func emitChannel(_ channel: Int, cycle: Int) {
             emit(channelValid[channel], bits(waveform.valid[channel][cycle]))
             let token = waveform.token[channel][cycle]
@@ -158,6 +185,9 @@ public struct VCDWriter {
                     emitChannel(channel, cycle: cycle)
                 }
             }
+            if joined {
+                if cycle == waveform.cycles { emit(outValid, "0") } else { emitJoinedOutput(cycle: cycle) }
+            }
             emitDebug()
         }
         for cycle in 0..<resetCycles {
@@ -167,6 +197,7 @@ public struct VCDWriter {
                 emit(channelValid[channel], "0"); emit(channelReady[channel], bits(resetReady(channel))); emit(channelData[channel], "x")
             }
             for signal in fifoCount { emit(signal, "0") }
+            if joined { emit(outValid, "0"); emit(outReady, "0"); emit(outData, "x") }
             emitDebug()
             text += "#\(cycle * period + period / 2)\n"
             emit(clk, "1")

@@ -10,6 +10,9 @@ public struct Waveform: Sendable {
     public private(set) var valid: [[Bool]]
     public private(set) var ready: [[Bool]]
     public private(set) var token: [[Int]]
+    /// `outReady[cycle]`: the design output's `out_ready` (the sink's pattern; with one output it is that
+    /// channel's ready, with several each output channel's ready also waits for the others' valid).
+    public private(set) var outReady: [Bool] = []
     /// `fifoCount[fifo][cycle]`: the tokens a FIFO held at the start of each cycle.
     public private(set) var fifoCount: [[Int]] = []
     /// `values[token][tensor + 1]`: the raw vector of each tensor of a token (index 0: the design input,
@@ -32,6 +35,8 @@ public struct Waveform: Sendable {
 
     mutating func finish(cycles: Int) { self.cycles = cycles }
 
+    mutating func appendOutReady(_ flag: Bool) { outReady.append(flag) }
+
     mutating func appendFIFOCounts(_ counts: [Int]) {
         if fifoCount.isEmpty { fifoCount = Array(repeating: [], count: counts.count) }
         for (fifo, count) in counts.enumerated() { fifoCount[fifo].append(count) }
@@ -52,8 +57,9 @@ struct WaveformRecorder: Sendable {
         waveform = Waveform(channelCount: channelCount)
     }
 
-    mutating func record(valid: [Bool], ready: [Bool], offered: [Int], fifoCounts: [Int]) {
+    mutating func record(valid: [Bool], ready: [Bool], offered: [Int], fifoCounts: [Int], outReady: Bool) {
         waveform.appendFIFOCounts(fifoCounts)
+        waveform.appendOutReady(outReady)
         for channel in valid.indices {
             waveform.append(channel: channel, valid: valid[channel], ready: ready[channel], token: valid[channel] ? offered[channel] : -1)
         }

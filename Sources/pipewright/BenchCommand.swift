@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
         """)
 
     @Option(help: "Design files of the timing-only sweep (each in every --io-types).")
-    var designs: [String] = ["Designs/flow_vt.yml", "Designs/dnn_vae_encoder.yml", "Designs/dnn_vae_encoder_heads.yml", "Designs/dnn_ae.yml"]
+    var designs: [String] = ["Designs/flow_vt.yml", "Designs/dnn_vae_encoder.yml", "Designs/dnn_ae.yml"]
 
     @Option(name: .customLong("io-types"), help: "IOTypes of the sweep and the long runs (io_parallel, io_stream).")
     var ioTypes: [String] = ["io_parallel", "io_stream"]

@@ -167,6 +167,7 @@ extension InputArguments {
     func writeOutputs(of design: LoadedDesign, to url: URL, inputs given: [[Double]]) throws {
         let network = design.network
         let precision = network.outputPrecision
+        let precisions = network.outputElementPrecisions
         let writer = try HDF5ResultWriter(url: url)
         var count = given.count
         var read: (Range<Int>) throws -> [[Double]] = { Array(given[$0]) }
@@ -181,11 +182,21 @@ extension InputArguments {
             read = { try reader.read($0) }
         }
         try Pipeline.evaluateStream(network: network, count: count, read: read) { raw in
-            try writer.append("y", columns: network.outputSize, rows: raw.map { $0.map(precision.value(ofRaw:)) })
+            try writer.append("y", columns: network.outputSize, rows: raw.map { zip($0, precisions).map { $1.value(ofRaw: $0) } })
             try writer.append("y_raw", columns: network.outputSize, integerRows: raw)   // int64: exact beyond 2^53
         }
         try writer.setAttribute("design", network.name)
         try writer.setAttribute("output_precision", precision.description)
+        if network.hasSeveralOutputs {
+            // Which columns of y hold which output, and in which precision: "mu 0..<3 ap_fixed<16,6>; kl 3..<4 …".
+            var start = 0
+            let parts = network.outputTensors.map { tensor -> String in
+                let layer = network.layers[tensor]
+                defer { start += layer.outputSize }
+                return "\(layer.name) \(start)..<\(start + layer.outputSize) \(layer.precision.result)"
+            }
+            try writer.setAttribute("outputs", parts.joined(separator: "; "))
+        }
         try writer.setAttribute("source", inputs ?? "random inputs")
         try writer.finish()
         print("wrote \(count) events' outputs to \(url.path) (y: real values, y_raw: int64 raw values of \(precision))")

@@ -18,16 +18,19 @@ struct HDF5DataTests {
         #expect(outcome.status == 0, "\(outcome.output)")
         let file = try HDF5File.open(out)
         let raw = try file.readInt64s("y_raw"), real = try file.readDoubles("y")
-        #expect(raw.shape == [1000, 3] && real.shape == [1000, 3])
+        // Two outputs side by side: μ (3 values, ap_fixed<8,3>) and the KL score (1, ap_fixed<16,9>).
+        #expect(raw.shape == [1000, 4] && real.shape == [1000, 4])
         #expect(try file.stringAttribute("output_precision") == "ap_fixed<8,3,AP_RND,AP_SAT>")
+        #expect(try file.stringAttribute("outputs") == "mu 0..<3 ap_fixed<8,3,AP_RND,AP_SAT>; kl 3..<4 ap_fixed<16,9,AP_RND,AP_SAT>")
         // The same events evaluated in one piece here must equal the chunked stream.
         let design = try DesignLoader.load(CommandLineErrorTests.root.appendingPathComponent("Designs/dnn_vae_encoder.yml"))
         let evaluator = FixedPointEvaluator(network: design.network)
         let x = try HDF5File.open(Self.vectors).readDoubles("x")
         for event in stride(from: 0, to: 1000, by: 97) {
             let expected = evaluator.evaluate(evaluator.quantizeInput(Array(x.values[(event * 57)..<((event + 1) * 57)])))
-            #expect(Array(raw.values[(event * 3)..<((event + 1) * 3)]) == expected)
-            #expect(real.values[event * 3] == Double(expected[0]) / 32)   // ap_fixed<8,3>: LSB 2^-5
+            #expect(Array(raw.values[(event * 4)..<((event + 1) * 4)]) == expected)
+            #expect(real.values[event * 4] == Double(expected[0]) / 32)   // ap_fixed<8,3>: LSB 2^-5
+            #expect(real.values[event * 4 + 3] == Double(expected[3]) / 128)   // ap_fixed<16,9>: LSB 2^-7
         }
     }
 

@@ -46,8 +46,9 @@ func crossCheckMatrix(_ designs: [String], reuseFactors: [Int], clocks: [Double]
     }
 }
 
-/// Both shipped designs × RF {1, 2, 4} × clock {2.5, 5, 10} ns; every third case with a stalling sink.
-let matrix = crossCheckMatrix(["flow_vt", "dnn_vae_encoder"], reuseFactors: [1, 2, 4], clocks: [2.5, 5.0, 10.0]) { ($0 + $1) % 3 == 0 }
+/// The chain design flow_vt × RF {1, 2, 4} × clock {2.5, 5, 10} ns; every third case with a stalling sink. (The
+/// VAE encoder, a graph with two outputs, runs in `graphMatrix`.)
+let matrix = crossCheckMatrix(["flow_vt"], reuseFactors: [1, 2, 4], clocks: [2.5, 5.0, 10.0]) { ($0 + $1) % 3 == 0 }
 struct DesignCrossCheckTests {
     @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: matrix)
     func simulatorAndRTLAgree(_ check: CrossCheckCase) throws {

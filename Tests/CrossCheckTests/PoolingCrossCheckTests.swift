@@ -96,8 +96,8 @@ struct CNNDesignCrossCheckTests {
         return (0..<count).map { row in values[(row * size)..<((row + 1) * size)].map(Double.init) }
     }
 
-    /// Every channel transfer and output bit agree; the outputs (the KL and the squared-error scores) equal the
-    /// bit-exact evaluation (whose network up to the score is hls4ml's C simulation, CNNPoolingFixtureTests);
+    /// Every channel transfer and output bit agree; the two outputs (the model's own output, z_mu_logvar or the
+    /// reconstruction, beside the KL or squared-error score) equal the bit-exact evaluation (whose network up to the score is hls4ml's C simulation, CNNPoolingFixtureTests);
     /// latency at 5 ns: cnn_vae_encoder 23 cycles to z_mu_logvar + 1 (the cast) + 3 (KL) = 27; cnn_ae 20 + 1
     /// (Subtract) + 3 (squared norm) = 24, the input waiting in a delay line; II 1.
     @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: [("cnn_vae_encoder", 27), ("cnn_ae", 24)])
@@ -110,6 +110,7 @@ struct CNNDesignCrossCheckTests {
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         let evaluator = FixedPointEvaluator(network: loaded.network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
+        #expect(run.trace.outputs.allSatisfy { $0.count == (model == "cnn_ae" ? 48 + 1 : 6 + 1) })
         #expect(run.schedule.latencyCycles == latency && run.schedule.initiationInterval == 1)
         #expect(run.comparison.rtl.latencies.first == latency)
     }

@@ -19,7 +19,7 @@ struct RandomDesignGenerator {
         var description: String {
             "seed \(seed): \(network.layers.count) layers (" + network.layers.map { layer in
                 "\(layer.name) \(layer.kindName)" + (layer.inputs.isEmpty ? "" : "←" + layer.inputs.joined(separator: "+"))
-            }.joined(separator: ", ") + "), \(options.ioType.rawValue), clock \(options.clockPeriodNs) ns, RF \(options.defaultImplementation.reuseFactor) \(options.defaultImplementation.strategy.rawValue), "
+            }.joined(separator: ", ") + ")" + (network.outputs.isEmpty ? "" : ", outputs \(network.outputs)") + ", \(options.ioType.rawValue), clock \(options.clockPeriodNs) ns, RF \(options.defaultImplementation.reuseFactor) \(options.defaultImplementation.strategy.rawValue), "
                 + "out_ready \(outReady), FIFO depths \(options.fifoDepths)"
         }
     }
@@ -180,7 +180,7 @@ struct RandomDesignGenerator {
             tensors.append((layer.name, layer.outputSize, layer.precision.result))
             index += 1
         }
-        let network = Network(name: "random_\(seed)", inputSize: inputSize, inputPrecision: inputPrecision, layers: layers)
+        var network = Network(name: "random_\(seed)", inputSize: inputSize, inputPrecision: inputPrecision, layers: layers)
         let profile = try! DeviceProfileLoader.load(from: repositoryRoot.appendingPathComponent("Profiles/xcvu9p-2.yml"))
         var options = ScheduleOptions(clockPeriodNs: pick([2.5, 3.33, 5, 10]), ioType: chance(0.5) ? .parallel : .stream,
                                       defaultImplementation: LayerImplementation(reuseFactor: pick([1, 1, 2, 3, 4, 8, 16])), device: profile)
@@ -198,6 +198,12 @@ struct RandomDesignGenerator {
         let inputs = (0..<int(6...14)).map { _ in (0..<inputSize).map { _ in random.nextUniform(halfWidth: scale) } }
         // Drawn last, so that the designs of earlier seeds stay as they were: a fifth use hls4ml's Resource strategy.
         if chance(0.2) { options.defaultImplementation.strategy = .resource }
+        // Drawn after that, for the same reason: a quarter get a second design output, an earlier layer's tensor
+        // (which then forks to the output too), in either order (not with a FIFO override, whose name it may change).
+        if chance(0.25), network.layers.count > 1, options.fifoDepths.isEmpty {
+            let other = network.layers[int(0...(network.layers.count - 2))].name
+            network.outputs = chance(0.5) ? [network.layers.last!.name, other] : [other, network.layers.last!.name]
+        }
         return Case(seed: seed, network: network, options: options, outReady: outReady, inputs: inputs)
     }
 }

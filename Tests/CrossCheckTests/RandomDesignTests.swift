@@ -45,6 +45,7 @@ struct RandomDesignTests {
             { $0.options.fifoDepths = [:] },
             { $0.options.defaultImplementation.reuseFactor = 1 },
             { $0.options.ioType = .parallel },
+            { $0.network.outputs = [] },
             { $0.inputs = Array($0.inputs.prefix(2)) },
         ]
         for step in steps {

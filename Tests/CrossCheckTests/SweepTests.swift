@@ -8,7 +8,7 @@ import Scheduling
 
 struct SweepTests {
     @Test func sweepPointsAreTheUnstalledScheduleFigures() throws {
-        let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/dnn_vae_encoder.yml"))
+        let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/flow_vt.yml"))
         let points = try Sweep.run(network: loaded.network, options: loaded.options, clockUncertainty: loaded.clockUncertainty, reuseFactors: [1, 4, 100_000], clockPeriods: [2.5, 10])
         #expect(points.count == 6)
         for point in points where point.reuseFactor != 100_000 {

@@ -41,7 +41,7 @@ struct WaveformEqualityTests {
     static func value(_ list: [(Int, String)], at time: Int) -> String? { list.last { $0.0 <= time }?.1 }
 
     @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"),
-          arguments: [("dnn_vae_encoder_heads", "io_parallel"), ("flow_vt", "io_stream")])
+          arguments: [("dnn_vae_encoder", "io_parallel"), ("flow_vt", "io_stream")])
     func simulatorVCDEqualsRTLVCD(_ design: String, _ io: String) throws {
         let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/\(design).yml"))
             .applying(reuseFactor: 2, ioType: io == "io_stream" ? .stream : .parallel)
@@ -89,7 +89,7 @@ struct WaveformEqualityTests {
 
     /// `verify --fst`: the same run traced as FST and as VCD. Returns both files' bytes.
     static func fstAndVCDRuns() throws -> (fst: Data, vcd: Data) {
-        let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/dnn_vae_encoder_heads.yml"))
+        let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/dnn_vae_encoder.yml"))
             .applying(reuseFactor: 2, ioType: .parallel)
         let inputs = InputVectors.random(count: 12, size: loaded.network.inputSize, seed: 5)
         let pattern = SimulationOptions.pattern("1101")!

@@ -15,7 +15,7 @@ struct DesignFuzzTests {
     /// The corpus: every shipped design (but the 100 KB dnn_ae, whose weights only slow mutation down) and the
     /// small designs of the tests.
     static var corpus: [String] {
-        let designs = ["flow_vt", "dnn_vae_encoder", "dnn_vae_encoder_heads"].compactMap {
+        let designs = ["flow_vt", "dnn_vae_encoder", "dnn_ae"].compactMap {
             try? String(contentsOf: TestSupport.designs.appendingPathComponent("\($0).yml"), encoding: .utf8)
         }
         return designs + [TestSupport.small, GraphDesignTests.skip]

@@ -139,3 +139,37 @@ struct RandomInputRangeTests {
         #expect(InputVectors.random(range: 0..<5, size: 3, seed: 9) == Array(whole[0..<5]))
     }
 }
+
+/// `outputs:` in a design file: several design outputs, written back by the Keras import's writer.
+struct MultipleOutputDesignTests {
+    static let text = """
+        name: heads
+        input: { size: 3, precision: "ap_fixed<10,4>" }
+        config: { ClockPeriod: 5, Model: { Precision: { default: "ap_fixed<16,6>" } } }
+        outputs: [z, kl]
+        layers:
+          - { name: z, class: Dense, units: 4, kernel: {random: {seed: 3, scale: 0.5}} }
+          - { name: kl, class: KLDivergence }
+        """
+
+    @Test func outputsAreRead() throws {
+        let design = try TestSupport.load(Self.text)
+        #expect(design.network.outputs == ["z", "kl"])
+        #expect(design.network.outputSize == 5)
+        let schedule = try Scheduler.schedule(design.network, options: design.options)
+        // z is ready after its Dense, kl after z and its own block: z waits for kl in a delay line.
+        let z = schedule.blocks[0].latencyCycles, kl = schedule.blocks[1].latencyCycles
+        #expect(schedule.latencyCycles == z + kl)
+        #expect(schedule.graph.fifos.map(\.name) == ["z_to_out_dl"])
+        #expect(schedule.graph.fifos.map(\.depth) == [kl + 1])
+    }
+
+    @Test(arguments: [("outputs: [z, kz]", "kz"), ("outputs: [z, z]", "twice"), ("outputs: []", "at least one"),
+                      ("outputs: [z]", "kl")])
+    func badOutputsNameTheField(_ line: String, _ expected: String) throws {
+        let error = try TestSupport.error(Self.text.replacingOccurrences(of: "outputs: [z, kl]", with: line))
+        let text = error?.description ?? ""
+        #expect(text.contains("outputs") && text.contains(expected), "\(text)")
+        #expect(text.contains(":4") || line == "outputs: [z]", "points at the outputs line: \(text)")
+    }
+}

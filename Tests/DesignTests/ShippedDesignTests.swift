@@ -73,14 +73,18 @@ import Testing
         let design = try load("dnn_vae_encoder.yml")
         let network = design.network
         #expect(network.name == "dnn_vae_encoder")
-        #expect(network.layers.map(\.name) == ["bn0", "fc1", "bn1", "act1", "fc2", "bn2", "act2", "mu"])
+        #expect(network.layers.map(\.name) == ["bn0", "fc1", "bn1", "act1", "fc2", "bn2", "act2", "mu", "logvar", "kl"])
         #expect(network.layers.map(\.kindName) == ["BatchNormalization", "Dense", "BatchNormalization", "LeakyReLU",
-                                                   "Dense", "BatchNormalization", "LeakyReLU", "Dense"])
-        #expect(network.layers.map(\.inputSize) == [57, 57, 32, 32, 32, 16, 16, 16])
-        #expect(network.outputSize == 3)
+                                                   "Dense", "BatchNormalization", "LeakyReLU", "Dense", "Dense", "KLDivergence"])
+        #expect(network.layers.map(\.inputSize) == [57, 57, 32, 32, 32, 16, 16, 16, 16, 6])
+        #expect(network.layers[8].inputs == ["act2"] && network.layers[9].inputs == ["mu", "logvar"])
+        // Two outputs: μ (3) and the score (1).
+        #expect(network.outputs == ["mu", "kl"])
+        #expect(network.outputSize == 4)
+        #expect(network.layers[9].precision.result == .fixed(16, 9, .round, .saturate))
         let result = Precision.fixed(8, 3, .round, .saturate)
         #expect(network.inputPrecision == result)
-        #expect(network.layers.allSatisfy { $0.precision.result == result })
+        #expect(network.layers.dropLast().allSatisfy { $0.precision.result == result })
         // fc1: input ap_fixed<8,3>, weight ap_fixed<8,1>, n_in 57 → L = 6: W = 22, I = 10, F = 12;
         // bias ap_fixed<8,3>: I = max(10, 3) + 1 = 11, W = 11 + max(12, 5) = 23.
         #expect(network.layers[1].precision.accumulator == .fixed(23, 11))

@@ -136,6 +136,8 @@ import Testing
         let first = loaded.network.layers[importedLayers.count]
         #expect(first.inputs.isEmpty || first.inputs.first == importedLayers.last!.name)
         if model == "cnn_ae" { #expect(first.inputs == [importedLayers.last!.name, "input"]) }
+        // The design outputs the model's own output beside the score.
+        #expect(loaded.network.outputs == [importedLayers.last!.name, loaded.network.layers.last!.name])
     }
 
     /// The shape attributes hls4ml gave each pooling, padding and Resize layer equal the IR's.

@@ -1,4 +1,5 @@
 import Foundation
+import Design
 import Testing
 import FixedPoint
 import HDF5
@@ -80,5 +81,41 @@ struct FunctionalGraphImportTests {
         } throws: { error in
             "\(error)".contains("'s'") && "\(error)".contains("exactly 2")
         }
+    }
+
+    /// x (2) → h = Dense 2 relu → mu = Dense 1; the model outputs [mu, h]. hls4ml splits h's ReLU into h_relu,
+    /// which then carries h's output. x = [1, 2]: h = relu([1.5, −1]) = [1.5, 0]; mu = 1.5 + 0 + 0.25 = 1.75.
+    @Test func severalModelOutputsBecomeDesignOutputs() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let layers = [
+            Self.layer("x_in", "InputLayer", #""batch_shape": [null, 2], "dtype": "float32""#, inputs: []),
+            Self.layer("h", "Dense", #""units": 2, "activation": "relu", "use_bias": true"#, inputs: ["x_in"]),
+            Self.layer("mu", "Dense", #""units": 1, "activation": "linear", "use_bias": true"#, inputs: ["h"]),
+        ]
+        let config = #"{"class_name": "Functional", "config": {"name": "two_heads", "layers": [\#(layers.joined(separator: ", "))], "input_layers": [["x_in", 0, 0]], "output_layers": [["mu", 0, 0], ["h", 0, 0]]}}"#
+        let url = directory.appendingPathComponent("two_heads.h5")
+        let file = try HDF5File.create(url)
+        try file.writeStringAttribute("model_config", value: config, of: "/")
+        try file.writeStringAttribute("keras_version", value: "3.15.1", of: "/")
+        try file.writeFloats("/model_weights/h/h/kernel", shape: [2, 2], values: [1, 0, 0, 1])
+        try file.writeFloats("/model_weights/h/h/bias", shape: [2], values: [0.5, -3])
+        try file.writeFloats("/model_weights/mu/mu/kernel", shape: [2, 1], values: [1, 1])
+        try file.writeFloats("/model_weights/mu/mu/bias", shape: [1], values: [0.25])
+        try file.close()
+        let imported = try KerasImporter.importModel(url, options: Fixtures.options())
+        let network = imported.design.network
+        #expect(network.layers.map(\.name) == ["h", "h_relu", "mu"])
+        #expect(network.outputs == ["mu", "h_relu"])
+        #expect(network.evaluateFloat([1, 2]) == [1.75, 1.5, 0])
+        let evaluator = FixedPointEvaluator(network: network)
+        let raw = evaluator.evaluate(evaluator.quantizeInput([1, 2]))
+        #expect(zip(raw, network.outputElementPrecisions).map { $1.value(ofRaw: $0) } == [1.75, 1.5, 0])
+        // The written design lists its outputs and reads back to the same network.
+        let text = DesignWriter.yaml(for: imported.design, description: "test")
+        #expect(text.contains("outputs: [mu, h_relu]"))
+        let written = directory.appendingPathComponent("two_heads.yml")
+        try text.write(to: written, atomically: true, encoding: .utf8)
+        #expect(try DesignLoader.load(written, profileSearchPaths: [Fixtures.profiles]).network == network)
     }
 }

@@ -70,7 +70,7 @@ struct GraphNetworkTests {
         var unused = Self.skip
         unused.layers[2].inputs = ["r1", Network.inputName]
         #expect(throws: NetworkError.invalidParameter(layer: "r2", field: "inputs",
-                                                      reason: "its output is not read by any layer; only the last layer is the design output")) {
+                                                      reason: "its output is not read by any layer; only the last layer is the design output (list the layers in `outputs` for several)")) {
             try unused.validate()
         }
         var mismatch = Self.skip
@@ -83,5 +83,49 @@ struct GraphNetworkTests {
         average.layers[2].operation = .merge(.average)
         average.layers[2].precision.result = .fixed(4, 2)     // holds −2 … 1.75: not 2
         #expect(throws: NetworkError.self) { try average.validate() }
+    }
+}
+
+/// Several design outputs: `Network.outputs` lists the tensors the design output holds, side by side.
+struct MultipleOutputNetworkTests {
+    /// in → r1 (ReLU) → r2 (Linear, ap_fixed<6,3>) → add = r2 + in; outputs [add, r1].
+    static var network: Network {
+        var network = GraphNetworkTests.skip
+        network.outputs = ["add", "r1"]
+        return network
+    }
+
+    /// x = [1.5, −2.25]: add = [3, −2.25] at 5 fractional bits = [96, −72]; r1 = [1.5, 0] at 4 = [24, 0].
+    @Test func outputsAreConcatenatedInOrder() throws {
+        let network = Self.network
+        try network.validate()
+        #expect(network.outputTensors == [2, 0])
+        #expect(network.outputSize == 4)
+        #expect(network.outputElementPrecisions == [.fixed(10, 5), .fixed(10, 5), .fixed(8, 4), .fixed(8, 4)])
+        let evaluator = FixedPointEvaluator(network: network)
+        #expect(evaluator.evaluate([24, -36]) == [96, -72, 24, 0])
+        #expect(evaluator.evaluateBatch(Array(repeating: [24, -36], count: 5000)).allSatisfy { $0 == [96, -72, 24, 0] })
+        #expect(network.evaluateFloat([1.5, -2.25]) == [3, -2.25, 1.5, 0])
+    }
+
+    @Test func outputErrorsNameTheLayerAndField() {
+        var unknown = Self.network
+        unknown.outputs = ["add", "r9"]
+        #expect(throws: NetworkError.invalidParameter(layer: "r9", field: "outputs", reason: "no layer is named 'r9' (known: add, r1, r2)")) {
+            try unknown.validate()
+        }
+        var twice = Self.network
+        twice.outputs = ["add", "add"]
+        #expect(throws: NetworkError.invalidParameter(layer: "add", field: "outputs", reason: "'add' is listed twice as a design output")) {
+            try twice.validate()
+        }
+        var input = Self.network
+        input.outputs = ["add", Network.inputName]
+        #expect(throws: NetworkError.self) { try input.validate() }
+        // A layer nobody reads must be an output: here r2 only feeds add, so dropping add leaves it dangling.
+        var dangling = Self.network
+        dangling.outputs = ["r1", "r2"]
+        #expect(throws: NetworkError.invalidParameter(layer: "add", field: "outputs",
+            reason: "its output is not read by any layer and it is not in the design's `outputs` (r1, r2)")) { try dangling.validate() }
     }
 }

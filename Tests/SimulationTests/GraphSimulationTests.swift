@@ -132,3 +132,49 @@ struct GraphDeadlockTests {
         #expect(state.contains("out waits for its reader"), "\(state)")
     }
 }
+
+/// A design with two outputs (docs/timing.md, "Channels"): the sink joins them, so both leave in the same cycle.
+struct MultipleOutputSimulationTests {
+    /// in → r1 (ReLU, 1 slot) → r2 (Linear, 1 slot); outputs [r1, r2]. r1 forks to r2 and to the output; its
+    /// output copy is ready at cycle 1, r2's at 2, so it waits in a delay line of depth ⌊1 / 1⌋ + 1 = 2.
+    static let network = Network(name: "two", inputSize: 2, inputPrecision: .fixed(8, 4), layers: [
+        Layer(name: "r1", operation: .relu, inputSize: 2, precision: LayerPrecision(result: .fixed(8, 4))),
+        Layer(name: "r2", operation: .linear, inputSize: 2, precision: LayerPrecision(result: .fixed(6, 3))),
+    ], outputs: ["r1", "r2"])
+
+    static func schedule() throws -> DesignSchedule {
+        try Scheduler.schedule(network, options: ScheduleOptions(clockPeriodNs: 5, device: chain([]).options.device))
+    }
+
+    /// Channels: 0 in, 1 r1 (to the fork), 2 r1_to_r2, 3 r1_to_out (into the delay line), 4 r2, 5 r1_to_out_dl.
+    @Test func sinkJoinsTheOutputs() throws {
+        try Self.network.validate()
+        let graph = try Self.schedule().graph
+        #expect(graph.channels.map(\.name) == ["in", "r1", "r1_to_r2", "r1_to_out", "r2", "r1_to_out_dl"])
+        #expect(graph.outputChannels == [5, 4])
+        #expect(graph.fifos.map(\.depth) == [2])
+        #expect(graph.fifos.map(\.purpose) == [.delayLine])
+        #expect(graph.firstTokenCycles == [0, 1, 1, 1, 2, 2])
+        #expect(try Self.schedule().latencyCycles == 2)
+    }
+
+    /// Back to back: token t enters at t, r1 at t+1, r2 and both outputs at t+2; the delay line holds one token.
+    /// With a sink ready every other cycle (10), each output waits for the sink and for the other.
+    @Test func outputsLeaveTogether() throws {
+        let simulator = CycleSimulator(schedule: try Self.schedule(), evaluator: FixedPointEvaluator(network: Self.network))
+        let result = try simulator.run(inputs: Array(repeating: [24, -36], count: 4))
+        let t = [0, 1, 2, 3]
+        #expect(result.transferCycles[0] == t)
+        #expect(result.transferCycles[4] == t.map { $0 + 2 })
+        #expect(result.transferCycles[5] == t.map { $0 + 2 })
+        #expect(result.fifos.map(\.highWaterMark) == [1])
+        #expect(result.latencies == [2, 2, 2, 2])
+        // x = [1.5, −2.25] = raw [24, −36]: r1 = [1.5, 0] at 4 fractional bits, r2 = the same at 3: [12, 0].
+        #expect(result.outputs == Array(repeating: [24, 0, 12, 0], count: 4))
+        #expect(Self.network.outputElementPrecisions == [.fixed(8, 4), .fixed(8, 4), .fixed(6, 3), .fixed(6, 3)])
+        let slow = try simulator.run(inputs: Array(repeating: [24, -36], count: 4),
+                                     options: SimulationOptions(outReadyPattern: [true, false]))
+        #expect(slow.transferCycles[4] == slow.transferCycles[5])
+        #expect(slow.transferCycles[4].allSatisfy { $0 % 2 == 0 })
+    }
+}

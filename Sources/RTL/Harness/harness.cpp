@@ -6,7 +6,8 @@
 //   INPUTS   first line "<tokens> <elements>", then one line per token of raw decimal integers.
 //   RESULTS  written: "cycles <n>", "seconds <wall time of the cycle loop>", one line
 //            "channel <k> <cycle> <cycle> ..." per channel (cycles of its transfers, in order), then one line
-//            "output <v0> <v1> ..." per output transfer (raw values, sign-extended per the output precision).
+//            "output <v0> <v1> ..." per output transfer (raw values, each sign-extended per its output tensor's
+//            precision; a design with several outputs packs them side by side, first output lowest).
 //   PATTERN  out_ready in cycle c is PATTERN[c % length] ('1' or '0').
 //   WAVEFORM a VCD (built with --trace) or FST (built with --trace-fst) file to write.
 // Reset is held for two cycles before cycle 0. Waveform time: cycle c of the run (reset cycles first) starts
@@ -50,7 +51,7 @@ void vl_fatal(const char* filename, int linenum, const char* hier, const char* m
 
 // Whole 32-bit words of a bus: in_data, out_data and the dbg_valid/dbg_ready bit per channel.
 static const int IN_WORDS = (IN_ELEMENTS * IN_WIDTH + 31) / 32;
-static const int OUT_WORDS = (OUT_ELEMENTS * OUT_WIDTH + 31) / 32;
+static const int OUT_WORDS = (OUT_BITS + 31) / 32;
 static const int DBG_WORDS = (CHANNELS + 31) / 32;
 
 static void put_bits(uint32_t* words, int lo, int width, uint64_t value) {
@@ -168,11 +169,16 @@ int main(int argc, char** argv) {
                 if (k == 0) ++next;
                 if (k == CHANNELS - 1) {
                     get_port(top->out_data, out_words);
-                    std::vector<int64_t> values(OUT_ELEMENTS);
-                    for (int e = 0; e < OUT_ELEMENTS; ++e) {
-                        uint64_t raw = get_bits(out_words, e * OUT_WIDTH, OUT_WIDTH);
-                        if (OUT_SIGNED && OUT_WIDTH < 64 && ((raw >> (OUT_WIDTH - 1)) & 1u)) raw |= ~(uint64_t)0 << OUT_WIDTH;
-                        values[e] = (int64_t)raw;
+                    std::vector<int64_t> values;
+                    values.reserve(OUT_ELEMENTS);
+                    int lo = 0;
+                    for (int s = 0; s < OUT_SEGMENTS; ++s) {
+                        const int width = OUT_SEGMENT_WIDTH[s];
+                        for (int e = 0; e < OUT_SEGMENT_ELEMENTS[s]; ++e, lo += width) {
+                            uint64_t raw = get_bits(out_words, lo, width);
+                            if (OUT_SEGMENT_SIGNED[s] && width < 64 && ((raw >> (width - 1)) & 1u)) raw |= ~(uint64_t)0 << width;
+                            values.push_back((int64_t)raw);
+                        }
                     }
                     outputs.push_back(values);
                 }
