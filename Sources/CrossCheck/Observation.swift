@@ -8,7 +8,8 @@ import Simulation
 
 /// What one execution (simulator or RTL) showed at the block boundaries.
 public struct Observation: Sendable, Equatable {
-    /// `transferCycles[channel][token]`, channels as in the schedule's graph (0 = design input, last = output).
+    /// `transferCycles[channel][token]`, channels as in the schedule's graph (0 = design input, the last one feeds
+    /// the design output).
     public var transferCycles: [[Int]]
     /// Raw output vector of every token.
     public var outputs: [[Int64]]

@@ -203,6 +203,7 @@ extension DesignParser {
                 }
                 notes.append("\(name): \(layerClass.rawValue) to \(target) folded away (no block, as hls4ml aliases the array)")
                 aliases[name] = source
+                foldedLayers[name] = source
                 sizes[name] = size
                 shapes[name] = target
                 shape = target

@@ -10,6 +10,8 @@ struct DesignParser {
     let source: URL
     let profileSearchPaths: [URL]
     var notes: [String] = []
+    /// Flatten and Reshape layers folded away while parsing the layers: name → the tensor they stand for.
+    var foldedLayers: [String: String] = [:]
 
     init(file: String, source: URL, profileSearchPaths: [URL]) {
         self.file = file
@@ -76,7 +78,7 @@ struct DesignParser {
         if let outputsCursor {
             let names = try outputsCursor.sequence().map { (c) throws(DesignError) in try c.string() }
             guard !names.isEmpty else { throw outputsCursor.invalid("a list of at least one layer name") }
-            network.outputs = names
+            network.outputs = names.map { foldedLayers[$0] ?? $0 }
         }
         do {
             try network.validate()

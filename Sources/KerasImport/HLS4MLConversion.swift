@@ -92,8 +92,9 @@ public struct HLS4MLNode: Sendable, Equatable {
     /// A Keras 3 `layers.ReLU`: hls4ml's Keras 3 converter makes it a ParametrizedActivation `thresholdedrelu` with
     /// threshold 0 (the same values as relu) whose param_t is the incoming type.
     public var isThresholdedReLU = false
-    /// Position of this node's tensor among the model's outputs (Keras `output_layers`), when the model has several.
-    public var outputIndex: Int?
+    /// Positions of this node's tensor among the model's outputs (Keras `output_layers`), when the model has
+    /// several (more than one when passes made two outputs the same tensor).
+    public var outputIndices: [Int] = []
 
     public var outputSize: Int {
         if case let .dense(units, _, _, _, _, _) = operation { return units }
@@ -242,7 +243,9 @@ public struct HLS4MLConversion: Sendable {
                 for key in node.configKeys { node.settings[key] = keys[key] ?? .auto }
                 return node
             }
-            defer { producer[layer.name] = nodes.last?.name }
+            // The node holding this layer's output: the last one it added, unless it added none and said so
+            // (a dropped layer stands for what it reads; `continue` runs this too).
+            defer { if producer[layer.name] == nil { producer[layer.name] = nodes.last?.name } }
             switch layer.kind {
             case .input:
                 nodes.append(node(layer.name, .input))
@@ -337,7 +340,10 @@ public struct HLS4MLConversion: Sendable {
                 switch activation {
                 case .linear:
                     if compatible { nodes.append(node(layer.name, .linear)) }
-                    else { notes.append("\(layer.name): linear activation dropped (an identity)") }
+                    else {
+                        notes.append("\(layer.name): linear activation dropped (an identity)")
+                        producer[layer.name] = reads.first
+                    }
                 default:
                     let (operation, keys) = Self.activationOperation(activation, alpha: 1, options: options)
                     var activationNode = node(layer.name, operation, keys)
@@ -427,12 +433,9 @@ public struct HLS4MLConversion: Sendable {
         if outputs.count > 1 {
             for (position, name) in outputs.enumerated() {
                 guard let node = producer[name], let index = nodes.firstIndex(where: { $0.name == node }) else {
-                    throw .notAChain(file: model.file, layer: name, reason: "the model outputs '\(name)', which is not one of its layers")
+                    throw .badOutput(file: model.file, layer: name, reason: "the model outputs '\(name)', which is not one of its layers")
                 }
-                guard nodes[index].outputIndex == nil else {
-                    throw .notAChain(file: model.file, layer: name, reason: "the model lists the same tensor twice among its outputs")
-                }
-                nodes[index].outputIndex = position
+                nodes[index].outputIndices.append(position)
             }
         }
         return nodes
@@ -495,22 +498,21 @@ public struct HLS4MLConversion: Sendable {
         return nodes.firstIndex { $0.name == name }
     }
 
-    /// How many inputs of other nodes read node `name`.
     /// How many times the node `name` is read, a design output counting as one reader (so nothing folds away a
     /// tensor the model outputs).
     static func consumers(of name: String, in nodes: [HLS4MLNode]) -> Int {
-        nodes.reduce(0) { $0 + $1.inputs.filter { $0 == name }.count + ($1.name == name && $1.outputIndex != nil ? 1 : 0) }
+        nodes.reduce(0) { $0 + $1.inputs.filter { $0 == name }.count + ($1.name == name ? $1.outputIndices.count : 0) }
     }
 
     /// Removes node `index`; the nodes that read it read `replacement` instead, and if it was a model output,
     /// `replacement` now is.
     static func remove(_ index: Int, replacingWith replacement: String, in nodes: inout [HLS4MLNode]) {
         let name = nodes[index].name
-        let output = nodes[index].outputIndex
+        let outputs = nodes[index].outputIndices
         nodes.remove(at: index)
         for other in nodes.indices {
             nodes[other].inputs = nodes[other].inputs.map { $0 == name ? replacement : $0 }
-            if let output, nodes[other].name == replacement { nodes[other].outputIndex = output }
+            if nodes[other].name == replacement { nodes[other].outputIndices += outputs }
         }
     }
 
@@ -841,7 +843,16 @@ public struct HLS4MLConversion: Sendable {
         }
         names.removeAll()
         let name = identifier(options.name ?? model.architecture.name, what: "design name", suffix: "_design")
-        let outputs = nodes.filter { $0.outputIndex != nil }.sorted { $0.outputIndex! < $1.outputIndex! }.compactMap { layerNames[$0.name] }
+        // The model's outputs in order; two that passes made one tensor (e.g. a layer and its linear activation) are
+        // an error, since a design lists each output tensor once.
+        let positions = nodes.flatMap { node in node.outputIndices.map { (position: $0, node: node.name) } }.sorted { $0.position < $1.position }
+        let outputs = positions.compactMap { layerNames[$0.node] }
+        if let repeated = outputs.first(where: { name in outputs.filter { $0 == name }.count > 1 }) {
+            let keras = model.architecture.outputs
+            let same = positions.filter { layerNames[$0.node] == repeated }.map { keras[$0.position] }
+            throw .badOutput(file: model.file, layer: same.last ?? repeated,
+                reason: "the model's outputs \(same.joined(separator: " and ")) are one tensor after hls4ml's passes (\(repeated)); output it once")
+        }
         let network = Network(name: name, inputSize: model.inputSize, inputPrecision: inputPrecision, layers: layers,
                               inputShape: TensorShape(model.inputShape), outputs: outputs.count > 1 ? outputs : [])
         do { try network.validate() } catch { throw .invalidNetwork(file: model.file, error) }

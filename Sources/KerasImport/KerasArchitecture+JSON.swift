@@ -96,10 +96,10 @@ extension KerasArchitecture {
             let names = Self.historyNames(outputs)
             let known = Set(layers.map(\.name))
             if let unknown = names.first(where: { !known.contains($0) }) ?? (names.isEmpty ? "?" : nil) {
-                throw KerasImportError.notAChain(file: file, layer: unknown, reason: "the model outputs '\(unknown)', which is not one of its layers")
+                throw KerasImportError.badOutput(file: file, layer: unknown, reason: "the model outputs '\(unknown)', which is not one of its layers")
             }
             if names.count == 1, names != [previous].compactMap({ $0 }) {
-                throw KerasImportError.notAChain(file: file, layer: names[0], reason: "the model outputs \(names) instead of its last layer")
+                throw KerasImportError.badOutput(file: file, layer: names[0], reason: "the model outputs \(names) instead of its last layer")
             }
             outputNames = names
         }
@@ -132,7 +132,8 @@ extension KerasArchitecture {
                let name = history.first as? String {
                 return [name]
             }
-            return dictionary.values.flatMap { historyNames($0) }
+            // In key order, as Keras flattens a dict (of outputs, say): the same order on every run.
+            return dictionary.keys.sorted().flatMap { historyNames(dictionary[$0]!) }
         }
         if let list = value as? [Any] {
             if let name = list.first as? String, list.count >= 3, list[1] is Int { return [name] }

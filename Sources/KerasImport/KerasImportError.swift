@@ -17,6 +17,8 @@ public enum KerasImportError: Error, Equatable, Sendable, CustomStringConvertibl
     case unsupportedLayer(file: String, layer: String, className: String, reason: String)
     /// The functional graph is not one Pipewright can take (a second input, a layer reading an unknown or later layer).
     case notAChain(file: String, layer: String, reason: String)
+    /// The model's `output_layers` cannot become the design's outputs.
+    case badOutput(file: String, layer: String, reason: String)
     /// A weight the layer needs is absent.
     case missingWeight(file: String, layer: String, variable: String, searched: String)
     /// A weight has the wrong shape.
@@ -38,6 +40,8 @@ public enum KerasImportError: Error, Equatable, Sendable, CustomStringConvertibl
             return "\(file): model_config" + (layer.map { ", layer '\($0)'" } ?? "") + ": \(reason)"
         case let .unsupportedLayer(file, layer, className, reason):
             return "\(file): layer '\(layer)' of class \(className): \(reason)"
+        case let .badOutput(file, layer, reason):
+            return "\(file): layer '\(layer)', field 'output_layers': \(reason)"
         case let .notAChain(file, layer, reason):
             return "\(file): layer '\(layer)': \(reason); a model imports when it has one input and each layer reads earlier layers (merges read two)"
         case let .missingWeight(file, layer, variable, searched):

@@ -74,7 +74,8 @@ public struct FIFOStatistics: Sendable, Equatable {
 /// What a simulation produced.
 public struct SimulationResult: Sendable {
     /// `transferCycles[channel][token]`: the cycle of each token's transfer on each channel of the schedule's
-    /// graph (channel 0 = design input, the last channel = design output).
+    /// graph (channel 0 = design input; the last channel feeds the design output, and with several outputs every
+    /// channel into the output transfers in that same cycle).
     public var transferCycles: [[Int]]
     /// Raw output vector of each token (empty in timing-only mode).
     public var outputs: [[Int64]]

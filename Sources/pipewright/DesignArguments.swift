@@ -199,7 +199,8 @@ extension InputArguments {
         }
         try writer.setAttribute("source", inputs ?? "random inputs")
         try writer.finish()
-        print("wrote \(count) events' outputs to \(url.path) (y: real values, y_raw: int64 raw values of \(precision))")
+        let types = network.hasSeveralOutputs ? "each output's precision, see the outputs attribute" : precision.description
+        print("wrote \(count) events' outputs to \(url.path) (y: real values, y_raw: int64 raw values of \(types))")
     }
 }
 

@@ -164,6 +164,23 @@ struct MultipleOutputDesignTests {
         #expect(schedule.graph.fifos.map(\.depth) == [kl + 1])
     }
 
+    /// A Flatten folds away (no layer), so naming it in `outputs` names the tensor it stands for, as in `inputs`.
+    @Test func aFoldedFlattenNamesItsTensor() throws {
+        let text = """
+            name: image
+            input: { shape: [2, 2, 1], precision: "ap_fixed<10,4>" }
+            config: { ClockPeriod: 5, Model: { Precision: { default: "ap_fixed<16,6>" } } }
+            outputs: [flat, fc]
+            layers:
+              - { name: relu, class: ReLU }
+              - { name: flat, class: Flatten }
+              - { name: fc, class: Dense, units: 2, kernel: {random: {seed: 3, scale: 0.5}} }
+            """
+        let design = try TestSupport.load(text)
+        #expect(design.network.outputs == ["relu", "fc"])
+        #expect(design.network.outputSize == 6)
+    }
+
     @Test(arguments: [("outputs: [z, kz]", "kz"), ("outputs: [z, z]", "twice"), ("outputs: []", "at least one"),
                       ("outputs: [z]", "kl")])
     func badOutputsNameTheField(_ line: String, _ expected: String) throws {

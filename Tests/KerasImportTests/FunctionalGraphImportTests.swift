@@ -118,4 +118,56 @@ struct FunctionalGraphImportTests {
         try text.write(to: written, atomically: true, encoding: .utf8)
         #expect(try DesignLoader.load(written, profileSearchPaths: [Fixtures.profiles]).network == network)
     }
+
+    /// Writes a Functional model x (2) → h1 = Dense 2, h2 = Dense 2 (both from x), o = Activation linear (h1),
+    /// with the given `output_layers` JSON.
+    static func outputsModel(in directory: URL, outputs: String, name: String) throws -> URL {
+        let layers = [
+            layer("x_in", "InputLayer", #""batch_shape": [null, 2], "dtype": "float32""#, inputs: []),
+            layer("h1", "Dense", #""units": 2, "activation": "linear", "use_bias": false"#, inputs: ["x_in"]),
+            layer("h2", "Dense", #""units": 2, "activation": "linear", "use_bias": false"#, inputs: ["x_in"]),
+            layer("o", "Activation", #""activation": "linear""#, inputs: ["h1"]),
+        ]
+        let config = #"{"class_name": "Functional", "config": {"name": "\#(name)", "layers": [\#(layers.joined(separator: ", "))], "input_layers": [["x_in", 0, 0]], "output_layers": \#(outputs)}}"#
+        let url = directory.appendingPathComponent("\(name).h5")
+        let file = try HDF5File.create(url)
+        try file.writeStringAttribute("model_config", value: config, of: "/")
+        try file.writeStringAttribute("keras_version", value: "3.15.1", of: "/")
+        try file.writeFloats("/model_weights/h1/h1/kernel", shape: [2, 2], values: [1, 0, 0, 1])
+        try file.writeFloats("/model_weights/h2/h2/kernel", shape: [2, 2], values: [0.5, 0, 0, 0.5])
+        try file.close()
+        return url
+    }
+
+    /// Keras 3 writes dict outputs as a JSON object; Keras flattens a dict in key order, and so does the import
+    /// (the JSON reader keeps no order, so any other rule could change from run to run). alpha is o, the linear
+    /// activation of h1: merged into h1 (hls4ml's pass) or dropped (otherwise), either way h1's tensor.
+    @Test(arguments: [true, false])
+    func dictOutputsKeepKeyOrder(compatible: Bool) throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outputs = #"{"zeta": ["h2", 0, 0], "alpha": ["o", 0, 0]}"#
+        let url = try Self.outputsModel(in: directory, outputs: outputs, name: "dict_outputs")
+        for _ in 0..<5 {
+            let network = try KerasImporter.importModel(url, options: Fixtures.options(compatible: compatible)).design.network
+            #expect(network.outputs == ["h1", "h2"])
+            // x = [1, 2]: h1 = x, h2 = x / 2.
+            #expect(network.evaluateFloat([1, 2]) == [1, 2, 0.5, 1])
+        }
+    }
+
+    /// Two model outputs that are one tensor once the linear activation goes: an error naming both, never an
+    /// output silently lost.
+    @Test(arguments: [true, false])
+    func outputsThatBecomeOneTensorAreAnError(compatible: Bool) throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = try Self.outputsModel(in: directory, outputs: #"[["h1", 0, 0], ["o", 0, 0], ["h2", 0, 0]]"#, name: "same_outputs")
+        #expect {
+            try KerasImporter.importModel(url, options: Fixtures.options(compatible: compatible))
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("output_layers") && text.contains("h1 and o") && text.contains("same_outputs.h5")
+        }
+    }
 }

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+import Design
+import NetworkIR
+import Simulation
+@testable import CrossCheck
+
+/// The CNN designs of `Designs/` at RF {1, 2} × clock {2.5, 5} ns, every point through Verilator on the
+/// fixtures' first 16 inputs, a stalling sink at two of the four. Opt-in (`PIPEWRIGHT_CNN_MATRIX=1`): each
+/// build takes 1–3.5 minutes (cnn_ae at RF 2, 2.5 ns: 197 s), too long for every push; CI runs each CNN design
+/// at its default point (`CNNDesignCrossCheckTests`, `CICADACrossCheckTests`).
+let cnnMatrix = crossCheckMatrix(["cnn_vae_encoder", "cnn_ae", "cicada_student"], reuseFactors: [1, 2], clocks: [2.5, 5.0]) { ($0 + $1) % 2 == 1 }
+
+struct CNNMatrixCrossCheckTests {
+    static let enabled = ProcessInfo.processInfo.environment["PIPEWRIGHT_CNN_MATRIX"] != nil
+
+    static func inputs(_ design: String, count: Int) throws -> [[Double]] {
+        design == "cicada_student" ? try CICADACrossCheckTests.inputs(count: count) : try CNNDesignCrossCheckTests.inputs(design, count: count)
+    }
+
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"),
+          .enabled(if: enabled, "the CNN matrix is opt-in: PIPEWRIGHT_CNN_MATRIX=1 (12 Verilator builds of 1-3.5 min)"),
+          arguments: cnnMatrix)
+    func cnnDesignsAgreeAtEveryPoint(_ check: CrossCheckCase) throws {
+        let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/\(check.design).yml"))
+            .applying(reuseFactor: check.reuseFactor, clockPeriodNs: check.clockPeriodNs)
+        let inputs = try Self.inputs(check.design, count: 16)
+        let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
+                                       outReadyPattern: SimulationOptions.pattern(check.outReady)!,
+                                       buildDirectory: crossCheckDirectory("\(check.design)-matrix-rf\(check.reuseFactor)-\(check.clockPeriodNs)ns"))
+        print("\(check.testDescription): Verilator build \(run.buildSeconds) s, latency \(run.schedule.latencyCycles), II \(run.schedule.initiationInterval)")
+        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
+        #expect(run.comparison.comparedTransfers == 16 * run.schedule.graph.channels.count)
+        let evaluator = FixedPointEvaluator(network: loaded.network)
+        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
+        #expect(run.comparison.rtl.latencies.allSatisfy { $0 >= run.schedule.latencyCycles })
+        if check.outReady == "1" { #expect(run.comparison.rtl.latencies.first == run.schedule.latencyCycles) }
+    }
+}
