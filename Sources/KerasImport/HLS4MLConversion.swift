@@ -223,248 +223,40 @@ public struct HLS4MLConversion: Sendable {
     // MARK: Building the layer list
 
     static func buildNodes(_ model: KerasModel, options: KerasImportOptions, notes: inout [String]) throws(KerasImportError) -> [HLS4MLNode] {
-        let compatible = options.hls4mlCompatible
-        var nodes: [HLS4MLNode] = []
-        var size = model.inputSize
-        let splitLinear = model.architecture.kerasMajorVersion < 3
-        /// The node that holds each Keras layer's output (a split activation's, or the input of a dropped layer).
-        var producer: [String: String] = [:]
+        var builder = NodeBuilder(model: model, options: options, notes: notes)
         for layer in model.architecture.layers {
-            let weights = model.weights[layer.name] ?? [:]
-            // The nodes this layer reads: its inbound layers' producers (or the node before it).
-            var reads = layer.inputs.compactMap { producer[$0] }
-            if reads.isEmpty, let last = nodes.last?.name { reads = [last] }
-            let readSizes = reads.map { name in nodes.first { $0.name == name }?.outputSize ?? model.inputSize }
-            size = readSizes.reduce(0, +)
-            if case .input = layer.kind { size = model.inputSize }
-            func node(_ name: String, _ operation: HLS4MLNode.Operation, _ keys: [String: HLS4MLPrecisionSetting] = [:]) -> HLS4MLNode {
-                var node = HLS4MLNode(name: name, operation: operation, inputSize: size, settings: [:], kerasClass: layer.className)
-                node.inputs = nodes.isEmpty ? [] : (name == layer.name ? reads : [nodes.last!.name])
-                for key in node.configKeys { node.settings[key] = keys[key] ?? .auto }
-                return node
-            }
-            // The node holding this layer's output: the last one it added, unless it added none and said so
-            // (a dropped layer stands for what it reads; `continue` runs this too).
-            defer { if producer[layer.name] == nil { producer[layer.name] = nodes.last?.name } }
+            builder.begin(layer)
+            // Each kind's conversion lives in the file of its kind (HLS4MLConversion+Dense.swift and the others).
             switch layer.kind {
-            case .input:
-                nodes.append(node(layer.name, .input))
+            case .input: builder.input()
             case let .dense(units, activation, useBias, kernelQuantizer, biasQuantizer):
-                var kernel = weights["kernel"]?.values ?? []
-                var bias = weights["bias"]?.values ?? Array(repeating: Float(0), count: units)
-                var keys: [String: HLS4MLPrecisionSetting] = [:]
-                if let kernelQuantizer {
-                    kernel = kernel.map(kernelQuantizer.quantize)
-                    keys["weight"] = .fixed(kernelQuantizer.weightType)
-                    notes.append("\(layer.name): kernel quantized by \(kernelQuantizer.summary) → \(kernelQuantizer.weightType)")
-                }
-                if let biasQuantizer, useBias {
-                    bias = bias.map(biasQuantizer.quantize)
-                    keys["bias"] = .fixed(biasQuantizer.weightType)
-                }
-                if !useBias { keys["bias"] = .fixed(.uint(1)) }
-                nodes.append(node(layer.name, .dense(units: units, kernel: kernel.map(Double.init), bias: bias.map(Double.init), hasBias: useBias,
-                                                     kernelQuantizer: kernelQuantizer, biasQuantizer: useBias ? biasQuantizer : nil), keys))
-                size = units
-                switch activation {
-                case .linear:
-                    // hls4ml's Keras 2 converter splits even a linear activation (merged away again later).
-                    if compatible, splitLinear || layer.className == "QDense" {
-                        nodes.append(node(layer.name + "_linear", .linear))
-                    }
-                default:
-                    let (operation, keys) = Self.activationOperation(activation, alpha: 1, options: options)
-                    let name = layer.name + "_" + activation.rawValue
-                    nodes.append(node(name, operation, keys))
-                    notes.append("\(layer.name): activation \(activation.rawValue) split into layer \(name) (as hls4ml's converter does)")
-                }
+                builder.dense(units: units, activation: activation, useBias: useBias, kernelQuantizer: kernelQuantizer, biasQuantizer: biasQuantizer)
             case let .batchNormalization(epsilon, center, scale, quantizers):
-                let count = size
-                // On an image the statistics are per channel (the last axis); nnet_batchnorm.h indexes them by
-                // element % n_filt, which is the same as repeating them for every pixel.
-                let channels = weights["moving_mean"]!.values.count
-                func perElement(_ values: [Float]) -> [Float] { channels == count ? values : (0..<count).map { values[$0 % channels] } }
-                var gamma = scale ? perElement(weights["gamma"]!.values) : Array(repeating: Float(1), count: count)
-                var beta = center ? perElement(weights["beta"]!.values) : Array(repeating: Float(0), count: count)
-                var mean = perElement(weights["moving_mean"]!.values)
-                var variance = perElement(weights["moving_variance"]!.values)
-                var quantizerKeys: [String: HLS4MLPrecisionSetting] = [:]
-                var configKeys: [String] = []
-                if !quantizers.isEmpty, compatible {
-                    // converters/keras/qkeras.py parse_qbatchnorm_layer keeps the quantizers only as layer
-                    // attributes; config_from_keras_model copies their hls_type into Precision[mean|variance|
-                    // beta|gamma], which nothing reads. model/layers.py BatchNormalization uses the raw weights.
-                    for quantizer in quantizers {
-                        guard let key = quantizer.configKey else { continue }
-                        configKeys.append(key)
-                        quantizerKeys[key] = .fixed(quantizer.hls4mlType)
-                    }
-                    notes.append("\(layer.name): QBatchNormalization quantizers "
-                        + quantizers.map(\.summary).joined(separator: ", ")
-                        + " are not applied (hls4ml 1.3 only lists them in the config; scale and bias come from the unquantized weights)")
-                } else if !quantizers.isEmpty {
-                    // QKeras' inference: quantized γ, β, moving mean and variance (float32, its rounding).
-                    for quantizer in quantizers {
-                        guard let rounding = quantizer.quantizedBits, quantizer.role != "inverse_quantizer" else {
-                            throw .unsupportedLayer(file: model.file, layer: layer.name, className: layer.className,
-                                reason: "\(quantizer.summary) cannot be applied as QKeras does (supported without hls4ml compatibility: deterministic quantized_bits with alpha 1 for gamma, beta, mean and variance)")
-                        }
-                        switch quantizer.role {
-                        case "gamma_quantizer": if scale { gamma = gamma.map(rounding.quantize) }
-                        case "beta_quantizer": if center { beta = beta.map(rounding.quantize) }
-                        case "mean_quantizer": mean = mean.map(rounding.quantize)
-                        default: variance = variance.map(rounding.quantize)
-                        }
-                    }
-                    notes.append("\(layer.name): QBatchNormalization quantizers " + quantizers.map(\.summary).joined(separator: ", ")
-                        + " applied to its weights, as QKeras does")
-                }
-                let folded: (scale: [Double], bias: [Double])
-                if compatible {
-                    // model/layers.py: scale = γ/np.sqrt(var + ε), bias = β − scale·mean, all float32
-                    // (ε, a Python float, becomes float32 under NumPy 2's promotion rules).
-                    let eps = Float(epsilon)
-                    let s = zip(gamma, variance).map { $0 / ($1 + eps).squareRoot() }
-                    let b = (0..<count).map { beta[$0] - s[$0] * mean[$0] }
-                    folded = (s.map(Double.init), b.map(Double.init))
-                } else {
-                    let p = BatchNormParameters(gamma: gamma.map(Double.init), beta: beta.map(Double.init),
-                                                mean: mean.map(Double.init), variance: variance.map(Double.init), epsilon: epsilon)
-                    folded = (p.scale, p.shift)
-                }
-                var bnNode = node(layer.name, .batchNormalization(scale: folded.scale, bias: folded.bias), quantizerKeys)
-                bnNode.quantizerConfigKeys = configKeys
-                for key in configKeys { bnNode.settings[key] = quantizerKeys[key] }
-                nodes.append(bnNode)
-            case let .activation(activation):
-                switch activation {
-                case .linear:
-                    if compatible { nodes.append(node(layer.name, .linear)) }
-                    else {
-                        notes.append("\(layer.name): linear activation dropped (an identity)")
-                        producer[layer.name] = reads.first
-                    }
-                default:
-                    let (operation, keys) = Self.activationOperation(activation, alpha: 1, options: options)
-                    var activationNode = node(layer.name, operation, keys)
-                    activationNode.isThresholdedReLU = activation == .relu && layer.className == "ReLU" && !splitLinear
-                    if activationNode.isThresholdedReLU { activationNode.settings["param"] = .auto }
-                    nodes.append(activationNode)
-                }
-            case let .elu(alpha):
-                nodes.append(node(layer.name, .lookup(LookupActivation(function: .elu, alpha: alpha))))
-            case let .leakyReLU(alpha):
-                nodes.append(node(layer.name, .leakyReLU(alpha: alpha)))
-            case let .quantizedActivation(quantizer):
-                let type = quantizer.activationType
-                let operation: HLS4MLNode.Operation
-                switch quantizer.kind {
-                case .relu: operation = .relu
-                case .bits: operation = .linear
-                case .tanh, .sigmoid:
-                    // converters/keras/qkeras.py get_activation_quantizer: a hard activation with QKeras' slope and
-                    // shift 0.5, both typed ap_ufixed<2,0>; with use_real_tanh/sigmoid the table activation.
-                    if quantizer.usesRealFunction {
-                        operation = .lookup(LookupActivation(function: quantizer.kind == .tanh ? .tanh : .sigmoid))
-                    } else {
-                        let function: HardActivation.Function = quantizer.kind == .tanh ? .hardTanh : .hardSigmoid
-                        operation = .hardActivation(HardActivation(function: function, slope: 0.5, shift: 0.5),
-                                                    slopeType: .ufixed(2, 0), shiftType: .ufixed(2, 0))
-                    }
-                }
-                nodes.append(node(layer.name, operation, ["result": .fixed(type)]))
-                var converted = ""
-                if case let .hardActivation(activation, _, _) = operation { converted = "HardActivation \(activation.function.rawValue), " }
-                if case let .lookup(activation) = operation { converted = "Activation \(activation.function.rawValue), " }
-                notes.append("\(layer.name): \(quantizer.summary) → \(converted)result \(type)")
-            case .passThrough:
-                notes.append("\(layer.name): \(layer.className) is a no-op, dropped")
-                producer[layer.name] = reads.first
-                continue
-            case .reshape:
-                // hls4ml aliases the array in io_parallel (a Reshape layer with no code); the shape lives on in
-                // the next convolution's input shape.
-                let shape = model.shapes[layer.name].map { "(" + $0.map(String.init).joined(separator: ", ") + ")" } ?? "?"
-                notes.append("\(layer.name): \(layer.className) to \(shape) folded away (no block; hls4ml aliases the array)")
-                producer[layer.name] = reads.first
-                continue
-            case let .convolution(conv):
-                let inputShape = layer.inputs.first.flatMap { model.shapes[$0] } ?? model.inputShape
-                var kernel = weights["kernel"]?.values ?? []
-                var bias = weights["bias"]?.values ?? Array(repeating: Float(0), count: conv.filters)
-                var keys: [String: HLS4MLPrecisionSetting] = [:]
-                if let kernelQuantizer = conv.kernelQuantizer {
-                    kernel = kernel.map(kernelQuantizer.quantize)
-                    keys["weight"] = .fixed(kernelQuantizer.weightType)
-                    notes.append("\(layer.name): kernel quantized by \(kernelQuantizer.summary) → \(kernelQuantizer.weightType)")
-                }
-                if let biasQuantizer = conv.biasQuantizer, conv.useBias {
-                    bias = bias.map(biasQuantizer.quantize)
-                    keys["bias"] = .fixed(biasQuantizer.weightType)
-                }
-                let parameters = conv.parameters(inputShape: inputShape, weights: kernel.map(Double.init), biases: bias.map(Double.init))
-                nodes.append(node(layer.name, .convolution(parameters, hasBias: conv.useBias, kernelQuantizer: conv.kernelQuantizer,
-                                                           biasQuantizer: conv.useBias ? conv.biasQuantizer : nil), keys))
-                size = parameters.outputShape.count
-                switch conv.activation {
-                case .linear:
-                    if compatible, splitLinear || layer.className.hasPrefix("Q") {
-                        nodes.append(node(layer.name + "_linear", .linear))
-                    }
-                default:
-                    let (operation, keys) = Self.activationOperation(conv.activation, alpha: 1, options: options)
-                    let name = layer.name + "_" + conv.activation.rawValue
-                    nodes.append(node(name, operation, keys))
-                    notes.append("\(layer.name): activation \(conv.activation.rawValue) split into layer \(name) (as hls4ml's converter does)")
-                }
-            case let .merge(merge):
-                nodes.append(node(layer.name, .merge(merge)))
-            case let .image(image):
-                let inputShape = layer.inputs.first.flatMap { model.shapes[$0] } ?? model.inputShape
-                switch image.operation(inputShape: inputShape) {
-                case let .pooling(parameters): nodes.append(node(layer.name, .pooling(parameters)))
-                case let .zeroPadding(parameters): nodes.append(node(layer.name, .zeroPadding(parameters)))
-                case let .upSampling(parameters): nodes.append(node(layer.name, .upSampling(parameters)))
-                default: break
-                }
+                try builder.batchNormalization(epsilon: epsilon, center: center, scale: scale, quantizers: quantizers)
+            case let .activation(activation): builder.activation(activation)
+            case let .elu(alpha): builder.elu(alpha: alpha)
+            case let .leakyReLU(alpha): builder.leakyReLU(alpha: alpha)
+            case let .quantizedActivation(quantizer): builder.quantizedActivation(quantizer)
+            case .passThrough: builder.passThrough()
+            case .reshape: builder.reshape()
+            case let .convolution(conv): builder.convolution(conv)
+            case let .merge(merge): builder.merge(merge)
+            case let .image(image): builder.image(image)
             }
+            builder.end()
         }
+        notes = builder.notes
+        var nodes = builder.nodes
         let outputs = model.architecture.outputs
         if outputs.count > 1 {
             for (position, name) in outputs.enumerated() {
-                guard let node = producer[name], let index = nodes.firstIndex(where: { $0.name == node }) else {
+                guard let node = builder.producer[name], let index = nodes.firstIndex(where: { $0.name == node }) else {
                     throw .badOutput(file: model.file, layer: name, reason: "the model outputs '\(name)', which is not one of its layers")
                 }
                 nodes[index].outputIndices.append(position)
             }
         }
         return nodes
-    }
-
-    /// The node hls4ml's converters make of a Keras activation (`converters/keras/core.py`
-    /// parse_activation_layer, `keras_v3/core.py` ActivationHandler): softmax → Softmax (the configured
-    /// implementation), hard_sigmoid → HardActivation with Keras 2's slope 0.2 and shift 0.5, elu →
-    /// ParametrizedActivation ELU with α, the other functions → an Activation with a 1024-entry table; with the
-    /// config keys whose defaults are not `auto`.
-    static func activationOperation(_ activation: KerasActivation, alpha: Double,
-                                    options: KerasImportOptions) -> (HLS4MLNode.Operation, [String: HLS4MLPrecisionSetting]) {
-        switch activation {
-        case .linear: return (.linear, [:])
-        case .relu: return (.relu, [:])
-        case .sigmoid: return (.lookup(LookupActivation(function: .sigmoid)), [:])
-        case .tanh: return (.lookup(LookupActivation(function: .tanh)), [:])
-        case .softplus: return (.lookup(LookupActivation(function: .softplus)), [:])
-        case .softsign: return (.lookup(LookupActivation(function: .softsign)), [:])
-        case .selu: return (.lookup(LookupActivation(function: .selu)), [:])
-        case .elu: return (.lookup(LookupActivation(function: .elu, alpha: alpha)), [:])
-        case .hardSigmoid:
-            return (.hardActivation(HardActivation(function: .hardSigmoid), slopeType: HardActivation.defaultSlopePrecision,
-                                    shiftType: HardActivation.defaultShiftPrecision), [:])
-        case .softmax:
-            let table = HLS4MLPrecisionSetting.fixed(SoftmaxParameters.defaultTablePrecision)
-            return (.softmax(SoftmaxParameters(implementation: options.softmaxImplementation)),
-                    Dictionary(uniqueKeysWithValues: HLS4MLNode.softmaxTypeKeys.map { ($0, table) }))
-        }
     }
 
     /// Applies `KerasImportOptions.layerPrecisions` to the config, as an edit of `LayerName.<layer>.Precision`
@@ -646,7 +438,7 @@ public struct HLS4MLConversion: Sendable {
     }
 
     /// `passes/infer_precision.py` (hls4ml 1.3) for every `auto`, and the fixed types hls4ml's layers and
-    /// templates give the table activations and the softmax.
+    /// templates give the table activations and the softmax; each kind's rule is in the file of its kind.
     static func inferTypes(_ nodes: [HLS4MLNode], defaultPrecision: Precision, ioType: IOType,
                            notes: inout [String]) -> [NodeTypes] {
         var all: [NodeTypes] = []
@@ -654,77 +446,23 @@ public struct HLS4MLConversion: Sendable {
         var previous = defaultPrecision
         for node in nodes {
             let inputs = node.inputs.isEmpty ? [previous] : node.inputs.map { results[$0] ?? previous }
-            let input = inputs[0]
-            var types = NodeTypes(input: input)
-            func concrete(_ key: String, _ rule: Precision? = nil) -> Precision {
-                if case let .fixed(precision) = node.settings[key] ?? .auto { return precision }
-                let inferred = rule ?? defaultPrecision
-                if rule != nil { notes.append("\(node.name): \(key) auto → \(inferred)") }
-                return inferred
-            }
+            var inference = TypeInference(node: node, inputs: inputs, defaultPrecision: defaultPrecision, ioType: ioType, notes: notes)
             switch node.operation {
-            case .input:
-                types.values["result"] = concrete("result")
-            case .dense, .convolution:
-                var bias = concrete("bias")
-                // A convolution without bias: bias_t is ap_uint<1> (the zeros' type), not the config's `auto`.
-                if case .convolution(_, hasBias: false, _, _) = node.operation, node.settings["bias"] == .auto { bias = .uint(1) }
-                let weight = concrete("weight")
-                var terms = node.inputSize
-                if case let .convolution(parameters, _, _, _) = node.operation { terms = parameters.kernelTerms }   // n_chan·filt_height·filt_width
-                let accumulator = PrecisionInference.denseAccumulator(input: input, weight: weight, bias: bias,
-                                                                      inputSize: terms)
-                types.values = ["weight": weight, "bias": bias, "accum": concrete("accum", accumulator),
-                                "result": concrete("result", accumulator)]
-            case .batchNormalization:
-                let scale = concrete("scale"), bias = concrete("bias")
-                types.values = ["weight": scale, "bias": bias,
-                                "result": concrete("result", PrecisionInference.batchNormResult(input: input, scale: scale, bias: bias))]
-            case let .leakyReLU(alpha):
-                types.values = ["param": concrete("param", PrecisionInference.constant(alpha)), "result": concrete("result")]
-            case .relu, .linear:
-                types.values["result"] = concrete("result")
-                if node.isThresholdedReLU { types.values["param"] = concrete("param", input) }
-            case let .merge(merge):
-                types.values["result"] = concrete("result", PrecisionInference.merge(merge, inputs[0], inputs.count > 1 ? inputs[1] : inputs[0]))
-            case let .lookup(activation):
-                types.values["result"] = concrete("result")
-                switch activation.function {
-                case .elu:
-                    // ParametrizedActivation: param 'auto' → _get_precision_from_constant(α).
-                    types.values["param"] = concrete("param", PrecisionInference.constant(activation.alpha))
-                case .selu:
-                    // nnet_activation.h: `ap_ufixed<16,1> lambda`; nnet_activation_stream.h: `(data_T::value_type)λ`.
-                    types.hidden["param"] = ioType == .stream ? input : LookupActivation.seluLambdaPrecision
-                default:
-                    break
-                }
-            case let .hardActivation(_, slopeType, shiftType):
-                types.values = ["result": concrete("result"), "slope": slopeType, "shift": shiftType]
-            case let .softmax(parameters):
-                // The table types are the Softmax attributes' defaults (never read from Precision); accum_t is
-                // read from Precision.accum, which config_from_keras_model sets to the same default.
-                let table = SoftmaxParameters.defaultTablePrecision
-                types.values = ["result": concrete("result"), "accum": concrete("accum"), "exp_table": table,
-                                "inv_table": table, "inv_inp": table]
-                if parameters.implementation == .stable {
-                    // core_templates.py SoftmaxConfigTemplate: inp_norm_t = ap_ufixed<W − s, I − s> of the input.
-                    types.hidden["inp_norm"] = SoftmaxParameters.inputNormPrecision(input: input)
-                }
-            case let .pooling(parameters):
-                // _infer_pooling_precision (Pooling1D/2D only): accum from the input, result = the input type; the
-                // global poolings have no rule, so their `auto` is the default.
-                if parameters.isGlobal {
-                    types.values = ["accum": concrete("accum"), "result": concrete("result")]
-                } else {
-                    types.values = ["accum": concrete("accum", PrecisionInference.poolingAccumulator(parameters.operation, input: input,
-                                                                                                       windowSize: parameters.windowSize)),
-                                    "result": concrete("result", input)]
-                }
-            case .zeroPadding, .upSampling:
-                // _infer_output_matching_precision: the input type.
-                types.values["result"] = concrete("result", input)
+            case .input: inference.types.values["result"] = inference.concrete("result")
+            case .dense: inference.denseTypes(terms: node.inputSize, hasBias: true)
+            case let .convolution(parameters, hasBias, _, _): inference.denseTypes(terms: parameters.kernelTerms, hasBias: hasBias)
+            case .batchNormalization: inference.batchNormalizationTypes()
+            case let .leakyReLU(alpha): inference.leakyReLUTypes(alpha: alpha)
+            case .relu, .linear: inference.reluTypes()
+            case let .merge(merge): inference.mergeTypes(merge)
+            case let .lookup(activation): inference.lookupTypes(activation)
+            case let .hardActivation(_, slopeType, shiftType): inference.hardActivationTypes(slope: slopeType, shift: shiftType)
+            case let .softmax(parameters): inference.softmaxTypes(parameters)
+            case let .pooling(parameters): inference.poolingTypes(parameters)
+            case .zeroPadding, .upSampling: inference.resamplingTypes()
             }
+            var types = inference.types
+            notes = inference.notes
             // Every Activation's table_t is the attribute's default: hls4ml never reads Precision.table.
             if node.isActivation { types.values["table"] = LookupActivation.defaultTablePrecision }
             previous = types.values["result"]!
@@ -759,85 +497,39 @@ public struct HLS4MLConversion: Sendable {
         }
         func identifier(_ text: String) -> String { identifier(text, what: "layer", suffix: "_layer") }
         let compatible = options.hls4mlCompatible
-        /// hls4ml writes each weight as `'{:.Ff}'.format(w)` and the C simulation reads that decimal back.
-        func stored(_ values: [Double], _ precision: Precision) -> [Double] {
-            compatible ? values.map { HLS4MLConversion.decimalRounded($0, digits: max(0, precision.fractionalBits)) } : values
-        }
         var layers: [Layer] = []
         var inputPrecision = options.defaultPrecision
         var layerNames: [String: String] = [:]      // node name → layer name (the input → `input`)
         for (index, (node, resolved)) in zip(nodes, types).enumerated() {
-            let t = resolved.values
-            let result = t["result"]!
+            let result = resolved.values["result"]!
             // A chain needs no `inputs`; a layer that reads anything but the node before it names what it reads.
             let reads = node.inputs.map { layerNames[$0] ?? Network.inputName }
             let inputs = index > 0 && node.inputs == [nodes[index - 1].name] ? [] : reads
-            switch node.operation {
-            case .input:
+            if case .input = node.operation {
                 inputPrecision = result
                 layerNames[node.name] = Network.inputName
                 continue
-            case let .merge(merge):
-                layers.append(Layer(name: identifier(node.name), operation: .merge(merge), inputSize: node.inputSize,
-                                    precision: LayerPrecision(result: result)))
-            case let .dense(units, kernel, bias, _, _, _):
-                let parameters = DenseParameters(outputSize: units, weights: stored(kernel, t["weight"]!),
-                                                 biases: stored(bias, t["bias"]!))
-                layers.append(Layer(name: identifier(node.name), operation: .dense(parameters), inputSize: node.inputSize,
-                                    precision: LayerPrecision(result: result, weight: t["weight"], bias: t["bias"], accumulator: t["accum"])))
-            case var .convolution(parameters, _, _, _):
-                parameters.weights = stored(parameters.weights, t["weight"]!)
-                parameters.biases = stored(parameters.biases, t["bias"]!)
-                layers.append(Layer(name: identifier(node.name), operation: .convolution(parameters), inputSize: node.inputSize,
-                                    precision: LayerPrecision(result: result, weight: t["weight"], bias: t["bias"], accumulator: t["accum"])))
-            case let .batchNormalization(scale, bias):
-                let parameters = BatchNormParameters(scale: stored(scale, t["weight"]!), shift: stored(bias, t["bias"]!))
-                layers.append(Layer(name: identifier(node.name), operation: .batchNormalization(parameters), inputSize: node.inputSize,
-                                    precision: LayerPrecision(result: result, weight: t["weight"], bias: t["bias"])))
-            case let .leakyReLU(alpha):
-                layers.append(Layer(name: identifier(node.name), operation: .leakyReLU(alpha: alpha), inputSize: node.inputSize,
-                                    precision: LayerPrecision(result: result, parameter: t["param"])))
-            case .relu:
-                layers.append(Layer(name: identifier(node.name), operation: .relu, inputSize: node.inputSize,
-                                    precision: LayerPrecision(result: result)))
-            case .linear:
-                layers.append(Layer(name: identifier(node.name), operation: .linear, inputSize: node.inputSize,
-                                    precision: LayerPrecision(result: result)))
-            case let .lookup(activation):
-                let precision = LayerPrecision(result: result, parameter: t["param"] ?? resolved.hidden["param"],
-                                               extra: ["table": t["table"]!])
-                layers.append(Layer(name: identifier(node.name), operation: .lookup(activation), inputSize: node.inputSize,
-                                    precision: precision))
-            case let .hardActivation(activation, _, _):
-                layers.append(Layer(name: identifier(node.name), operation: .hardActivation(activation), inputSize: node.inputSize,
-                                    precision: LayerPrecision(result: result, extra: ["slope": t["slope"]!, "shift": t["shift"]!])))
-            case var .softmax(parameters):
-                var precision = LayerPrecision(result: result)
-                if parameters.implementation != .argmax {
-                    precision.accumulator = t["accum"]
-                    for key in ["exp_table", "inv_table", "inv_inp"] { precision.extra[key] = t[key] }
-                }
-                if parameters.implementation == .stable {
-                    precision.extra["inp_norm"] = resolved.hidden["inp_norm"]
-                    // SoftmaxConfigTemplate: exp_table_size = min(inv_table_size, 2^(W−1)) for a signed input.
-                    let size = SoftmaxParameters.stableExpTableSize(requested: parameters.invTableSize, input: resolved.input)
-                    if size != parameters.expTableSize {
-                        notes.append("\(node.name): exp table of \(size) entries, not \(parameters.expTableSize) (hls4ml caps it at 2^(W−1) for the \(resolved.input) input)")
-                        parameters.expTableSize = size
-                    }
-                }
-                layers.append(Layer(name: identifier(node.name), operation: .softmax(parameters), inputSize: node.inputSize,
-                                    precision: precision))
-            case let .pooling(parameters):
-                layers.append(Layer(name: identifier(node.name), operation: .pooling(parameters), inputSize: node.inputSize,
-                                    precision: LayerPrecision(result: result, accumulator: t["accum"])))
-            case let .zeroPadding(parameters):
-                layers.append(Layer(name: identifier(node.name), operation: .zeroPadding(parameters), inputSize: node.inputSize,
-                                    precision: LayerPrecision(result: result)))
-            case let .upSampling(parameters):
-                layers.append(Layer(name: identifier(node.name), operation: .upSampling(parameters), inputSize: node.inputSize,
-                                    precision: LayerPrecision(result: result)))
             }
+            var conversion = LayerConversion(node: node, resolved: resolved, name: identifier(node.name), compatible: compatible, notes: notes)
+            let layer: Layer
+            switch node.operation {
+            case .input: continue
+            case let .merge(merge): layer = conversion.merge(merge)
+            case let .dense(units, kernel, bias, _, _, _): layer = conversion.dense(units: units, kernel: kernel, bias: bias)
+            case let .convolution(parameters, _, _, _): layer = conversion.convolution(parameters)
+            case let .batchNormalization(scale, bias): layer = conversion.batchNormalization(scale: scale, bias: bias)
+            case let .leakyReLU(alpha): layer = conversion.leakyReLU(alpha: alpha)
+            case .relu: layer = conversion.elementwise(.relu)
+            case .linear: layer = conversion.elementwise(.linear)
+            case let .lookup(activation): layer = conversion.lookup(activation)
+            case let .hardActivation(activation, _, _): layer = conversion.hardActivation(activation)
+            case let .softmax(parameters): layer = conversion.softmax(parameters)
+            case let .pooling(parameters): layer = conversion.pooling(parameters)
+            case let .zeroPadding(parameters): layer = conversion.zeroPadding(parameters)
+            case let .upSampling(parameters): layer = conversion.upSampling(parameters)
+            }
+            notes = conversion.notes
+            layers.append(layer)
             layers[layers.count - 1].inputs = inputs
             layerNames[node.name] = layers[layers.count - 1].name
         }
@@ -857,6 +549,53 @@ public struct HLS4MLConversion: Sendable {
                               inputShape: TensorShape(model.inputShape), outputs: outputs.count > 1 ? outputs : [])
         do { try network.validate() } catch { throw .invalidNetwork(file: model.file, error) }
         return network
+    }
+
+    /// One node's type inference: its input types, the config's settings and the notes it adds.
+    struct TypeInference {
+        let node: HLS4MLNode
+        let inputs: [Precision]
+        let defaultPrecision: Precision
+        let ioType: IOType
+        var notes: [String]
+        var types: NodeTypes
+
+        init(node: HLS4MLNode, inputs: [Precision], defaultPrecision: Precision, ioType: IOType, notes: [String]) {
+            self.node = node
+            self.inputs = inputs
+            self.defaultPrecision = defaultPrecision
+            self.ioType = ioType
+            self.notes = notes
+            types = NodeTypes(input: inputs[0])
+        }
+
+        /// The type of the (first) tensor the node reads.
+        var input: Precision { inputs[0] }
+
+        /// The config's setting for `key`, or for `auto` the inference `rule` (noted), or the default without one.
+        mutating func concrete(_ key: String, _ rule: Precision? = nil) -> Precision {
+            if case let .fixed(precision) = node.settings[key] ?? .auto { return precision }
+            let inferred = rule ?? defaultPrecision
+            if rule != nil { notes.append("\(node.name): \(key) auto → \(inferred)") }
+            return inferred
+        }
+    }
+
+    /// One node's layer: its resolved types, its (unique, Verilog-safe) layer name and the notes it adds.
+    struct LayerConversion {
+        let node: HLS4MLNode
+        let resolved: NodeTypes
+        let name: String
+        let compatible: Bool
+        var notes: [String]
+
+        var t: [String: Precision] { resolved.values }
+        var result: Precision { resolved.values["result"]! }
+
+        /// hls4ml writes each weight as `'{:.Ff}'.format(w)` and the C simulation reads that decimal back.
+        func stored(_ values: [Double], _ precision: Precision) -> [Double] {
+            compatible ? values.map { HLS4MLConversion.decimalRounded($0, digits: max(0, precision.fractionalBits)) } : values
+        }
     }
 
     // MARK: Formatting
