@@ -15,10 +15,11 @@ import Testing
         var suffix: String
         var reuseFactor = 1
         var strategy = Strategy.latency
+        var ioType = IOType.parallel
         var testDescription: String { "cicada_v2_student_\(suffix)" }
 
         var options: KerasImportOptions {
-            KerasImportOptions(reuseFactor: reuseFactor, strategy: strategy, layerPrecisions: ["x_in": ["result": .ufixed(10, 10)]],
+            KerasImportOptions(reuseFactor: reuseFactor, strategy: strategy, ioType: ioType, layerPrecisions: ["x_in": ["result": .ufixed(10, 10)]],
                                profileSearchPaths: [Fixtures.profiles])
         }
         var json: URL { Fixtures.root.appendingPathComponent("hls4ml/\(testDescription).json") }
@@ -35,7 +36,11 @@ import Testing
         return (0..<shape[0]).map { row in values[(row * size)..<((row + 1) * size)].map(Double.init) }
     }
 
-    @Test(arguments: runs)
+    /// io_stream: the same numerics per pixel (the README: equal to io_parallel); only the outputs are compared
+    /// (hls4ml's io_stream graph adds a Repack for the Flatten, and the timing is not modelled yet).
+    static let streamRun = Run(suffix: "io_stream", ioType: .stream)
+
+    @Test(arguments: runs + [streamRun])
     func fixedPointMatchesHLS4MLBitForBit(run: Run) throws {
         let imported = try KerasImporter.importModel(Fixtures.keras("cicada_v2_student"), options: run.options)
         let network = imported.design.network
