@@ -5,6 +5,8 @@ extension DesignTiming {
 
     var headline: String {
         "\(design): \(ioType), clock \(Self.number(clockPeriodNs, 2)) ns (uncertainty \(Self.number(clockUncertaintyNs, 3)) ns), device \(device)"
+            + (outputs.count > 1 ? "\noutputs (together, side by side in out_data): "
+                + outputs.map { "\($0.layer) (\($0.elements) × \($0.precision))" }.joined(separator: ", ") : "")
     }
 
     /// The per-layer table of the schedule (`simulate`), with the simulator's measured latency.

@@ -49,6 +49,13 @@ public struct FIFOTiming: Codable, Sendable, Equatable {
     public static func storage(depth: Int) -> String { depth <= 32 ? "SRL" : (depth <= 64 ? "LUTRAM" : "BRAM") }
 }
 
+/// One tensor of the design output, in `out_data` order (first in the lowest bits).
+public struct OutputTiming: Codable, Sendable, Equatable {
+    public var layer: String
+    public var elements: Int
+    public var precision: String
+}
+
 /// Timing and cost of a whole design.
 public struct DesignTiming: Codable, Sendable, Equatable {
     public var design: String
@@ -76,6 +83,8 @@ public struct DesignTiming: Codable, Sendable, Equatable {
     public var firstMismatch: String?
     public var layers: [LayerTiming]
     public var fifos: [FIFOTiming]
+    /// The tensors of the design output, in order.
+    public var outputs: [OutputTiming]
 
     /// Builds the report from a schedule, with measurements when available.
     public init(schedule: DesignSchedule, simulated: Observation? = nil, rtl: Observation? = nil, comparison: Comparison? = nil,
@@ -112,6 +121,11 @@ public struct DesignTiming: Codable, Sendable, Equatable {
                         simulatedLatencyCycles: simulated?.blockLatency(index, token: 0),
                         rtlLatencyCycles: rtl?.blockLatency(index, token: 0),
                         stallCycles: blockStatistics.map { $0[index].stallCycles }, notes: block.notes)
+        }
+        outputs = schedule.graph.outputChannels.map { index in
+            let channel = schedule.graph.channels[index]
+            return OutputTiming(layer: channel.tensor < 0 ? "input" : schedule.blocks[channel.tensor].layerName,
+                                elements: channel.elements, precision: channel.precision.description)
         }
         fifos = schedule.graph.fifos.enumerated().map { index, fifo in
             let statistics = fifoStatistics.flatMap { index < $0.count ? $0[index] : nil }
