@@ -142,7 +142,7 @@ extension DesignParser {
         var previous = Network.inputName
         for (index, element) in cursors.enumerated() {
             var label = "#\(index + 1)"
-            if let map = element.node.mapping, let name = map["name"]?.string, Self.isIdentifier(name) {
+            if let map = element.node.mapping, let name = map["name"]?.string, HardwareName.isIdentifier(name) {
                 label = name
             }
             let cursor = element.inLayer(label)
@@ -160,10 +160,10 @@ extension DesignParser {
             let map = try cursor.mapping(known: Self.commonLayerKeys + layerClass.fields)
             let nameCursor = try map.required("name")
             let name = try nameCursor.string()
-            guard Self.isIdentifier(name) else {
-                throw nameCursor.invalid("letters, digits and '_', not starting with a digit (it names RTL instances)")
-            }
             guard name != Network.inputName else { throw nameCursor.invalid("another name ('\(Network.inputName)' is the design input)") }
+            if let problem = HardwareName.problem(with: name) {
+                throw nameCursor.invalid("a name the RTL can use for its instance (\(problem)): \(Self.nameRule)")
+            }
             var inputs: [String] = []
             if let inputsCursor = map.optional("inputs") {
                 inputs = try inputsCursor.isScalar ? [inputsCursor.string()] : inputsCursor.sequence().map { (c) throws(DesignError) in try c.string() }

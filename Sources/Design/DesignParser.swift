@@ -36,8 +36,8 @@ struct DesignParser {
 
         let nameCursor = try top.required("name")
         let name = try nameCursor.string()
-        guard Self.isIdentifier(name) else {
-            throw nameCursor.invalid("letters, digits and '_', not starting with a digit (it names the RTL module)")
+        if let problem = HardwareName.problem(with: name) {
+            throw nameCursor.invalid("a name the RTL module can take (\(problem)): \(Self.nameRule)")
         }
 
         let config = try parseConfig(top.optional("config"))
@@ -107,11 +107,8 @@ struct DesignParser {
                             clockUncertainty: config.clockUncertainty, notes: notes)
     }
 
-    static func isIdentifier(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
-        return text.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic
-            || ("0"..."9").contains($0)) }
-    }
+    /// What `HardwareName` allows, in words.
+    static let nameRule = "letters, digits and '_', not starting with a digit, no Verilog keyword, not in, out, dbg, clk or rst"
 
     // MARK: Device profile
 

@@ -191,7 +191,7 @@ public struct HLS4MLConversion: Sendable {
             var name = String(text.unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) ? Character($0) : "_" })
             if name.isEmpty || name.first!.isNumber { name = "l_" + name }
             var reasons = name == text ? [] : ["names must be Verilog identifiers"]
-            if let problem = VerilogNames.problem(with: name) {
+            if let problem = HardwareName.problem(with: name) {
                 reasons.append(problem)
                 name += suffix
             }

@@ -103,10 +103,16 @@ public struct Network: Sendable, Equatable {
         }
         do { try inputPrecision.validate() } catch { throw .invalidPrecision(layer: "input", field: "precision", reason: error.description) }
         guard !layers.isEmpty else { throw .invalidShape(layer: "input", reason: "the network has no layers") }
+        if let problem = HardwareName.problem(with: name) {
+            throw .invalidParameter(layer: name, field: "name", reason: "the design name becomes the RTL top module: \(problem)")
+        }
         var names = Set<String>()
         for (index, layer) in layers.enumerated() {
             guard layer.name != Network.inputName else {
                 throw .invalidParameter(layer: layer.name, field: "name", reason: "'\(Network.inputName)' names the design input")
+            }
+            if let problem = HardwareName.problem(with: layer.name) {
+                throw .invalidParameter(layer: layer.name, field: "name", reason: "the layer name becomes an RTL instance: \(problem)")
             }
             guard !names.contains(layer.name) else { throw .duplicateName(layer: layer.name) }
             for name in layer.inputs where name != Network.inputName && !names.contains(name) {

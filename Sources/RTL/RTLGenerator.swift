@@ -71,7 +71,7 @@ public enum RTLGenerator {
         }
         var channels: [RTLChannel] = []
         for channel in graph.channels {
-            guard Verilog.isIdentifier(channel.name), !VerilogNames.keywords.contains(channel.name) else {
+            guard HardwareName.isIdentifier(channel.name), !HardwareName.keywords.contains(channel.name) else {
                 throw .invalidName(layer: channel.name, field: "channel", name: channel.name)
             }
             channels.append(RTLChannel(index: channel.index, prefix: channel.name,
@@ -90,7 +90,7 @@ public enum RTLGenerator {
     }
 
     static func checkName(_ name: String, layer: String, field: String) throws(RTLError) {
-        guard Verilog.isIdentifier(name), !VerilogNames.keywords.contains(name), !VerilogNames.reservedByRTL.contains(name) else {
+        guard HardwareName.problem(with: name) == nil else {
             throw .invalidName(layer: layer, field: field, name: name)
         }
     }

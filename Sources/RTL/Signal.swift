@@ -43,19 +43,4 @@ enum Verilog {
         return "\(width)'h\(text)"
     }
 
-    /// Whether `name` is a plain Verilog identifier.
-    static func isIdentifier(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else {
-            return false
-        }
-        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
-    }
-
-    static let reservedWords: Set<String> = [
-        "always", "and", "assign", "begin", "buf", "case", "casex", "casez", "default", "else", "end", "endcase",
-        "endfunction", "endmodule", "for", "function", "if", "initial", "inout", "input", "integer", "localparam",
-        "module", "nand", "negedge", "nor", "not", "or", "output", "parameter", "posedge", "reg", "signed",
-        "wire", "xor", "xnor", "while", "generate", "endgenerate", "genvar", "real", "time", "event", "task",
-        "endtask", "wait", "repeat", "forever", "fork", "join", "disable", "supply0", "supply1", "tri",
-    ]
 }

@@ -1,5 +1,6 @@
 import Design
 import Foundation
+import NetworkIR
 import Support
 import Scheduling
 import Testing
@@ -94,7 +95,9 @@ import Testing
         let schedule = try Scheduler.schedule(loaded.network, options: loaded.options)
         var rows: [(String, Int, Int, Int)] = []
         for layer in try #require(try indexDesign(id)["layers"] as? [[String: Any]]) {
-            let name = try #require(layer["name"] as? String)
+            // hls4ml's "output" is a Verilog keyword: the design calls it output_layer, as the Keras import would.
+            let hlsName = try #require(layer["name"] as? String)
+            let name = HardwareName.problem(with: hlsName) == nil ? hlsName : hlsName + "_layer"
             guard let block = schedule.blocks.first(where: { $0.layerName == name }) else { continue }   // softmax, BN scale: not in the design
             let instance = try #require(layer["hls_instance"] as? [String: Any])
             let latency = try #require((instance["latency_max"] as? NSNumber)?.intValue)
@@ -214,7 +217,7 @@ extension HLSReportCommandTests {
         #expect((object["reportOnly"] as? [String])?.isEmpty == true)
         #expect((object["top"] as? [String: Any])?["counted"] as? Bool == false)
         let layers = try #require(object["layers"] as? [[String: Any]])
-        #expect(layers.map { $0["layer"] as? String } == ["fc1", "relu1", "output", "clip", "softmax"])
+        #expect(layers.map { $0["layer"] as? String } == ["fc1", "relu1", "output_layer", "clip", "softmax"])
         #expect(layers.map { $0["hls4mlLayerIndex"] as? Int } == [2, 4, 5, nil, 7])
         #expect(outcome.output.contains("not counted: design layers not in the report: clip"), "\(outcome.output)")
     }

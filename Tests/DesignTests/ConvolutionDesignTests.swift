@@ -47,7 +47,7 @@ struct ConvolutionDesignTests {
     /// Layers that name a Flatten read what it reads: two Dense layers on one flattened conv output fork it.
     @Test func readingAFlattenByNameReadsItsSource() throws {
         let loaded = try TestSupport.load("""
-        name: fork
+        name: forked
         input: { shape: [3, 3, 1] }
         layers:
           - { name: conv, class: Conv2D, filters: 2, kernel_size: 2, kernel: 0.5 }

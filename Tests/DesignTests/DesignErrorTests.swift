@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func duplicateKeysAreMalformed() throws {
-        let error = try TestSupport.error(variant("name: small\n", "name: small\nname: again\n"))
+        let error = try TestSupport.error(variant("name: small_net\n", "name: small_net\nname: again\n"))
         guard case .malformedYAML? = error else { Issue.record("got \(String(describing: error))"); return }
         expectMessage(error, contains: ["design.yml", "name"])
     }
@@ -231,7 +231,7 @@ import Testing
         ("ClockPeriod: 4", "ClockPeriod: 4\n  ClockUncertainty: 5", "config.ClockUncertainty"),
         ("ClockPeriod: 4", "ClockPeriod: 4\n  IOType: io_serial", "config.IOType"),
         ("Strategy: Resource", "Strategy: Fastest", "config.LayerName.fc2.Strategy"),
-        ("name: small", "name: 3small", "name"),
+        ("name: small_net", "name: 3small", "name"),
         ("activation: relu", "activation: swish", "activation"),
         ("units: 3", "units: three", "units"),
         ("seed: 7", "seed: -7", "kernel.random.seed"),

@@ -41,7 +41,7 @@ enum TestSupport {
 
     /// A small valid design: 4 inputs → Dense 3 (ReLU) → Dense 2 → SquaredNorm.
     static let small = """
-        name: small
+        name: small_net
         device: xcvu9p-2
         input: { size: 4, precision: "ap_fixed<10,4>" }
         config:

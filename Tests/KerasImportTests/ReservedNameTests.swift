@@ -77,11 +77,11 @@ import Testing
         ("1x", "'1x' is not a Verilog identifier"), ("a-b", "'a-b' is not a Verilog identifier"),
     ])
     func verilogNameProblems(name: String, problem: String) {
-        #expect(VerilogNames.problem(with: name) == problem)
+        #expect(HardwareName.problem(with: name) == problem)
     }
 
     @Test(arguments: ["fc1", "module_layer", "input_1", "_x", "Module", "clk2"])
     func usableVerilogNames(name: String) {
-        #expect(VerilogNames.problem(with: name) == nil)
+        #expect(HardwareName.problem(with: name) == nil)
     }
 }

@@ -16,7 +16,7 @@ enum SmallNetwork {
                              precision: LayerPrecision(result: .fixed(10, 4), parameter: .ufixed(8, -1)))
     static let score = Layer(name: "score", operation: .squaredNorm, inputSize: 2,
                              precision: LayerPrecision(result: .fixed(16, 6), accumulator: .fixed(20, 8)))
-    static let network = Network(name: "small", inputSize: 3, inputPrecision: .fixed(8, 3),
+    static let network = Network(name: "small_net", inputSize: 3, inputPrecision: .fixed(8, 3),
                                  layers: [dense, leaky, score])
 }
 

@@ -108,9 +108,13 @@ import Testing
             #expect(error.description.contains("layer 'r1'"))
             #expect(error.description.contains("latencyCycles"))
         }
+        // A keyword never passes Network.validate (the one name rule, applied at load); the generator checks
+        // again for networks it is handed directly: a schedule made under a valid name, the layer renamed after.
         var renamed = network
         renamed.layers[0].name = "module"
-        let other = try schedule(renamed, clockNs: 5)
+        var other = try schedule(network, clockNs: 5)
+        other.blocks[0].layerName = "module"
+        #expect(throws: NetworkError.self) { try renamed.validate() }
         #expect(throws: RTLError.invalidName(layer: "module", field: "name", name: "module")) {
             try RTLGenerator.generate(network: renamed, schedule: other)
         }

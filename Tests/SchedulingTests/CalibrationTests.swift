@@ -99,7 +99,9 @@ import Testing
                 let function = layer["hls4ml_func"] as? String
                 guard function == "nnet::dense" || function == "nnet::relu" else { continue }
                 let name = try #require(layer["name"] as? String)
-                let block = try #require(schedule.blocks.first { $0.layerName == name }, "\(id): no block '\(name)'")
+                // hls4ml's "output" is a Verilog keyword: the design names it as the Keras import would, `output_layer`.
+                let designName = HardwareName.problem(with: name) == nil ? name : name + "_layer"
+                let block = try #require(schedule.blocks.first { $0.layerName == designName }, "\(id): no block '\(designName)'")
                 let irLayer = loaded.network.layers[block.layerIndex]
                 let instance = layer["hls_instance"]
                 #expect(irLayer.precision.result.description == layer["output_type"] as? String, "\(id) \(name): result type")
