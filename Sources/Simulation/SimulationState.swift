@@ -162,6 +162,9 @@ public struct SimulationState: Sendable {
         var transfers = Self.take(&self.transfers)
         let blockStatistics = Cells(self.blockStatistics)
         let fifoStatistics = Cells(self.fifoStatistics)
+        // The sink's channels, read every cycle: locals, so the loop touches no array of `self`.
+        let sinkChannels = Cells(self.outputChannels)
+        let firstOutput = self.firstOutput, singleOutput = sinkChannels.count == 1
         defer {
             self.valid = valid.release()
             self.ready = ready.release()
@@ -178,6 +181,7 @@ public struct SimulationState: Sendable {
             swap(&transfers, &self.transfers)
             self.blockStatistics = blockStatistics.release()
             self.fifoStatistics = fifoStatistics.release()
+            _ = sinkChannels.release()
         }
         var remaining = cycles
         while remaining > 0 && delivered < tokens {
@@ -212,14 +216,14 @@ public struct SimulationState: Sendable {
             for node in order.reversed() {
                 switch node {
                 case .sink:
-                    if outputChannels.count == 1 {
+                    if singleOutput {
                         ready[firstOutput] = pattern[patternIndex]
                     } else {
                         // A join: each output is taken when the sink is ready and every other output is valid.
-                        for channel in outputChannels {
+                        for e in 0..<sinkChannels.count {
                             var others = true
-                            for other in outputChannels where other != channel && !valid[other] { others = false }
-                            ready[channel] = pattern[patternIndex] && others
+                            for o in 0..<sinkChannels.count where o != e && !valid[sinkChannels[o]] { others = false }
+                            ready[sinkChannels[e]] = pattern[patternIndex] && others
                         }
                     }
                 case let .block(b):
