@@ -82,9 +82,10 @@ public struct Comparison: Sendable {
 /// Compares the simulator and the RTL transfer by transfer and bit by bit.
 public enum Comparator {
     /// `channelNames[k]` names channel k's signals (e.g. `in`, `fc1`, `out`); `outputPrecisions[e]` is the
-    /// precision of output element e (`Network.outputElementPrecisions`; the last one serves any further element).
+    /// precision of output element e (`Network.outputElementPrecisions`; the last one serves any further element);
+    /// `outputNames[e]`, when given, says which output it belongs to (`kl[0]`, for a design with several).
     public static func compare(simulated: Observation, rtl: Observation, channelNames: [String],
-                               outputPrecisions: [Precision]) -> Comparison {
+                               outputPrecisions: [Precision], outputNames: [String] = []) -> Comparison {
         var mismatches: [Mismatch] = []
         var transfers = 0, bits = 0
         for channel in 0..<max(simulated.transferCycles.count, rtl.transferCycles.count) {
@@ -115,7 +116,7 @@ public enum Comparator {
                 if let va, let vb, va == vb { bits += outputPrecision.width; continue }
                 mismatches.append(Mismatch(cycle: token < outputCycles.count ? outputCycles[token] : nil,
                                            channel: simulated.transferCycles.count - 1, token: token,
-                                           signal: "out_data[\(element)]",
+                                           signal: "out_data[\(element)]" + (element < outputNames.count ? " (\(outputNames[element]))" : ""),
                                            simulated: va.map { Self.format($0, outputPrecision) } ?? "missing",
                                            rtl: vb.map { Self.format($0, outputPrecision) } ?? "missing"))
             }

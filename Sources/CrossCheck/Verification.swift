@@ -60,7 +60,8 @@ public enum Verification {
         let comparison = Comparator.compare(simulated: simulated.result.observation,
                                             rtl: Observation(transferCycles: trace.transferCycles, outputs: trace.outputs,
                                                                              graph: simulated.schedule.graph),
-                                            channelNames: names, outputPrecisions: network.outputElementPrecisions)
+                                            channelNames: names, outputPrecisions: network.outputElementPrecisions,
+                                            outputNames: network.hasSeveralOutputs ? network.outputElementNames : [])
         return VerificationRun(network: network, schedule: simulated.schedule, simulation: simulated.result, trace: trace,
                                comparison: comparison, model: model, waveform: waveform, gtkw: gtkw, simulatorSeconds: simulatorSeconds,
                                buildSeconds: model.buildSeconds, rtlSeconds: trace.simulationSeconds)

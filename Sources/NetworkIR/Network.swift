@@ -56,6 +56,11 @@ public struct Network: Sendable, Equatable {
     /// Precision of the (first) output tensor.
     public var outputPrecision: Precision { outputTensors.first.map { layers[$0].precision.result } ?? inputPrecision }
 
+    /// Each element of the design output as `<layer>[i]`, in order (the element's tensor and its index there).
+    public var outputElementNames: [String] {
+        outputTensors.flatMap { tensor in (0..<layers[tensor].outputSize).map { "\(layers[tensor].name)[\($0)]" } }
+    }
+
     /// Precision of every element of the design output, in order.
     public var outputElementPrecisions: [Precision] {
         outputTensors.flatMap { Array(repeating: layers[$0].precision.result, count: layers[$0].outputSize) }

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
 import Design
+import FixedPoint
 import Scheduling
 @testable import Reports
+@testable import CrossCheck
 
 /// `simulate`/`verify` reports name a design's outputs when it has several (text and JSON).
 struct OutputReportTests {
@@ -17,5 +19,28 @@ struct OutputReportTests {
         let flow = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/flow_vt.yml"))
         let single = DesignTiming(schedule: try Scheduler.schedule(flow.network, options: flow.options))
         #expect(single.outputs.map(\.layer) == ["score"] && !single.scheduleTable().contains("outputs ("))
+    }
+}
+
+/// The comparator on a design with two outputs: each element is formatted in its own output's precision and
+/// named by its output.
+struct SeveralOutputComparisonTests {
+    @Test func mismatchNamesTheOutputElement() {
+        // Two channels (in, out), two tokens; outputs mu[0..2] in ap_fixed<8,3> and kl[0] in ap_fixed<16,9>.
+        let precisions: [Precision] = Array(repeating: .fixed(8, 3), count: 3) + [.fixed(16, 9)]
+        let names = ["mu[0]", "mu[1]", "mu[2]", "kl[0]"]
+        let simulated = Observation(transferCycles: [[0, 1], [17, 18]], outputs: [[1, 2, 3, 7], [4, 5, 6, 9]])
+        let rtl = Observation(transferCycles: [[0, 1], [17, 18]], outputs: [[1, 2, 3, 7], [4, 5, 6, 8]])
+        let comparison = Comparator.compare(simulated: simulated, rtl: rtl, channelNames: ["in", "out"],
+                                            outputPrecisions: precisions, outputNames: names)
+        #expect(comparison.comparedTransfers == 4)
+        // 7 equal elements: 3 × 8 bits twice, and kl once (16 bits).
+        #expect(comparison.comparedOutputBits == 2 * 24 + 16)
+        #expect(comparison.mismatches.count == 1)
+        let mismatch = comparison.mismatches[0]
+        #expect(mismatch.cycle == 18 && mismatch.token == 1)
+        #expect(mismatch.signal == "out_data[3] (kl[0])")
+        // kl is ap_fixed<16,9>: 7 fractional bits, so raw 9 is 9/128 = 0.0703125.
+        #expect(mismatch.simulated == "raw 9 (0x9, 0.0703125)" && mismatch.rtl == "raw 8 (0x8, 0.0625)")
     }
 }
