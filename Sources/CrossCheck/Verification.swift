@@ -32,7 +32,7 @@ public enum Verification {
     /// RTL is unchanged); `waveformDirectory`, when given, receives `<design>.vcd` (or `.fst`, by
     /// `waveformFormat`) and `<design>.gtkw`.
     public static func run(network: Network, options: ScheduleOptions, inputs: [[Double]], outReadyPattern: [Bool] = [true],
-                           buildDirectory: URL, waveformDirectory: URL? = nil,
+                           buildDirectory: URL, optimization: VerilatorOptimization = .optimized, waveformDirectory: URL? = nil,
                            maximumRTLMegabytes: Int = RTLGenerator.defaultMaximumMegabytes,
                            traceInternals: Bool = false, waveformFormat: WaveformFormat = .vcd) throws -> VerificationRun {
         let start = Date()
@@ -41,7 +41,8 @@ public enum Verification {
         let simulatorSeconds = Date().timeIntervalSince(start)
         let design = try RTLGenerator.generate(network: network, schedule: simulated.schedule, maximumMegabytes: maximumRTLMegabytes,
                                                traceInternals: traceInternals)
-        let model = try VerilatorRunner.build(design: design, directory: buildDirectory, waveform: waveformDirectory.map { _ in waveformFormat })
+        let model = try VerilatorRunner.build(design: design, directory: buildDirectory, waveform: waveformDirectory.map { _ in waveformFormat },
+                                              optimization: optimization)
         var waveform: URL? = nil, gtkw: URL? = nil
         if let waveformDirectory {
             let file = waveformDirectory.appendingPathComponent("\(network.name).\(waveformFormat.fileExtension)")

@@ -3,6 +3,7 @@ import CrossCheck
 import Design
 import Foundation
 import Support
+import Toolchain
 import Reports
 
 struct VerifyCommand: ParsableCommand {
@@ -31,6 +32,12 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .customLong("no-waveforms"), help: "Do not write the VCD and GTKWave files.")
     var noWaveforms = false
 
+    @Flag(name: .customLong("quick-build"), help: """
+        Compile the Verilated model without C++ optimization (-O0): the build is 2-3 times faster \
+        (cnn_ae at 2.5 ns: 88 s instead of 228 s) and the model runs slower, which suits a few hundred events.
+        """)
+    var quickBuild = false
+
     @Option(help: "Write the side-by-side report as JSON to this file.")
     var json: String?
 
@@ -52,6 +59,7 @@ struct VerifyCommand: ParsableCommand {
         let directory = URL(fileURLWithPath: buildDirectory ?? "build/verify/\(design.network.name)-rf\(rf)-\(period)ns")
         let run = try Verification.run(network: design.network, options: design.options, inputs: inputs,
                                        outReadyPattern: try inputArguments.pattern(), buildDirectory: directory,
+                                       optimization: quickBuild ? .quickBuild : .optimized,
                                        waveformDirectory: noWaveforms ? nil : URL(fileURLWithPath: waveforms),
                                        maximumRTLMegabytes: rtlArguments.maximumMegabytes, traceInternals: rtlArguments.traceAll,
                                        waveformFormat: rtlArguments.waveformFormat)

@@ -62,7 +62,7 @@ struct ActivationCrossCheckTests {
         let inputs = InputVectors.random(count: 48, size: 6, seed: 11).map { $0.map { $0 * 5 } }
         let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
                                        outReadyPattern: SimulationOptions.pattern("1101")!,
-                                       buildDirectory: crossCheckDirectory("every_activation-\(clock)ns"))
+                                       buildDirectory: crossCheckDirectory("every_activation-\(clock)ns"), optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         #expect(run.comparison.comparedTransfers == 48 * run.schedule.graph.channels.count)
         let evaluator = FixedPointEvaluator(network: loaded.network)
@@ -88,7 +88,7 @@ struct ActivationCrossCheckTests {
         for all in [false, true] {
             let waves = folder.appendingPathComponent(all ? "all" : "viewed")
             let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
-                                           buildDirectory: crossCheckDirectory("every_activation-trace-\(all)"), waveformDirectory: waves,
+                                           buildDirectory: crossCheckDirectory("every_activation-trace-\(all)"), optimization: testBuild, waveformDirectory: waves,
                                            traceInternals: all)
             #expect(run.comparison.matches)
             let vcd = try String(contentsOf: waves.appendingPathComponent("every_activation.vcd"), encoding: .utf8)

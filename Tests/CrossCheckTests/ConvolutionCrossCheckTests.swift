@@ -91,7 +91,7 @@ struct ConvolutionCrossCheckTests {
         let inputs = InputVectors.random(count: 16, size: 84, seed: 41).map { $0.map { $0 * 5 } }
         let run = try Verification.run(network: network, options: loaded.options, inputs: inputs,
                                        outReadyPattern: SimulationOptions.pattern(outReady)!,
-                                       buildDirectory: crossCheckDirectory("mixed_conv-rf\(reuseFactor)-\(clockNs)ns"))
+                                       buildDirectory: crossCheckDirectory("mixed_conv-rf\(reuseFactor)-\(clockNs)ns"), optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         let evaluator = FixedPointEvaluator(network: network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
@@ -113,7 +113,7 @@ struct ConvolutionCrossCheckTests {
         let inputs = InputVectors.random(count: 16, size: 60, seed: 21).map { $0.map { $0 * 4 } }
         let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
                                        outReadyPattern: SimulationOptions.pattern(outReady)!,
-                                       buildDirectory: crossCheckDirectory("small_conv-\(clockNs)ns"))
+                                       buildDirectory: crossCheckDirectory("small_conv-\(clockNs)ns"), optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         #expect(run.comparison.comparedTransfers == 16 * run.schedule.graph.channels.count)
         let evaluator = FixedPointEvaluator(network: loaded.network)
@@ -144,7 +144,7 @@ struct CICADACrossCheckTests {
         let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/cicada_student.yml"))
         let inputs = try Self.inputs(count: 32)
         let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
-                                       buildDirectory: crossCheckDirectory("cicada"))
+                                       buildDirectory: crossCheckDirectory("cicada"), optimization: testBuild)
         print("cicada: Verilator build \(run.buildSeconds) s")
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         let evaluator = FixedPointEvaluator(network: loaded.network)
@@ -238,7 +238,7 @@ struct RandomConvolutionTests {
         try network.validate()
         let inputs = InputVectors.random(count: 12, size: network.inputSize, seed: seed).map { $0.map { $0 * 4 } }
         let run = try Verification.run(network: network, options: options, inputs: inputs, outReadyPattern: SimulationOptions.pattern(outReady)!,
-                                       buildDirectory: crossCheckDirectory("random-conv-\(seed)"))
+                                       buildDirectory: crossCheckDirectory("random-conv-\(seed)"), optimization: testBuild)
         let summary = network.layers.map { "\($0.name) \($0.kindName)" }.joined(separator: ", ")
         #expect(run.comparison.matches, "seed \(seed) (\(summary), RF \(options.defaultImplementation.reuseFactor), \(options.clockPeriodNs) ns): \(run.comparison.mismatches.first?.description ?? "")")
         let evaluator = FixedPointEvaluator(network: network)

@@ -47,7 +47,7 @@ struct GraphCrossCheckTests {
         let inputs = InputVectors.random(count: 12, size: loaded.network.inputSize, seed: UInt64(check.reuseFactor * 10) + UInt64(check.clockPeriodNs))
         let directory = crossCheckDirectory("\(check.design)-rf\(check.reuseFactor)-\(check.clockPeriodNs)ns")
         let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
-                                       outReadyPattern: SimulationOptions.pattern(check.outReady)!, buildDirectory: directory)
+                                       outReadyPattern: SimulationOptions.pattern(check.outReady)!, buildDirectory: directory, optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         #expect(run.comparison.comparedTransfers == 12 * run.schedule.graph.channels.count)
         let evaluator = FixedPointEvaluator(network: loaded.network)
@@ -106,7 +106,7 @@ struct GraphCrossCheckTests {
         #expect(loaded.network.layers.map(\.kindName) == ["ReLU", "Linear", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"])
         let inputs = InputVectors.random(count: 64, size: 4, seed: 7).map { $0.map { $0 * 3 } }
         let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
-                                       buildDirectory: crossCheckDirectory("every_merge"))
+                                       buildDirectory: crossCheckDirectory("every_merge"), optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         let evaluator = FixedPointEvaluator(network: loaded.network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
@@ -135,7 +135,7 @@ struct GraphCrossCheckTests {
         """.write(to: url, atomically: true, encoding: .utf8)
         let loaded = try DesignLoader.load(url, profileSearchPaths: [repositoryRoot.appendingPathComponent("Profiles")])
         let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: InputVectors.random(count: 8, size: 2, seed: 3),
-                                       buildDirectory: crossCheckDirectory("skip-\(depth)"))
+                                       buildDirectory: crossCheckDirectory("skip-\(depth)"), optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         let accepted = run.comparison.rtl.transferCycles[0]
         #expect(accepted.last! - accepted[accepted.count - 2] == (depth == 1 ? 2 : 1))
@@ -157,7 +157,7 @@ struct StreamCrossCheckTests {
         let inputs = InputVectors.random(count: 12, size: loaded.network.inputSize, seed: 77 + UInt64(check.reuseFactor))
         let directory = crossCheckDirectory("\(check.design)-stream-rf\(check.reuseFactor)-\(check.clockPeriodNs)ns")
         let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
-                                       outReadyPattern: SimulationOptions.pattern(check.outReady)!, buildDirectory: directory)
+                                       outReadyPattern: SimulationOptions.pattern(check.outReady)!, buildDirectory: directory, optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         let graph = run.schedule.graph
         #expect(run.comparison.comparedTransfers == 12 * graph.channels.count)
@@ -205,7 +205,7 @@ struct StreamCrossCheckTests {
         options.fifoDepths = sizing.depths
         let inputs = InputVectors.random(count: 16, size: loaded.network.inputSize, seed: 5)
         let run = try Verification.run(network: loaded.network, options: options, inputs: inputs,
-                                       buildDirectory: crossCheckDirectory("flow_vt-sized"))
+                                       buildDirectory: crossCheckDirectory("flow_vt-sized"), optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         #expect(run.comparison.rtl.latencies.first == sizing.unbounded.latency)
         let accepted = run.comparison.rtl.transferCycles[0]

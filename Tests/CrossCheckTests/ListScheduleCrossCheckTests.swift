@@ -23,7 +23,7 @@ struct ListScheduleCrossCheckTests {
         let inputs = InputVectors.random(count: 10, size: loaded.network.inputSize, seed: UInt64(rf))
         let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
                                        outReadyPattern: SimulationOptions.pattern(outReady)!,
-                                       buildDirectory: crossCheckDirectory("arrhythmia-rf\(rf)"))
+                                       buildDirectory: crossCheckDirectory("arrhythmia-rf\(rf)"), optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         let evaluator = FixedPointEvaluator(network: loaded.network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
@@ -60,7 +60,7 @@ struct ListScheduleCrossCheckTests {
         let inputs = InputVectors.random(count: 16, size: 4, seed: UInt64(rf) + 7).map { $0.map { $0 * 40 } }
         let run = try Verification.run(network: network, options: options, inputs: inputs,
                                        outReadyPattern: SimulationOptions.pattern("1100101")!,
-                                       buildDirectory: crossCheckDirectory("digits-rf\(rf)"))
+                                       buildDirectory: crossCheckDirectory("digits-rf\(rf)"), optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         let evaluator = FixedPointEvaluator(network: network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })

@@ -75,7 +75,7 @@ struct PoolingCrossCheckTests {
         let inputs = InputVectors.random(count: 24, size: 84, seed: 51).map { $0.map { $0 * 4 } }
         let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
                                        outReadyPattern: SimulationOptions.pattern(outReady)!,
-                                       buildDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-crosscheck/pooling_mix-\(clockNs)ns"))
+                                       buildDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-crosscheck/pooling_mix-\(clockNs)ns"), optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         #expect(run.comparison.comparedTransfers == 24 * run.schedule.graph.channels.count)
         let evaluator = FixedPointEvaluator(network: loaded.network)
@@ -105,7 +105,7 @@ struct CNNDesignCrossCheckTests {
         let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/\(model).yml"))
         let inputs = try Self.inputs(model, count: 32)
         let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
-                                       buildDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-crosscheck/\(model)"))
+                                       buildDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-crosscheck/\(model)"), optimization: testBuild)
         print("\(model): Verilator build \(run.buildSeconds) s")
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         let evaluator = FixedPointEvaluator(network: loaded.network)

@@ -22,7 +22,7 @@ struct RandomDesignTests {
             let directory = crossCheckDirectory("random-\(check.seed)")
             defer { try? FileManager.default.removeItem(at: directory) }
             let run = try Verification.run(network: check.network, options: check.options, inputs: check.inputs,
-                                           outReadyPattern: SimulationOptions.pattern(check.outReady)!, buildDirectory: directory)
+                                           outReadyPattern: SimulationOptions.pattern(check.outReady)!, buildDirectory: directory, optimization: testBuild)
             if let first = run.comparison.mismatches.first { return "simulator and RTL differ: \(first)" }
             let evaluator = FixedPointEvaluator(network: check.network)
             let expected = check.inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) }

@@ -50,7 +50,7 @@ struct WaveformEqualityTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-vcd-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs, outReadyPattern: pattern,
-                                       buildDirectory: crossCheckDirectory("\(design)-\(io)-vcd"), waveformDirectory: folder)
+                                       buildDirectory: crossCheckDirectory("\(design)-\(io)-vcd"), optimization: testBuild, waveformDirectory: folder)
         #expect(run.comparison.matches)
         let simulated = try Pipeline.simulate(network: loaded.network, options: loaded.options, inputs: inputs,
                                               simulation: SimulationOptions(outReadyPattern: pattern, recordWaveform: true))
@@ -99,7 +99,7 @@ struct WaveformEqualityTests {
         for format in WaveformFormat.allCases {
             let waves = folder.appendingPathComponent(format.rawValue)
             let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs, outReadyPattern: pattern,
-                                           buildDirectory: crossCheckDirectory("heads-rf2-\(format.rawValue)"), waveformDirectory: waves,
+                                           buildDirectory: crossCheckDirectory("heads-rf2-\(format.rawValue)"), optimization: testBuild, waveformDirectory: waves,
                                            waveformFormat: format)
             guard run.comparison.matches else { throw WaveformTestError.mismatch(format.rawValue) }
             let file = waves.appendingPathComponent("\(loaded.network.name).\(format.fileExtension)")

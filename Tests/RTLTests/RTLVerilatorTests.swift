@@ -172,3 +172,28 @@ struct SymmetricSaturationTests {
         #expect(try model.run(inputs: inputs).outputs == expected)
     }
 }
+
+/// `VerilatorOptimization`: the quick build (-O0) reaches the build, is a different build from the optimized one,
+/// and both models compute the same transfers and bits.
+struct VerilatorOptimizationTests {
+    @Test(.enabled(if: verilatorInstalled, "verilator is not on PATH (make test installs it)"))
+    func quickAndOptimizedBuildsAgree() throws {
+        let network = reuseNetwork()
+        let plan = try schedule(network, clockNs: 5, reuseFactor: 2)
+        let design = try RTLGenerator.generate(network: network, schedule: plan)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-opt-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let inputs = randomInputs(count: 20, elements: 7, precision: network.inputPrecision, seed: 5)
+        var traces: [(cycles: [[Int]], outputs: [[Int64]])] = []
+        for optimization in [VerilatorOptimization.quickBuild, .optimized] {
+            let model = try VerilatorRunner.build(design: design, directory: directory, waveform: nil, optimization: optimization)
+            #expect(!model.reusedCache, "changing the optimization rebuilds")
+            let flags = try String(contentsOf: directory.appendingPathComponent("build.flags"), encoding: .utf8)
+            #expect(flags.contains("OPT_FAST=-O0") == (optimization == .quickBuild), "\(flags)")
+            let trace = try model.run(inputs: inputs, outReadyPattern: "1101", maxCycles: 10_000)
+            traces.append((trace.transferCycles, trace.outputs))
+            #expect(trace.outputs == inputs.map(FixedPointEvaluator(network: network).evaluate))
+        }
+        #expect(traces[0].cycles == traces[1].cycles && traces[0].outputs == traces[1].outputs)
+    }
+}
