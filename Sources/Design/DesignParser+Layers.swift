@@ -134,9 +134,8 @@ extension DesignParser {
         var specs: [LayerSpec] = []
         var sizes: [String: Int] = [Network.inputName: inputSize]
         var size = inputSize
-        // Shapes of the tensors by name, and Flatten/Reshape names → the tensor they stand for (they are folded away).
+        // Shapes of the tensors by name; Flatten/Reshape names → the tensor they stand for go in `foldedLayers`.
         var shapes: [String: TensorShape] = [Network.inputName: inputShape]
-        var aliases: [String: String] = [:]
         var shape = inputShape
         /// The tensor the next layer reads when it names none (after a Flatten of an earlier layer, that layer).
         var previous = Network.inputName
@@ -177,7 +176,7 @@ extension DesignParser {
                 }
                 size = inputs.reduce(0) { $0 + sizes[$1]! }
                 shape = inputs.count == 1 ? shapes[inputs[0]]! : .vector(size)
-                inputs = inputs.map { aliases[$0] ?? $0 }
+                inputs = inputs.map { foldedLayers[$0] ?? $0 }
             } else if layerClass.arity > 1 && layerClass != .klDivergence {
                 var location = cursor.location
                 location.field = "inputs"
@@ -187,7 +186,7 @@ extension DesignParser {
                 let declared = try sizeCursor.positiveInteger()
                 guard declared == size else { throw .shapeMismatch(sizeCursor.location, expected: size, found: declared) }
             }
-            let source = inputs.first ?? aliases[previous] ?? previous
+            let source = inputs.first ?? foldedLayers[previous] ?? previous
             if layerClass == .flatten || layerClass == .reshape {
                 // Free in io_parallel (hls4ml aliases the array): no layer, the tensor just takes the new shape.
                 var target = TensorShape.vector(size)
@@ -202,7 +201,6 @@ extension DesignParser {
                     throw cursor.invalid("a layer that computes something last (a final \(layerClass.rawValue) of an earlier tensor would need a block)")
                 }
                 notes.append("\(name): \(layerClass.rawValue) to \(target) folded away (no block, as hls4ml aliases the array)")
-                aliases[name] = source
                 foldedLayers[name] = source
                 sizes[name] = size
                 shapes[name] = target

@@ -129,6 +129,16 @@ public enum RTLGenerator {
             let side = inPrefix ? "in" : "out"
             return [.init("\(side)_valid", channel.validSignal), .init("\(side)_ready", channel.readySignal), .init("\(side)_data", channel.dataSignal)]
         }
+        /// The join of `inputs` into the handshake `prefix`_valid/_ready/_data (docs/timing.md, "Join"): valid when
+        /// all are, each input's ready = the join's ready and'ed with the others' valid, data packed first-lowest.
+        func joinInputs(_ inputs: [RTLChannel], into prefix: String) {
+            module.assigns.append(VerilogAssign("\(prefix)_valid", inputs.map(\.validSignal).joined(separator: " & ")))
+            for (port, channel) in inputs.enumerated() {
+                let others = inputs.enumerated().filter { $0.offset != port }.map(\.element.validSignal)
+                module.assigns.append(VerilogAssign(channel.readySignal, (["\(prefix)_ready"] + others).joined(separator: " & ")))
+            }
+            module.assigns.append(VerilogAssign("\(prefix)_data", "{" + inputs.reversed().map(\.dataSignal).joined(separator: ", ") + "}"))
+        }
         for (index, layer) in network.layers.enumerated() {
             let inputs = graph.blockInputs[index].map { channels[$0] }
             var connections: [VerilogInstance.PortConnection] = [.init("clk", "clk"), .init("rst", "rst")]
@@ -139,12 +149,7 @@ public enum RTLGenerator {
                 module.declarations.append(VerilogDeclaration(.wire, "\(join)_valid", width: 1, comment: "join of \(inputs.count) inputs"))
                 module.declarations.append(VerilogDeclaration(.wire, "\(join)_ready", width: 1))
                 module.declarations.append(VerilogDeclaration(.wire, "\(join)_data", width: inputs.reduce(0) { $0 + $1.width }))
-                module.assigns.append(VerilogAssign("\(join)_valid", inputs.map(\.validSignal).joined(separator: " & ")))
-                for (port, channel) in inputs.enumerated() {
-                    let others = inputs.enumerated().filter { $0.offset != port }.map(\.element.validSignal)
-                    module.assigns.append(VerilogAssign(channel.readySignal, (["\(join)_ready"] + others).joined(separator: " & ")))
-                }
-                module.assigns.append(VerilogAssign("\(join)_data", "{" + inputs.reversed().map(\.dataSignal).joined(separator: ", ") + "}"))
+                joinInputs(inputs, into: join)
                 connections += [.init("in_valid", "\(join)_valid"), .init("in_ready", "\(join)_ready"), .init("in_data", "\(join)_data")]
             }
             connections += handshake(channels[graph.blockOutputs[index]], in: false)
@@ -168,12 +173,7 @@ public enum RTLGenerator {
         }
         if outputs.count > 1 {
             // The design output joins its tensors: all transfer in the same cycle (docs/timing.md, "Join").
-            module.assigns.append(VerilogAssign(port.validSignal, outputs.map(\.validSignal).joined(separator: " & ")))
-            for (index, channel) in outputs.enumerated() {
-                let others = outputs.enumerated().filter { $0.offset != index }.map(\.element.validSignal)
-                module.assigns.append(VerilogAssign(channel.readySignal, ([port.readySignal] + others).joined(separator: " & ")))
-            }
-            module.assigns.append(VerilogAssign(port.dataSignal, "{" + outputs.reversed().map(\.dataSignal).joined(separator: ", ") + "}"))
+            joinInputs(outputs, into: port.prefix)
         }
         module.assigns.append(VerilogAssign("dbg_valid", "{" + channels.reversed().map(\.validSignal).joined(separator: ", ") + "}"))
         module.assigns.append(VerilogAssign("dbg_ready", "{" + channels.reversed().map(\.readySignal).joined(separator: ", ") + "}"))

@@ -207,6 +207,26 @@ public struct DataflowGraph: Sendable, Equatable {
             }
         }
 
+        /// Ends `arrival`'s channel in a FIFO named `name` and returns the channel that leaves it towards `consumer`
+        /// (`port` of it); the token can leave one cycle after it arrives and stays `residence` cycles when nothing
+        /// stalls. `layer` names the reader in an error.
+        func insertFIFO(on arrival: (channel: Int, cycle: Int), name: String, derived: Int, purpose: FIFOPurpose, residence: Int,
+                        consumer: GraphNode, port: Int, layer: String) throws(ScheduleError) -> Int {
+            let edge = graph.channels[arrival.channel]
+            let fifoIndex = graph.fifos.count
+            let depth = depthOverrides[name] ?? derived
+            guard depth >= 1 else {
+                throw .unsupported(layer: layer, field: "FIFODepth", reason: "\(name) needs a depth of at least 1, got \(depth)")
+            }
+            graph.channels[arrival.channel].consumer = .fifo(fifoIndex)
+            graph.channels[arrival.channel].consumerPort = 0
+            let output = addChannel(name, .fifo(fifoIndex), consumer, port: port, tensor: edge.tensor, cycle: arrival.cycle + 1)
+            graph.fifos.append(FIFOSchedule(name: name, depth: depth, derivedDepth: derived, residenceCycles: residence,
+                                            purpose: purpose, inputChannel: arrival.channel, outputChannel: output,
+                                            elements: edge.elements, precision: edge.precision))
+            return output
+        }
+
         emit(tensor: -1, from: .source, at: 0)
         for b in 0..<count {
             let ports = arrivals[b] ?? [:]
@@ -219,23 +239,12 @@ public struct DataflowGraph: Sendable, Equatable {
                 let isStream = streamed(arrival)
                 guard arrival.cycle < start || isStream else { inputs.append(arrival.channel); continue }
                 // The edge's channel now ends in a FIFO; a new channel leaves it.
-                let edge = graph.channels[arrival.channel]
-                let fifoIndex = graph.fifos.count
                 let delay = (start - arrival.cycle) / interval + 1
                 let purpose: FIFOPurpose = isStream && arrival.cycle + 1 == start ? .stream : .delayLine
-                let name = "\(edge.name)_" + (isStream ? "fifo" : "dl")
+                let name = "\(graph.channels[arrival.channel].name)_" + (isStream ? "fifo" : "dl")
                 let derived = purpose == .stream ? streamDepth : max(delay, isStream ? streamDepth : 1)
-                let depth = depthOverrides[name] ?? derived
-                guard depth >= 1 else {
-                    throw .unsupported(layer: network.layers[b].name, field: "FIFODepth", reason: "\(name) needs a depth of at least 1, got \(depth)")
-                }
-                graph.channels[arrival.channel].consumer = .fifo(fifoIndex)
-                graph.channels[arrival.channel].consumerPort = 0
-                let output = addChannel(name, .fifo(fifoIndex), .block(b), port: port, tensor: edge.tensor, cycle: arrival.cycle + 1)
-                graph.fifos.append(FIFOSchedule(name: name, depth: depth, derivedDepth: derived, residenceCycles: start - arrival.cycle,
-                                                purpose: purpose, inputChannel: arrival.channel, outputChannel: output,
-                                                elements: edge.elements, precision: edge.precision))
-                inputs.append(output)
+                inputs.append(try insertFIFO(on: arrival, name: name, derived: derived, purpose: purpose, residence: start - arrival.cycle,
+                                             consumer: .block(b), port: port, layer: network.layers[b].name))
             }
             graph.blockInputs[b] = inputs
             emit(tensor: b, from: .block(b), at: start + blocks[b].latencyCycles)
@@ -247,21 +256,10 @@ public struct DataflowGraph: Sendable, Equatable {
         for port in 0..<outputs.count {
             guard let arrival = sinkPorts[port] else { continue }
             guard arrival.cycle < graph.outputCycle else { graph.outputChannels.append(arrival.channel); continue }
-            let edge = graph.channels[arrival.channel]
-            let fifoIndex = graph.fifos.count
-            let name = "\(edge.name)_dl"
-            let derived = (graph.outputCycle - arrival.cycle) / interval + 1
-            let depth = depthOverrides[name] ?? derived
-            guard depth >= 1 else {
-                throw .unsupported(layer: network.name, field: "FIFODepth", reason: "\(name) needs a depth of at least 1, got \(depth)")
-            }
-            graph.channels[arrival.channel].consumer = .fifo(fifoIndex)
-            graph.channels[arrival.channel].consumerPort = 0
-            let output = addChannel(name, .fifo(fifoIndex), .sink, port: port, tensor: edge.tensor, cycle: arrival.cycle + 1)
-            graph.fifos.append(FIFOSchedule(name: name, depth: depth, derivedDepth: derived, residenceCycles: graph.outputCycle - arrival.cycle,
-                                            purpose: .delayLine, inputChannel: arrival.channel, outputChannel: output,
-                                            elements: edge.elements, precision: edge.precision))
-            graph.outputChannels.append(output)
+            let residence = graph.outputCycle - arrival.cycle
+            graph.outputChannels.append(try insertFIFO(on: arrival, name: "\(graph.channels[arrival.channel].name)_dl",
+                                                       derived: residence / interval + 1, purpose: .delayLine, residence: residence,
+                                                       consumer: .sink, port: port, layer: network.name))
         }
         for name in depthOverrides.keys where !graph.fifos.contains(where: { $0.name == name }) {
             throw .unsupported(layer: network.name, field: "FIFODepth",

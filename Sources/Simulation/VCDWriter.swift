@@ -132,15 +132,21 @@ public struct VCDWriter {
             emit(dbgReady, vector(channelReady))
         }
         func bits(_ flag: Bool) -> String { flag ? "1" : "0" }
-        func packed(_ raw: [Int64], precision: Precision) -> String {
+        /// Every bit of a packed tensor, element 0 in the low bits (most significant first).
+        func bitString(_ raw: [Int64], precision: Precision) -> String {
             var digits = ""
             for value in raw.reversed() {
                 let pattern = UInt64(bitPattern: value)
                 for bit in stride(from: precision.width - 1, through: 0, by: -1) { digits += (pattern >> UInt64(bit)) & 1 == 1 ? "1" : "0" }
             }
-            let trimmed = digits.drop { $0 == "0" }
-            return trimmed.isEmpty ? "0" : String(trimmed)
+            return digits
         }
+        /// VCD binary without leading zeros.
+        func trimmed(_ digits: String) -> String {
+            let rest = digits.drop { $0 == "0" }
+            return rest.isEmpty ? "0" : String(rest)
+        }
+        func packed(_ raw: [Int64], precision: Precision) -> String { trimmed(bitString(raw, precision: precision)) }
         /// The joined out_* ports in cycle `cycle` (several outputs only): valid when every output is, the data
         /// of the token they all offer then.
         func emitJoinedOutput(cycle: Int) {
@@ -149,16 +155,7 @@ public struct VCDWriter {
             emit(outReady, bits(cycle < waveform.outReady.count && waveform.outReady[cycle]))
             let token = waveform.token[outputs[0]][cycle]
             if allValid, token >= 0, let values = waveform.values {
-                var digits = ""
-                for channel in outputs.reversed() {
-                    let precision = channels[channel].precision
-                    for value in values[token][channels[channel].tensor + 1].reversed() {
-                        let pattern = UInt64(bitPattern: value)
-                        for bit in stride(from: precision.width - 1, through: 0, by: -1) { digits += (pattern >> UInt64(bit)) & 1 == 1 ? "1" : "0" }
-                    }
-                }
-                let trimmed = digits.drop { $0 == "0" }
-                emit(outData, trimmed.isEmpty ? "0" : String(trimmed))
+                emit(outData, trimmed(outputs.reversed().map { bitString(values[token][channels[$0].tensor + 1], precision: channels[$0].precision) }.joined()))
             }
         }
         func emitChannel(_ channel: Int, cycle: Int) {

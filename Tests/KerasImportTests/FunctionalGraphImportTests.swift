@@ -16,6 +16,22 @@ struct FunctionalGraphImportTests {
         return #"{"class_name": "\#(className)", "config": {"name": "\#(name)", \#(config)}, "name": "\#(name)", "inbound_nodes": \#(inbound)}"#
     }
 
+    /// Writes a Keras 3 Functional model `name`.h5: its `layers` (from `layer`), the `output_layers` JSON and the
+    /// weights, each (layer, variable, shape, values) at `/model_weights/<layer>/<layer>/<variable>`.
+    static func writeModel(in directory: URL, name: String, layers: [String], outputs: String,
+                           weights: [(layer: String, variable: String, shape: [Int], values: [Float])]) throws -> URL {
+        let config = #"{"class_name": "Functional", "config": {"name": "\#(name)", "layers": [\#(layers.joined(separator: ", "))], "input_layers": [["x_in", 0, 0]], "output_layers": \#(outputs)}}"#
+        let url = directory.appendingPathComponent("\(name).h5")
+        let file = try HDF5File.create(url)
+        try file.writeStringAttribute("model_config", value: config, of: "/")
+        try file.writeStringAttribute("keras_version", value: "3.15.1", of: "/")
+        for weight in weights {
+            try file.writeFloats("/model_weights/\(weight.layer)/\(weight.layer)/\(weight.variable)", shape: weight.shape, values: weight.values)
+        }
+        try file.close()
+        return url
+    }
+
     /// x (2) → a = Dense 2 relu(x) ; b = Dense 2(x) ; s = Add(a, b) ; c = Concatenate(s, x) → Dense 1.
     static func makeModel(in directory: URL, mergeClass: String = "Add") throws -> URL {
         let layers = [
@@ -26,17 +42,10 @@ struct FunctionalGraphImportTests {
             layer("c", "Concatenate", #""axis": -1"#, inputs: ["s", "x_in"]),
             layer("y", "Dense", #""units": 1, "activation": "linear", "use_bias": true"#, inputs: ["c"]),
         ]
-        let config = #"{"class_name": "Functional", "config": {"name": "branchy", "layers": [\#(layers.joined(separator: ", "))], "input_layers": [["x_in", 0, 0]], "output_layers": [["y", 0, 0]]}}"#
-        let url = directory.appendingPathComponent("branchy.h5")
-        let file = try HDF5File.create(url)
-        try file.writeStringAttribute("model_config", value: config, of: "/")
-        try file.writeStringAttribute("keras_version", value: "3.15.1", of: "/")
-        try file.writeFloats("/model_weights/a/a/kernel", shape: [2, 2], values: [1, 0, 0, 1])
-        try file.writeFloats("/model_weights/a/a/bias", shape: [2], values: [0.5, -0.5])
-        try file.writeFloats("/model_weights/b/b/kernel", shape: [2, 2], values: [0.5, 0, 0, 0.25])
-        try file.writeFloats("/model_weights/y/y/kernel", shape: [4, 1], values: [1, 1, 1, 1])
-        try file.writeFloats("/model_weights/y/y/bias", shape: [1], values: [0.125])
-        return url
+        return try writeModel(in: directory, name: "branchy", layers: layers, outputs: #"[["y", 0, 0]]"#, weights: [
+            ("a", "kernel", [2, 2], [1, 0, 0, 1]), ("a", "bias", [2], [0.5, -0.5]), ("b", "kernel", [2, 2], [0.5, 0, 0, 0.25]),
+            ("y", "kernel", [4, 1], [1, 1, 1, 1]), ("y", "bias", [1], [0.125]),
+        ])
     }
 
     /// x = [1, 2]: a = relu([1.5, 1.5]) = [1.5, 1.5]; b = [0.5, 0.5]; s = [2, 2]; c = [2, 2, 1, 2]; out = 7.125.
@@ -70,12 +79,8 @@ struct FunctionalGraphImportTests {
             Self.layer("x_in", "InputLayer", #""batch_shape": [null, 2], "dtype": "float32""#, inputs: []),
             Self.layer("s", "Add", #""dtype": "float32""#, inputs: ["x_in", "x_in", "x_in"]),
         ]
-        let config = #"{"class_name": "Functional", "config": {"name": "three", "layers": [\#(layers.joined(separator: ", "))], "input_layers": [["x_in", 0, 0]], "output_layers": [["s", 0, 0]]}}"#
-        let url = directory.appendingPathComponent("three.h5")
-        let file = try HDF5File.create(url)
-        try file.writeStringAttribute("model_config", value: config, of: "/")
-        try file.writeStringAttribute("keras_version", value: "3.15.1", of: "/")
-        try file.writeFloats("/model_weights/unused", shape: [1], values: [0])
+        let url = try Self.writeModel(in: directory, name: "three", layers: layers, outputs: #"[["s", 0, 0]]"#,
+                                      weights: [("unused", "unused", [1], [0])])
         #expect {
             try KerasImporter.importModel(url, options: Fixtures.options())
         } throws: { error in
@@ -93,16 +98,9 @@ struct FunctionalGraphImportTests {
             Self.layer("h", "Dense", #""units": 2, "activation": "relu", "use_bias": true"#, inputs: ["x_in"]),
             Self.layer("mu", "Dense", #""units": 1, "activation": "linear", "use_bias": true"#, inputs: ["h"]),
         ]
-        let config = #"{"class_name": "Functional", "config": {"name": "two_heads", "layers": [\#(layers.joined(separator: ", "))], "input_layers": [["x_in", 0, 0]], "output_layers": [["mu", 0, 0], ["h", 0, 0]]}}"#
-        let url = directory.appendingPathComponent("two_heads.h5")
-        let file = try HDF5File.create(url)
-        try file.writeStringAttribute("model_config", value: config, of: "/")
-        try file.writeStringAttribute("keras_version", value: "3.15.1", of: "/")
-        try file.writeFloats("/model_weights/h/h/kernel", shape: [2, 2], values: [1, 0, 0, 1])
-        try file.writeFloats("/model_weights/h/h/bias", shape: [2], values: [0.5, -3])
-        try file.writeFloats("/model_weights/mu/mu/kernel", shape: [2, 1], values: [1, 1])
-        try file.writeFloats("/model_weights/mu/mu/bias", shape: [1], values: [0.25])
-        try file.close()
+        let url = try Self.writeModel(in: directory, name: "two_heads", layers: layers, outputs: #"[["mu", 0, 0], ["h", 0, 0]]"#, weights: [
+            ("h", "kernel", [2, 2], [1, 0, 0, 1]), ("h", "bias", [2], [0.5, -3]), ("mu", "kernel", [2, 1], [1, 1]), ("mu", "bias", [1], [0.25]),
+        ])
         let imported = try KerasImporter.importModel(url, options: Fixtures.options())
         let network = imported.design.network
         #expect(network.layers.map(\.name) == ["h", "h_relu", "mu"])
@@ -128,15 +126,8 @@ struct FunctionalGraphImportTests {
             layer("h2", "Dense", #""units": 2, "activation": "linear", "use_bias": false"#, inputs: ["x_in"]),
             layer("o", "Activation", #""activation": "linear""#, inputs: ["h1"]),
         ]
-        let config = #"{"class_name": "Functional", "config": {"name": "\#(name)", "layers": [\#(layers.joined(separator: ", "))], "input_layers": [["x_in", 0, 0]], "output_layers": \#(outputs)}}"#
-        let url = directory.appendingPathComponent("\(name).h5")
-        let file = try HDF5File.create(url)
-        try file.writeStringAttribute("model_config", value: config, of: "/")
-        try file.writeStringAttribute("keras_version", value: "3.15.1", of: "/")
-        try file.writeFloats("/model_weights/h1/h1/kernel", shape: [2, 2], values: [1, 0, 0, 1])
-        try file.writeFloats("/model_weights/h2/h2/kernel", shape: [2, 2], values: [0.5, 0, 0, 0.5])
-        try file.close()
-        return url
+        return try writeModel(in: directory, name: name, layers: layers, outputs: outputs,
+                              weights: [("h1", "kernel", [2, 2], [1, 0, 0, 1]), ("h2", "kernel", [2, 2], [0.5, 0, 0, 0.5])])
     }
 
     /// Keras 3 writes dict outputs as a JSON object; Keras flattens a dict in key order, and so does the import
