@@ -90,7 +90,7 @@ public enum Benchmark {
             }
         }
         let schedule = first.schedule
-        let simulator = CycleSimulator(schedule: schedule, evaluator: FixedPointEvaluator(network: network))
+        let simulator = CycleSimulator(schedule: schedule, evaluator: try FixedPointEvaluator(network: network))
         let simulateStart = Date()
         let result = try simulator.run(inputs: inputs)
         let simulatorSeconds = Date().timeIntervalSince(simulateStart)

@@ -18,7 +18,7 @@ public enum Pipeline {
                                 simulation: SimulationOptions = SimulationOptions()) throws -> SimulationRun {
         try network.validate()
         let schedule = try Scheduler.schedule(network, options: options)
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator = try FixedPointEvaluator(network: network)
         for (index, vector) in inputs.enumerated() where vector.count != network.inputSize {
             throw NetworkError.inputSizeMismatch(expected: network.inputSize, found: vector.count, vector: index)
         }
@@ -37,7 +37,7 @@ extension Pipeline {
                                       read: (Range<Int>) throws -> [[Double]],
                                       write: ([[Int64]]) throws -> Void) throws {
         try network.validate()
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator = try FixedPointEvaluator(network: network)
         var start = 0
         while start < count {
             let range = start..<min(start + chunkSize, count)

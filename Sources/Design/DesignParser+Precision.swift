@@ -135,9 +135,11 @@ extension DesignParser {
             guard parameters.implementation != .argmax else { return precision }
             let table = SoftmaxParameters.defaultTablePrecision
             precision.accumulator = named("accum", table)
-            for key in ["exp_table", "inv_table"] { precision.extra[key] = named(key, table) }
+            let expTable = named("exp_table", table)
+            precision.extra["exp_table"] = expTable
+            precision.extra["inv_table"] = named("inv_table", table)
             // hls4ml: inv_inp_t defaults to exp_table_t, inp_norm_t to the input type without its sign.
-            precision.extra["inv_inp"] = named("inv_inp", precision.extra["exp_table"]!)
+            precision.extra["inv_inp"] = named("inv_inp", expTable)
             if parameters.implementation == .stable {
                 precision.extra["inp_norm"] = named("inp_norm", SoftmaxParameters.inputNormPrecision(input: input))
             }

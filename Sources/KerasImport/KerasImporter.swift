@@ -51,40 +51,41 @@ extension ImportedModel {
         let network = design.network
         var lines = ["\(network.name): \(network.inputSize) inputs (\(network.inputPrecision)) → \(network.outputSize) outputs, \(network.layers.count) layers"]
         for layer in network.layers {
-            let p = layer.precision
-            var fields = ["result \(p.result)"]
-            switch layer.operation {
-            case .dense:
-                fields += ["weight \(p.weight!)", "bias \(p.bias!)", "accum \(p.accumulator!)"]
-            case let .convolution(c):
+            var fields = ["result \(layer.precision.result)"]
+            // An imported design is validated, so every kind's named types are there.
+            switch try? layer.typedOperation() {
+            case let .dense(_, p)?:
+                fields += ["weight \(p.weight)", "bias \(p.bias)", "accum \(p.accumulator)"]
+            case let .convolution(c, p)?:
                 fields = ["\(c.inputShape) → \(c.outputShape)"] + fields
-                    + ["weight \(p.weight!)", "bias \(p.bias!)", "accum \(p.accumulator!)"]
-            case .batchNormalization:
-                fields += ["scale \(p.weight!)", "bias \(p.bias!)"]
-            case let .leakyReLU(alpha):
-                fields += ["alpha \(alpha) as \(p.parameter!)"]
-            case let .lookup(activation):
-                fields += ["table \(activation.tableSize) × \(p.extra["table"]!)"]
-                if activation.function == .elu { fields += ["alpha \(activation.alpha) as \(p.parameter!)"] }
-                if activation.function == .selu { fields += ["λ as \(p.parameter!)"] }
-            case let .hardActivation(activation):
-                fields += ["slope \(activation.slope) as \(p.extra["slope"]!)", "shift \(activation.shift) as \(p.extra["shift"]!)"]
-            case let .softmax(parameters):
-                fields += ["\(parameters.implementation.rawValue)"]
-                if parameters.implementation != .argmax {
-                    fields += ["accum \(p.accumulator!)", "exp table \(parameters.expTableSize) × \(p.extra["exp_table"]!)",
-                               "inverse table \(parameters.invTableSize) × \(p.extra["inv_table"]!)"]
+                    + ["weight \(p.weight)", "bias \(p.bias)", "accum \(p.accumulator)"]
+            case let .batchNormalization(_, p)?:
+                fields += ["scale \(p.scale)", "bias \(p.bias)"]
+            case let .leakyReLU(alpha, parameter)?:
+                fields += ["alpha \(alpha) as \(parameter)"]
+            case let .lookup(activation, p)?:
+                fields += ["table \(activation.tableSize) × \(p.table)"]
+                if let parameter = p.parameter {
+                    fields += [activation.function == .elu ? "alpha \(activation.alpha) as \(parameter)" : "λ as \(parameter)"]
                 }
-                if let norm = p.extra["inp_norm"] { fields += ["inp_norm \(norm)"] }
-            case let .klDivergence(parameters):
-                fields += ["accum \(p.accumulator!)", "exp table \(parameters.tableSize) × \(p.extra["table"]!)"]
-            case let .pooling(parameters):
-                fields = ["\(parameters.inputShape) → \(parameters.outputShape)"] + fields + ["accum \(p.accumulator!)"]
-            case let .zeroPadding(parameters):
+            case let .hardActivation(activation, p)?:
+                fields += ["slope \(activation.slope) as \(p.slope)", "shift \(activation.shift) as \(p.shift)"]
+            case let .softmax(parameters, p)?:
+                fields += ["\(parameters.implementation.rawValue)"]
+                if let p {
+                    fields += ["accum \(p.accumulator)", "exp table \(parameters.expTableSize) × \(p.expTable)",
+                               "inverse table \(parameters.invTableSize) × \(p.invTable)"]
+                    if let norm = p.inputNorm { fields += ["inp_norm \(norm)"] }
+                }
+            case let .klDivergence(parameters, p)?:
+                fields += ["accum \(p.accumulator)", "exp table \(parameters.tableSize) × \(p.table)"]
+            case let .pooling(parameters, accumulator)?:
+                fields = ["\(parameters.inputShape) → \(parameters.outputShape)"] + fields + ["accum \(accumulator)"]
+            case let .zeroPadding(parameters)?:
                 fields = ["\(parameters.inputShape) → \(parameters.outputShape)"] + fields
-            case let .upSampling(parameters):
+            case let .upSampling(parameters)?:
                 fields = ["\(parameters.inputShape) → \(parameters.outputShape)"] + fields
-            case .relu, .linear, .squaredNorm, .merge:
+            case .relu?, .linear?, .squaredNorm?, .merge?, nil:
                 break
             }
             let name = layer.name.padding(toLength: max(layer.name.count, 14), withPad: " ", startingAt: 0)

@@ -4,11 +4,10 @@ extension CompiledLayer {
     /// Conv1D/Conv2D (`nnet_conv2d_latency.h`, hls4ml 1.3.0): for every output pixel and filter f,
     /// acc = accum_t(bias[f]); acc += accum_t(x·w) over the kernel window; result_t(acc). Padded positions hold
     /// zeros, whose products are zero, so they are skipped. The accumulator wraps, so the order is free.
-    func evaluateConvolution(_ parameters: ConvolutionParameters, _ input: UnsafeBufferPointer<Int64>,
+    func evaluateConvolution(_ parameters: ConvolutionParameters, _ p: MultiplyAccumulatePrecision, _ input: UnsafeBufferPointer<Int64>,
                              into output: UnsafeMutableBufferPointer<Int64>) {
-        let p = layer.precision
-        let accumulator = p.accumulator!
-        let productFraction = inputPrecision.fractionalBits + p.weight!.fractionalBits
+        let accumulator = p.accumulator, result = layer.precision.result
+        let productFraction = inputPrecision.fractionalBits + p.weight.fractionalBits
         let filters = parameters.filters
         for oh in 0..<parameters.outputHeight {
             for ow in 0..<parameters.outputWidth {
@@ -26,7 +25,7 @@ extension CompiledLayer {
                         }
                     }
                     let accumulated = accumulator.quantize(sum, fractionalBits: accumulator.fractionalBits)
-                    output[pixel + f] = p.result.cast(accumulated, from: accumulator)
+                    output[pixel + f] = result.cast(accumulated, from: accumulator)
                 }
             }
         }

@@ -2,13 +2,13 @@ import FixedPoint
 
 extension CompiledLayer {
     /// Dense: each product cast to accum_t (a floor shift on the fast path), summed with the bias, cast to result_t.
-    func evaluateDense(_ parameters: DenseParameters, _ input: UnsafeBufferPointer<Int64>, into output: UnsafeMutableBufferPointer<Int64>) {
-        let p = layer.precision
-        let result = p.result
+    func evaluateDense(_ parameters: DenseParameters, _ p: MultiplyAccumulatePrecision, _ input: UnsafeBufferPointer<Int64>,
+                       into output: UnsafeMutableBufferPointer<Int64>) {
+        let result = layer.precision.result
         let inputFraction = inputPrecision.fractionalBits
-        let accumulator = p.accumulator!
+        let accumulator = p.accumulator
         let n = parameters.outputSize
-        let productFraction = inputFraction + p.weight!.fractionalBits
+        let productFraction = inputFraction + p.weight.fractionalBits
         for j in 0..<n {
             var sum = Int128(accumulatorBiasRaw[j])
             if let shift = productShift {

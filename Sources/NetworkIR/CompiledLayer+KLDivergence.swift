@@ -3,12 +3,11 @@ import FixedPoint
 extension CompiledLayer {
     /// KL divergence (see `KLDivergenceParameters`): the input buffer holds μ (n values) then log σ² (n values),
     /// from two tensors or one.
-    func evaluateKLDivergence(_ parameters: KLDivergenceParameters, _ input: UnsafeBufferPointer<Int64>,
+    func evaluateKLDivergence(_ parameters: KLDivergenceParameters, _ p: KLDivergencePrecision, _ input: UnsafeBufferPointer<Int64>,
                               into output: UnsafeMutableBufferPointer<Int64>) {
-        let p = layer.precision
         let n = layer.inputSize / 2
         let (mean, logVariance) = (inputPrecisions[0], inputPrecisions[inputPrecisions.count - 1])
-        let table = p.extra["table"]!, accumulator = p.accumulator!
+        let table = p.table, accumulator = p.accumulator
         let term = KLDivergenceParameters.termPrecision(mean: mean, logVariance: logVariance, table: table)
         let fraction = term.fractionalBits
         var sum: Int64 = 0
@@ -23,6 +22,6 @@ extension CompiledLayer {
                                        fractionalBits: accumulator.fractionalBits)
         }
         // sum / 2 is exact with one more fractional bit.
-        output[0] = p.result.quantize(Int128(sum), fractionalBits: accumulator.fractionalBits + 1)
+        output[0] = layer.precision.result.quantize(Int128(sum), fractionalBits: accumulator.fractionalBits + 1)
     }
 }

@@ -2,10 +2,12 @@ import FixedPoint
 
 extension CompiledLayer {
     /// Lookup-table activations (see `LookupActivation` for hls4ml's index and the ELU/SELU branches).
-    func evaluateLookup(_ activation: LookupActivation, _ input: UnsafeBufferPointer<Int64>, into output: UnsafeMutableBufferPointer<Int64>) {
-        let p = layer.precision
-        let result = p.result
-        let table = p.extra["table"]!
+    func evaluateLookup(_ activation: LookupActivation, _ p: LookupPrecision, _ input: UnsafeBufferPointer<Int64>,
+                        into output: UnsafeMutableBufferPointer<Int64>) {
+        let result = layer.precision.result
+        let table = p.table
+        // ELU's α / SELU's λ in param_t (only they scale by a constant).
+        let parameterFraction = p.parameter?.fractionalBits ?? 0
         let entries = tables[0]
         let fraction = inputPrecision.fractionalBits
         for i in 0..<layer.inputSize {
@@ -14,13 +16,13 @@ extension CompiledLayer {
                 if activation.function == .elu {
                     output[i] = result.quantize(Int128(x), fractionalBits: fraction)
                 } else {
-                    output[i] = result.quantize(Int128(x) * Int128(alphaRaw), fractionalBits: fraction + p.parameter!.fractionalBits)
+                    output[i] = result.quantize(Int128(x) * Int128(alphaRaw), fractionalBits: fraction + parameterFraction)
                 }
                 continue
             }
             let entry = entries[activation.index(ofRaw: x, fractionalBits: fraction)]
             if activation.function == .elu {
-                output[i] = result.quantize(Int128(alphaRaw) * Int128(entry), fractionalBits: p.parameter!.fractionalBits + table.fractionalBits)
+                output[i] = result.quantize(Int128(alphaRaw) * Int128(entry), fractionalBits: parameterFraction + table.fractionalBits)
             } else {
                 output[i] = result.cast(entry, from: table)
             }
@@ -28,11 +30,11 @@ extension CompiledLayer {
     }
 
     /// Hard sigmoid / hard tanh: v = slope·x + shift exactly, clipped to [0, 1]; `result_t(v)` or `result_t(2v − 1)`.
-    func evaluateHardActivation(_ activation: HardActivation, _ input: UnsafeBufferPointer<Int64>, into output: UnsafeMutableBufferPointer<Int64>) {
-        let p = layer.precision
-        let result = p.result
-        let productFraction = inputPrecision.fractionalBits + p.extra["slope"]!.fractionalBits
-        let shiftFraction = p.extra["shift"]!.fractionalBits
+    func evaluateHardActivation(_ activation: HardActivation, _ p: HardActivationPrecision, _ input: UnsafeBufferPointer<Int64>,
+                                into output: UnsafeMutableBufferPointer<Int64>) {
+        let result = layer.precision.result
+        let productFraction = inputPrecision.fractionalBits + p.slope.fractionalBits
+        let shiftFraction = p.shift.fractionalBits
         let fraction = max(productFraction, shiftFraction, 0)
         let one = Int128(1) << fraction
         let shift = Int128(biasRaw[0]) << (fraction - shiftFraction)

@@ -2,9 +2,9 @@ import FixedPoint
 
 extension CompiledLayer {
     /// hls4ml's `pooling2d_cl` / `pooling1d_cl` / `global_pooling*_cl` on raw values (see `PoolingParameters`).
-    func evaluatePooling(_ parameters: PoolingParameters, _ input: UnsafeBufferPointer<Int64>,
+    func evaluatePooling(_ parameters: PoolingParameters, _ accumulator: Precision, _ input: UnsafeBufferPointer<Int64>,
                          into output: UnsafeMutableBufferPointer<Int64>) {
-        let data = inputPrecision, result = layer.precision.result, accumulator = layer.precision.accumulator!
+        let data = inputPrecision, result = layer.precision.result
         let windowSize = parameters.windowSize
         for j in 0..<output.count {
             let window = windowIndices[windowStarts[j]..<windowStarts[j + 1]]

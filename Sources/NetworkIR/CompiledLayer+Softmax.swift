@@ -2,21 +2,22 @@ import FixedPoint
 
 extension CompiledLayer {
     /// Softmax as hls4ml computes it (see `SoftmaxParameters`).
-    func evaluateSoftmax(_ parameters: SoftmaxParameters, _ input: UnsafeBufferPointer<Int64>, into output: UnsafeMutableBufferPointer<Int64>) {
-        let p = layer.precision
+    func evaluateSoftmax(_ parameters: SoftmaxParameters, _ precision: SoftmaxPrecision?, _ input: UnsafeBufferPointer<Int64>,
+                         into output: UnsafeMutableBufferPointer<Int64>) {
+        let result = layer.precision.result
         let n = layer.inputSize
-        if parameters.implementation == .argmax {
+        guard let p = precision else {
+            // argmax: one-hot at the first largest input.
             var best = 0
             for i in 1..<max(n, 1) where input[i] > input[best] { best = i }
-            let one = p.result.raw(fromDouble: 1)
+            let one = result.raw(fromDouble: 1)
             for i in 0..<n { output[i] = i == best ? one : 0 }
             return
         }
-        let accumulator = p.accumulator!, expTable = p.extra["exp_table"]!
-        let inverseInput = p.extra["inv_inp"]!, inverseTable = p.extra["inv_table"]!
+        let accumulator = p.accumulator, expTable = p.expTable
+        let inverseInput = p.invInput, inverseTable = p.invTable
         withUnsafeTemporaryAllocation(of: Int64.self, capacity: n) { exps in
-            if parameters.implementation == .stable {
-                let norm = p.extra["inp_norm"]!
+            if let norm = p.inputNorm {
                 var largest = input[0]
                 for i in 1..<n where input[i] > largest { largest = input[i] }
                 for i in 0..<n {
@@ -35,7 +36,7 @@ extension CompiledLayer {
                                                    size: parameters.invTableSize)
             let inverse = tables[1][sumIndex]
             let fraction = accumulator.fractionalBits + inverseTable.fractionalBits
-            for i in 0..<n { output[i] = p.result.quantize(Int128(exps[i]) * Int128(inverse), fractionalBits: fraction) }
+            for i in 0..<n { output[i] = result.quantize(Int128(exps[i]) * Int128(inverse), fractionalBits: fraction) }
         }
     }
 

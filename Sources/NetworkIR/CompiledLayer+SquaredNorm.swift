@@ -2,11 +2,9 @@ import FixedPoint
 
 extension CompiledLayer {
     /// SquaredNorm: squares cast to accum_t, summed in accum_t, cast to result_t.
-    func evaluateSquaredNorm(_ input: UnsafeBufferPointer<Int64>, into output: UnsafeMutableBufferPointer<Int64>) {
-        let p = layer.precision
-        let result = p.result
+    func evaluateSquaredNorm(_ accumulator: Precision, _ input: UnsafeBufferPointer<Int64>, into output: UnsafeMutableBufferPointer<Int64>) {
+        let result = layer.precision.result
         let inputFraction = inputPrecision.fractionalBits
-        let accumulator = p.accumulator!
         var sum: Int128 = 0
         for i in 0..<layer.inputSize {
             let square = Int128(input[i]) * Int128(input[i])

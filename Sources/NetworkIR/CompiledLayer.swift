@@ -12,6 +12,8 @@ import FixedPoint
 /// - Linear: `result_t(x)`. SquaredNorm: squares cast to accum_t, summed in accum_t, cast to result_t.
 public struct CompiledLayer: Sendable {
     public let layer: Layer
+    /// The operation with its kind's typed precisions, resolved once.
+    public let operation: TypedOperation
     /// Precision of the (first) tensor it reads.
     public let inputPrecision: Precision
     /// Precision and size of every tensor it reads, in input order (the input buffer holds them one after the other).
@@ -40,14 +42,16 @@ public struct CompiledLayer: Sendable {
     let windowIndices: [Int]
     let windowStarts: [Int]
 
-    /// A layer that reads one tensor.
-    public init(layer: Layer, inputPrecision: Precision) {
-        self.init(layer: layer, inputPrecisions: [inputPrecision], inputSizes: [layer.inputSize])
+    /// A layer that reads one tensor; an error when the layer lacks a named type its kind needs.
+    public init(layer: Layer, inputPrecision: Precision) throws(NetworkError) {
+        try self.init(layer: layer, inputPrecisions: [inputPrecision], inputSizes: [layer.inputSize])
     }
 
     /// A layer that reads `inputPrecisions.count` tensors of `inputSizes` elements.
-    public init(layer: Layer, inputPrecisions: [Precision], inputSizes: [Int]) {
+    public init(layer: Layer, inputPrecisions: [Precision], inputSizes: [Int]) throws(NetworkError) {
         self.layer = layer
+        let operation = try layer.typedOperation()
+        self.operation = operation
         self.inputPrecisions = inputPrecisions
         self.inputSizes = inputSizes
         let inputPrecision = inputPrecisions[0]
@@ -56,45 +60,44 @@ public struct CompiledLayer: Sendable {
         var shift: Int? = nil
         var kernel: [Int64] = [], filterBias: [Int64] = []
         var windowIndices: [Int] = [], windowStarts: [Int] = []
-        let p = layer.precision
-        switch layer.operation {
-        case let .convolution(parameters):
-            kernel = parameters.weights.map { p.weight!.raw(fromDouble: $0) }
-            filterBias = parameters.biases.map { p.accumulator!.cast(p.bias!.raw(fromDouble: $0), from: p.bias!) }
+        switch operation {
+        case let .convolution(parameters, p):
+            kernel = parameters.weights.map { p.weight.raw(fromDouble: $0) }
+            filterBias = parameters.biases.map { p.accumulator.cast(p.bias.raw(fromDouble: $0), from: p.bias) }
             let dense = parameters.denseEquivalent()
-            weights = dense.weights.map { p.weight!.raw(fromDouble: $0) }
-            biases = dense.biases.map { p.bias!.raw(fromDouble: $0) }
-            shift = CompiledLayer.fastShift(productWidth: inputPrecision.width + p.weight!.width,
-                productFraction: inputPrecision.fractionalBits + p.weight!.fractionalBits, accumulator: p.accumulator!)
-        case let .dense(parameters):
-            weights = parameters.weights.map { p.weight!.raw(fromDouble: $0) }
-            biases = parameters.biases.map { p.bias!.raw(fromDouble: $0) }
-            shift = CompiledLayer.fastShift(productWidth: inputPrecision.width + p.weight!.width,
-                productFraction: inputPrecision.fractionalBits + p.weight!.fractionalBits, accumulator: p.accumulator!)
-        case let .batchNormalization(parameters):
-            weights = parameters.scale.map { p.weight!.raw(fromDouble: $0) }
-            biases = parameters.shift.map { p.bias!.raw(fromDouble: $0) }
-        case let .leakyReLU(a):
-            alpha = p.parameter!.raw(fromDouble: a)
-        case .squaredNorm:
+            weights = dense.weights.map { p.weight.raw(fromDouble: $0) }
+            biases = dense.biases.map { p.bias.raw(fromDouble: $0) }
+            shift = CompiledLayer.fastShift(productWidth: inputPrecision.width + p.weight.width,
+                productFraction: inputPrecision.fractionalBits + p.weight.fractionalBits, accumulator: p.accumulator)
+        case let .dense(parameters, p):
+            weights = parameters.weights.map { p.weight.raw(fromDouble: $0) }
+            biases = parameters.biases.map { p.bias.raw(fromDouble: $0) }
+            shift = CompiledLayer.fastShift(productWidth: inputPrecision.width + p.weight.width,
+                productFraction: inputPrecision.fractionalBits + p.weight.fractionalBits, accumulator: p.accumulator)
+        case let .batchNormalization(parameters, p):
+            weights = parameters.scale.map { p.scale.raw(fromDouble: $0) }
+            biases = parameters.shift.map { p.bias.raw(fromDouble: $0) }
+        case let .leakyReLU(a, parameter):
+            alpha = parameter.raw(fromDouble: a)
+        case let .squaredNorm(accumulator):
             shift = CompiledLayer.fastShift(productWidth: 2 * inputPrecision.width,
-                productFraction: 2 * inputPrecision.fractionalBits, accumulator: p.accumulator!)
-        case let .lookup(activation):
-            tables = [activation.table(in: p.extra["table"]!)]
-            if activation.function == .elu { alpha = p.parameter!.raw(fromDouble: activation.alpha) }
-            if activation.function == .selu { alpha = p.parameter!.raw(fromDouble: LookupActivation.seluLambda) }
-        case let .hardActivation(activation):
-            weights = [p.extra["slope"]!.raw(fromDouble: activation.slope)]
-            biases = [p.extra["shift"]!.raw(fromDouble: activation.shift)]
-        case let .softmax(parameters):
-            if parameters.implementation != .argmax {
-                let address = parameters.implementation == .stable ? p.extra["inp_norm"]! : inputPrecision
-                tables = [parameters.expTable(address: address, entry: p.extra["exp_table"]!),
-                          parameters.inverseTable(address: p.extra["inv_inp"]!, entry: p.extra["inv_table"]!)]
+                productFraction: 2 * inputPrecision.fractionalBits, accumulator: accumulator)
+        case let .lookup(activation, p):
+            tables = [activation.table(in: p.table)]
+            if let parameter = p.parameter {
+                alpha = parameter.raw(fromDouble: activation.function == .elu ? activation.alpha : LookupActivation.seluLambda)
             }
-        case let .klDivergence(parameters):
-            tables = [parameters.table(in: p.extra["table"]!)]
-        case let .pooling(parameters):
+        case let .hardActivation(activation, p):
+            weights = [p.slope.raw(fromDouble: activation.slope)]
+            biases = [p.shift.raw(fromDouble: activation.shift)]
+        case let .softmax(parameters, p):
+            if let p {
+                tables = [parameters.expTable(address: p.expAddress(input: inputPrecision), entry: p.expTable),
+                          parameters.inverseTable(address: p.invInput, entry: p.invTable)]
+            }
+        case let .klDivergence(parameters, p):
+            tables = [parameters.table(in: p.table)]
+        case let .pooling(parameters, _):
             windowStarts = [0]
             for window in parameters.windows() {
                 windowIndices += window
@@ -112,10 +115,10 @@ public struct CompiledLayer: Sendable {
         self.tables = tables
         weightRaw = weights
         biasRaw = biases
-        if case let .dense(parameters) = layer.operation {
+        if case let .dense(parameters, p) = operation {
             let n = parameters.outputSize, inputs = layer.inputSize
             transposedWeightRaw = (0..<(n * inputs)).map { weights[($0 % inputs) * n + $0 / inputs] }
-            accumulatorBiasRaw = biases.map { p.accumulator!.cast($0, from: p.bias!) }
+            accumulatorBiasRaw = biases.map { p.accumulator.cast($0, from: p.bias) }
         } else {
             transposedWeightRaw = []
             accumulatorBiasRaw = []
@@ -138,20 +141,20 @@ public struct CompiledLayer: Sendable {
     /// Evaluates the layer on raw inputs (in `inputPrecision`), writing raw outputs (in result_t). Each kind's
     /// arithmetic lives in `CompiledLayer+<Kind>.swift`.
     public func evaluate(_ input: UnsafeBufferPointer<Int64>, into output: UnsafeMutableBufferPointer<Int64>) {
-        switch layer.operation {
-        case let .dense(parameters): evaluateDense(parameters, input, into: output)
-        case let .convolution(parameters): evaluateConvolution(parameters, input, into: output)
-        case .batchNormalization: evaluateBatchNormalization(input, into: output)
+        switch operation {
+        case let .dense(parameters, p): evaluateDense(parameters, p, input, into: output)
+        case let .convolution(parameters, p): evaluateConvolution(parameters, p, input, into: output)
+        case let .batchNormalization(_, p): evaluateBatchNormalization(p, input, into: output)
         case .relu: evaluateReLU(input, into: output)
-        case .leakyReLU: evaluateLeakyReLU(input, into: output)
+        case let .leakyReLU(_, parameter): evaluateLeakyReLU(parameter, input, into: output)
         case .linear: evaluateLinear(input, into: output)
-        case .squaredNorm: evaluateSquaredNorm(input, into: output)
+        case let .squaredNorm(accumulator): evaluateSquaredNorm(accumulator, input, into: output)
         case let .merge(merge): evaluateMerge(merge, input, into: output)
-        case let .lookup(activation): evaluateLookup(activation, input, into: output)
-        case let .hardActivation(activation): evaluateHardActivation(activation, input, into: output)
-        case let .softmax(parameters): evaluateSoftmax(parameters, input, into: output)
-        case let .klDivergence(parameters): evaluateKLDivergence(parameters, input, into: output)
-        case let .pooling(parameters): evaluatePooling(parameters, input, into: output)
+        case let .lookup(activation, p): evaluateLookup(activation, p, input, into: output)
+        case let .hardActivation(activation, p): evaluateHardActivation(activation, p, input, into: output)
+        case let .softmax(parameters, p): evaluateSoftmax(parameters, p, input, into: output)
+        case let .klDivergence(parameters, p): evaluateKLDivergence(parameters, p, input, into: output)
+        case let .pooling(parameters, accumulator): evaluatePooling(parameters, accumulator, input, into: output)
         case .zeroPadding, .upSampling: evaluateCopy(input, into: output)
         }
     }

@@ -216,13 +216,5 @@ public struct ConvolutionParameters: Sendable, Equatable {
         guard biases.count == filters else {
             throw .invalidParameter(layer: layer.name, field: "bias", reason: "expected \(filters) values, found \(biases.count)")
         }
-        guard layer.precision.weight != nil, layer.precision.bias != nil, let accumulator = layer.precision.accumulator else {
-            throw .invalidPrecision(layer: layer.name, field: "weight/bias/accum",
-                                    reason: "a \(kindName) layer needs weight, bias and accum precisions")
-        }
-        guard accumulator.overflow == .wrap else {
-            throw .invalidPrecision(layer: layer.name, field: "accum",
-                reason: "only AP_WRAP accumulators are supported (the sum order then does not matter), got \(accumulator)")
-        }
     }
 }

@@ -53,14 +53,6 @@ public struct KLDivergenceParameters: Sendable, Equatable {
             throw .invalidParameter(layer: layer.name, field: "table_size",
                                     reason: "must be a power of two in 2...65536 (Pipewright builds power-of-two ROMs), got \(tableSize)")
         }
-        _ = try layer.precision.required("table", layer: layer.name, kind: layer.kindName)
-        guard let accumulator = layer.precision.accumulator else {
-            throw .invalidPrecision(layer: layer.name, field: "accum", reason: "a KLDivergence layer needs an accum precision")
-        }
-        guard accumulator.overflow == .wrap else {
-            throw .invalidPrecision(layer: layer.name, field: "accum",
-                reason: "only AP_WRAP accumulators are supported (the sum order then does not matter), got \(accumulator)")
-        }
         guard inputTensors == 2 ? layer.inputs.count == 2 : (inputTensors == 1 && layer.inputs.count <= 1) else {
             throw .invalidParameter(layer: layer.name, field: "inputs",
                 reason: "a KLDivergence layer reads 2 tensors (μ, then log σ²) or one holding both, found \(layer.inputs.count)")
@@ -76,5 +68,20 @@ public struct KLDivergenceParameters: Sendable, Equatable {
             throw .invalidPrecision(layer: layer.name, field: "inputs",
                 reason: "the table index of log σ² (\(logVariance)) reaches beyond 2^31")
         }
+    }
+}
+
+/// A KL score's table_t (its exp table) and accum_t (AP_WRAP: the sum order does not matter).
+public struct KLDivergencePrecision: Sendable, Equatable {
+    public let table: Precision
+    public let accumulator: Precision
+
+    public init(table: Precision, accumulator: Precision) {
+        self.table = table
+        self.accumulator = accumulator
+    }
+
+    init(of layer: Layer) throws(NetworkError) {
+        self.init(table: try layer.requiredPrecision("table"), accumulator: try layer.wrappingAccumulator())
     }
 }

@@ -91,30 +91,13 @@ public struct Layer: Sendable, Equatable {
                 throw .invalidParameter(layer: name, field: "biases",
                     reason: "expected \(parameters.outputSize) values, found \(parameters.biases.count)")
             }
-            guard precision.weight != nil, precision.bias != nil, let accumulator = precision.accumulator else {
-                throw .invalidPrecision(layer: name, field: "weight/bias/accum", reason: "a Dense layer needs weight, bias and accum precisions")
-            }
-            guard accumulator.overflow == .wrap else {
-                throw .invalidPrecision(layer: name, field: "accum",
-                    reason: "only AP_WRAP accumulators are supported (the sum order then does not matter), got \(accumulator)")
-            }
         case let .batchNormalization(parameters):
             guard parameters.scale.count == inputSize, parameters.shift.count == inputSize else {
                 throw .invalidParameter(layer: name, field: "scale/shift",
                     reason: "expected \(inputSize) values each, found \(parameters.scale.count) and \(parameters.shift.count)")
             }
-            guard precision.weight != nil, precision.bias != nil else {
-                throw .invalidPrecision(layer: name, field: "scale/bias", reason: "a BatchNormalization layer needs scale and bias precisions")
-            }
         case let .leakyReLU(alpha):
             guard alpha.isFinite else { throw .invalidParameter(layer: name, field: "alpha", reason: "must be a finite number") }
-            guard precision.parameter != nil else {
-                throw .invalidPrecision(layer: name, field: "param", reason: "a LeakyReLU layer needs a param (alpha) precision")
-            }
-        case .squaredNorm:
-            guard precision.accumulator != nil else {
-                throw .invalidPrecision(layer: name, field: "accum", reason: "a squared-norm score needs an accum precision")
-            }
         case let .merge(merge):
             if merge == .average {
                 let two = precision.result.raw(fromDouble: 2)
@@ -143,9 +126,10 @@ public struct Layer: Sendable, Equatable {
             try parameters.validate(layer: self)
         case let .upSampling(parameters):
             try parameters.validate(layer: self)
-        case .relu, .linear:
+        case .relu, .linear, .squaredNorm:
             break
         }
+        _ = try typedOperation()
         for (field, extra) in precision.extra.sorted(by: { $0.key < $1.key }) { try check(extra, field) }
         for value in operation.allParameters where !value.isFinite {
             throw .invalidParameter(layer: name, field: "weights", reason: "contains a non-finite value")
@@ -272,36 +256,5 @@ public struct BatchNormParameters: Sendable, Equatable {
     public init(gamma: [Double], beta: [Double], mean: [Double], variance: [Double], epsilon: Double) {
         scale = zip(gamma, variance).map { $0 / (($1 + epsilon).squareRoot()) }
         shift = zip(zip(beta, mean), scale).map { $0.0 - $1 * $0.1 }
-    }
-}
-
-/// The precisions of one layer, with hls4ml's names: result_t, weight_t (BatchNorm: scale_t),
-/// bias_t, accum_t and param_t (the LeakyReLU slope, the ELU α, the SELU λ); `extra` holds the kind's other
-/// named types by hls4ml's name without `_t`: `table` (lookup activations), `exp_table`, `inv_table`,
-/// `inv_inp`, `inp_norm` (softmax), `slope`, `shift` (hard activations).
-public struct LayerPrecision: Sendable, Equatable {
-    public var result: Precision
-    public var weight: Precision?
-    public var bias: Precision?
-    public var accumulator: Precision?
-    public var parameter: Precision?
-    public var extra: [String: Precision]
-
-    public init(result: Precision, weight: Precision? = nil, bias: Precision? = nil,
-                accumulator: Precision? = nil, parameter: Precision? = nil, extra: [String: Precision] = [:]) {
-        self.result = result
-        self.weight = weight
-        self.bias = bias
-        self.accumulator = accumulator
-        self.parameter = parameter
-        self.extra = extra
-    }
-
-    /// A named type of `extra`, or an error naming the layer and the field when it is missing.
-    public func required(_ name: String, layer: String, kind: String) throws(NetworkError) -> Precision {
-        guard let precision = extra[name] else {
-            throw .invalidPrecision(layer: layer, field: name, reason: "a \(kind) layer needs a \(name) precision")
-        }
-        return precision
     }
 }

@@ -147,13 +147,6 @@ public struct LookupActivation: Sendable, Equatable {
             throw .invalidParameter(layer: layer.name, field: "table_size",
                                     reason: "must be a power of two in 2...65536 (Pipewright builds power-of-two ROMs), got \(tableSize)")
         }
-        _ = try layer.precision.required("table", layer: layer.name, kind: layer.kindName)
-        if function.isNegativeHalf {
-            guard layer.precision.parameter != nil else {
-                throw .invalidPrecision(layer: layer.name, field: "param",
-                    reason: "a \(layer.kindName) layer needs a param precision (" + (function == .elu ? "α" : "λ") + ")")
-            }
-        }
         guard alpha.isFinite else { throw .invalidParameter(layer: layer.name, field: "alpha", reason: "must be a finite number") }
     }
 
@@ -192,9 +185,44 @@ public struct HardActivation: Sendable, Equatable {
     }
 
     func validate(layer: Layer) throws(NetworkError) {
-        _ = try layer.precision.required("slope", layer: layer.name, kind: layer.kindName)
-        _ = try layer.precision.required("shift", layer: layer.name, kind: layer.kindName)
         guard slope.isFinite else { throw .invalidParameter(layer: layer.name, field: "slope", reason: "must be a finite number") }
         guard shift.isFinite else { throw .invalidParameter(layer: layer.name, field: "shift", reason: "must be a finite number") }
+    }
+}
+
+/// A lookup activation's table_t, and param_t for the kinds that scale by a constant (ELU α, SELU λ).
+public struct LookupPrecision: Sendable, Equatable {
+    public let table: Precision
+    /// ELU's α or SELU's λ in param_t; nil for the kinds that have none.
+    public let parameter: Precision?
+
+    public init(table: Precision, parameter: Precision?) {
+        self.table = table
+        self.parameter = parameter
+    }
+
+    init(of layer: Layer, _ activation: LookupActivation) throws(NetworkError) {
+        let function = activation.function
+        self.init(table: try layer.requiredPrecision("table"),
+                  parameter: function.isNegativeHalf ? try layer.requiredPrecision("param", function == .elu ? "α" : "λ") : nil)
+    }
+
+    var namedTypes: [(name: String, precision: Precision)] {
+        (parameter.map { [("param", $0)] } ?? []) + [("table", table)]
+    }
+}
+
+/// A hard activation's slope_t and shift_t.
+public struct HardActivationPrecision: Sendable, Equatable {
+    public let slope: Precision
+    public let shift: Precision
+
+    public init(slope: Precision, shift: Precision) {
+        self.slope = slope
+        self.shift = shift
+    }
+
+    init(of layer: Layer) throws(NetworkError) {
+        self.init(slope: try layer.requiredPrecision("slope"), shift: try layer.requiredPrecision("shift"))
     }
 }

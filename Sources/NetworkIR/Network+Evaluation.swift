@@ -9,12 +9,12 @@ public struct FixedPointEvaluator: Sendable {
     /// `sources[k]`: the tensors layer k reads (−1: the design input).
     let sources: [[Int]]
 
-    /// Lowers every layer once; call `validate()` on the network first.
-    public init(network: Network) {
+    /// Lowers every layer once; call `validate()` on the network first (an invalid layer's missing type is an error here).
+    public init(network: Network) throws(NetworkError) {
         self.network = network
         sources = network.layers.indices.map { network.sources(ofLayerAt: $0) }
-        layers = network.layers.indices.map { index in
-            CompiledLayer(layer: network.layers[index], inputPrecisions: network.inputPrecisions(ofLayerAt: index),
+        layers = try network.layers.indices.map { index throws(NetworkError) in
+            try CompiledLayer(layer: network.layers[index], inputPrecisions: network.inputPrecisions(ofLayerAt: index),
                           inputSizes: network.sources(ofLayerAt: index).map(network.size(ofTensor:)))
         }
     }

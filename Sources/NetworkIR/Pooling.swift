@@ -125,14 +125,17 @@ public struct PoolingParameters: Sendable, Equatable {
             throw .invalidShape(layer: layer.name,
                 reason: "pool (\(poolHeight), \(poolWidth)) is larger than the \(padding.rawValue)-padded input \(inputShape)")
         }
-        guard let accumulator = layer.precision.accumulator else {
-            throw .invalidPrecision(layer: layer.name, field: "accum", reason: "a \(kindName) layer needs an accum precision")
-        }
+    }
+
+    /// accum_t, which an average pooling sums in (a max pooling declares it too, as hls4ml does, and ignores it).
+    func accumulator(of layer: Layer) throws(NetworkError) -> Precision {
+        let accumulator = try layer.requiredPrecision("accum")
         if operation == .average {
             guard accumulator.overflow == .wrap, accumulator.quantization == .truncate else {
                 throw .invalidPrecision(layer: layer.name, field: "accum",
                     reason: "an average pooling's accum must be AP_TRN, AP_WRAP (then the order of hls4ml's `y += x` does not matter), got \(accumulator)")
             }
         }
+        return accumulator
     }
 }

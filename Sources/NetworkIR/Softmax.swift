@@ -83,38 +83,12 @@ public struct SoftmaxParameters: Sendable, Equatable {
         }
     }
 
-    /// The precision names this implementation reads from `LayerPrecision.extra` (accum_t is `accumulator`).
-    public var tableNames: [String] {
-        switch implementation {
-        case .stable: return ["exp_table", "inv_table", "inv_inp", "inp_norm"]
-        case .latency: return ["exp_table", "inv_table", "inv_inp"]
-        case .argmax: return []
-        }
-    }
-
     func validate(layer: Layer) throws(NetworkError) {
         for (field, size) in [("exp_table_size", expTableSize), ("inv_table_size", invTableSize)] where size < 2 || size > 1 << 16 || size & (size - 1) != 0 {
             throw .invalidParameter(layer: layer.name, field: field,
                                     reason: "must be a power of two in 2...65536 (Pipewright builds power-of-two ROMs), got \(size)")
         }
         guard expScale.isFinite else { throw .invalidParameter(layer: layer.name, field: "exp_scale", reason: "must be a finite number") }
-        guard implementation != .argmax else { return }
-        guard layer.precision.accumulator != nil else {
-            throw .invalidPrecision(layer: layer.name, field: "accum", reason: "a Softmax layer needs an accum precision")
-        }
-        for name in tableNames { _ = try layer.precision.required(name, layer: layer.name, kind: "Softmax") }
-        let p = layer.precision
-        let checks: [(String, Precision?, Int)] = [
-            ("inv_inp", p.extra["inv_inp"], invTableSize),
-            ("inp_norm", implementation == .stable ? p.extra["inp_norm"] : nil, expTableSize),
-        ]
-        for (field, precision, size) in checks {
-            guard let precision else { continue }
-            guard SoftmaxParameters.addressBits(size) <= precision.width else {
-                throw .invalidPrecision(layer: layer.name, field: field,
-                    reason: "its top \(SoftmaxParameters.addressBits(size)) bits address a \(size)-entry table, but \(precision) has \(precision.width)")
-            }
-        }
     }
 
     /// Checked when the input precision is known.
@@ -125,5 +99,49 @@ public struct SoftmaxParameters: Sendable, Equatable {
                     reason: "the latency softmax addresses its \(expTableSize)-entry exp table with the input's top bits; \(input) has \(input.width)")
             }
         }
+    }
+}
+
+/// A table softmax's accum_t, its tables' entry types (exp_table_t, inv_table_t), the type whose top bits address
+/// the inverse table (inv_inp_t) and, for `stable`, the type of x − max(x) that addresses the exp table
+/// (inp_norm_t; `latency` addresses it with the input itself).
+public struct SoftmaxPrecision: Sendable, Equatable {
+    public let accumulator: Precision
+    public let expTable: Precision
+    public let invTable: Precision
+    public let invInput: Precision
+    /// `stable` only.
+    public let inputNorm: Precision?
+
+    public init(accumulator: Precision, expTable: Precision, invTable: Precision, invInput: Precision, inputNorm: Precision?) {
+        self.accumulator = accumulator
+        self.expTable = expTable
+        self.invTable = invTable
+        self.invInput = invInput
+        self.inputNorm = inputNorm
+    }
+
+    /// nil for `argmax`, which reads no table.
+    static func resolve(_ layer: Layer, _ parameters: SoftmaxParameters) throws(NetworkError) -> SoftmaxPrecision? {
+        guard parameters.implementation != .argmax else { return nil }
+        let precision = SoftmaxPrecision(
+            accumulator: try layer.requiredPrecision("accum"), expTable: try layer.requiredPrecision("exp_table"),
+            invTable: try layer.requiredPrecision("inv_table"), invInput: try layer.requiredPrecision("inv_inp"),
+            inputNorm: parameters.implementation == .stable ? try layer.requiredPrecision("inp_norm") : nil)
+        let addresses: [(String, Precision?, Int)] = [("inv_inp", precision.invInput, parameters.invTableSize),
+                                                      ("inp_norm", precision.inputNorm, parameters.expTableSize)]
+        for case let (field, address?, size) in addresses where SoftmaxParameters.addressBits(size) > address.width {
+            throw .invalidPrecision(layer: layer.name, field: field,
+                reason: "its top \(SoftmaxParameters.addressBits(size)) bits address a \(size)-entry table, but \(address) has \(address.width)")
+        }
+        return precision
+    }
+
+    /// The type whose top bits address the exp table: inp_norm_t (`stable`), else the input's.
+    public func expAddress(input: Precision) -> Precision { inputNorm ?? input }
+
+    var namedTypes: [(name: String, precision: Precision)] {
+        [("accum", accumulator), ("exp_table", expTable), ("inv_table", invTable), ("inv_inp", invInput)]
+            + (inputNorm.map { [("inp_norm", $0)] } ?? [])
     }
 }

@@ -8,11 +8,8 @@ extension BlockGenerator {
 
     /// Also a convolution's datapath: `CompiledLayer` holds its dense equivalent (weights outside a window are
     /// zeros and get no multiplier).
-    func denseParallel(_ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
-        let p = layer.layer.precision
-        guard let weight = p.weight, let bias = p.bias, let accumulator = p.accumulator else {
-            throw .unsupported(layer: name, field: "weight/bias/accum", reason: "a Dense layer needs weight, bias and accum precisions")
-        }
+    func denseParallel(_ builder: DatapathBuilder, _ p: MultiplyAccumulatePrecision) throws(RTLError) -> [Signal] {
+        let (weight, bias, accumulator) = (p.weight, p.bias, p.accumulator)
         let levels = block.steps.filter { if case .addLevel = $0.operation { return true } else { return false } }.count
         try checkSteps([.multiply] + (0..<levels).map { .addLevel($0 + 1) } + [.cast])
         let n = layer.layer.outputSize
@@ -80,11 +77,8 @@ extension BlockGenerator {
 
     /// Also a convolution's datapath at RF > 1: its terms are the kernel offsets of each output's window, so the
     /// operand multiplexers differ per output pixel (and are shared by its filters).
-    func denseShared(_ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
-        let p = layer.layer.precision
-        guard let weight = p.weight, let bias = p.bias, let accumulator = p.accumulator else {
-            throw .unsupported(layer: name, field: "weight/bias/accum", reason: "a \(layer.layer.kindName) layer needs weight, bias and accum precisions")
-        }
+    func denseShared(_ builder: DatapathBuilder, _ p: MultiplyAccumulatePrecision) throws(RTLError) -> [Signal] {
+        let (weight, bias, accumulator) = (p.weight, p.bias, p.accumulator)
         let rf = block.groups, g = block.termsPerGroup
         let n = layer.layer.outputSize
         let (termCount, termInput, termWeight) = terms()
@@ -194,11 +188,8 @@ extension BlockGenerator {
     /// operands selected by the token's slot (cycle 0 from `in_data`, later cycles from `x_hold`), every addition
     /// in the cycle the schedule gives it, each value read through as many registers as cycles separate its
     /// producer from its reader (shared per value), the results registered until the block's last slot.
-    func denseListScheduled(_ builder: DatapathBuilder, schedule: ProductSchedule) throws(RTLError) -> [Signal] {
-        let p = layer.layer.precision
-        guard let weight = p.weight, let bias = p.bias, let accumulator = p.accumulator else {
-            throw .unsupported(layer: name, field: "weight/bias/accum", reason: "a Dense layer needs weight, bias and accum precisions")
-        }
+    func denseListScheduled(_ builder: DatapathBuilder, _ p: MultiplyAccumulatePrecision, schedule: ProductSchedule) throws(RTLError) -> [Signal] {
+        let (weight, bias, accumulator) = (p.weight, p.bias, p.accumulator)
         let n = layer.layer.outputSize
         guard schedule.latencyCycles == slots, schedule.outputs.count == n, schedule.roots.count == n,
               block.initiationInterval >= schedule.issueCycles else {

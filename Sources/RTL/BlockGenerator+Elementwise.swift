@@ -6,27 +6,26 @@ import Scheduling
 extension BlockGenerator {
     // MARK: - Element-wise blocks
 
-    func elementwise(_ builder: DatapathBuilder, expected: [StepOperation]) throws(RTLError) -> [Signal] {
+    /// `constants`: the fractional bits of the constant a `.multiply` step multiplies by (BatchNorm's scale_t,
+    /// LeakyReLU's param_t) and of the one an `.addLevel` adds (BatchNorm's bias_t).
+    func elementwise(_ builder: DatapathBuilder, expected: [StepOperation],
+                     constants: (multiply: Int, add: Int) = (0, 0)) throws(RTLError) -> [Signal] {
         try checkSteps(expected)
-        let p = layer.layer.precision
         let count = layer.layer.inputSize
         var lanes: [[Signal]] = (0..<count).map { [element("in_data", $0, precision: inputPrecision, builder: builder, prefix: "x")] }
         for step in block.steps {
             switch (layer.layer.operation, step.operation) {
             case (.batchNormalization, .multiply):
-                guard let scale = p.weight else { throw .unsupported(layer: name, field: "scale", reason: "missing scale precision") }
                 lanes = lanes.enumerated().map { i, lane in
-                    [builder.multiply(lane[0], .constant(Int128(layer.weightRaw[i]), fractionalBits: scale.fractionalBits))]
+                    [builder.multiply(lane[0], .constant(Int128(layer.weightRaw[i]), fractionalBits: constants.multiply))]
                 }
             case (.batchNormalization, .addLevel):
-                guard let shift = p.bias else { throw .unsupported(layer: name, field: "bias", reason: "missing bias precision") }
                 lanes = lanes.enumerated().map { i, lane in
-                    [builder.add(lane[0], .constant(Int128(layer.biasRaw[i]), fractionalBits: shift.fractionalBits))]
+                    [builder.add(lane[0], .constant(Int128(layer.biasRaw[i]), fractionalBits: constants.add))]
                 }
             case (.leakyReLU, .multiply):
-                guard let alpha = p.parameter else { throw .unsupported(layer: name, field: "param", reason: "missing alpha precision") }
                 lanes = lanes.map { lane in
-                    [lane[0], builder.multiply(lane[0], .constant(Int128(layer.alphaRaw), fractionalBits: alpha.fractionalBits))]
+                    [lane[0], builder.multiply(lane[0], .constant(Int128(layer.alphaRaw), fractionalBits: constants.multiply))]
                 }
             case (.leakyReLU, .select), (.relu, .select):
                 lanes = lanes.map { lane in

@@ -4,14 +4,11 @@ import Scheduling
 
 /// The datapath of the KL-divergence score (see `KLDivergenceParameters`).
 extension BlockGenerator {
-    func klDivergence(_ parameters: KLDivergenceParameters, _ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
+    func klDivergence(_ parameters: KLDivergenceParameters, _ p: KLDivergencePrecision, _ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
         let n = layer.layer.inputSize / 2
         let levels = ReduceTree.levels(n)
         try checkSteps([.multiply, .index, .lookup, .addLevel(1)] + (0..<levels).map { .addLevel($0 + 2) } + [.cast])
-        let p = layer.layer.precision
-        guard let table = p.extra["table"], let accumulator = p.accumulator else {
-            throw .unsupported(layer: name, field: "table/accum", reason: "missing table or accum precision")
-        }
+        let (table, accumulator) = (p.table, p.accumulator)
         let rom = builder.rom("exp_table", precision: table, entries: layer.tables[0], comment: "exp, \(parameters.tableSize) x \(table)")
         let bits = SoftmaxParameters.addressBits(parameters.tableSize)
         // Lanes [μ, l] per element until the terms are made; then one lane holding every term (the adder tree).

@@ -6,11 +6,10 @@ import Scheduling
 /// activations.
 extension BlockGenerator {
     /// Index, ROM read, (ELU/SELU: product and branch select), cast; see `LookupActivation` for the arithmetic.
-    func lookup(_ activation: LookupActivation, _ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
+    func lookup(_ activation: LookupActivation, _ p: LookupPrecision, _ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
         let negativeHalf = activation.function.isNegativeHalf
         try checkSteps(negativeHalf ? [.index, .lookup, .multiply, .select, .cast] : [.index, .lookup, .cast])
-        let p = layer.layer.precision
-        guard let table = p.extra["table"] else { throw .unsupported(layer: name, field: "table", reason: "missing table precision") }
+        let table = p.table
         let bits = SoftmaxParameters.addressBits(activation.tableSize)
         let rom = builder.rom("table", precision: table, entries: layer.tables[0],
                               comment: "\(activation.function.rawValue), \(activation.tableSize) x \(table)")
@@ -43,7 +42,9 @@ extension BlockGenerator {
                     return negativeHalf ? [lane[0], entry] : [entry]
                 }
             case .multiply:
-                guard let parameter else { throw .unsupported(layer: name, field: "param", reason: "missing param precision") }
+                guard let parameter else {
+                    throw .scheduleMismatch(layer: name, field: "steps", reason: "a multiply step for \(layer.layer.kindName), which has no param_t")
+                }
                 let constant = Signal.constant(Int128(layer.alphaRaw), fractionalBits: parameter.fractionalBits)
                 lanes = lanes.map { lane in
                     // ELU: α · table; SELU: λ · x (the table entry is the negative branch as it is).
@@ -67,12 +68,9 @@ extension BlockGenerator {
     }
 
     /// slope·x, + shift, clip to [0, 1] (hard tanh: then 2v − 1), cast.
-    func hardActivation(_ activation: HardActivation, _ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
+    func hardActivation(_ activation: HardActivation, _ p: HardActivationPrecision, _ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
         try checkSteps([.multiply, .addLevel(1), .select, .cast])
-        let p = layer.layer.precision
-        guard let slope = p.extra["slope"], let shift = p.extra["shift"] else {
-            throw .unsupported(layer: name, field: "slope/shift", reason: "missing slope or shift precision")
-        }
+        let (slope, shift) = (p.slope, p.shift)
         var lanes: [Signal] = (0..<layer.layer.inputSize).map { element("in_data", $0, precision: inputPrecision, builder: builder, prefix: "x") }
         for step in block.steps {
             switch step.operation {

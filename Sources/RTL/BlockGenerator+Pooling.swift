@@ -18,10 +18,7 @@ extension BlockGenerator {
     /// data_T set); Average: an adder tree over the window's pixels cast to accum_t, wrapped to accum_t, divided
     /// by the constant pixel count (Verilog's signed division truncates toward zero, as `ap_fixed /= unsigned`).
     /// Then the cast(s) to result_t.
-    func pooling(_ parameters: PoolingParameters, _ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
-        guard let accumulator = layer.layer.precision.accumulator else {
-            throw .unsupported(layer: name, field: "accum", reason: "missing accum precision")
-        }
+    func pooling(_ parameters: PoolingParameters, _ accumulator: Precision, _ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
         let windows = parameters.windows()
         var cache: [Int: Signal] = [:]
         let pad = Signal.constant(Int128(PoolingParameters.maxPadRaw(inputPrecision)), fractionalBits: inputPrecision.fractionalBits)

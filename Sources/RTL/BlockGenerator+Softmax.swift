@@ -30,7 +30,7 @@ extension BlockGenerator {
         }
     }
 
-    func softmax(_ parameters: SoftmaxParameters, _ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
+    func softmax(_ parameters: SoftmaxParameters, _ precision: SoftmaxPrecision?, _ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
         let n = layer.layer.inputSize
         let shape = ReduceShape(count: n)
         let levels = ReduceTree.levels(n)
@@ -41,7 +41,13 @@ extension BlockGenerator {
         case .stable: try checkSteps(maxSteps + [.normalize, .lookup] + addSteps + [.lookup, .multiply, .cast])
         case .latency: try checkSteps([.lookup] + addSteps + [.lookup, .multiply, .cast])
         }
-        let p = layer.layer.precision
+        /// The table types, which only a table softmax's steps read.
+        func tables() throws(RTLError) -> SoftmaxPrecision {
+            guard let precision else {
+                throw .scheduleMismatch(layer: name, field: "steps", reason: "a table step for an argmax softmax, which has no tables")
+            }
+            return precision
+        }
         let xs = (0..<n).map { element("in_data", $0, precision: inputPrecision, builder: builder, prefix: "x") }
         // An argmax over one value is that value's constant one-hot: its input is deliberately not read.
         if parameters.implementation == .argmax && n == 1 { builder.markPartiallyUsed(xs[0].name) }
@@ -51,12 +57,12 @@ extension BlockGenerator {
         var treeIndex: [Int: Signal] = [:]    // argmax: index of each max node's winner
         var inverse: Signal? = nil
         var lookups = 0
-        let roms = parameters.implementation == .argmax ? [] : [
-            builder.rom("exp_table", precision: p.extra["exp_table"]!, entries: layer.tables[0],
-                        comment: "exp, \(parameters.expTableSize) x \(p.extra["exp_table"]!)"),
-            builder.rom("inv_table", precision: p.extra["inv_table"]!, entries: layer.tables[1],
-                        comment: "1/x, \(parameters.invTableSize) x \(p.extra["inv_table"]!)"),
-        ]
+        let roms = precision.map { p in [
+            builder.rom("exp_table", precision: p.expTable, entries: layer.tables[0],
+                        comment: "exp, \(parameters.expTableSize) x \(p.expTable)"),
+            builder.rom("inv_table", precision: p.invTable, entries: layer.tables[1],
+                        comment: "1/x, \(parameters.invTableSize) x \(p.invTable)"),
+        ] } ?? []
         func node(_ id: Int) -> Signal { id < n && tree[id] == nil ? values[id] : tree[id]! }
         func nodeIndex(_ id: Int) -> Signal {
             id < n && treeIndex[id] == nil ? .constant(Int128(id), fractionalBits: 0) : treeIndex[id]!
@@ -83,22 +89,27 @@ extension BlockGenerator {
                 }
             case .normalize:
                 let largest = node(shape.root)
-                values = values.map { builder.cast(builder.subtract(largest, $0), to: p.extra["inp_norm"]!, prefix: "d") }
+                guard let norm = try tables().inputNorm else {
+                    throw .scheduleMismatch(layer: name, field: "steps", reason: "a normalize step for a \(parameters.implementation.rawValue) softmax")
+                }
+                values = values.map { builder.cast(builder.subtract(largest, $0), to: norm, prefix: "d") }
                 tree = [:]
             case .lookup where lookups == 0:
                 lookups = 1
-                let address = parameters.implementation == .stable ? p.extra["inp_norm"]! : inputPrecision
+                let p = try tables()
+                let address = p.expAddress(input: inputPrecision)
                 let bits = SoftmaxParameters.addressBits(parameters.expTableSize)
                 values = values.map {
-                    builder.cast(builder.read(roms[0], at: builder.topBits($0, width: address.width, bits: bits)), to: p.accumulator!, prefix: "e")
+                    builder.cast(builder.read(roms[0], at: builder.topBits($0, width: address.width, bits: bits)), to: p.accumulator, prefix: "e")
                 }
             case let .addLevel(level):
+                let accumulator = try tables().accumulator
                 for (k, inner) in shape.nodes.enumerated() where inner.level == level {
-                    tree[n + k] = builder.cast(builder.add(node(inner.left), node(inner.right)), to: p.accumulator!, prefix: "s")
+                    tree[n + k] = builder.cast(builder.add(node(inner.left), node(inner.right)), to: accumulator, prefix: "s")
                     for child in [inner.left, inner.right] where child >= n { tree[child] = nil }
                 }
             case .lookup:
-                let inverseInput = p.extra["inv_inp"]!
+                let inverseInput = try tables().invInput
                 let sum = builder.cast(node(shape.root), to: inverseInput, prefix: "sum")
                 inverse = builder.read(roms[1], at: builder.topBits(sum, width: inverseInput.width,
                                                                     bits: SoftmaxParameters.addressBits(parameters.invTableSize)), prefix: "inv")

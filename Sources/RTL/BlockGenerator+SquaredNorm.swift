@@ -6,10 +6,7 @@ import Scheduling
 extension BlockGenerator {
     // MARK: - Squared norm
 
-    func squaredNorm(_ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
-        guard let accumulator = layer.layer.precision.accumulator else {
-            throw .unsupported(layer: name, field: "accum", reason: "a squared-norm score needs an accum precision")
-        }
+    func squaredNorm(_ accumulator: Precision, _ builder: DatapathBuilder) throws(RTLError) -> [Signal] {
         let levels = block.steps.filter { if case .addLevel = $0.operation { return true } else { return false } }.count
         try checkSteps([.multiply] + (0..<levels).map { .addLevel($0 + 1) } + [.cast])
         // With a wrapping accumulator the tree may work modulo 2^W; otherwise it keeps every carry.

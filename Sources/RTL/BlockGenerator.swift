@@ -17,38 +17,38 @@ struct BlockGenerator {
     func generate() throws(RTLError) -> VerilogModule {
         let builder = DatapathBuilder()
         let outputs: [Signal]
-        let operation = layer.layer.operation
-        switch operation {
-        case .dense:
+        switch layer.operation {
+        case let .dense(_, p):
             if let products = block.products {
-                outputs = try denseListScheduled(builder, schedule: products)
+                outputs = try denseListScheduled(builder, p, schedule: products)
             } else {
-                outputs = block.groups > 1 ? try denseShared(builder) : try denseParallel(builder)
+                outputs = block.groups > 1 ? try denseShared(builder, p) : try denseParallel(builder, p)
             }
-        case .convolution:
-            outputs = block.groups > 1 ? try denseShared(builder) : try denseParallel(builder)
-        case .batchNormalization:
-            outputs = try elementwise(builder, expected: [.multiply, .addLevel(1), .cast])
+        case let .convolution(_, p):
+            outputs = block.groups > 1 ? try denseShared(builder, p) : try denseParallel(builder, p)
+        case let .batchNormalization(_, p):
+            outputs = try elementwise(builder, expected: [.multiply, .addLevel(1), .cast],
+                                      constants: (multiply: p.scale.fractionalBits, add: p.bias.fractionalBits))
         case .relu:
             outputs = try elementwise(builder, expected: [.select, .cast])
-        case .leakyReLU:
-            outputs = try elementwise(builder, expected: [.multiply, .select, .cast])
+        case let .leakyReLU(_, parameter):
+            outputs = try elementwise(builder, expected: [.multiply, .select, .cast], constants: (multiply: parameter.fractionalBits, add: 0))
         case .linear:
             outputs = try elementwise(builder, expected: [.cast])
-        case .squaredNorm:
-            outputs = try squaredNorm(builder)
+        case let .squaredNorm(accumulator):
+            outputs = try squaredNorm(accumulator, builder)
         case let .merge(merge):
             outputs = try self.merge(merge, builder)
-        case let .lookup(activation):
-            outputs = try lookup(activation, builder)
-        case let .hardActivation(activation):
-            outputs = try hardActivation(activation, builder)
-        case let .softmax(parameters):
-            outputs = try softmax(parameters, builder)
-        case let .klDivergence(parameters):
-            outputs = try klDivergence(parameters, builder)
-        case let .pooling(parameters):
-            outputs = try pooling(parameters, builder)
+        case let .lookup(activation, p):
+            outputs = try lookup(activation, p, builder)
+        case let .hardActivation(activation, p):
+            outputs = try hardActivation(activation, p, builder)
+        case let .softmax(parameters, p):
+            outputs = try softmax(parameters, p, builder)
+        case let .klDivergence(parameters, p):
+            outputs = try klDivergence(parameters, p, builder)
+        case let .pooling(parameters, accumulator):
+            outputs = try pooling(parameters, accumulator, builder)
         case let .zeroPadding(parameters):
             outputs = try copy(parameters.sources(), builder)
         case let .upSampling(parameters):

@@ -1,3 +1,5 @@
+import NetworkIR
+
 /// Why a network and schedule could not be turned into RTL, or the RTL could not be built or run.
 public enum RTLError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A name cannot be used as a Verilog identifier.
@@ -8,9 +10,13 @@ public enum RTLError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupported(layer: String, field: String, reason: String)
     /// The Verilog would be unreasonably large (estimated before anything is generated).
     case tooLarge(layer: String, layerMegabytes: Int, totalMegabytes: Int, limitMegabytes: Int, operations: Int)
+    /// The network is not valid (a kind's named type missing or unusable); `Network.validate()` reports it first.
+    case invalidNetwork(NetworkError)
 
     public var description: String {
         switch self {
+        case let .invalidNetwork(error):
+            return error.description
         case let .invalidName(layer, field, name):
             return "layer '\(layer)', field '\(field)': '\(name)' is not a usable Verilog identifier "
                 + "(use letters, digits and '_', starting with a letter, and no Verilog keyword)"

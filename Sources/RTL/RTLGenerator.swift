@@ -40,7 +40,8 @@ public enum RTLGenerator {
                 reason: "\(schedule.blocks.count) blocks for \(network.layers.count) layers")
         }
         let graph = schedule.graph
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator: FixedPointEvaluator
+        do { evaluator = try FixedPointEvaluator(network: network) } catch { throw .invalidNetwork(error) }
         var modules: [VerilogModule] = []
         for (index, layer) in network.layers.enumerated() {
             let block = schedule.blocks[index]

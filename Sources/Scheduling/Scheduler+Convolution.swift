@@ -13,7 +13,8 @@ extension Scheduler {
     /// zero kernel weights cost nothing, so at RF 1 the multipliers are out pixels × window terms × filters less
     /// those. A Resource ReuseFactor is validated against hls4ml's mult config of a convolution, n_in = kh·kw·C and
     /// n_out = filters. io_stream (pixel streams through line buffers) is refused.
-    static func scheduleConvolution(_ parameters: ConvolutionParameters, context: LayerContext) throws(ScheduleError) -> BlockSchedule {
+    static func scheduleConvolution(_ parameters: ConvolutionParameters, _ precision: MultiplyAccumulatePrecision,
+                                    context: LayerContext) throws(ScheduleError) -> BlockSchedule {
         let layer = context.layer
         guard context.options.ioType == .parallel else {
             throw .unsupported(layer: layer.name, field: "IOType",
@@ -26,10 +27,10 @@ extension Scheduler {
         }
         let filters = parameters.filters
         var block = try scheduleDotProducts(outputs: outputs, terms: parameters.kernelTerms, reuseInputs: parameters.kernelTerms,
-                                            reuseOutputs: filters, context: context) { j, k in
+                                            reuseOutputs: filters, precision: precision, context: context) { j, k in
             parameters.inputIndex(pixel: j / filters, kernelOffset: k) == nil ? 0 : parameters.weights[k * filters + j % filters]
         }
-        let weight = layer.precision.weight!
+        let weight = precision.weight
         let zeroKernel = parameters.weights.filter { weight.raw(fromDouble: $0) == 0 }.count
         let p = parameters.pads
         let pixels = parameters.outputHeight * parameters.outputWidth

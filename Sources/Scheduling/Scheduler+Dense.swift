@@ -6,20 +6,23 @@ extension Scheduler {
     /// A Dense layer: at RF 1 every product through one adder tree, then the cast; above RF 1 under the Latency
     /// strategy the list schedule HLS builds (`ProductSchedule`), under the Resource strategy RF groups of
     /// ⌈n_in / RF⌉ products with an accumulator (hls4ml's `dense_resource`).
-    static func scheduleDense(_ parameters: DenseParameters, context: LayerContext) throws(ScheduleError) -> BlockSchedule {
+    static func scheduleDense(_ parameters: DenseParameters, _ precision: MultiplyAccumulatePrecision,
+                              context: LayerContext) throws(ScheduleError) -> BlockSchedule {
         let outputs = parameters.outputSize
         if context.implementation.strategy == .latency && context.implementation.reuseFactor > 1 {
-            return try scheduleDenseLatency(parameters, context: context)
+            return try scheduleDenseLatency(parameters, precision, context: context)
         }
         var block = try scheduleDotProducts(outputs: outputs, terms: context.layer.inputSize, reuseInputs: context.layer.inputSize,
-                                            reuseOutputs: outputs, context: context) { j, i in parameters.weights[i * outputs + j] }
+                                            reuseOutputs: outputs, precision: precision, context: context) { j, i in
+            parameters.weights[i * outputs + j]
+        }
         let zeros = parameters.weights.filter { $0 == 0 }.count
         if zeros > 0 { block.notes.append("\(zeros) zero weights need no multiplier") }
         let (rf, inputs) = (block.reuseFactor, context.layer.inputSize)
         if rf == 1 && context.implementation.strategy == .latency {
             // HLS builds multipliers only for the real multiplications (ProductSchedule); the RTL still writes
             // every product by its constant.
-            let weight = context.layer.precision.weight!
+            let weight = precision.weight
             let raw = parameters.weights.map { weight.raw(fromDouble: $0) }
             let real = ProductSchedule.realMultiplications(inputs: inputs, outputs: outputs) { i, j in raw[i * outputs + j] }
             let perMultiplier = block.multipliers > 0 ? block.dsps / block.multipliers : 0
@@ -42,11 +45,12 @@ extension Scheduler {
     /// groups of ⌈terms / RF⌉ (group p holds terms p·g … p·g+g−1); multiplier (j, s) exists if any of its RF
     /// weights is non-zero. `reuseInputs` × `reuseOutputs` is what hls4ml validates a Resource reuse factor
     /// against (a Dense's n_in × n_out; a convolution's kh·kw·C × filters).
-    static func scheduleDotProducts(outputs: Int, terms: Int, reuseInputs: Int, reuseOutputs: Int, context: LayerContext,
+    static func scheduleDotProducts(outputs: Int, terms: Int, reuseInputs: Int, reuseOutputs: Int,
+                                    precision: MultiplyAccumulatePrecision, context: LayerContext,
                                     weight termWeight: (Int, Int) -> Double) throws(ScheduleError) -> BlockSchedule {
         let (layer, index, input, device) = (context.layer, context.index, context.input, context.device)
         let implementation = context.implementation, requested = context.implementation.reuseFactor
-        let precision = layer.precision
+        let result = layer.precision.result
         var notes: [String] = []
         var packer = context.packer()
         let inputs = terms
@@ -56,7 +60,7 @@ extension Scheduler {
             rf = closestResourceReuseFactor(rf, inputs: reuseInputs, outputs: reuseOutputs)
             notes.append("ReuseFactor \(requested) is not valid for the Resource strategy; using \(rf) (closest valid, as hls4ml does)")
         }
-        let weight = precision.weight!, accumulator = precision.accumulator!
+        let weight = precision.weight, accumulator = precision.accumulator
         let termsPerGroup = (inputs + rf - 1) / rf
         // Multiplier (j, s) serves inputs p·g + s for every phase p; it exists if any of its weights is non-zero.
         var multipliersPerOutput = [Int](repeating: 0, count: outputs)
@@ -88,7 +92,7 @@ extension Scheduler {
         let adders = multipliersPerOutput.reduce(0) { $0 + max($1 - (rf == 1 ? 0 : 1), 0) } + (rf > 1 ? outputs : 0)
         let registerBits = estimateRegisterBits(steps: steps, productBits: multipliers * (input.width + weight.width),
                                                 accumulatorBits: outputs * accumulator.width,
-                                                resultBits: outputs * precision.result.width, inputBits: rf > 1 ? layer.inputSize * input.width : 0)
+                                                resultBits: outputs * result.width, inputBits: rf > 1 ? layer.inputSize * input.width : 0)
         return BlockSchedule(layerIndex: index, layerName: layer.name, kind: layer.kindName, requestedReuseFactor: requested,
                              reuseFactor: rf, strategy: implementation.strategy, initiationInterval: rf,
                              latencyCycles: (rf - 1) + totalRegisters(steps), steps: steps, groups: rf,
@@ -99,12 +103,13 @@ extension Scheduler {
 
     /// Dense at RF > 1 under the Latency strategy: the unrolled products under hls4ml's multiplier limit, list-scheduled
     /// as HLS does (see `ProductSchedule`); II = min(RF, latency).
-    static func scheduleDenseLatency(_ parameters: DenseParameters, context: LayerContext) throws(ScheduleError) -> BlockSchedule {
+    static func scheduleDenseLatency(_ parameters: DenseParameters, _ precision: MultiplyAccumulatePrecision,
+                                     context: LayerContext) throws(ScheduleError) -> BlockSchedule {
         let (layer, device, input) = (context.layer, context.device, context.input)
         let rf = context.implementation.reuseFactor, inputs = layer.inputSize, outputs = parameters.outputSize
         try checkReuseFactor(rf, layer: layer, inputs: inputs, outputs: outputs)
-        let precision = layer.precision
-        let weight = precision.weight!, accumulator = precision.accumulator!
+        let result = layer.precision.result
+        let weight = precision.weight, accumulator = precision.accumulator
         let raw = parameters.weights.map { weight.raw(fromDouble: $0) }
         let product = device.multiplier(widthA: input.width, widthB: weight.width)
         let timing = ChainTiming(budgetNs: context.options.logicBudgetNs)
@@ -153,7 +158,7 @@ extension Scheduler {
                 registerBits += (product.value.cycle - select.cycle) * (input.width + weight.width)
             }
         }
-        registerBits += schedule.outputs.reduce(0) { $0 + (latency - $1.cycle) * precision.result.width }
+        registerBits += schedule.outputs.reduce(0) { $0 + (latency - $1.cycle) * result.width }
         var critical = 0.0
         for value in schedule.products.flatMap({ [$0.select, $0.value] }).compactMap({ $0 }) + schedule.sums.map(\.value) + schedule.outputs {
             critical = max(critical, value.offsetNs)

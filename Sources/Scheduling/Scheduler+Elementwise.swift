@@ -5,8 +5,9 @@ import NetworkIR
 /// Scheduling of the element-wise kinds: BatchNormalization, ReLU, Linear, LeakyReLU (fully parallel, II 1).
 extension Scheduler {
     /// One multiply-add per element, then the cast.
-    static func scheduleBatchNormalization(_ parameters: BatchNormParameters, context c: LayerContext) -> BlockSchedule {
-        let scale = c.layer.precision.weight!
+    static func scheduleBatchNormalization(_ parameters: BatchNormParameters, _ precision: ScaleShiftPrecision,
+                                           context c: LayerContext) -> BlockSchedule {
+        let scale = precision.scale
         let product = c.device.multiplier(widthA: c.input.width, widthB: scale.width)
         var packer = c.packer()
         packer.add(.multiply, product.delayNs)
@@ -25,8 +26,7 @@ extension Scheduler {
     }
 
     /// LeakyReLU: the α product, the select, the cast.
-    static func scheduleLeakyReLU(context c: LayerContext) -> BlockSchedule {
-        let alpha = c.layer.precision.parameter!
+    static func scheduleLeakyReLU(_ alpha: Precision, context c: LayerContext) -> BlockSchedule {
         let product = c.device.multiplier(widthA: c.input.width, widthB: alpha.width)
         var packer = c.packer()
         packer.add(.multiply, product.delayNs)

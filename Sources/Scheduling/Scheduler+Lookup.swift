@@ -6,16 +6,14 @@ import NetworkIR
 extension Scheduler {
     /// Index (scale, truncate toward zero, clamp), table read; ELU/SELU then the α·table or λ·x product and
     /// the select of the branch; the cast.
-    static func scheduleLookup(_ activation: LookupActivation, context c: LayerContext) -> BlockSchedule {
-        let p = c.layer.precision
-        let table = p.extra["table"]!
+    static func scheduleLookup(_ activation: LookupActivation, _ p: LookupPrecision, context c: LayerContext) -> BlockSchedule {
+        let table = p.table
         let addressBits = SoftmaxParameters.addressBits(activation.tableSize)
         var packer = c.packer()
         packer.add(.index, c.device.adderDelay(width: c.input.width + 1) + c.device.castSaturationNs)
         packer.add(.lookup, c.device.romReadDelay(addressBits: addressBits))
         var multipliers = 0, dsps = 0
-        if activation.function.isNegativeHalf {
-            let parameter = p.parameter!
+        if let parameter = p.parameter {   // ELU α / SELU λ
             let operand = activation.function == .elu ? table : c.input
             let product = c.device.multiplier(widthA: operand.width, widthB: parameter.width)
             packer.add(.multiply, product.delayNs)
@@ -32,9 +30,9 @@ extension Scheduler {
     }
 
     /// slope·x, + shift, the clip to [0, 1] (and 2v − 1 for hard tanh), the cast.
-    static func scheduleHardActivation(_ activation: HardActivation, context c: LayerContext) -> BlockSchedule {
-        let p = c.layer.precision
-        let slope = p.extra["slope"]!, shift = p.extra["shift"]!
+    static func scheduleHardActivation(_ activation: HardActivation, _ p: HardActivationPrecision,
+                                       context c: LayerContext) -> BlockSchedule {
+        let slope = p.slope, shift = p.shift
         let product = c.device.multiplier(widthA: c.input.width, widthB: slope.width)
         let sum = Precision.sum(Precision.product(c.input, slope), shift)
         var packer = c.packer()

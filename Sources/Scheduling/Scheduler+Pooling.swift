@@ -13,13 +13,13 @@ extension Scheduler {
     /// - Average: an adder tree in accum_t over the window's pixels (each cast to accum_t, which with AP_TRN/AP_WRAP
     ///   is wiring), the division by the window's constant count of non-padded pixels toward zero, then the cast.
     /// io_stream pooling (line buffers) is refused, naming the layer and IOType.
-    static func schedulePooling(_ parameters: PoolingParameters, context c: LayerContext) throws(ScheduleError) -> BlockSchedule {
+    static func schedulePooling(_ parameters: PoolingParameters, _ accumulator: Precision,
+                                context c: LayerContext) throws(ScheduleError) -> BlockSchedule {
         let layer = c.layer
         guard c.options.ioType == .parallel else {
             throw .unsupported(layer: layer.name, field: "IOType",
                 reason: "io_stream \(parameters.kindName) (a pixel stream through line buffers) is not modelled yet; use io_parallel")
         }
-        let accumulator = layer.precision.accumulator!
         let windows = parameters.windows()
         var packer = c.packer()
         var adders = 0

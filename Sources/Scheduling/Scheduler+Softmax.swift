@@ -4,21 +4,19 @@ import NetworkIR
 
 /// Scheduling of the softmax (fully parallel, II 1): the steps of `SoftmaxParameters`' arithmetic in order.
 extension Scheduler {
-    static func scheduleSoftmax(_ parameters: SoftmaxParameters, context c: LayerContext) -> BlockSchedule {
-        let p = c.layer.precision
+    static func scheduleSoftmax(_ parameters: SoftmaxParameters, _ precision: SoftmaxPrecision?, context c: LayerContext) -> BlockSchedule {
         let n = c.layer.inputSize
         var packer = c.packer()
         let compare = c.device.adderDelay(width: c.input.width + 1) + c.device.selectNs
-        if parameters.implementation == .argmax {
+        guard let p = precision else {   // argmax
             for level in 0..<ReduceTree.levels(n) { packer.add(.maxLevel(level + 1), compare + c.device.selectNs) }
             packer.add(.select, c.device.selectNs)
             packer.add(.cast, 0)
             return simpleBlock(c, packer: packer, multipliers: 0, dsps: 0, adders: max(n - 1, 0))
         }
-        let accumulator = p.accumulator!, expTable = p.extra["exp_table"]!
-        let inverseInput = p.extra["inv_inp"]!, inverseTable = p.extra["inv_table"]!
-        if parameters.implementation == .stable {
-            let norm = p.extra["inp_norm"]!
+        let accumulator = p.accumulator, expTable = p.expTable
+        let inverseInput = p.invInput, inverseTable = p.invTable
+        if let norm = p.inputNorm {   // stable
             for level in 0..<ReduceTree.levels(n) { packer.add(.maxLevel(level + 1), compare) }
             packer.add(.normalize, c.device.adderDelay(width: c.input.width + 1)
                        + Scheduler.castDelay(device: c.device, from: c.input, to: norm))

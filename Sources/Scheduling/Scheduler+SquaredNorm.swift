@@ -5,8 +5,7 @@ import NetworkIR
 /// Scheduling of the squared-norm score block.
 extension Scheduler {
     /// A square per element, the balanced adder tree in accum_t, the cast.
-    static func scheduleSquaredNorm(context c: LayerContext) -> BlockSchedule {
-        let accumulator = c.layer.precision.accumulator!
+    static func scheduleSquaredNorm(_ accumulator: Precision, context c: LayerContext) -> BlockSchedule {
         let product = c.device.multiplier(widthA: c.input.width, widthB: c.input.width)
         var packer = c.packer()
         packer.add(.multiply, product.delayNs)

@@ -7,9 +7,13 @@ public enum ScheduleError: Error, Equatable, Sendable, CustomStringConvertible {
     case impossibleReuseFactor(layer: String, value: Int, reason: String)
     case clockTooShort(periodNs: Double, uncertaintyNs: Double, overheadNs: Double)
     case unsupported(layer: String, field: String, reason: String)
+    /// The network is not valid (a kind's named type missing or unusable); `Network.validate()` reports it first.
+    case invalidNetwork(NetworkError)
 
     public var description: String {
         switch self {
+        case let .invalidNetwork(error):
+            return error.description
         case let .impossibleReuseFactor(layer, value, reason):
             return "layer '\(layer)', field 'ReuseFactor': \(value) is impossible: \(reason)"
         case let .clockTooShort(period, uncertainty, overhead):
@@ -80,19 +84,21 @@ public enum Scheduler {
     static func scheduleLayer(_ layer: Layer, index: Int, inputs: [Precision],
                               options: ScheduleOptions) throws(ScheduleError) -> BlockSchedule {
         let context = LayerContext(layer: layer, index: index, inputs: inputs, options: options)
-        switch layer.operation {
-        case let .dense(parameters): return try scheduleDense(parameters, context: context)
-        case let .convolution(parameters): return try scheduleConvolution(parameters, context: context)
-        case let .batchNormalization(parameters): return scheduleBatchNormalization(parameters, context: context)
+        let operation: TypedOperation
+        do { operation = try layer.typedOperation() } catch { throw .invalidNetwork(error) }
+        switch operation {
+        case let .dense(parameters, p): return try scheduleDense(parameters, p, context: context)
+        case let .convolution(parameters, p): return try scheduleConvolution(parameters, p, context: context)
+        case let .batchNormalization(parameters, p): return scheduleBatchNormalization(parameters, p, context: context)
         case .relu, .linear: return scheduleActivation(context: context)
-        case .leakyReLU: return scheduleLeakyReLU(context: context)
-        case .squaredNorm: return scheduleSquaredNorm(context: context)
+        case let .leakyReLU(_, parameter): return scheduleLeakyReLU(parameter, context: context)
+        case let .squaredNorm(accumulator): return scheduleSquaredNorm(accumulator, context: context)
         case let .merge(merge): return scheduleMerge(merge, context: context)
-        case let .lookup(activation): return scheduleLookup(activation, context: context)
-        case let .hardActivation(activation): return scheduleHardActivation(activation, context: context)
-        case let .softmax(parameters): return scheduleSoftmax(parameters, context: context)
-        case let .klDivergence(parameters): return scheduleKLDivergence(parameters, context: context)
-        case let .pooling(parameters): return try schedulePooling(parameters, context: context)
+        case let .lookup(activation, p): return scheduleLookup(activation, p, context: context)
+        case let .hardActivation(activation, p): return scheduleHardActivation(activation, p, context: context)
+        case let .softmax(parameters, p): return scheduleSoftmax(parameters, p, context: context)
+        case let .klDivergence(parameters, p): return scheduleKLDivergence(parameters, p, context: context)
+        case let .pooling(parameters, accumulator): return try schedulePooling(parameters, accumulator, context: context)
         case let .zeroPadding(parameters): return try scheduleCopy(parameters.kindName, context: context)
         case let .upSampling(parameters): return try scheduleCopy(parameters.kindName, context: context)
         }

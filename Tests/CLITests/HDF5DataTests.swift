@@ -24,7 +24,7 @@ struct HDF5DataTests {
         #expect(try file.stringAttribute("outputs") == "mu 0..<3 ap_fixed<8,3,AP_RND,AP_SAT>; kl 3..<4 ap_fixed<16,9,AP_RND,AP_SAT>")
         // The same events evaluated in one piece here must equal the chunked stream.
         let design = try DesignLoader.load(CommandLineErrorTests.root.appendingPathComponent("Designs/dnn_vae_encoder.yml"))
-        let evaluator = FixedPointEvaluator(network: design.network)
+        let evaluator = try FixedPointEvaluator(network: design.network)
         let x = try HDF5File.open(Self.vectors).readDoubles("x")
         for event in stride(from: 0, to: 1000, by: 97) {
             let expected = evaluator.evaluate(evaluator.quantizeInput(Array(x.values[(event * 57)..<((event + 1) * 57)])))

@@ -65,7 +65,7 @@ struct ActivationCrossCheckTests {
                                        buildDirectory: crossCheckDirectory("every_activation-\(clock)ns"), optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         #expect(run.comparison.comparedTransfers == 48 * run.schedule.graph.channels.count)
-        let evaluator = FixedPointEvaluator(network: loaded.network)
+        let evaluator = try FixedPointEvaluator(network: loaded.network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
         if clock < 2 {
             let softmax = run.schedule.blocks.first { $0.layerName == "smx" }!

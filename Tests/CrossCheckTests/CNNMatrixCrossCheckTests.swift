@@ -29,7 +29,7 @@ struct CNNMatrixCrossCheckTests {
         print("\(check.testDescription): Verilator build \(run.buildSeconds) s, latency \(run.schedule.latencyCycles), II \(run.schedule.initiationInterval)")
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         #expect(run.comparison.comparedTransfers == 16 * run.schedule.graph.channels.count)
-        let evaluator = FixedPointEvaluator(network: loaded.network)
+        let evaluator = try FixedPointEvaluator(network: loaded.network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
         #expect(run.comparison.rtl.latencies.allSatisfy { $0 >= run.schedule.latencyCycles })
         if check.outReady == "1" { #expect(run.comparison.rtl.latencies.first == run.schedule.latencyCycles) }

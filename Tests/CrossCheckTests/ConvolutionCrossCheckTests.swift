@@ -93,7 +93,7 @@ struct ConvolutionCrossCheckTests {
                                        outReadyPattern: SimulationOptions.pattern(outReady)!,
                                        buildDirectory: crossCheckDirectory("mixed_conv-rf\(reuseFactor)-\(clockNs)ns"), optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator = try FixedPointEvaluator(network: network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
         // Not a degenerate case: the 48 outputs take many values, and c2's truncating accumulator drops bits.
         #expect(Set(run.trace.outputs.flatMap { $0 }).count > 30)
@@ -116,7 +116,7 @@ struct ConvolutionCrossCheckTests {
                                        buildDirectory: crossCheckDirectory("small_conv-\(clockNs)ns"), optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         #expect(run.comparison.comparedTransfers == 16 * run.schedule.graph.channels.count)
-        let evaluator = FixedPointEvaluator(network: loaded.network)
+        let evaluator = try FixedPointEvaluator(network: loaded.network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
         #expect(run.schedule.initiationInterval == 1)
         let expected = run.schedule.blocks.reduce(0) { $0 + $1.latencyCycles }
@@ -147,7 +147,7 @@ struct CICADACrossCheckTests {
                                        buildDirectory: crossCheckDirectory("cicada"), optimization: testBuild)
         print("cicada: Verilator build \(run.buildSeconds) s")
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
-        let evaluator = FixedPointEvaluator(network: loaded.network)
+        let evaluator = try FixedPointEvaluator(network: loaded.network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
         #expect(run.schedule.blocks.map(\.latencyCycles) == [1, 1, 3, 1, 2])
         #expect(run.schedule.latencyCycles == 8 && run.schedule.initiationInterval == 1)
@@ -241,7 +241,7 @@ struct RandomConvolutionTests {
                                        buildDirectory: crossCheckDirectory("random-conv-\(seed)"), optimization: testBuild)
         let summary = network.layers.map { "\($0.name) \($0.kindName)" }.joined(separator: ", ")
         #expect(run.comparison.matches, "seed \(seed) (\(summary), RF \(options.defaultImplementation.reuseFactor), \(options.clockPeriodNs) ns): \(run.comparison.mismatches.first?.description ?? "")")
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator = try FixedPointEvaluator(network: network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) }, "seed \(seed)")
     }
 }

@@ -67,7 +67,7 @@ struct DesignCrossCheckTests {
         #expect(run.trace.outputs.count == 12)
 
         // Independent of both executions: the RTL's outputs are the bit-exact evaluation of the network …
-        let evaluator = FixedPointEvaluator(network: loaded.network)
+        let evaluator = try FixedPointEvaluator(network: loaded.network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
         // Latency strategy: a Dense block's II is RF, or its latency when the pipeline is shorter (HLS reports II = depth).
         for block in run.schedule.blocks where block.kind == "Dense" {

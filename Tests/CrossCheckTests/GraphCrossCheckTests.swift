@@ -50,7 +50,7 @@ struct GraphCrossCheckTests {
                                        outReadyPattern: SimulationOptions.pattern(check.outReady)!, buildDirectory: directory, optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         #expect(run.comparison.comparedTransfers == 12 * run.schedule.graph.channels.count)
-        let evaluator = FixedPointEvaluator(network: loaded.network)
+        let evaluator = try FixedPointEvaluator(network: loaded.network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
 
         // The longest path, composed here from the block latencies: dnn_ae runs every block in sequence (the
@@ -108,7 +108,7 @@ struct GraphCrossCheckTests {
         let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
                                        buildDirectory: crossCheckDirectory("every_merge"), optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
-        let evaluator = FixedPointEvaluator(network: loaded.network)
+        let evaluator = try FixedPointEvaluator(network: loaded.network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
         #expect(!run.schedule.graph.fifos.isEmpty && !run.schedule.graph.forks.isEmpty)
     }
@@ -161,7 +161,7 @@ struct StreamCrossCheckTests {
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         let graph = run.schedule.graph
         #expect(run.comparison.comparedTransfers == 12 * graph.channels.count)
-        let evaluator = FixedPointEvaluator(network: loaded.network)
+        let evaluator = try FixedPointEvaluator(network: loaded.network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
         func latency(_ name: String) -> Int { run.schedule.blocks.first { $0.layerName == name }!.latencyCycles }
         let expected: Int

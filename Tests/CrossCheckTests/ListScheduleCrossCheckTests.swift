@@ -25,7 +25,7 @@ struct ListScheduleCrossCheckTests {
                                        outReadyPattern: SimulationOptions.pattern(outReady)!,
                                        buildDirectory: crossCheckDirectory("arrhythmia-rf\(rf)"), optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
-        let evaluator = FixedPointEvaluator(network: loaded.network)
+        let evaluator = try FixedPointEvaluator(network: loaded.network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
         let dense = run.schedule.blocks.filter { $0.kind == "Dense" }
         let shared = dense.map { $0.products?.sharedMultipliers ?? -1 }
@@ -62,7 +62,7 @@ struct ListScheduleCrossCheckTests {
                                        outReadyPattern: SimulationOptions.pattern("1100101")!,
                                        buildDirectory: crossCheckDirectory("digits-rf\(rf)"), optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator = try FixedPointEvaluator(network: network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
         let products = try #require(run.schedule.blocks[0].products)
         #expect(products.sharedMultipliers == (rf == 4 ? 2 : 1) && products.issueCycles == (rf == 4 ? 2 : 4))

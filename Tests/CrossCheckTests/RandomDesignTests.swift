@@ -24,7 +24,7 @@ struct RandomDesignTests {
             let run = try Verification.run(network: check.network, options: check.options, inputs: check.inputs,
                                            outReadyPattern: SimulationOptions.pattern(check.outReady)!, buildDirectory: directory, optimization: testBuild)
             if let first = run.comparison.mismatches.first { return "simulator and RTL differ: \(first)" }
-            let evaluator = FixedPointEvaluator(network: check.network)
+            let evaluator = try FixedPointEvaluator(network: check.network)
             let expected = check.inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) }
             if run.trace.outputs != expected { return "RTL outputs differ from the bit-exact evaluation" }
             if run.comparison.comparedTransfers != check.inputs.count * run.schedule.graph.channels.count {

@@ -87,7 +87,7 @@ import Testing
         #expect(differing.count == 7)
         var outputs: [[Int64]] = []
         for run in Self.runs where run.model == "activations_hard" {
-            let evaluator = FixedPointEvaluator(network: try KerasImporter.importModel(Fixtures.keras(run.model), options: run.options).design.network)
+            let evaluator = try FixedPointEvaluator(network: try KerasImporter.importModel(Fixtures.keras(run.model), options: run.options).design.network)
             outputs.append(inputs.flatMap { evaluator.evaluate(evaluator.quantizeInput($0)) })
         }
         #expect(outputs.count == 2)

@@ -103,7 +103,7 @@ import Testing
             #expect(converted.precision.result == result)
             #expect(converted.precision.extra == ["slope": .ufixed(2, 0), "shift": .ufixed(2, 0)])
             #expect(imported.conversion.layerTypes.last?.hlsClass == "HardActivation")
-            let evaluator = FixedPointEvaluator(network: network)
+            let evaluator = try FixedPointEvaluator(network: network)
             #expect(evaluator.evaluate(evaluator.quantizeInput(input)) == expected, "\(function)")
         }
     }
@@ -113,7 +113,7 @@ import Testing
     @Test func qkerasTanhVariants() throws {
         let symmetric = Self.qactivation("qtanh", "quantized_tanh", #""bits": 8, "integer": 0, "symmetric": true, "use_real_tanh": false"#)
         let imported = try Self.importModel([symmetric], inputs: 1)
-        let evaluator = FixedPointEvaluator(network: imported.design.network)
+        let evaluator = try FixedPointEvaluator(network: imported.design.network)
         #expect(imported.design.network.layers[0].precision.result == .fixed(8, 1, .roundConvergent, .saturateSymmetric))
         #expect(evaluator.evaluate(evaluator.quantizeInput([-2])) == [-127])
         let real = Self.qactivation("qtanh", "quantized_tanh", #""bits": 8, "integer": 0, "symmetric": false, "use_real_tanh": true"#)

@@ -149,7 +149,7 @@ import Testing
         // Bit-exact outputs. QKeras' quantized_bits(8,0) on the weights, by hand: 0.3·128 = 38.4 → 38,
         // −0.55·128 = −70.4 → −70, 0.7·128 = 89.6 → 90, 0.1·128 = 12.8 → 13; bias 6.4 → 6, −25.6 → −26.
         let w: [[Int64]] = [[38, -70], [90, 13]], bq: [Int64] = [6, -26]
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator = try FixedPointEvaluator(network: network)
         for x in [[0.5, -1.25], [3.1, 2.7], [-7.3, 0.01]] {
             let xr = x.map { Int64(($0 * 1024).rounded(.down)) }           // input ap_fixed<16,6>: 10 fractional bits
             var expected: [Int64] = []
@@ -259,7 +259,7 @@ import Testing
         #expect(parameters.scale == scale.map { HLS4MLConversion.decimalRounded(Double($0), digits: 10) })
         #expect(parameters.shift == bias.map { HLS4MLConversion.decimalRounded(Double($0), digits: 10) })
 
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator = try FixedPointEvaluator(network: network)
         for x in [[0.5, -1.25, 2.0], [3.1, 2.7, -0.3], [-7.3, 0.01, 31.9]] {
             let xr = x.map { Int64(($0 * 1024).rounded(.down)) }
             // (x·s + b) in <33,13>: 20 fractional bits, exact.

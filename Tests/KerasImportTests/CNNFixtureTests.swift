@@ -47,7 +47,7 @@ import Testing
         #expect(network.inputShape == TensorShape([18, 14, 1]))
         #expect(network.inputPrecision == .ufixed(10, 10))
         #expect(network.layers.map(\.kindName) == ["Conv2D", "ReLU", "Dense", "ReLU", "Dense"])
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator = try FixedPointEvaluator(network: network)
         let vectors = try HDF5File.open(Fixtures.vectors("cicada_v2_student"))
         let inputs = try Self.rows(vectors, "x")
         #expect(inputs.count == 1000 && inputs.allSatisfy { $0.count == 252 })

@@ -54,7 +54,7 @@ import Testing
         let imported = try KerasImporter.importModel(Fixtures.keras(run.model), options: run.options)
         let network = imported.design.network
         #expect(network.layers.map(\.kindName) == Self.kinds[run.model])
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator = try FixedPointEvaluator(network: network)
         let vectors = try HDF5File.open(Fixtures.vectors(run.model))
         let inputs = try CNNFixtureTests.rows(vectors, "x")
         #expect(inputs.count == 1000 && inputs.allSatisfy { $0.count == network.inputSize })

@@ -47,7 +47,7 @@ extension Fixtures {
     /// float), so each output is compared as `Float`. Prints the first mismatches and a summary under `label`.
     static func compareWithHLS4ML(_ network: Network, vectors: URL, dataset: String,
                                   label: String) throws -> (shape: [Int], compared: Int, mismatches: Int, distinct: Int) {
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator = try FixedPointEvaluator(network: network)
         let file = try HDF5File.open(vectors)
         let inputs = try rows(file, "x")
         let (shape, expected) = try file.readFloats(dataset)

@@ -64,7 +64,7 @@ struct FunctionalGraphImportTests {
         // default ap_fixed<16,6>; Add: I = max(6, 14) + 1 = 15, F = max(10, 20) = 20 → ap_fixed<35,15>.
         #expect(network.layers[2].precision.result == .fixed(34, 14))
         #expect(network.layers[3].precision.result == .fixed(35, 15))
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator = try FixedPointEvaluator(network: network)
         let output = evaluator.evaluate(evaluator.quantizeInput([1, 2]))
         #expect(network.outputPrecision.value(ofRaw: output[0]) == 7.125)
         // The written design reads back to the same network.
@@ -106,7 +106,7 @@ struct FunctionalGraphImportTests {
         #expect(network.layers.map(\.name) == ["h", "h_relu", "mu"])
         #expect(network.outputs == ["mu", "h_relu"])
         #expect(network.evaluateFloat([1, 2]) == [1.75, 1.5, 0])
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator = try FixedPointEvaluator(network: network)
         let raw = evaluator.evaluate(evaluator.quantizeInput([1, 2]))
         #expect(zip(raw, network.outputElementPrecisions).map { $1.value(ofRaw: $0) } == [1.75, 1.5, 0])
         // The written design lists its outputs and reads back to the same network.

@@ -4,14 +4,14 @@ import FixedPoint
 
 struct BatchEvaluationTests {
     /// A batch large enough to be split over cores gives, in order, exactly the one-at-a-time results.
-    @Test func parallelBatchEqualsOneAtATime() {
+    @Test func parallelBatchEqualsOneAtATime() throws {
         var weights: [Double] = []
         for index in 0..<(12 * 5) { weights.append(Double((index * 37) % 23 - 11) / 16) }
         let precision = LayerPrecision(result: .fixed(16, 6), weight: .fixed(8, 3), bias: .fixed(8, 3), accumulator: .fixed(32, 12))
         let dense = Layer(name: "fc", operation: .dense(DenseParameters(outputSize: 5, weights: weights, biases: [0.5, -0.25, 0, 1, -1])),
                           inputSize: 12, precision: precision)
         let relu = Layer(name: "act", operation: .relu, inputSize: 5, precision: LayerPrecision(result: .ufixed(8, 4, .round, .saturate)))
-        let evaluator = FixedPointEvaluator(network: Network(name: "n", inputSize: 12, inputPrecision: .fixed(12, 4), layers: [dense, relu]))
+        let evaluator = try FixedPointEvaluator(network: Network(name: "n", inputSize: 12, inputPrecision: .fixed(12, 4), layers: [dense, relu]))
         var state: UInt64 = 7
         let inputs: [[Int64]] = (0..<5000).map { _ in
             (0..<12).map { _ in

@@ -25,7 +25,7 @@ struct ConvolutionPropertyTests {
     }
 
     @Test(arguments: 0..<200)
-    func randomConvolutionMatchesReference(seed: Int) {
+    func randomConvolutionMatchesReference(seed: Int) throws {
         var g = Generator(state: UInt64(seed) &* 7919 &+ 13)
         let oneD = g.int(0...3) == 0
         let (h, w, c, f) = (oneD ? 1 : g.int(1...5), g.int(1...6), g.int(1...3), g.int(1...3))
@@ -72,9 +72,9 @@ struct ConvolutionPropertyTests {
             }
         }
         #expect(parameters.outputShape.count == oh * ow * f)
-        let compiled = CompiledLayer(layer: layer, inputPrecision: input)
+        let compiled = try CompiledLayer(layer: layer, inputPrecision: input)
         #expect(compiled.evaluate(x) == expected, "seed \(seed)")
         let dense = Layer(name: "dense", operation: .dense(parameters.denseEquivalent()), inputSize: h * w * c, precision: layer.precision)
-        #expect(CompiledLayer(layer: dense, inputPrecision: input).evaluate(x) == expected, "seed \(seed) (dense equivalent)")
+        #expect(try CompiledLayer(layer: dense, inputPrecision: input).evaluate(x) == expected, "seed \(seed) (dense equivalent)")
     }
 }

@@ -7,10 +7,10 @@ struct GraphNetworkTests {
     /// x in ap_fixed<8,4> (4 fractional bits), y in ap_fixed<6,2> (4 fractional bits); result ap_fixed<10,5> (5).
     static let x = Precision.fixed(8, 4), y = Precision.fixed(6, 2), result = Precision.fixed(10, 5)
 
-    static func merge(_ operation: MergeOperation, result: Precision = result, size: Int = 1) -> CompiledLayer {
+    static func merge(_ operation: MergeOperation, result: Precision = result, size: Int = 1) throws -> CompiledLayer {
         let layer = Layer(name: "m", operation: .merge(operation), inputSize: 2 * size, precision: LayerPrecision(result: result),
                           inputs: ["a", "b"])
-        return CompiledLayer(layer: layer, inputPrecisions: [x, y], inputSizes: [size, size])
+        return try CompiledLayer(layer: layer, inputPrecisions: [x, y], inputSizes: [size, size])
     }
 
     /// x = 20/16 = 1.25, y = −9/16 = −0.5625.
@@ -18,23 +18,23 @@ struct GraphNetworkTests {
     ///   Average: sum 11/16, halved toward zero at 4 fractional bits = 5/16 = 10/32 (the exact 11/32 is lost);
     ///   Maximum 1.25 = 40/32; Minimum −0.5625 = −18/32.
     @Test(arguments: [(MergeOperation.add, Int64(22)), (.subtract, 58), (.multiply, -23), (.average, 10), (.maximum, 40), (.minimum, -18)])
-    func elementwise(_ operation: MergeOperation, expected: Int64) {
-        #expect(Self.merge(operation).evaluate([20, -9]) == [expected])
+    func elementwise(_ operation: MergeOperation, expected: Int64) throws {
+        #expect(try Self.merge(operation).evaluate([20, -9]) == [expected])
     }
 
     /// −1.25 and +0.5625: the sum −11/16 halves toward zero to −5/16 = −10/32 (a floor would give −12/32).
-    @Test func averageRoundsTowardZero() {
-        #expect(Self.merge(.average).evaluate([-20, 9]) == [-10])
+    @Test func averageRoundsTowardZero() throws {
+        #expect(try Self.merge(.average).evaluate([-20, 9]) == [-10])
     }
 
     /// Concatenate keeps x then y, each cast to the result: [1.25, 0.5, −0.5625, 0.25] → ×32.
-    @Test func concatenateCastsEachPart() {
-        #expect(Self.merge(.concatenate, size: 2).evaluate([20, 8, -9, 4]) == [40, 16, -18, 8])
+    @Test func concatenateCastsEachPart() throws {
+        #expect(try Self.merge(.concatenate, size: 2).evaluate([20, 8, -9, 4]) == [40, 16, -18, 8])
     }
 
     /// A saturating result clips the exact sum: 7.5 + 1.9375 = 9.4375 > ap_fixed<8,4,AP_TRN,AP_SAT>'s 7.9375.
-    @Test func saturatingResult() {
-        let layer = Self.merge(.add, result: .fixed(8, 4, .truncate, .saturate))
+    @Test func saturatingResult() throws {
+        let layer = try Self.merge(.add, result: .fixed(8, 4, .truncate, .saturate))
         #expect(layer.evaluate([120, 31]) == [127])
     }
 
@@ -52,7 +52,7 @@ struct GraphNetworkTests {
         #expect(Self.skip.sources(ofLayerAt: 2) == [1, -1])
         #expect(Self.skip.consumers(ofTensor: -1) == [0, 2])
         #expect(Self.skip.isGraph)
-        let evaluator = FixedPointEvaluator(network: Self.skip)
+        let evaluator = try FixedPointEvaluator(network: Self.skip)
         #expect(evaluator.evaluate([24, -36]) == [96, -72])
         #expect(evaluator.evaluateAllLayers([24, -36]).last == [96, -72])
         #expect(evaluator.evaluateBatch(Array(repeating: [24, -36], count: 5000)).allSatisfy { $0 == [96, -72] })
@@ -102,7 +102,7 @@ struct MultipleOutputNetworkTests {
         #expect(network.outputTensors == [2, 0])
         #expect(network.outputSize == 4)
         #expect(network.outputElementPrecisions == [.fixed(10, 5), .fixed(10, 5), .fixed(8, 4), .fixed(8, 4)])
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator = try FixedPointEvaluator(network: network)
         #expect(evaluator.evaluate([24, -36]) == [96, -72, 24, 0])
         #expect(evaluator.evaluateBatch(Array(repeating: [24, -36], count: 5000)).allSatisfy { $0 == [96, -72, 24, 0] })
         #expect(network.evaluateFloat([1.5, -2.25]) == [3, -2.25, 1.5, 0])

@@ -29,7 +29,7 @@ struct KLDivergenceTests {
     @Test func handWorkedScore() throws {
         let network = network()
         try network.validate()
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator = try FixedPointEvaluator(network: network)
         #expect(evaluator.evaluate(evaluator.quantizeInput([0.5, -1, 0])) == [113])
         let exact = 0.5 * ((1.6487212707 + 0.25 - 0.5 - 1) + (0.3678794412 + 1 + 1 - 1))
         let float = network.evaluateFloat([0.5, -1, 0])[0]
@@ -48,7 +48,7 @@ struct KLDivergenceTests {
         let network = Network(name: "t", inputSize: 6, inputPrecision: .fixed(10, 4), layers: [z, kl])
         try network.validate()
         #expect(kl.arity == 1)
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator = try FixedPointEvaluator(network: network)
         #expect(evaluator.evaluate(evaluator.quantizeInput([0.5, -1, 0, 0.5, -1, 0])) == [113])
         // An odd number of values cannot be split into μ and log σ².
         var odd = network

@@ -27,7 +27,7 @@ struct NetworkEvaluationTests {
     /// SquaredNorm: (−3)² + (−14)² = 9 + 196 = 205 (F12, kept by accum F12) → result F10: 205/4 = 51.25 → 51.
     @Test func fixedPointEvaluatorChainsLayers() throws {
         try SmallNetwork.network.validate()
-        let evaluator = FixedPointEvaluator(network: SmallNetwork.network)
+        let evaluator = try FixedPointEvaluator(network: SmallNetwork.network)
         let input = evaluator.quantizeInput([1.28125, -0.71875, 2.5])
         #expect(input == [41, -23, 80])
         #expect(evaluator.evaluateAllLayers(input) == [[-8, -45], [-3, -14], [51]])
@@ -162,7 +162,7 @@ struct NetworkValidationTests {
         score.inputSize = 3
         Self.expectError(Self.network([score]),
                          .invalidPrecision(layer: "score", field: "accum",
-                                           reason: "a squared-norm score needs an accum precision"),
+                                           reason: "a SquaredNorm layer needs an accum precision"),
                          mentions: ["score", "accum"])
 
         let batchNorm = Layer(name: "bn0", operation: .batchNormalization(BatchNormParameters(scale: [1, 1, 1], shift: [0, 0, 0])),

@@ -58,10 +58,10 @@ struct TableActivationTests {
     /// ELU evaluated: x = −9 (raw −9216) uses the clamped entry 1023 = −1024 (−1.0, see above) times α = 1
     /// (ap_ufixed<1,1>) → result ap_fixed<16,6> raw −1024; x = 0.5 (raw 512) passes through (x ≥ 0) → 512;
     /// x = −0.5 → entry 64 = −403 → −403 (both types have 10 fractional bits).
-    @Test func eluEvaluation() {
+    @Test func eluEvaluation() throws {
         let layer = Layer(name: "elu", operation: .lookup(LookupActivation(function: .elu)), inputSize: 3,
                           precision: LayerPrecision(result: .fixed(16, 6), parameter: .ufixed(1, 1), extra: ["table": Self.table]))
-        let compiled = CompiledLayer(layer: layer, inputPrecision: Self.input)
+        let compiled = try CompiledLayer(layer: layer, inputPrecision: Self.input)
         #expect(compiled.evaluate([-9216, 512, -512]) == [-1024, 512, -403])
     }
 
@@ -122,10 +122,10 @@ struct TableActivationTests {
 
     /// argmax: result_t(1) at the first largest input (`data[i] > maximum` is strict), 0 elsewhere;
     /// ap_fixed<16,6> 1.0 is raw 1024.
-    @Test func argmaxPicksTheFirstMaximum() {
+    @Test func argmaxPicksTheFirstMaximum() throws {
         let layer = Layer(name: "argmax", operation: .softmax(SoftmaxParameters(implementation: .argmax)), inputSize: 4,
                           precision: LayerPrecision(result: .fixed(16, 6)))
-        let compiled = CompiledLayer(layer: layer, inputPrecision: Self.input)
+        let compiled = try CompiledLayer(layer: layer, inputPrecision: Self.input)
         #expect(compiled.evaluate([1024, 3072, 3072, 2048]) == [0, 1024, 0, 0])
         #expect(compiled.evaluate([-5, -5, -5, -5]) == [1024, 0, 0, 0])
     }

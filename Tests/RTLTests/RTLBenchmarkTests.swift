@@ -39,7 +39,7 @@ func largeNetwork() -> Network {
         let model = try VerilatorRunner.build(design: design, directory: directory)
         let inputs = randomInputs(count: 20_000, elements: 58, precision: network.inputPrecision, seed: 5)
         let trace = try model.run(inputs: inputs, outReadyPattern: "1", maxCycles: 10_000_000)
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator = try FixedPointEvaluator(network: network)
         #expect(trace.outputs == inputs.map(evaluator.evaluate))
         #expect(trace.transferCycles == expectedTransfers(plan, tokens: inputs.count))
         let lines = design.files.reduce(0) { $0 + $1.text.split(separator: "\n").count }

@@ -18,6 +18,17 @@ import Testing
         #expect(Verilog.signedWidth(of: 128) == 9)
     }
 
+    /// The generator reads each kind's typed precisions: a network that lost a type after scheduling is an error
+    /// naming the layer and the field, not a trap.
+    @Test func missingTypeIsAnError() throws {
+        var network = reuseNetwork()
+        let plan = try schedule(network, clockNs: 5)
+        network.layers[0].precision.weight = nil
+        #expect(throws: RTLError.invalidNetwork(.invalidPrecision(layer: "d1", field: "weight", reason: "a Dense layer needs a weight precision"))) {
+            _ = try RTLGenerator.generate(network: network, schedule: plan)
+        }
+    }
+
     @Test func topModuleFollowsTheNamingContract() throws {
         let network = reuseNetwork()
         let design = try RTLGenerator.generate(network: network, schedule: try schedule(network, clockNs: 5))

@@ -42,7 +42,7 @@ func expectedTransfers(_ plan: DesignSchedule, tokens: Int) -> [[Int]] {
         let model = try await ModelCache.shared.model("rf\(reuseFactor)_\(clockNs)", design: design)
         let inputs = randomInputs(count: 40, elements: 7, precision: network.inputPrecision, seed: UInt64(reuseFactor * 100) + UInt64(clockNs * 10))
         let trace = try model.run(inputs: inputs, outReadyPattern: "1", maxCycles: 10_000)
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator = try FixedPointEvaluator(network: network)
         #expect(trace.outputs == inputs.map(evaluator.evaluate))
         #expect(trace.transferCycles == expectedTransfers(plan, tokens: inputs.count))
         #expect(trace.cycles == (inputs.count - 1) * plan.initiationInterval + plan.latencyCycles + 1)
@@ -59,7 +59,7 @@ func expectedTransfers(_ plan: DesignSchedule, tokens: Int) -> [[Int]] {
         let model = try await ModelCache.shared.model("resource_rf7_5.0", design: try RTLGenerator.generate(network: network, schedule: plan))
         let inputs = randomInputs(count: 30, elements: 7, precision: network.inputPrecision, seed: 77)
         let trace = try model.run(inputs: inputs, outReadyPattern: "1", maxCycles: 10_000)
-        #expect(trace.outputs == inputs.map(FixedPointEvaluator(network: network).evaluate))
+        #expect(trace.outputs == inputs.map(try FixedPointEvaluator(network: network).evaluate))
         #expect(trace.transferCycles == expectedTransfers(plan, tokens: inputs.count))
     }
 
@@ -70,7 +70,7 @@ func expectedTransfers(_ plan: DesignSchedule, tokens: Int) -> [[Int]] {
         let model = try await ModelCache.shared.model("rf2_5.0", design: try RTLGenerator.generate(network: network, schedule: plan))
         let inputs = randomInputs(count: 50, elements: 7, precision: network.inputPrecision, seed: 7)
         let trace = try model.run(inputs: inputs, outReadyPattern: pattern, maxCycles: 10_000)
-        #expect(trace.outputs == inputs.map(FixedPointEvaluator(network: network).evaluate))
+        #expect(trace.outputs == inputs.map(try FixedPointEvaluator(network: network).evaluate))
         let pattern = Array(pattern)
         for channel in trace.transferCycles.indices {
             let cycles = trace.transferCycles[channel]
@@ -92,7 +92,7 @@ func expectedTransfers(_ plan: DesignSchedule, tokens: Int) -> [[Int]] {
         let plan = try schedule(network, clockNs: clockNs)
         let model = try await ModelCache.shared.model("modes_\(clockNs)", design: try RTLGenerator.generate(network: network, schedule: plan))
         let inputs = randomInputs(count: 400, elements: network.inputSize, precision: network.inputPrecision, seed: 99)
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator = try FixedPointEvaluator(network: network)
         let trace = try model.run(inputs: inputs, outReadyPattern: clockNs < 5 ? "1" : "1101", maxCycles: 100_000)
         #expect(trace.outputs == inputs.map(evaluator.evaluate))
         if clockNs < 5 { #expect(trace.transferCycles == expectedTransfers(plan, tokens: inputs.count)) }
@@ -166,7 +166,7 @@ struct SymmetricSaturationTests {
         //   −3.96875 → low overflow → −31; −1 → raw −32 → −31; −1.03125 → −31; −0.96875 → −31 (in range, kept);
         //   0.15625 → raw 5; −4 → −31.
         let expected: [[Int64]] = [[-31, -31, 5], [-31, -31, -31]]
-        let evaluator = FixedPointEvaluator(network: network)
+        let evaluator = try FixedPointEvaluator(network: network)
         #expect(inputs.map(evaluator.evaluate) == expected)
         let model = try await ModelCache.shared.model("sat_sym", design: try RTLGenerator.generate(network: network, schedule: schedule(network, clockNs: 5)))
         #expect(try model.run(inputs: inputs).outputs == expected)
@@ -192,7 +192,7 @@ struct VerilatorOptimizationTests {
             #expect(flags.contains("OPT_FAST=-O0") == (optimization == .quickBuild), "\(flags)")
             let trace = try model.run(inputs: inputs, outReadyPattern: "1101", maxCycles: 10_000)
             traces.append((trace.transferCycles, trace.outputs))
-            #expect(trace.outputs == inputs.map(FixedPointEvaluator(network: network).evaluate))
+            #expect(trace.outputs == inputs.map(try FixedPointEvaluator(network: network).evaluate))
         }
         #expect(traces[0].cycles == traces[1].cycles && traces[0].outputs == traces[1].outputs)
     }

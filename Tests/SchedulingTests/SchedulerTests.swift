@@ -98,3 +98,16 @@ struct SchedulerTests {
         }
     }
 }
+
+/// The scheduler reads each kind's typed precisions: an unvalidated layer that lacks one is an error naming the
+/// layer and the field, not a trap.
+@Suite struct UnvalidatedScheduleTests {
+    @Test func missingTypeIsAnError() {
+        let layer = Layer(name: "d", operation: .dense(DenseParameters(outputSize: 1, weights: [1, 1], biases: [0])), inputSize: 2,
+                          precision: LayerPrecision(result: .fixed(8, 3), weight: .fixed(8, 3), bias: .fixed(8, 3)))
+        let network = Network(name: "n", inputSize: 2, inputPrecision: .fixed(8, 3), layers: [layer])
+        #expect(throws: ScheduleError.invalidNetwork(.invalidPrecision(layer: "d", field: "accum", reason: "a Dense layer needs an accum precision"))) {
+            _ = try Scheduler.schedule(network, options: ScheduleOptions(clockPeriodNs: 5, device: roundProfile))
+        }
+    }
+}

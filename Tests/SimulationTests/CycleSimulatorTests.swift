@@ -72,7 +72,7 @@ struct CycleSimulatorTests {
         let relu = Layer(name: "r", operation: .relu, inputSize: 2, precision: LayerPrecision(result: .fixed(8, 4)))
         let network = Network(name: "n", inputSize: 2, inputPrecision: .fixed(8, 4), layers: [relu])
         let schedule = try Scheduler.schedule(network, options: ScheduleOptions(clockPeriodNs: 5, device: chain([]).options.device))
-        let result = try CycleSimulator(schedule: schedule, evaluator: FixedPointEvaluator(network: network))
+        let result = try CycleSimulator(schedule: schedule, evaluator: try FixedPointEvaluator(network: network))
             .run(inputs: [[16, -16], [-1, 127]])
         #expect(result.outputs == [[16, 0], [0, 127]])
     }

@@ -74,7 +74,7 @@ struct GraphSimulationTests {
 
     /// Values ride with their tokens: x = [1.5, −2.25] → relu + x = [3, −2.25] in ap_fixed<9,5> (4 fractional bits).
     @Test func valuesThroughTheGraph() throws {
-        let result = try CycleSimulator(schedule: Self.schedule(), evaluator: FixedPointEvaluator(network: Self.network))
+        let result = try CycleSimulator(schedule: Self.schedule(), evaluator: try FixedPointEvaluator(network: Self.network))
             .run(inputs: [[24, -36], [24, -36]], options: SimulationOptions(recordWaveform: true))
         #expect(result.outputs == [[48, -36], [48, -36]])
         let vcd = VCDWriter(network: Self.network, schedule: try Self.schedule()).render(try #require(result.waveform))
@@ -161,7 +161,7 @@ struct MultipleOutputSimulationTests {
     /// Back to back: token t enters at t, r1 at t+1, r2 and both outputs at t+2; the delay line holds one token.
     /// With a sink ready every other cycle (10), each output waits for the sink and for the other.
     @Test func outputsLeaveTogether() throws {
-        let simulator = CycleSimulator(schedule: try Self.schedule(), evaluator: FixedPointEvaluator(network: Self.network))
+        let simulator = CycleSimulator(schedule: try Self.schedule(), evaluator: try FixedPointEvaluator(network: Self.network))
         let result = try simulator.run(inputs: Array(repeating: [24, -36], count: 4))
         let t = [0, 1, 2, 3]
         #expect(result.transferCycles[0] == t)

@@ -14,7 +14,7 @@ struct VCDWriterTests {
         let network = Network(name: "tiny", inputSize: 1, inputPrecision: .fixed(8, 4), layers: [layer])
         let schedule = try Scheduler.schedule(network, options: ScheduleOptions(clockPeriodNs: 5, device: chain([]).options.device))
         #expect(schedule.blocks[0].latencyCycles == 1)
-        let result = try CycleSimulator(schedule: schedule, evaluator: FixedPointEvaluator(network: network))
+        let result = try CycleSimulator(schedule: schedule, evaluator: try FixedPointEvaluator(network: network))
             .run(inputs: [[3]], options: SimulationOptions(recordWaveform: true))
         let text = VCDWriter(network: network, schedule: schedule).render(try #require(result.waveform))
         #expect(text.contains("$scope module TOP $end\n$scope module tiny $end"))
