@@ -1,6 +1,6 @@
 // HDF5AppendableDataset: a float64 or int64 dataset of shape [rows, columns] that grows along its first
 // dimension, for streaming results into a file batch by batch. The libhdf5 calls it needs live in
-// HDF5File.swift.
+// HDF5File+Datasets.swift.
 import CHDF5
 
 /// A chunked float64 or int64 dataset of shape `[rows, columns]` whose first dimension is unlimited.
