@@ -9,11 +9,7 @@ extension DesignParser {
                                                 inputShape: TensorShape) throws(DesignError) -> ConvolutionParameters {
         let rank = layerClass == .conv1D ? 1 : 2
         let name = map.cursor.layer ?? "?"
-        guard inputShape.dimensions.count == rank + 1 else {
-            throw map.cursor.invalid("a \(layerClass.rawValue) input of \(rank + 1) dimensions "
-                + (rank == 1 ? "(width, channels)" : "(height, width, channels)")
-                + "; it reads a \(inputShape) tensor (declare input: { shape: [...] } or add a Reshape)")
-        }
+        try requireImage(layerClass, rank: rank, map: map, inputShape: inputShape)
         func pair(_ key: String, default value: Int?) throws(DesignError) -> [Int] {
             guard let cursor = map.optional(key) else {
                 if let value { return Array(repeating: value, count: rank) }

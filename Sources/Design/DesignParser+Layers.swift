@@ -341,9 +341,10 @@ extension DesignParser {
     /// The input shape a layer of spatial rank `rank` needs, or an error naming the shape it reads.
     func requireImage(_ layerClass: LayerClass, rank: Int, map: YAMLMapping, inputShape: TensorShape) throws(DesignError) {
         guard inputShape.dimensions.count == rank + 1 else {
-            throw map.cursor.invalid("a \(layerClass.rawValue) input of \(rank + 1) dimensions "
-                + (rank == 1 ? "(width, channels)" : "(height, width, channels)")
-                + "; it reads a \(inputShape) tensor (declare input: { shape: [...] } or add a Reshape)")
+            throw map.invalid("inputs", absentValue: "a \(inputShape) tensor (the layer before it)",
+                expected: "a \(layerClass.rawValue) input of \(rank + 1) dimensions "
+                    + (rank == 1 ? "(width, channels)" : "(height, width, channels)")
+                    + "; it reads a \(inputShape) tensor (declare input: { shape: [...] } or add a Reshape)")
         }
     }
 }

@@ -24,7 +24,8 @@ extension DesignParser {
                                            strideHeight: rank == 1 ? 1 : strides[0], strideWidth: strides[rank - 1], padding: padding)
         let p = parameters.pads
         guard inputShape.height + p.top + p.bottom >= parameters.poolHeight, inputShape.width + p.left + p.right >= parameters.poolWidth else {
-            throw (map.optional("pool_size") ?? map.cursor).invalid("a pool no larger than the \(padding.rawValue)-padded input \(inputShape)")
+            throw map.invalid("pool_size", absentValue: "\(pool.map(String.init).joined(separator: ", ")) (the default)",
+                              expected: "a pool no larger than the \(padding.rawValue)-padded input \(inputShape)")
         }
         return parameters
     }

@@ -162,6 +162,15 @@ struct YAMLMapping {
     }
 
     func has(_ key: String) -> Bool { optional(key) != nil }
+
+    /// An invalid value of `key`: its own node when the mapping has it, otherwise the value it stands for when
+    /// absent (`value`, e.g. a default or the tensor a layer reads), located at the mapping with the field named.
+    func invalid(_ key: String, absentValue value: String, expected: String) -> DesignError {
+        if let cursor = optional(key) { return cursor.invalid(expected) }
+        var location = cursor.location
+        location.field = cursor.field.map { "\($0).\(key)" } ?? key
+        return .invalidValue(location, value: value, expected: expected)
+    }
 }
 
 /// A precision as written in a design: a concrete type or `auto`.

@@ -38,19 +38,12 @@ public enum DesignWriter {
         out += "    Strategy: \(options.defaultImplementation.strategy.rawValue)\n"
         out += "  LayerName:\n"
         for layer in network.layers {
-            let p = layer.precision
-            var keys: [(String, Precision?)] = [("result", p.result)]
-            switch layer.operation {
-            case .dense, .convolution: keys += [("weight", p.weight), ("bias", p.bias), ("accum", p.accumulator)]
-            case .batchNormalization: keys += [("scale", p.weight), ("bias", p.bias)]
-            case .leakyReLU: keys += [("param", p.parameter)]
-            case .squaredNorm: keys += [("accum", p.accumulator)]
-            case .lookup, .hardActivation: keys += [("param", p.parameter)]
-            case .softmax, .klDivergence, .pooling: keys += [("accum", p.accumulator)]
-            case .relu, .linear, .merge, .zeroPadding, .upSampling: break
-            }
-            keys += p.extra.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-            let map = keys.compactMap { key, value in value.map { "\(key): \(quoted($0.description))" } }
+            // The kind's named types in its order, then whatever else the layer declares (so that reading the file
+            // back gives the same declared types). A loaded design is valid, so the typed operation resolves.
+            let named = (try? layer.typedOperation().namedTypes) ?? []
+            let keys = [("result", layer.precision.result)] + named
+                + layer.precision.declared.filter { field in !named.contains { $0.name == field.name || ($0.name, field.name) == ("scale", "weight") } }
+            let map = keys.map { key, value in "\(key): \(quoted(value.description))" }
             out += "    \(layer.name):\n"
             out += "      Precision: { \(map.joined(separator: ", ")) }\n"
             if let implementation = options.layerImplementations[layer.name] {

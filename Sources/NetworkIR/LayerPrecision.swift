@@ -26,6 +26,14 @@ public struct LayerPrecision: Sendable, Equatable {
         self.extra = extra
     }
 
+    /// Every declared type beside result_t, by hls4ml's name without `_t` (weight_t as `weight`): weight, bias,
+    /// accum, param, then `extra` in name order.
+    public var declared: [(name: String, precision: Precision)] {
+        [("weight", weight), ("bias", bias), ("accum", accumulator), ("param", parameter)].compactMap { name, precision in
+            precision.map { (name, $0) }
+        } + extra.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
     /// The declared type of an hls4ml name without `_t` (`scale` is weight_t's name in a BatchNorm).
     public func named(_ field: String) -> Precision? {
         switch field {
@@ -68,7 +76,7 @@ extension Layer {
         case let .convolution(parameters): return .convolution(parameters, try MultiplyAccumulatePrecision(of: self))
         case let .batchNormalization(parameters): return .batchNormalization(parameters, try ScaleShiftPrecision(of: self))
         case .relu: return .relu
-        case let .leakyReLU(alpha): return .leakyReLU(alpha: alpha, parameter: try requiredPrecision("param", "alpha"))
+        case let .leakyReLU(alpha): return .leakyReLU(alpha: alpha, parameter: try requiredPrecision("param", "α"))
         case .linear: return .linear
         case .squaredNorm: return .squaredNorm(accumulator: try requiredPrecision("accum"))
         case let .merge(merge): return .merge(merge)
@@ -104,7 +112,8 @@ public enum TypedOperation: Sendable, Equatable {
     case zeroPadding(ZeroPaddingParameters)
     case upSampling(UpSamplingParameters)
 
-    /// The named types beside result_t, by hls4ml's name without `_t`, in the order design files write them.
+    /// The named types beside result_t, by hls4ml's name without `_t`, in the order `DesignWriter` writes them
+    /// (the kind's weight/bias/accum/param first, then its table types by name).
     public var namedTypes: [(name: String, precision: Precision)] {
         switch self {
         case let .dense(_, p), let .convolution(_, p):
@@ -113,7 +122,7 @@ public enum TypedOperation: Sendable, Equatable {
         case let .leakyReLU(_, parameter): return [("param", parameter)]
         case let .squaredNorm(accumulator), let .pooling(_, accumulator): return [("accum", accumulator)]
         case let .lookup(_, p): return p.namedTypes
-        case let .hardActivation(_, p): return [("slope", p.slope), ("shift", p.shift)]
+        case let .hardActivation(_, p): return [("shift", p.shift), ("slope", p.slope)]
         case let .softmax(_, p): return p?.namedTypes ?? []
         case let .klDivergence(_, p): return [("accum", p.accumulator), ("table", p.table)]
         case .relu, .linear, .merge, .zeroPadding, .upSampling: return []

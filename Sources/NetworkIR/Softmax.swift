@@ -43,9 +43,7 @@ public struct SoftmaxParameters: Sendable, Equatable {
 
     /// ⌈log₂ n⌉, the number of top bits that address an n-entry table.
     public static func addressBits(_ n: Int) -> Int {
-        var bits = 0
-        while (1 << bits) < n { bits += 1 }
-        return bits
+        n <= 1 ? 0 : Int.bitWidth - (n - 1).leadingZeroBitCount
     }
 
     /// The top `addressBits(size)` bits of a raw value of `precision`, as an unsigned index.
@@ -141,7 +139,7 @@ public struct SoftmaxPrecision: Sendable, Equatable {
     public func expAddress(input: Precision) -> Precision { inputNorm ?? input }
 
     var namedTypes: [(name: String, precision: Precision)] {
-        [("accum", accumulator), ("exp_table", expTable), ("inv_table", invTable), ("inv_inp", invInput)]
-            + (inputNorm.map { [("inp_norm", $0)] } ?? [])
+        [("accum", accumulator), ("exp_table", expTable)] + (inputNorm.map { [("inp_norm", $0)] } ?? [])
+            + [("inv_inp", invInput), ("inv_table", invTable)]
     }
 }

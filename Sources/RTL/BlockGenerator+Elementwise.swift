@@ -9,7 +9,7 @@ extension BlockGenerator {
     /// `constants`: the fractional bits of the constant a `.multiply` step multiplies by (BatchNorm's scale_t,
     /// LeakyReLU's param_t) and of the one an `.addLevel` adds (BatchNorm's bias_t).
     func elementwise(_ builder: DatapathBuilder, expected: [StepOperation],
-                     constants: (multiply: Int, add: Int) = (0, 0)) throws(RTLError) -> [Signal] {
+                     constants: (multiply: Int, add: Int)) throws(RTLError) -> [Signal] {
         try checkSteps(expected)
         let count = layer.layer.inputSize
         var lanes: [[Signal]] = (0..<count).map { [element("in_data", $0, precision: inputPrecision, builder: builder, prefix: "x")] }

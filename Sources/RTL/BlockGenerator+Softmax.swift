@@ -143,8 +143,9 @@ extension BlockGenerator {
             if count > 0 {
                 // Registers hold what later steps read: the lanes, the computed tree nodes, the argmax indices, 1/Σ.
                 values = values.map { builder.registers($0, count: count, prefix: "q") }
-                tree = tree.mapValues { builder.registers($0, count: count, prefix: "t") }
-                treeIndex = treeIndex.mapValues { builder.registers($0, count: count, prefix: "ti") }
+                // In node order, so that the register names do not depend on the dictionaries' hash order.
+                for id in tree.keys.sorted() { tree[id] = builder.registers(tree[id]!, count: count, prefix: "t") }
+                for id in treeIndex.keys.sorted() { treeIndex[id] = builder.registers(treeIndex[id]!, count: count, prefix: "ti") }
                 inverse = inverse.map { builder.registers($0, count: count, prefix: "r") }
             }
         }

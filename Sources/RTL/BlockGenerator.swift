@@ -30,11 +30,11 @@ struct BlockGenerator {
             outputs = try elementwise(builder, expected: [.multiply, .addLevel(1), .cast],
                                       constants: (multiply: p.scale.fractionalBits, add: p.bias.fractionalBits))
         case .relu:
-            outputs = try elementwise(builder, expected: [.select, .cast])
+            outputs = try elementwise(builder, expected: [.select, .cast], constants: (multiply: 0, add: 0))
         case let .leakyReLU(_, parameter):
             outputs = try elementwise(builder, expected: [.multiply, .select, .cast], constants: (multiply: parameter.fractionalBits, add: 0))
         case .linear:
-            outputs = try elementwise(builder, expected: [.cast])
+            outputs = try elementwise(builder, expected: [.cast], constants: (multiply: 0, add: 0))
         case let .squaredNorm(accumulator):
             outputs = try squaredNorm(accumulator, builder)
         case let .merge(merge):

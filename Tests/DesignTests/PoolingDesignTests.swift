@@ -46,6 +46,17 @@ struct PoolingDesignTests {
     @Test func aPoolingNeedsAnImage() throws {
         let error = try #require(try TestSupport.error(Self.design("  - { name: mp, class: MaxPooling1D }", shape: "[8]")))
         #expect(error.description.contains("mp") && error.description.contains("(width, channels)"))
+        // What it reads is named as the field `inputs`, whether written or the layer before it.
+        guard case let .invalidValue(location, value, _) = error else { Issue.record("\(error)"); return }
+        #expect(location.layer == "mp" && location.field == "inputs" && value == "a (8) tensor (the layer before it)")
+    }
+
+    /// A pool left at its default size (2 × 2) that does not fit the image names `pool_size` and the default.
+    @Test func aDefaultPoolThatDoesNotFitNamesPoolSize() throws {
+        let error = try #require(try TestSupport.error(Self.design("  - { name: mp, class: MaxPooling2D }", shape: "[1, 1, 2]")))
+        guard case let .invalidValue(location, value, _) = error else { Issue.record("\(error)"); return }
+        #expect(location.layer == "mp" && location.field == "pool_size" && value == "2, 2 (the default)")
+        #expect(error.description.contains("field 'pool_size': invalid value '2, 2 (the default)'"))
     }
 
     @Test func badFieldsNameTheField() throws {

@@ -154,7 +154,7 @@ struct NetworkValidationTests {
         leaky.inputSize = 3
         Self.expectError(Self.network([leaky]),
                          .invalidPrecision(layer: "leaky1", field: "param",
-                                           reason: "a LeakyReLU layer needs a param (alpha) precision"),
+                                           reason: "a LeakyReLU layer needs a param (α) precision"),
                          mentions: ["leaky1", "param"])
 
         var score = SmallNetwork.score
