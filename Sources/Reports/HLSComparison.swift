@@ -6,10 +6,12 @@ import Scheduling
 /// (`pipewright compare`).
 ///
 /// Layers are matched to report instances by hls4ml's naming: each instance's module name carries its
-/// layer's config index (`config2`) and function (`dense_latency`, `relu`, …). The instances, ordered by that
-/// index (hls4ml numbers layers in model order), are aligned with the design's layers in order, an instance
-/// matching a layer of the same kind; the alignment keeps as many pairs as possible (a longest common
-/// subsequence), and what is left on either side is listed, not an error.
+/// layer's config index (`config2`) and function (`dense_latency`, `relu`, …). The instances are put in the order
+/// of the top's calls (the `_fu_<n>` number HLS gives each call in program order), or, when an instance name has
+/// none, in config-index order (hls4ml numbers layers in model order, except the layers its passes add later, such
+/// as QKeras' alpha scales, `nnet::normalize`, numbered after the softmax). They are aligned with the design's
+/// layers in order, an instance matching a layer of the same kind; the alignment keeps as many pairs as possible
+/// (a longest common subsequence), and what is left on either side is listed, not an error.
 ///
 /// Latency: a Pipewright block's latency D counts the block's own output register; an HLS instance's
 /// latency L does not (its caller registers the result), so D is compared with L + 1, as in
@@ -96,9 +98,14 @@ public struct HLSComparison: Sendable {
         self.report = report
         self.tolerance = tolerance
         let blocks = schedule.blocks
-        let instances = report.instances.enumerated()
+        let layered = report.instances.enumerated()
             .compactMap { offset, instance in instance.layer.map { (layer: $0, offset: offset, instance: instance) } }
-            .sorted { ($0.layer.index, $0.layer.subIndex ?? -1, $0.offset) < ($1.layer.index, $1.layer.subIndex ?? -1, $1.offset) }
+        let byCalls = layered.allSatisfy { $0.instance.callOrder != nil }
+        let instances = layered
+            .sorted {
+                byCalls ? ($0.instance.callOrder!, $0.offset) < ($1.instance.callOrder!, $1.offset)
+                    : ($0.layer.index, $0.layer.subIndex ?? -1, $0.offset) < ($1.layer.index, $1.layer.subIndex ?? -1, $1.offset)
+            }
             .map(\.instance)
         // Longest common subsequence of kinds.
         let n = blocks.count, m = instances.count

@@ -87,26 +87,33 @@ import Testing
         }
     }
 
-    /// For a calibration design: D − (L + 1) and the II difference per layer, from the schedule and from
-    /// index.json (not from the command), and the largest |difference|.
-    static func expectedDifferences(_ id: String) throws -> (rows: [(layer: String, latency: Int, interval: Int, dsps: Int)], maximum: Int) {
+    /// For a calibration design: D − (L + 1) and the II difference per layer, and the top's latency and II
+    /// differences, from the schedule and from index.json (not from the command), and the largest |difference|.
+    static func expectedDifferences(_ id: String) throws
+        -> (rows: [(layer: String, latency: Int, interval: Int, dsps: Int, index: Int)], top: (latency: Int, interval: Int), maximum: Int) {
         let loaded = try DesignLoader.load(root.appendingPathComponent("Designs/calibration/\(id).yml"),
                                            profileSearchPaths: [root.appendingPathComponent("Profiles")])
         let schedule = try Scheduler.schedule(loaded.network, options: loaded.options)
-        var rows: [(String, Int, Int, Int)] = []
+        var rows: [(String, Int, Int, Int, Int)] = []
         for layer in try #require(try indexDesign(id)["layers"] as? [[String: Any]]) {
             // hls4ml's "output" is a Verilog keyword: the design calls it output_layer, as the Keras import would.
             let hlsName = try #require(layer["name"] as? String)
             let name = HardwareName.problem(with: hlsName) == nil ? hlsName : hlsName + "_layer"
-            guard let block = schedule.blocks.first(where: { $0.layerName == name }) else { continue }   // softmax, BN scale: not in the design
+            let block = try #require(schedule.blocks.first { $0.layerName == name }, "\(id): every instance is in the design")
             let instance = try #require(layer["hls_instance"] as? [String: Any])
             let latency = try #require((instance["latency_max"] as? NSNumber)?.intValue)
             let interval = try #require((instance["interval_max"] as? NSNumber)?.intValue)
             let dsps = try #require(((instance["resources"] as? [String: Any])?["DSP"] as? NSNumber)?.intValue)
-            rows.append((name, block.latencyCycles - (latency + 1), block.initiationInterval - interval, dsps))
+            // hls4ml's config struct (`config11`, `relu_config4`) carries the layer's number.
+            let config = try #require(layer["config_struct"] as? String)
+            let index = try #require(Int(String(config.reversed().prefix { $0.isNumber }.reversed())))
+            rows.append((name, block.latencyCycles - (latency + 1), block.initiationInterval - interval, dsps, index))
         }
         #expect(rows.count == schedule.blocks.count)
-        return (rows, rows.flatMap { [abs($0.1), abs($0.2)] }.max() ?? 0)
+        let results = try #require(try indexDesign(id)["results"] as? [String: Any])
+        let top = (schedule.latencyCycles - (try #require((results["latency_max"] as? NSNumber)?.intValue)),
+                   schedule.initiationInterval - (try #require((results["interval_max"] as? NSNumber)?.intValue)))
+        return (rows, top, (rows.flatMap { [abs($0.1), abs($0.2)] } + [abs(top.0), abs(top.1)]).max() ?? 0)
     }
 
     @Test(arguments: ["argykokk_cardio_dsp_reuse1", "argykokk_breast_cancer_lut_reuse2", "argykokk_jet_tagging_dsp_reuse100"])
@@ -124,6 +131,9 @@ import Testing
         for row in expected.rows {
             let reported = try #require(layers.first { $0["layer"] as? String == row.layer }, "\(id) \(row.layer)")
             #expect(reported["latencyDifference"] as? Int == row.latency, "\(id) \(row.layer)")
+            // Paired with its own instance: breast_cancer's alpha scales (config11, config12) are numbered after the
+            // softmax (config10) but called before it; the top's call order places them.
+            #expect(reported["hls4mlLayerIndex"] as? Int == row.index, "\(id) \(row.layer)")
             #expect(reported["intervalDifference"] as? Int == row.interval, "\(id) \(row.layer)")
             // The printed row ends in the same two differences, then the predicted and reported DSPs (equal for every
             // argykokk Dense, CalibrationTests; index.json's figure here).
@@ -134,10 +144,12 @@ import Testing
             #expect(cells.count >= 6 && cells[cells.count - 1] == "\(row.dsps)" && cells[cells.count - 2] == "\(row.dsps)", "\(line)")
             #expect(reported["reportedDSPs"] as? Int == row.dsps && reported["predictedDSPs"] as? Int == row.dsps, "\(id) \(row.layer)")
         }
-        // The report's softmax (and BN scale layers) are not in the design: listed, and the top is not counted.
+        // Every instance of the report is in the design (the softmax, breast_cancer's BatchNorm scale layers too):
+        // the top is counted.
         let top = try #require(object["top"] as? [String: Any])
-        #expect(top["counted"] as? Bool == false)
-        #expect((object["reportOnly"] as? [String])?.contains { $0.contains("softmax") } == true)
+        #expect(top["counted"] as? Bool == true)
+        #expect(top["latencyDifference"] as? Int == expected.top.latency && top["intervalDifference"] as? Int == expected.top.interval, "\(id)")
+        #expect((object["reportOnly"] as? [String])?.isEmpty == true)
         #expect((object["designOnly"] as? [String])?.isEmpty == true)
         let tolerant = try CommandLineErrorTests.run(arguments + ["--tolerance", "\(expected.maximum)"])
         #expect(tolerant.status == 0, "\(tolerant.output)")
@@ -172,12 +184,13 @@ extension HLSReportCommandTests {
         return url
     }
 
-    /// With the softmax in the design every layer is matched, so the top counts: design latency against the
-    /// report's top latency (from index.json), and it decides the status with the layers.
+    /// With every instance in the design (the calibration designs end in the softmax) every layer is matched, so the
+    /// top counts: design latency against the report's top latency (from index.json), and it decides the status
+    /// with the layers.
     @Test func everyLayerMatchedCountsTheTop() throws {
         let directory = try Self.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let design = try Self.cardioDesign(in: directory, appending: "  - name: softmax\n    class: Softmax\n")
+        let design = try Self.cardioDesign(in: directory, appending: "")
         let loaded = try DesignLoader.load(design, profileSearchPaths: [Self.root.appendingPathComponent("Profiles")])
         let schedule = try Scheduler.schedule(loaded.network, options: loaded.options)
         let results = try #require(try Self.indexDesign("argykokk_cardio_dsp_reuse1")["results"] as? [String: Any])
@@ -207,7 +220,7 @@ extension HLSReportCommandTests {
     @Test func designLayerMissingFromTheReportIsListed() throws {
         let directory = try Self.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let design = try Self.cardioDesign(in: directory, appending: "  - name: clip\n    class: ReLU\n  - name: softmax\n    class: Softmax\n")
+        let design = try Self.cardioDesign(in: directory, appending: "  - name: clip\n    class: ReLU\n")
         let json = directory.appendingPathComponent("compare.json")
         let outcome = try CommandLineErrorTests.run(["compare", design.path, "--hls-report", Self.reports.appendingPathComponent("argykokk_cardio_dsp_reuse1").path,
                                                      "--profiles", Self.root.appendingPathComponent("Profiles").path, "--json", json.path])
@@ -217,8 +230,8 @@ extension HLSReportCommandTests {
         #expect((object["reportOnly"] as? [String])?.isEmpty == true)
         #expect((object["top"] as? [String: Any])?["counted"] as? Bool == false)
         let layers = try #require(object["layers"] as? [[String: Any]])
-        #expect(layers.map { $0["layer"] as? String } == ["fc1", "relu1", "output_layer", "clip", "softmax"])
-        #expect(layers.map { $0["hls4mlLayerIndex"] as? Int } == [2, 4, 5, nil, 7])
+        #expect(layers.map { $0["layer"] as? String } == ["fc1", "relu1", "output_layer", "softmax", "clip"])
+        #expect(layers.map { $0["hls4mlLayerIndex"] as? Int } == [2, 4, 5, 7, nil])
         #expect(outcome.output.contains("not counted: design layers not in the report: clip"), "\(outcome.output)")
     }
 }
