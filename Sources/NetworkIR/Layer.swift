@@ -39,9 +39,11 @@ public struct Layer: Sendable, Equatable {
     /// How many tensors the layer reads.
     public var arity: Int {
         switch operation {
-        case .merge: return 2
+        case .merge: return MergeOperation.arity
         case let .klDivergence(parameters): return parameters.inputTensors
-        default: return 1
+        case .dense, .convolution, .batchNormalization, .relu, .leakyReLU, .linear, .squaredNorm, .lookup, .hardActivation,
+             .softmax, .pooling, .zeroPadding, .upSampling:
+            return 1
         }
     }
 
@@ -199,7 +201,7 @@ public enum LayerOperation: Sendable, Equatable {
         case let .leakyReLU(alpha): return [alpha]
         case let .lookup(activation): return [activation.alpha]
         case let .hardActivation(activation): return [activation.slope, activation.shift]
-        default: return []
+        case .relu, .linear, .squaredNorm, .merge, .softmax, .klDivergence, .pooling, .zeroPadding, .upSampling: return []
         }
     }
 }

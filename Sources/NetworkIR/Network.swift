@@ -157,7 +157,9 @@ public struct Network: Sendable, Equatable {
             case let .lookup(activation): try activation.validate(layer: layer, input: input)
             case let .softmax(parameters): try parameters.validate(layer: layer, input: input)
             case let .klDivergence(parameters): try parameters.validate(layer: layer, logVariance: precision(ofTensor: sources[sources.count - 1]))
-            default: break
+            case .dense, .convolution, .batchNormalization, .relu, .leakyReLU, .linear, .squaredNorm, .merge, .hardActivation,
+                 .pooling, .zeroPadding, .upSampling:
+                break   // nothing that depends on the input's precision
             }
         }
         var listed = Set<String>()
