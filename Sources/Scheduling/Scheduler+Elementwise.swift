@@ -4,17 +4,30 @@ import NetworkIR
 
 /// Scheduling of the element-wise kinds: BatchNormalization, ReLU, Linear, LeakyReLU (fully parallel, II 1).
 extension Scheduler {
+    /// Products of the input by per-lane constants, as HLS builds them (the rule `ProductSchedule` applies to
+    /// Dense weights): a constant with one non-zero signed digit is a shift (no delay), one with two a shift and an
+    /// adder, any other a multiplier. The step takes the slowest lane's delay; the multipliers are the lanes with
+    /// three digits or more.
+    static func constantProducts(_ raws: [Int64], input: Precision, constant: Precision,
+                                 device: DeviceProfile) -> (delayNs: Double, multipliers: Int, dsps: Int) {
+        let product = device.multiplier(widthA: input.width, widthB: constant.width)
+        let digits = raws.map(ProductSchedule.signedDigits)
+        let multipliers = digits.filter { $0 >= 3 }.count
+        let delay = multipliers > 0 ? product.delayNs
+            : digits.contains(2) ? device.adderDelay(width: input.width + constant.width) : 0
+        return (delay, multipliers, multipliers * product.dsps)
+    }
+
     /// One multiply-add per element, then the cast.
     static func scheduleBatchNormalization(_ parameters: BatchNormParameters, _ precision: ScaleShiftPrecision,
                                            context c: LayerContext) -> BlockSchedule {
         let scale = precision.scale
-        let product = c.device.multiplier(widthA: c.input.width, widthB: scale.width)
+        let products = constantProducts(parameters.scale.map { scale.raw(fromDouble: $0) }, input: c.input, constant: scale, device: c.device)
         var packer = c.packer()
-        packer.add(.multiply, product.delayNs)
+        packer.add(.multiply, products.delayNs)
         packer.add(.addLevel(1), c.device.adderDelay(width: c.input.width + scale.width))
         packer.add(.cast, c.castDelay(from: Precision.product(c.input, scale)))
-        let multipliers = parameters.scale.filter { scale.raw(fromDouble: $0) != 0 }.count
-        return simpleBlock(c, packer: packer, multipliers: multipliers, dsps: multipliers * product.dsps, adders: c.layer.inputSize)
+        return simpleBlock(c, packer: packer, multipliers: products.multipliers, dsps: products.dsps, adders: c.layer.inputSize)
     }
 
     /// ReLU: a compare and select; Linear: the cast only.
@@ -26,12 +39,13 @@ extension Scheduler {
     }
 
     /// LeakyReLU: the α product, the select, the cast.
-    static func scheduleLeakyReLU(_ alpha: Precision, context c: LayerContext) -> BlockSchedule {
-        let product = c.device.multiplier(widthA: c.input.width, widthB: alpha.width)
+    static func scheduleLeakyReLU(_ slope: Double, _ alpha: Precision, context c: LayerContext) -> BlockSchedule {
+        let raw = alpha.raw(fromDouble: slope)
+        let products = constantProducts(Array(repeating: raw, count: c.layer.inputSize), input: c.input, constant: alpha, device: c.device)
         var packer = c.packer()
-        packer.add(.multiply, product.delayNs)
+        packer.add(.multiply, products.delayNs)
         packer.add(.select, c.device.selectNs)
         packer.add(.cast, c.castDelay(from: Precision.product(c.input, alpha)))
-        return simpleBlock(c, packer: packer, multipliers: c.layer.inputSize, dsps: c.layer.inputSize * product.dsps, adders: 0)
+        return simpleBlock(c, packer: packer, multipliers: products.multipliers, dsps: products.dsps, adders: 0)
     }
 }

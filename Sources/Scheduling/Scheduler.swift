@@ -91,7 +91,7 @@ public enum Scheduler {
         case let .convolution(parameters, p): return try scheduleConvolution(parameters, p, context: context)
         case let .batchNormalization(parameters, p): return scheduleBatchNormalization(parameters, p, context: context)
         case .relu, .linear: return scheduleActivation(context: context)
-        case let .leakyReLU(_, parameter): return scheduleLeakyReLU(parameter, context: context)
+        case let .leakyReLU(alpha, parameter): return scheduleLeakyReLU(alpha, parameter, context: context)
         case let .squaredNorm(accumulator): return scheduleSquaredNorm(accumulator, context: context)
         case let .merge(merge): return scheduleMerge(merge, context: context)
         case let .lookup(activation, p): return scheduleLookup(activation, p, context: context)

@@ -219,8 +219,9 @@ import Testing
             // fabric multipliers (see docs/calibration.md).
             ("Softmax", "any", "dsp", nil, 4.8, 7),  // measured 4.75 (n 12), max 7
             ("Softmax", "any", "fabric", nil, 1.8, 4), // measured 1.73 (n 11), max 4
-            // nnet::normalize at 5 ns: HLS made it combinational (L = 0); a Pipewright block has its output register.
-            ("BatchNormalization", "any", nil, nil, 1.0, 1), // measured 1.00 (n 12), max 1
+            // nnet::normalize at 5 ns, scales of 2.0: shifts, so HLS made it combinational (L = 0) and the block is
+            // the add and the cast in one stage (the constant-product rule of docs/timing.md).
+            ("BatchNormalization", "any", nil, nil, 0.0, 0), // measured 0 (n 12)
         ]
         var summary: [String] = []
         for bound in bounds {
@@ -263,8 +264,8 @@ import Testing
         let within = differences.filter { abs($0) <= 2 }.count
         print("tops: n = \(tops.count), within ±2 \(within), exact \(differences.filter { $0 == 0 }.count), "
               + "max |difference| \(differences.map(abs).max() ?? 0), mean \(String(format: "%+.2f", Double(differences.reduce(0, +)) / Double(tops.count)))")
-        // Measured: 10 of 23 within ±2 (the fabric builds and breast_cancer), max 11 (jet_tagging DSP, RF 1).
-        #expect(within >= 10 && differences.map(abs).max()! <= 11, "\(differences)")
+        // Measured: 11 of 23 within ±2 (the fabric builds and breast_cancer), max 11 (jet_tagging DSP, RF 1).
+        #expect(within >= 11 && differences.map(abs).max()! <= 11, "\(differences)")
         // The top's II is its slowest instance's, in Pipewright as in the reports: exact at RF 1 and 2.
         for top in tops where top.hlsReuseFactor <= 2 { #expect(top.predictedInterval == top.hlsInterval, "\(top.design)") }
     }

@@ -111,3 +111,46 @@ struct SchedulerTests {
         }
     }
 }
+
+/// BatchNorm and LeakyReLU products by constants, as HLS builds them: a power of two is a shift (no delay, no
+/// multiplier), ±2^a ± 2^b a shift and an adder, anything else a multiplier (docs/timing.md). In ap_fixed<12,4>
+/// (8 fractional bits): 2 → 512, 0.5 → 128, −4 → −1024 (one digit); 0.75 → 192 = 256 − 64 (two);
+/// 0.65625 → 168 = 128 + 32 + 8 (three). 12-bit operands are above the round profile's LUT width (8): a DSP, 2 ns.
+@Suite struct ConstantProductScheduleTests {
+    static let type = Precision.fixed(12, 4)
+
+    static func block(_ operation: LayerOperation, _ precision: LayerPrecision, clockNs: Double = 5) throws -> BlockSchedule {
+        let layer = Layer(name: "e", operation: operation, inputSize: 3, precision: precision)
+        let network = Network(name: "n", inputSize: 3, inputPrecision: type, layers: [layer])
+        try network.validate()
+        return try Scheduler.schedule(network, options: ScheduleOptions(clockPeriodNs: clockNs, device: roundProfile)).blocks[0]
+    }
+
+    static func batchNorm(_ scale: [Double], clockNs: Double = 5) throws -> BlockSchedule {
+        try block(.batchNormalization(BatchNormParameters(scale: scale, shift: [0.25, 0, -0.5])),
+                  LayerPrecision(result: .fixed(16, 6), weight: type, bias: type), clockNs: clockNs)
+    }
+
+    static func multiplyDelay(_ block: BlockSchedule) -> Double? { block.steps.first { $0.operation == .multiply }?.delayNs }
+
+    @Test func batchNormScales() throws {
+        let shifts = try Self.batchNorm([2, 0.5, -4])
+        #expect(Self.multiplyDelay(shifts) == 0 && shifts.multipliers == 0 && shifts.dsps == 0)
+        let shiftAdd = try Self.batchNorm([0.75, 2, 0.5])
+        #expect(Self.multiplyDelay(shiftAdd) == 1.0 && shiftAdd.multipliers == 0)
+        let real = try Self.batchNorm([0.65625, 2, 0.5])
+        #expect(Self.multiplyDelay(real) == 2.0 && real.multipliers == 1 && real.dsps == 1)
+        // At 3 ns (logic budget 3 − 0.375 uncertainty − 0.5 register = 2.125 ns) the shift, the 1 ns add and the cast
+        // share one stage; a real product (2 ns) and the add (1 ns) do not: 1 slot against 2.
+        #expect(try Self.batchNorm([2, 0.5, -4], clockNs: 3).latencyCycles == 1)
+        #expect(try Self.batchNorm([0.65625, 2, 0.5], clockNs: 3).latencyCycles == 2)
+    }
+
+    @Test func leakyReLUAlpha() throws {
+        let quarter = try Self.block(.leakyReLU(alpha: 0.25), LayerPrecision(result: .fixed(16, 6), parameter: Self.type))
+        #expect(Self.multiplyDelay(quarter) == 0 && quarter.multipliers == 0)
+        // 0.3 → raw 76 (truncated) = 64 + 16 − 4: three digits, one multiplier per lane.
+        let point3 = try Self.block(.leakyReLU(alpha: 0.3), LayerPrecision(result: .fixed(16, 6), parameter: Self.type))
+        #expect(Self.multiplyDelay(point3) == 2.0 && point3.multipliers == 3 && point3.dsps == 3)
+    }
+}
