@@ -14,8 +14,9 @@ public struct HLSInstance: Sendable, Equatable, Encodable {
     /// From the module's own report, when the folder has one.
     public var moduleReport: HLSModuleReport?
 
-    /// The functional-unit number HLS gives the call (`grp_…_fu_92`, `call_ret_…_fu_68`): HLS numbers a
-    /// function's calls in program order, so in an io_parallel top it is the layers' dataflow order.
+    /// The functional-unit number HLS gives the call (`grp_…_fu_92`, `call_ret_…_fu_68`). Vitis HLS numbers the
+    /// calls of an io_parallel top in program order (the layers' dataflow order); Vivado HLS 2019.2 grouped them by
+    /// function, so `HLSComparison` uses it only where it pairs more layers than the config index.
     public var callOrder: Int? {
         guard let range = instance.range(of: "_fu_", options: .backwards) else { return nil }
         return Int(instance[range.upperBound...])

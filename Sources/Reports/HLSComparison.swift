@@ -6,12 +6,15 @@ import Scheduling
 /// (`pipewright compare`).
 ///
 /// Layers are matched to report instances by hls4ml's naming: each instance's module name carries its
-/// layer's config index (`config2`) and function (`dense_latency`, `relu`, …). The instances are put in the order
-/// of the top's calls (the `_fu_<n>` number HLS gives each call in program order), or, when an instance name has
-/// none, in config-index order (hls4ml numbers layers in model order, except the layers its passes add later, such
-/// as QKeras' alpha scales, `nnet::normalize`, numbered after the softmax). They are aligned with the design's
-/// layers in order, an instance matching a layer of the same kind; the alignment keeps as many pairs as possible
-/// (a longest common subsequence), and what is left on either side is listed, not an error.
+/// layer's config index (`config2`) and function (`dense_latency`, `relu`, …). The instances, in config-index order
+/// (hls4ml numbers layers in model order, except the layers its passes add later, such as QKeras' alpha scales,
+/// `nnet::normalize`, numbered after the softmax), are aligned with the design's layers in order, an instance
+/// matching a layer of the same kind; the alignment keeps as many pairs as possible (a longest common
+/// subsequence), and what is left on either side is listed, not an error. When every instance name carries the
+/// `_fu_<n>` number HLS gives each call, the instances are also aligned in that order, and it is kept when it
+/// pairs more: Vitis HLS numbers the calls of an io_parallel top in program order (breast_cancer's alpha scales
+/// pair only that way), Vivado HLS 2019.2 groups them by function (liu_tutorial_part1: every `dense` first),
+/// where the config index is right.
 ///
 /// Latency: a Pipewright block's latency D counts the block's own output register; an HLS instance's
 /// latency L does not (its caller registers the result), so D is compared with L + 1, as in
@@ -97,17 +100,27 @@ public struct HLSComparison: Sendable {
         self.schedule = schedule
         self.report = report
         self.tolerance = tolerance
-        let blocks = schedule.blocks
         let layered = report.instances.enumerated()
             .compactMap { offset, instance in instance.layer.map { (layer: $0, offset: offset, instance: instance) } }
-        let byCalls = layered.allSatisfy { $0.instance.callOrder != nil }
-        let instances = layered
-            .sorted {
-                byCalls ? ($0.instance.callOrder!, $0.offset) < ($1.instance.callOrder!, $1.offset)
-                    : ($0.layer.index, $0.layer.subIndex ?? -1, $0.offset) < ($1.layer.index, $1.layer.subIndex ?? -1, $1.offset)
-            }
+        let byIndex = layered
+            .sorted { ($0.layer.index, $0.layer.subIndex ?? -1, $0.offset) < ($1.layer.index, $1.layer.subIndex ?? -1, $1.offset) }
             .map(\.instance)
-        // Longest common subsequence of kinds.
+        var alignment = Self.align(schedule.blocks, byIndex)
+        if layered.allSatisfy({ $0.instance.callOrder != nil }) {
+            let byCalls = layered.sorted { ($0.instance.callOrder!, $0.offset) < ($1.instance.callOrder!, $1.offset) }.map(\.instance)
+            let called = Self.align(schedule.blocks, byCalls)
+            if called.pairs > alignment.pairs { alignment = called }
+        }
+        var rows = alignment.rows
+        for instance in report.instances where instance.layer == nil {
+            rows.append(Row(layer: nil, kind: nil, instance: instance))
+        }
+        self.rows = rows
+    }
+
+    /// The longest common subsequence of kinds between the blocks and the instances in the given order: the rows
+    /// in alignment order, and how many pairs it keeps.
+    static func align(_ blocks: [BlockSchedule], _ instances: [HLSInstance]) -> (rows: [Row], pairs: Int) {
         let n = blocks.count, m = instances.count
         var length = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
         func same(_ i: Int, _ j: Int) -> Bool { instances[j].layer?.kind == blocks[i].kind }
@@ -131,10 +144,7 @@ public struct HLSComparison: Sendable {
                 rows.append(designRow(blocks[i], nil)); i += 1
             }
         }
-        for instance in report.instances where instance.layer == nil {
-            rows.append(Row(layer: nil, kind: nil, instance: instance))
-        }
-        self.rows = rows
+        return (rows, length[0][0])
     }
 }
 

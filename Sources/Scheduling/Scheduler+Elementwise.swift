@@ -4,17 +4,17 @@ import NetworkIR
 
 /// Scheduling of the element-wise kinds: BatchNormalization, ReLU, Linear, LeakyReLU (fully parallel, II 1).
 extension Scheduler {
-    /// Products of the input by per-lane constants, as HLS builds them (the rule `ProductSchedule` applies to
-    /// Dense weights): a constant with one non-zero signed digit is a shift (no delay), one with two a shift and an
-    /// adder, any other a multiplier. The step takes the slowest lane's delay; the multipliers are the lanes with
-    /// three digits or more.
+    /// Products of the input by per-lane constants, as HLS builds them (the rule by which `ProductSchedule` counts
+    /// Dense's multipliers): a constant with one non-zero signed digit is a shift (no delay), one with two a shift
+    /// and an adder, any other a multiplier. The step takes the slowest lane's delay; the multipliers are the lanes
+    /// with three digits or more.
     static func constantProducts(_ raws: [Int64], input: Precision, constant: Precision,
                                  device: DeviceProfile) -> (delayNs: Double, multipliers: Int, dsps: Int) {
         let product = device.multiplier(widthA: input.width, widthB: constant.width)
         let digits = raws.map(ProductSchedule.signedDigits)
         let multipliers = digits.filter { $0 >= 3 }.count
-        let delay = multipliers > 0 ? product.delayNs
-            : digits.contains(2) ? device.adderDelay(width: input.width + constant.width) : 0
+        let shiftAdd = digits.contains(2) ? device.adderDelay(width: input.width + constant.width) : 0
+        let delay = max(multipliers > 0 ? product.delayNs : 0, shiftAdd)
         return (delay, multipliers, multipliers * product.dsps)
     }
 

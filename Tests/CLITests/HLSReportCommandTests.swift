@@ -159,6 +159,38 @@ import Testing
         }
     }
 
+    /// Vivado HLS 2019.2 numbers the top's calls by function (liu_tutorial_part1: the four `dense` calls first, then
+    /// the ReLUs, then the softmax), so the call order would pair fc1 with config11; the config index pairs as many
+    /// layers and is kept: relu1 → 4, relu2 → 7, relu3 → 10, fc4 → 11, softmax → 13 (the other three dense modules
+    /// carry no configN in this report).
+    @Test func vivadoCallNumbersDoNotReorder() throws {
+        let directory = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let design = directory.appendingPathComponent("part1.yml")
+        try """
+            name: part1
+            input: { size: 16, precision: "ap_fixed<16,6>" }
+            config: { ClockPeriod: 5, Model: { Precision: "ap_fixed<16,6>" } }
+            layers:
+              - { name: fc1, class: Dense, units: 64, kernel: 0.3, bias: 0 }
+              - { name: relu1, class: ReLU }
+              - { name: fc2, class: Dense, units: 32, kernel: 0.3, bias: 0 }
+              - { name: relu2, class: ReLU }
+              - { name: fc3, class: Dense, units: 32, kernel: 0.3, bias: 0 }
+              - { name: relu3, class: ReLU }
+              - { name: fc4, class: Dense, units: 5, kernel: 0.3, bias: 0 }
+              - { name: softmax, class: Softmax }
+            """.write(to: design, atomically: true, encoding: .utf8)
+        let json = directory.appendingPathComponent("compare.json")
+        let outcome = try CommandLineErrorTests.run(["compare", design.path, "--hls-report",
+                                                     Self.reports.appendingPathComponent("liu_tutorial_part1_xcu250").path, "--json", json.path])
+        #expect(outcome.status == 0 || outcome.status == 2, "a comparison, not an error: \(outcome.output)")
+        let layers = try #require(try Self.jsonObject(json)["layers"] as? [[String: Any]])
+        let paired = layers.compactMap { row in (row["layer"] as? String).map { ($0, row["hls4mlLayerIndex"] as? Int) } }
+        #expect(paired.map(\.0) == ["fc1", "relu1", "fc2", "relu2", "fc3", "relu3", "fc4", "softmax"])
+        #expect(paired.map(\.1) == [nil, 4, nil, 7, nil, 10, 11, 13], "\(paired)")
+    }
+
     @Test func negativeToleranceIsAUsageError() throws {
         let outcome = try CommandLineErrorTests.run(["compare", "Designs/calibration/argykokk_cardio_dsp_reuse1.yml", "--hls-report",
                                                      Self.reports.appendingPathComponent("argykokk_cardio_dsp_reuse1").path, "--tolerance", "-1"])
