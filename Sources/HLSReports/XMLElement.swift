@@ -73,9 +73,13 @@ enum XMLTreeParser {
             }
             guard let end = find(">", from: index) else { throw fail("tag not closed (truncated?)") }
             var tag = String(decoding: bytes[index + 1..<end], as: UTF8.self)
+            // A name ends at white space; a '<' inside a tag means a '>' went missing (a cut or damaged file).
+            if tag.contains("<") {
+                throw fail("tag <\(tag.prefix { !$0.isWhitespace && $0 != "<" })…> not closed before the next '<' (damaged file?)")
+            }
             advance(to: end + 1)
             if tag.hasPrefix("/") {
-                let name = tag.dropFirst().trimmingCharacters(in: .whitespaces)
+                let name = tag.dropFirst().trimmingCharacters(in: .whitespacesAndNewlines)
                 guard let open = stack.popLast() else { throw fail("closing tag </\(name)> without an opening tag") }
                 guard open.name == name else { throw fail("closing tag </\(name)> does not match <\(open.name)>") }
                 if stack.isEmpty { root = open } else { stack[stack.count - 1].children.append(open) }

@@ -108,6 +108,10 @@ import Testing
         #expect(error.description.contains("not closed (truncated?)"), "\(error)")
         let mismatched = full.replacingOccurrences(of: "</Part>", with: "</Prt>")
         #expect(Self.error(mismatched, file: "top.xml")?.description == "top.xml: line 10: malformed XML: closing tag </Prt> does not match <Part>")
+        // A lost '>' (found by fuzzing: the message spanned two lines) is one line naming the tag.
+        let lost = full.replacingOccurrences(of: "</Part>", with: "</Part\n")
+        let lostError = try #require(Self.error(lost, file: "top.xml")).description
+        #expect(lostError == "top.xml: line 10: malformed XML: tag </Part…> not closed before the next '<' (damaged file?)", "\(lostError)")
     }
 
     @Test func folderWithoutReports() throws {
