@@ -171,7 +171,11 @@ extension KerasArchitecture {
             if let string = value as? String { text = string }
             else if let dictionary = value as? [String: Any], let inner = dictionary["class_name"] as? String {
                 text = inner
-            } else { throw unsupported("unreadable activation \(String(describing: value))") }
+            } else {
+                let shown = value.flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.fragmentsAllowed, .sortedKeys]) }
+                    .map { String(decoding: $0.prefix(80), as: UTF8.self) } ?? "?"
+                throw unsupported("activation \(shown) is neither a name nor a {class_name: …} object")
+            }
             if let reason = unbuildableActivations[text.lowercased()] {
                 throw unsupported("activation '\(text)' is not supported: \(reason)")
             }

@@ -165,6 +165,20 @@ import Testing
             #expect(error.description.contains(reason), "\(error)")
         }
     }
+
+    /// An activation that is neither a name nor a {class_name: …} object (found by fuzzing: the message used to
+    /// print Swift's `Optional(0)`) shows the JSON value.
+    @Test(arguments: [("0", "activation 0 is neither"), ("[1, 2]", "activation [1,2] is neither"), (#"{"x": 1}"#, #"activation {"x":1} is neither"#)])
+    func unreadableActivationShowsTheJSON(_ json: String, _ message: String) throws {
+        let config = Self.modelConfig().replacingOccurrences(of: #""activation": "relu""#, with: #""activation": \#(json)"#)
+        do {
+            _ = try KerasArchitecture(modelConfig: config, kerasVersion: "3.1", file: "m.h5")
+            Issue.record("\(json) was accepted")
+        } catch {
+            #expect(error.description.contains("layer 'fc1' of class Dense: \(message) a name nor a {class_name: …} object"), "\(error)")
+            #expect(!error.description.contains("Optional"), "\(error)")
+        }
+    }
 }
 
 @Suite struct NumericsTests {
