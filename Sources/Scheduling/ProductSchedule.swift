@@ -132,6 +132,10 @@ public struct ProductSchedule: Sendable, Equatable {
     /// Non-zero digits of `value` in canonical signed-digit form (0 for 0).
     public static func signedDigits(_ value: Int64) -> Int { signedDigitTerms(Int128(value)).count }
 
+    /// Whether a product by the constant `value` needs a multiplier: three signed digits or more (±2^a is a shift,
+    /// ±2^a ± 2^b a shift and an adder, as HLS builds them).
+    public static func needsMultiplier(_ value: Int64) -> Bool { signedDigits(value) >= 3 }
+
     /// `value` as Σ ±2^shift in canonical signed-digit (non-adjacent) form, lowest digit first: the fewest
     /// shifted terms that add up to it (3 = 4 − 1, 21 = 16 + 4 + 1).
     public static func signedDigitTerms(_ value: Int128) -> [(shift: Int, negative: Bool)] {
@@ -167,7 +171,7 @@ public struct ProductSchedule: Sendable, Equatable {
             Product(input: $0.input, weightRaw: $0.weight, multiplier: nil, issueCycle: 0, select: nil, value: constantProduct)
         }
         let limit = multiplierLimit(inputs: inputs, outputs: outputs, zeros: distinct.zeros, reuseFactor: rf)
-        let real = products.indices.filter { signedDigits(products[$0].weightRaw) >= 3 }
+        let real = products.indices.filter { needsMultiplier(products[$0].weightRaw) }
         var shared = 0, issueCycles = 1
         if real.count > limit {
             shared = limit
@@ -279,7 +283,7 @@ public struct ProductSchedule: Sendable, Equatable {
     /// How many multipliers HLS builds for the unrolled products (RF 1): one per distinct (input, weight) whose weight
     /// has at least three signed digits; the others are shifts and adders.
     public static func realMultiplications(inputs: Int, outputs: Int, weight: (Int, Int) -> Int64) -> Int {
-        distinctProducts(inputs: inputs, outputs: outputs, weight: weight).pairs.filter { signedDigits($0.weight) >= 3 }.count
+        distinctProducts(inputs: inputs, outputs: outputs, weight: weight).pairs.filter { needsMultiplier($0.weight) }.count
     }
 
     struct Pair: Hashable {

@@ -11,9 +11,8 @@ extension Scheduler {
     static func constantProducts(_ raws: [Int64], input: Precision, constant: Precision,
                                  device: DeviceProfile) -> (delayNs: Double, multipliers: Int, dsps: Int) {
         let product = device.multiplier(widthA: input.width, widthB: constant.width)
-        let digits = raws.map(ProductSchedule.signedDigits)
-        let multipliers = digits.filter { $0 >= 3 }.count
-        let shiftAdd = digits.contains(2) ? device.adderDelay(width: input.width + constant.width) : 0
+        let multipliers = raws.filter(ProductSchedule.needsMultiplier).count
+        let shiftAdd = raws.contains { ProductSchedule.signedDigits($0) == 2 } ? device.adderDelay(width: input.width + constant.width) : 0
         let delay = max(multipliers > 0 ? product.delayNs : 0, shiftAdd)
         return (delay, multipliers, multipliers * product.dsps)
     }
