@@ -59,7 +59,7 @@ let package = Package(
             "KerasImport", "HDF5", "NetworkIR", "Design", "Scheduling", "FixedPoint", "RTL",
         ]),
         .testTarget(name: "CrossCheckTests", dependencies: [
-            "CrossCheck", "RTL", "Toolchain", "Simulation", "Scheduling", "NetworkIR", "Design", "FixedPoint", "HDF5",
+            "CrossCheck", "Reports", "RTL", "Toolchain", "Simulation", "Scheduling", "NetworkIR", "Design", "FixedPoint", "HDF5",
         ]),
     ]
 )
