@@ -23,8 +23,8 @@ struct DesignParser {
 
     static let topLevelKeys = ["name", "description", "device", "input", "config", "layers", "outputs"]
     static let configKeys = ["IOType", "ClockPeriod", "ClockUncertainty", "Model", "LayerName", "FIFODepth"]
-    static let modelKeys = ["Precision", "ReuseFactor", "Strategy"]
-    static let layerNameKeys = ["Precision", "ReuseFactor", "Strategy"]
+    static let modelKeys = ["Precision", "ReuseFactor", "Strategy", "ParallelizationFactor"]
+    static let layerNameKeys = ["Precision", "ReuseFactor", "Strategy", "ParallelizationFactor"]
     static let modelPrecisionKeys = ["default", "result", "weight", "bias", "accum", "scale", "param", "table",
                                      "exp_table", "inv_table", "inv_inp", "inp_norm", "slope", "shift"]
     /// hls4ml's `default_precision` when a design gives none.
@@ -90,15 +90,17 @@ struct DesignParser {
 
         let profile = try loadProfile(top.optional("device"))
         var implementations: [String: LayerImplementation] = [:]
-        for (layerName, entry) in config.layers where entry.reuseFactor != nil || entry.strategy != nil {
+        for (layerName, entry) in config.layers where entry.reuseFactor != nil || entry.strategy != nil || entry.parallelizationFactor != nil {
             implementations[layerName] = LayerImplementation(reuseFactor: entry.reuseFactor ?? config.reuseFactor,
-                                                             strategy: entry.strategy ?? config.strategy)
+                                                             strategy: entry.strategy ?? config.strategy,
+                                                             parallelizationFactor: entry.parallelizationFactor ?? config.parallelizationFactor)
         }
         var options = ScheduleOptions(
             clockPeriodNs: config.clockPeriodNs,
             clockUncertaintyNs: config.clockUncertainty.nanoseconds(atPeriod: config.clockPeriodNs),
             ioType: config.ioType,
-            defaultImplementation: LayerImplementation(reuseFactor: config.reuseFactor, strategy: config.strategy),
+            defaultImplementation: LayerImplementation(reuseFactor: config.reuseFactor, strategy: config.strategy,
+                                                       parallelizationFactor: config.parallelizationFactor),
             layerImplementations: implementations,
             device: profile)
         options.fifoDepths = config.fifoDepths
@@ -136,6 +138,7 @@ struct DesignParser {
         var precision: PrecisionTable
         var reuseFactor: Int?
         var strategy: Strategy?
+        var parallelizationFactor: Int?
     }
 
     /// A `Precision:` value: a single precision (stored under `default`) or a map of keys.
@@ -157,6 +160,8 @@ struct DesignParser {
         var modelDefault = DesignParser.hls4mlDefaultPrecision
         var reuseFactor = 1
         var strategy = Strategy.latency
+        /// hls4ml's ParallelizationFactor of the convolutions (nil: its default, 1).
+        var parallelizationFactor: Int?
         var layers: [(name: String, entry: LayerEntry)] = []
         /// FIFO depth overrides by FIFO name (`config.FIFODepth`).
         var fifoDepths: [String: Int] = [:]
@@ -208,6 +213,7 @@ struct DesignParser {
             }
             if let rfCursor = model.optional("ReuseFactor") { config.reuseFactor = try parseReuseFactor(rfCursor) }
             if let strategyCursor = model.optional("Strategy") { config.strategy = try parseStrategy(strategyCursor) }
+            if let pfCursor = model.optional("ParallelizationFactor") { config.parallelizationFactor = try pfCursor.positiveInteger() }
         }
 
         if let depthCursor = map.optional("FIFODepth") {
@@ -224,6 +230,7 @@ struct DesignParser {
                 }
                 if let rfCursor = entryMap.optional("ReuseFactor") { entry.reuseFactor = try parseReuseFactor(rfCursor) }
                 if let strategyCursor = entryMap.optional("Strategy") { entry.strategy = try parseStrategy(strategyCursor) }
+                if let pfCursor = entryMap.optional("ParallelizationFactor") { entry.parallelizationFactor = try pfCursor.positiveInteger() }
                 config.layers.append((layerName, entry))
             }
         }

@@ -31,8 +31,17 @@ public struct LoadedDesign: Sendable, Equatable {
     /// stays a percentage of the new period; one given in ns stays in ns. The reuse factor is applied as given
     /// (the scheduler rejects an impossible one); a clock period that is not positive and finite is ignored
     /// with a note, so callers validate it first.
-    public func applying(reuseFactor: Int? = nil, clockPeriodNs: Double? = nil, ioType: IOType? = nil) -> LoadedDesign {
+    /// `parallelizationFactor` replaces the ParallelizationFactor of every convolution (`--parallelization-factor`).
+    public func applying(reuseFactor: Int? = nil, clockPeriodNs: Double? = nil, ioType: IOType? = nil,
+                         parallelizationFactor: Int? = nil) -> LoadedDesign {
         var design = self
+        if let parallelizationFactor {
+            design.options.defaultImplementation.parallelizationFactor = parallelizationFactor
+            for key in design.options.layerImplementations.keys {
+                design.options.layerImplementations[key]!.parallelizationFactor = parallelizationFactor
+            }
+            design.notes.append("ParallelizationFactor overridden to \(parallelizationFactor) for every convolution")
+        }
         if let ioType, ioType != options.ioType {
             design.options.ioType = ioType
             design.notes.append("IOType overridden to \(ioType.rawValue)")

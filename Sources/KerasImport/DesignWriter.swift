@@ -36,6 +36,7 @@ public enum DesignWriter {
         out += "    Precision: { default: \(quoted(network.inputPrecision.description)) }\n"
         out += "    ReuseFactor: \(options.defaultImplementation.reuseFactor)\n"
         out += "    Strategy: \(options.defaultImplementation.strategy.rawValue)\n"
+        if let factor = options.defaultImplementation.parallelizationFactor { out += "    ParallelizationFactor: \(factor)\n" }
         out += "  LayerName:\n"
         for layer in network.layers {
             // The kind's named types in its order, then whatever else the layer declares (so that reading the file
@@ -49,6 +50,7 @@ public enum DesignWriter {
             if let implementation = options.layerImplementations[layer.name] {
                 out += "      ReuseFactor: \(implementation.reuseFactor)\n"
                 out += "      Strategy: \(implementation.strategy.rawValue)\n"
+                if let factor = implementation.parallelizationFactor { out += "      ParallelizationFactor: \(factor)\n" }
             }
         }
         out += "layers:\n"

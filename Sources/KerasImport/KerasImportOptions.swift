@@ -15,6 +15,8 @@ public struct KerasImportOptions: Sendable, Equatable {
     /// Model-wide ReuseFactor.
     public var reuseFactor: Int
     public var strategy: Strategy
+    /// Model-wide `ParallelizationFactor` of the convolutions (nil: hls4ml's default, 1 output pixel per iteration).
+    public var parallelizationFactor: Int?
     /// hls4ml's `IOType`. It changes the numerics of one layer: io_stream's SELU holds λ in its input type,
     /// io_parallel's in `ap_ufixed<16,1>`.
     public var ioType: IOType
@@ -34,7 +36,7 @@ public struct KerasImportOptions: Sendable, Equatable {
     public var name: String?
 
     public init(hls4mlCompatible: Bool = true, defaultPrecision: Precision = .fixed(16, 6), reuseFactor: Int = 1,
-                strategy: Strategy = .latency, ioType: IOType = .parallel,
+                strategy: Strategy = .latency, parallelizationFactor: Int? = nil, ioType: IOType = .parallel,
                 softmaxImplementation: SoftmaxParameters.Implementation = .stable,
                 layerPrecisions: [String: [String: Precision]] = [:], clockPeriodNs: Double = 5, device: String = "xcvu9p-2",
                 profileSearchPaths: [URL] = [], name: String? = nil) {
@@ -42,6 +44,7 @@ public struct KerasImportOptions: Sendable, Equatable {
         self.defaultPrecision = defaultPrecision
         self.reuseFactor = reuseFactor
         self.strategy = strategy
+        self.parallelizationFactor = parallelizationFactor
         self.ioType = ioType
         self.softmaxImplementation = softmaxImplementation
         self.layerPrecisions = layerPrecisions

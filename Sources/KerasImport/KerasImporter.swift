@@ -34,7 +34,8 @@ public enum KerasImporter {
             clockPeriodNs: options.clockPeriodNs,
             clockUncertaintyNs: uncertainty.nanoseconds(atPeriod: options.clockPeriodNs),
             ioType: options.ioType,
-            defaultImplementation: LayerImplementation(reuseFactor: options.reuseFactor, strategy: options.strategy),
+            defaultImplementation: LayerImplementation(reuseFactor: options.reuseFactor, strategy: options.strategy,
+                                                       parallelizationFactor: options.parallelizationFactor),
             device: device)
         var notes = conversion.notes
         notes.insert("imported from \(model.file) (Keras \(model.architecture.kerasMajorVersion), \(model.architecture.modelClass)"

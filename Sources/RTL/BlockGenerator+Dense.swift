@@ -75,109 +75,155 @@ extension BlockGenerator {
         return (nIn, { _, t in t < nIn ? t : nil }, { j, t in t < nIn ? weights[t * n + j] : 0 })
     }
 
-    /// Also a convolution's datapath at RF > 1: its terms are the kernel offsets of each output's window, so the
-    /// operand multiplexers differ per output pixel (and are shared by its filters).
+    /// Also a convolution's datapath at RF > 1 or with a partition loop: its terms are the kernel offsets of each
+    /// output's window, so the operand multiplexers differ per output pixel (and are shared by its filters). With
+    /// partitions, the datapath has the lanes of one partition; phase (q, p) — partition q, group p — enters the
+    /// operand select in cycle q·period + p, and partition q's results (but the last's, which the output reads
+    /// directly) are held from the cycle they leave the pipeline until the block's last slot.
     func denseShared(_ builder: DatapathBuilder, _ p: MultiplyAccumulatePrecision) throws(RTLError) -> [Signal] {
         let (weight, bias, accumulator) = (p.weight, p.bias, p.accumulator)
         let rf = block.groups, g = block.termsPerGroup
-        let n = layer.layer.outputSize
+        let partitions = block.partitions, period = partitions > 1 ? block.partitionPeriod : rf
+        let n = layer.layer.outputSize, lanes = n / partitions
         let (termCount, termInput, termWeight) = terms()
-        guard rf == block.initiationInterval, g * rf >= termCount, g >= 1 else {
-            throw .scheduleMismatch(layer: name, field: "groups/termsPerGroup",
-                reason: "\(rf) groups of \(g) terms with II \(block.initiationInterval) cannot cover \(termCount) terms")
+        guard rf >= 1, partitions >= 1, lanes * partitions == n, period >= rf, block.initiationInterval == partitions * period,
+              g * rf >= termCount, g >= 1 else {
+            throw .scheduleMismatch(layer: name, field: "groups/termsPerGroup/partitions",
+                reason: "\(partitions) partition(s) every \(period) cycles of \(rf) groups of \(g) terms with II \(block.initiationInterval) "
+                    + "cannot cover \(termCount) terms of \(n) outputs")
         }
         let levels = block.steps.filter { if case .addLevel = $0.operation { return true } else { return false } }.count
-        try checkSteps([.operandSelect, .multiply] + (0..<levels).map { .addLevel($0 + 1) } + [.accumulate, .cast])
+        try checkSteps([.operandSelect, .multiply] + (0..<levels).map { .addLevel($0 + 1) } + (rf > 1 ? [.accumulate] : []) + [.cast])
         let accumulatorWidth = accumulator.width + (accumulator.isSigned ? 0 : 1)
         let inputWidth = layer.layer.inputSize * inputPrecision.width
 
-        // Held copy of the input for groups 1 … RF−1.
+        // Held copy of the input for the phases after the accept cycle.
         builder.conditionalRegister("x_hold", width: inputWidth, next: "in_data", condition: "accept")
         builder.markPartiallyUsed("x_hold")
 
-        // Which (j, s) multipliers exist: any non-zero weight over the phases.
-        func weightRaw(_ t: Int, _ j: Int) -> Int64 { termWeight(j, t) }
-        let used: [[Bool]] = (0..<n).map { j in (0..<g).map { s in (0..<rf).contains { weightRaw($0 * g + s, j) != 0 } } }
-        // The inputs multiplier (j, s) reads over the phases; outputs with the same list share one multiplexer.
-        func phaseInputs(_ j: Int, _ s: Int) -> [Int?] { (0..<rf).map { termInput(j, $0 * g + s) } }
+        // The phases in cycle order: (cycle, partition, group).
+        let phases = (0..<partitions).flatMap { q in (0..<rf).map { (cycle: q * period + $0, partition: q, group: $0) } }
+        func output(_ l: Int, _ q: Int) -> Int { q * lanes + l }
+        // Which (l, s) multipliers exist: any non-zero weight over the phases.
+        func weightRaw(_ l: Int, _ s: Int, _ phase: Int) -> Int64 {
+            termWeight(output(l, phases[phase].partition), phases[phase].group * g + s)
+        }
+        let used: [[Bool]] = (0..<lanes).map { l in (0..<g).map { s in phases.indices.contains { weightRaw(l, s, $0) != 0 } } }
+        // The inputs multiplier (l, s) reads over the phases; lanes with the same list share one multiplexer.
+        func phaseInputs(_ l: Int, _ s: Int) -> [Int?] {
+            phases.map { termInput(output(l, $0.partition), $0.group * g + s) }
+        }
 
         var selectedInputs: [[Int?]: Signal] = [:]
         var elements: [String: Signal] = [:]
-        var selectedWeights: [[Int: Signal]] = Array(repeating: [:], count: n)
-        var lanes: [[Signal]] = []
-        var laneIndices: [[Int]] = []       // which s each lane signal belongs to, during operand select
+        var selectedWeights: [[Int: Signal]] = Array(repeating: [:], count: lanes)
+        var lanesSignals: [[Signal]] = []
         let xWidth = inputPrecision.width + (inputPrecision.isSigned ? 0 : 1)
         for step in block.steps {
             switch step.operation {
             case .operandSelect:
                 for s in 0..<g {
-                    for j in 0..<n where used[j][s] {
-                        let key = phaseInputs(j, s)
+                    for l in 0..<lanes where used[l][s] {
+                        let key = phaseInputs(l, s)
                         if selectedInputs[key] != nil { continue }
-                        var inputsOfPhase: [Signal?] = []
+                        var operands: [String] = []
                         for (phase, index) in key.enumerated() {
-                            guard let i = index else { inputsOfPhase.append(nil); continue }
-                            inputsOfPhase.append(inputElement(i, held: phase > 0, cache: &elements, builder: builder))
+                            guard let i = index else { operands.append(Verilog.literal(0, width: xWidth)); continue }
+                            operands.append(inputElement(i, held: phases[phase].cycle > 0, cache: &elements, builder: builder).name)
                         }
-                        var expression = inputsOfPhase[0].map { $0.name } ?? Verilog.literal(0, width: xWidth)
-                        for phase in 1..<rf {
-                            let operand = inputsOfPhase[phase].map { $0.name } ?? Verilog.literal(0, width: xWidth)
-                            expression = "\(slot(phase)) ? \(operand) : (\(expression))"
+                        var expression = operands[0]
+                        for phase in 1..<phases.count {
+                            expression = "\(slot(phases[phase].cycle)) ? \(operands[phase]) : (\(expression))"
                         }
                         selectedInputs[key] = builder.wire("xsel", width: xWidth, fractionalBits: inputPrecision.fractionalBits, expression)
                     }
                 }
-                for j in 0..<n {
-                    for s in 0..<g where used[j][s] {
-                        let values = (0..<rf).map { Int128(weightRaw($0 * g + s, j)) }
+                for l in 0..<lanes {
+                    for s in 0..<g where used[l][s] {
+                        let values = phases.indices.map { Int128(weightRaw(l, s, $0)) }
+                        // With partitions, a weight that is the same in every phase that reads an input (the others
+                        // select a zero input) stays a constant: the product by it is built as at RF 1.
+                        let read = phases.indices.filter { phaseInputs(l, s)[$0] != nil }.map { values[$0] }
+                        if partitions > 1, let first = read.first, read.allSatisfy({ $0 == first }) {
+                            selectedWeights[l][s] = .constant(first, fractionalBits: weight.fractionalBits)
+                            continue
+                        }
                         let width = values.map(Verilog.signedWidth(of:)).max() ?? 1
                         var expression = Verilog.literal(values[0], width: width)
-                        for phase in 1..<rf {
-                            expression = "\(slot(phase)) ? \(Verilog.literal(values[phase], width: width)) : (\(expression))"
+                        for phase in 1..<phases.count {
+                            expression = "\(slot(phases[phase].cycle)) ? \(Verilog.literal(values[phase], width: width)) : (\(expression))"
                         }
-                        selectedWeights[j][s] = builder.wire("wsel", width: width, fractionalBits: weight.fractionalBits, expression)
+                        selectedWeights[l][s] = builder.wire("wsel", width: width, fractionalBits: weight.fractionalBits, expression)
                     }
                 }
-                lanes = (0..<n).map { j in (0..<g).filter { used[j][$0] }.flatMap { s in [selectedInputs[phaseInputs(j, s)]!, selectedWeights[j][s]!] } }
-                laneIndices = (0..<n).map { j in (0..<g).filter { used[j][$0] } }
+                lanesSignals = (0..<lanes).map { l in
+                    (0..<g).filter { used[l][$0] }.flatMap { s in [selectedInputs[phaseInputs(l, s)]!, selectedWeights[l][s]!] }
+                }
             case .multiply:
-                lanes = lanes.map { pairs in
-                    stride(from: 0, to: pairs.count, by: 2).map { k in
+                lanesSignals = lanesSignals.enumerated().map { l, pairs in
+                    var products = stride(from: 0, to: pairs.count, by: 2).map { k in
                         builder.cast(builder.multiply(pairs[k], pairs[k + 1]), to: accumulator, prefix: "pacc")
                     }
+                    // At RF 1 the bias joins the adder tree (one partition's outputs share their filters' biases).
+                    let biasValue = accumulator.cast(layer.biasRaw[l], from: bias)
+                    if rf == 1 && biasValue != 0 {
+                        products.append(Signal(name: "", width: accumulatorWidth, fractionalBits: accumulator.fractionalBits,
+                                               constant: Int128(biasValue)))
+                    }
+                    return products
                 }
-                _ = laneIndices
             case .addLevel:
-                lanes = addLevel(lanes, width: accumulatorWidth, builder: builder)
+                lanesSignals = addLevel(lanesSignals, width: accumulatorWidth, builder: builder)
             case .accumulate:
                 let offset = block.registersBeforeAccumulate
-                let first = slot(offset)
-                let later = (1..<rf).map { slot($0 + offset) }.joined(separator: " | ")
+                let first = phases.filter { $0.group == 0 }.map { slot($0.cycle + offset) }.joined(separator: " | ")
+                let later = phases.filter { $0.group > 0 }.map { slot($0.cycle + offset) }.joined(separator: " | ")
                 let load = builder.bit("acc_load", "\(first) | \(later)")
+                let isFirst = partitions > 1 ? builder.bit("acc_first", first) : first
                 var accumulated: [[Signal]] = []
-                for (j, terms) in lanes.enumerated() {
+                for (l, terms) in lanesSignals.enumerated() {
                     let groupSum = builder.resize(try laneSum(terms, fractionalBits: accumulator.fractionalBits), to: accumulatorWidth)
-                    let biasValue = Int128(accumulator.cast(layer.biasRaw[j], from: bias))
+                    let biasValue = Int128(accumulator.cast(layer.biasRaw[l], from: bias))
                     let biasSignal = Signal(name: "", width: accumulatorWidth, fractionalBits: accumulator.fractionalBits, constant: biasValue)
                     let accName = builder.fresh("acc")
                     let acc = Signal(name: accName, width: accumulatorWidth, fractionalBits: accumulator.fractionalBits)
                     let start = builder.add(biasSignal, groupSum, width: accumulatorWidth)
                     let more = builder.add(acc, groupSum, width: accumulatorWidth)
                     let nextValue = builder.wire("acc_next", width: accumulatorWidth, fractionalBits: accumulator.fractionalBits,
-                                                 "\(first) ? \(builder.extend(start, to: accumulatorWidth)) : \(builder.extend(more, to: accumulatorWidth))")
+                                                 "\(isFirst) ? \(builder.extend(start, to: accumulatorWidth)) : \(builder.extend(more, to: accumulatorWidth))")
                     builder.conditionalRegister(accName, width: accumulatorWidth, next: nextValue.name, condition: load)
                     accumulated.append([builder.registers(acc, count: step.registersAfter - 1, prefix: "q")])
                 }
-                lanes = accumulated
+                lanesSignals = accumulated
                 continue
             case .cast:
-                lanes = lanes.map { [builder.cast(builder.cast($0[0], to: accumulator, prefix: "acc"), to: result, prefix: "y")] }
+                var casted: [[Signal]] = []
+                for terms in lanesSignals {
+                    let sum = try laneSum(terms, fractionalBits: accumulator.fractionalBits)
+                    casted.append([builder.cast(builder.cast(sum, to: accumulator, prefix: "acc"), to: result, prefix: "y")])
+                }
+                lanesSignals = casted
             default:
                 break
             }
-            lanes = register(lanes, count: step.registersAfter, builder: builder)
+            lanesSignals = register(lanesSignals, count: step.registersAfter, builder: builder)
         }
-        return lanes.map { $0[0] }
+        let results = lanesSignals.map { $0[0] }
+        guard partitions > 1 else { return results }
+        // Partition q's results leave the pipeline in cycle q·period + (RF − 1) + registers; all but the last
+        // partition's are held until the last slot (the next token's partition q arrives II cycles later, after it).
+        let registers = slots - ((partitions - 1) * period + rf - 1)
+        var outputs = [Signal](repeating: .constant(0, fractionalBits: result.fractionalBits), count: n)
+        for q in 0..<partitions {
+            for l in 0..<lanes {
+                let y = results[l]
+                guard q < partitions - 1, !y.isConstant else { outputs[output(l, q)] = y; continue }
+                let held = Signal(name: builder.fresh("hold"), width: y.width, fractionalBits: y.fractionalBits)
+                builder.conditionalRegister(held.name, width: y.width, next: y.name, condition: slot(q * period + rf - 1 + registers))
+                outputs[output(l, q)] = held
+            }
+        }
+        return outputs
     }
 }
 

@@ -25,7 +25,7 @@ struct BlockGenerator {
                 outputs = block.groups > 1 ? try denseShared(builder, p) : try denseParallel(builder, p)
             }
         case let .convolution(_, p):
-            outputs = block.groups > 1 ? try denseShared(builder, p) : try denseParallel(builder, p)
+            outputs = block.groups > 1 || block.partitions > 1 ? try denseShared(builder, p) : try denseParallel(builder, p)
         case let .batchNormalization(_, p):
             outputs = try elementwise(builder, expected: [.multiply, .addLevel(1), .cast],
                                       constants: (multiply: p.scale.fractionalBits, add: p.bias.fractionalBits))
@@ -152,10 +152,10 @@ struct BlockGenerator {
         guard block.steps.allSatisfy({ $0.registersAfter >= 0 }) else {
             throw .scheduleMismatch(layer: name, field: "steps", reason: "negative register count")
         }
-        let expectedSlots = (block.groups - 1) + block.steps.reduce(0) { $0 + $1.registersAfter }
+        let expectedSlots = block.slotsFromSteps
         guard block.latencyCycles == expectedSlots else {
             throw .scheduleMismatch(layer: name, field: "latencyCycles",
-                reason: "\(block.latencyCycles) slots, but the steps give (groups − 1) + registers = \(expectedSlots)")
+                reason: "\(block.latencyCycles) slots, but the steps give (partitions − 1)·period + (groups − 1) + registers = \(expectedSlots)")
         }
     }
 

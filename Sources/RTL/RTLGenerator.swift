@@ -13,7 +13,8 @@ public enum RTLGenerator {
     /// bytes per multiplier, constant product or adder, the operand multiplexers of shared multipliers, and the ROM lines of tables).
     public static func estimatedBytes(of block: BlockSchedule) -> Int {
         let operations = block.multipliers + block.constantMultiplies + block.adders
-        let multiplexed = block.groups > 1 ? block.multipliers * block.groups : 0
+        let phases = block.groups * block.partitions
+        let multiplexed = phases > 1 ? block.multipliers * phases : 0
         return 160 * operations + 40 * multiplexed + 2 * block.tableBits + 2000
     }
 
@@ -52,7 +53,7 @@ public enum RTLGenerator {
             guard block.latencyCycles >= 1, block.initiationInterval >= 1 else {
                 throw .scheduleMismatch(layer: layer.name, field: "latencyCycles", reason: "a block needs at least one slot and II ≥ 1")
             }
-            if block.groups == 1 && block.initiationInterval != 1 && block.products == nil {
+            if block.groups == 1 && block.partitions == 1 && block.initiationInterval != 1 && block.products == nil {
                 throw .unsupported(layer: layer.name, field: "initiationInterval",
                     reason: "II \(block.initiationInterval) without reuse groups is not implemented")
             }

@@ -80,6 +80,14 @@ public struct BlockSchedule: Sendable, Equatable {
     /// Dense: groups = reuse factor; inputs per output handled in each group.
     public var groups: Int
     public var termsPerGroup: Int
+    /// A convolution's partition loop (hls4ml's n_partitions = output pixels / ParallelizationFactor): the block's
+    /// datapath computes the outputs of one partition (`outputs / partitions` lanes) and runs once per partition,
+    /// partition q's groups entering the operand select in cycles q·`partitionPeriod` … q·`partitionPeriod` + groups − 1.
+    /// 1 for every other block.
+    public var partitions = 1
+    /// Cycles between the starts of two partitions (the groups when the loop is pipelined; more when each partition
+    /// drains before the next starts).
+    public var partitionPeriod = 1
     /// Longest single-stage logic path (ns), for reporting slack.
     public var criticalPathNs: Double
     public var multipliers: Int
@@ -121,6 +129,11 @@ public struct BlockSchedule: Sendable, Equatable {
         self.notes = notes
     }
 
+    /// Slots the steps, the groups and the partitions give: (partitions − 1)·period + (groups − 1) + registers.
+    public var slotsFromSteps: Int {
+        (partitions - 1) * partitionPeriod + (groups - 1) + steps.reduce(0) { $0 + $1.registersAfter }
+    }
+
     /// Registers from the operand select up to (not including) the accumulate step: the slot offset at
     /// which group p reaches the accumulator is `p + registersBeforeAccumulate`.
     public var registersBeforeAccumulate: Int {
@@ -151,7 +164,8 @@ public struct BlockSchedule: Sendable, Equatable {
                 current = []
             }
         }
-        let prefix = groups > 1 ? "\(groups)× " : ""
+        var prefix = groups > 1 ? "\(groups)× " : ""
+        if partitions > 1 { prefix = "\(partitions) partitions every \(partitionPeriod) cycles: " + prefix }
         return prefix + stages.joined(separator: " ")
     }
 }

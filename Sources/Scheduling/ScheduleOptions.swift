@@ -22,10 +22,14 @@ public enum IOType: String, Sendable, Equatable, Codable, CaseIterable {
 public struct LayerImplementation: Sendable, Equatable {
     public var reuseFactor: Int
     public var strategy: Strategy
+    /// hls4ml's `ParallelizationFactor` of a convolution in io_parallel: output pixels computed per iteration of its
+    /// partition loop (nil: hls4ml's default, 1). Other kinds ignore it, as hls4ml does.
+    public var parallelizationFactor: Int?
 
-    public init(reuseFactor: Int = 1, strategy: Strategy = .latency) {
+    public init(reuseFactor: Int = 1, strategy: Strategy = .latency, parallelizationFactor: Int? = nil) {
         self.reuseFactor = reuseFactor
         self.strategy = strategy
+        self.parallelizationFactor = parallelizationFactor
     }
 }
 

@@ -5,14 +5,16 @@ extension Scheduler {
     /// The largest dense equivalent (n_in × n_out) a convolution may be built from (the RTL reads it).
     static let maximumConvolutionMatrix = 1 << 26
 
-    /// A Conv1D/Conv2D in io_parallel: every output pixel at once (hls4ml's ParallelizationFactor =
-    /// out_height·out_width), each output a dot product over the kh·kw·C terms of its window, scheduled with the
-    /// Dense phase model (`scheduleDotProducts`): at RF 1 multiply, adder-tree levels, cast; at RF > 1 each
-    /// output's terms split into RF groups of ⌈kh·kw·C / RF⌉ kernel offsets (group p holds offsets p·g … p·g+g−1)
-    /// through one multiplier array, an accumulator, II = RF, as a Dense splits its inputs. Terms on padding and
-    /// zero kernel weights cost nothing, so at RF 1 the multipliers are out pixels × window terms × filters less
-    /// those. A Resource ReuseFactor is validated against hls4ml's mult config of a convolution, n_in = kh·kw·C and
-    /// n_out = filters. io_stream (pixel streams through line buffers) is refused.
+    /// A Conv1D/Conv2D in io_parallel, as hls4ml's `conv_2d_latency_cl` / `conv_2d_resource_cl` build it: a loop over
+    /// n_partitions = out_height·out_width / ParallelizationFactor partitions (hls4ml's default ParallelizationFactor
+    /// 1 computes one output pixel per iteration; ParallelizationFactor = out_height·out_width computes every pixel at
+    /// once), each iteration the dot products of its PF pixels over their kh·kw·C window terms, scheduled with the
+    /// Dense phase model (`scheduleDotProducts`): at RF 1 multiply, adder-tree levels, cast; at RF > 1 each output's
+    /// terms split into RF groups of ⌈kh·kw·C / RF⌉ kernel offsets through one multiplier array, an accumulator. The
+    /// operand select picks the partition's (and group's) window inputs. Terms on padding and zero kernel weights in
+    /// every partition cost nothing. A ParallelizationFactor that does not divide the output pixels is replaced by the
+    /// closest one that does, as hls4ml does. A Resource ReuseFactor is validated against hls4ml's mult config of a
+    /// convolution, n_in = kh·kw·C and n_out = filters. io_stream (pixel streams through line buffers) is refused.
     static func scheduleConvolution(_ parameters: ConvolutionParameters, _ precision: MultiplyAccumulatePrecision,
                                     context: LayerContext) throws(ScheduleError) -> BlockSchedule {
         let layer = context.layer
@@ -26,16 +28,27 @@ extension Scheduler {
                 reason: "\(layer.inputSize) inputs × \(outputs) outputs is too large to build fully parallel (at most \(maximumConvolutionMatrix) pairs)")
         }
         let filters = parameters.filters
+        let pixels = parameters.outputHeight * parameters.outputWidth
+        let requestedFactor = context.implementation.parallelizationFactor ?? 1
+        let factor = closestParallelizationFactor(requestedFactor, pixels: pixels)
+        let partitions = pixels / factor
         var block = try scheduleDotProducts(outputs: outputs, terms: parameters.kernelTerms, reuseInputs: parameters.kernelTerms,
-                                            reuseOutputs: filters, precision: precision, context: context) { j, k in
+                                            reuseOutputs: filters, partitions: partitions, precision: precision, context: context) { j, k in
             parameters.inputIndex(pixel: j / filters, kernelOffset: k) == nil ? 0 : parameters.weights[k * filters + j % filters]
+        }
+        if factor != requestedFactor {
+            block.notes.append("ParallelizationFactor \(requestedFactor) does not divide the \(pixels) output pixels "
+                               + "(valid: \(validParallelizationFactors(pixels: pixels).map(String.init).joined(separator: ", "))); "
+                               + "using \(factor) (closest valid, as hls4ml does)")
         }
         let weight = precision.weight
         let zeroKernel = parameters.weights.filter { weight.raw(fromDouble: $0) == 0 }.count
         let p = parameters.pads
-        let pixels = parameters.outputHeight * parameters.outputWidth
-        block.notes.append("\(parameters.kindName) \(parameters.inputShape) → \(parameters.outputShape): \(pixels) pixels "
-                           + "in parallel (hls4ml's ParallelizationFactor \(pixels); its default 1 would loop over the pixels), "
+        let loop = partitions == 1
+            ? "\(pixels) pixels at once (ParallelizationFactor \(pixels))"
+            : "\(partitions) partitions of \(factor) pixel(s) (ParallelizationFactor \(factor)), one every \(block.partitionPeriod) cycle(s)"
+                + (context.implementation.strategy == .resource ? " (each drains before the next: conv_2d_resource_cl)" : "")
+        block.notes.append("\(parameters.kindName) \(parameters.inputShape) → \(parameters.outputShape): \(loop), "
                            + "\(parameters.kernelTerms) terms per output, pads (top, bottom, left, right) = (\(p.top), \(p.bottom), \(p.left), \(p.right))")
         if zeroKernel > 0 { block.notes.append("\(zeroKernel) zero kernel weights need no multiplier") }
         let rf = block.reuseFactor, terms = parameters.kernelTerms
@@ -44,5 +57,20 @@ extension Scheduler {
                                + "instead of hls4ml's \((terms * filters + rf - 1) / rf)")
         }
         return block
+    }
+
+    /// hls4ml's valid ParallelizationFactors of a convolution with `pixels` output pixels: the divisors up to
+    /// pixels / 2, and pixels itself (`get_valid_conv_partition_splits`).
+    public static func validParallelizationFactors(pixels: Int) -> [Int] {
+        guard pixels > 1 else { return [1] }
+        return (1...(pixels / 2)).filter { pixels % $0 == 0 } + [pixels]
+    }
+
+    /// The valid ParallelizationFactor closest to `factor`, ties to the smaller (hls4ml `get_closest_reuse_factor`).
+    public static func closestParallelizationFactor(_ factor: Int, pixels: Int) -> Int {
+        validParallelizationFactors(pixels: pixels).min { lhs, rhs in
+            let (dl, dr) = (abs(lhs - factor), abs(rhs - factor))
+            return dl == dr ? lhs < rhs : dl < dr
+        } ?? 1
     }
 }

@@ -45,7 +45,15 @@ extension Scheduler {
     /// groups of ⌈terms / RF⌉ (group p holds terms p·g … p·g+g−1); multiplier (j, s) exists if any of its RF
     /// weights is non-zero. `reuseInputs` × `reuseOutputs` is what hls4ml validates a Resource reuse factor
     /// against (a Dense's n_in × n_out; a convolution's kh·kw·C × filters).
-    static func scheduleDotProducts(outputs: Int, terms: Int, reuseInputs: Int, reuseOutputs: Int,
+    ///
+    /// `partitions` > 1 is a convolution's partition loop: the outputs split into that many consecutive partitions
+    /// of `outputs / partitions` lanes, and one datapath of that many lanes runs once per partition, its operand
+    /// select choosing the partition's inputs (`partitions`·RF ways), multiplier (l, s) existing if any partition
+    /// and group gives it a non-zero weight. Under the Latency strategy the loop is pipelined at II = RF
+    /// (`conv_2d_latency_cl`: partition q starts in cycle q·RF); under Resource each partition drains before the next
+    /// starts (`conv_2d_resource_cl` pipelines only its RF loop: period RF + the datapath's registers). Latency
+    /// (partitions − 1)·period + (RF − 1) + registers; II partitions·period.
+    static func scheduleDotProducts(outputs: Int, terms: Int, reuseInputs: Int, reuseOutputs: Int, partitions: Int = 1,
                                     precision: MultiplyAccumulatePrecision, context: LayerContext,
                                     weight termWeight: (Int, Int) -> Double) throws(ScheduleError) -> BlockSchedule {
         let (layer, index, input, device) = (context.layer, context.index, context.input, context.device)
@@ -62,43 +70,55 @@ extension Scheduler {
         }
         let weight = precision.weight, accumulator = precision.accumulator
         let termsPerGroup = (inputs + rf - 1) / rf
-        // Multiplier (j, s) serves inputs p·g + s for every phase p; it exists if any of its weights is non-zero.
-        var multipliersPerOutput = [Int](repeating: 0, count: outputs)
-        for j in 0..<outputs {
+        let partitions = max(partitions, 1), lanes = outputs / partitions
+        // Multiplier (l, s) serves term p·g + s of lane l's output in every partition q and phase p; it exists if any
+        // of those weights is non-zero.
+        var multipliersPerLane = [Int](repeating: 0, count: lanes)
+        for l in 0..<lanes {
             for s in 0..<termsPerGroup {
                 var used = false
-                var p = 0
-                while p < rf && !used {
-                    let i = p * termsPerGroup + s
-                    if i < inputs, case let w = termWeight(j, i), w != 0 && weight.raw(fromDouble: w) != 0 { used = true }
-                    p += 1
+                var q = 0
+                while q < partitions && !used {
+                    var p = 0
+                    while p < rf && !used {
+                        let i = p * termsPerGroup + s
+                        if i < inputs, case let w = termWeight(q * lanes + l, i), w != 0 && weight.raw(fromDouble: w) != 0 { used = true }
+                        p += 1
+                    }
+                    q += 1
                 }
-                if used { multipliersPerOutput[j] += 1 }
+                if used { multipliersPerLane[l] += 1 }
             }
         }
-        let multipliers = multipliersPerOutput.reduce(0, +)
+        let multipliers = multipliersPerLane.reduce(0, +)
         let product = device.multiplier(widthA: input.width, widthB: weight.width)
         let adderDelay = device.adderDelay(width: accumulator.width)
-        let maxTerms = (multipliersPerOutput.max() ?? 0) + (rf == 1 ? 1 : 0)   // the bias joins the tree at RF 1
+        let maxTerms = (multipliersPerLane.max() ?? 0) + (rf == 1 ? 1 : 0)   // the bias joins the tree at RF 1
         let levels = maxTerms <= 1 ? 0 : Int(ceil(log2(Double(maxTerms))))
-        if rf > 1 {
-            packer.add(.operandSelect, device.operandMuxNsPerLevel * ceil(log2(Double(rf))))
+        let phases = rf * partitions
+        if phases > 1 {
+            packer.add(.operandSelect, device.operandMuxNsPerLevel * ceil(log2(Double(phases))))
         }
         packer.add(.multiply, product.delayNs)
         for level in 0..<levels { packer.add(.addLevel(level + 1), adderDelay) }
         if rf > 1 { packer.add(.accumulate, adderDelay, registered: true) }
         packer.add(.cast, context.castDelay(from: accumulator))
         let steps = packer.finish()
-        let adders = multipliersPerOutput.reduce(0) { $0 + max($1 - (rf == 1 ? 0 : 1), 0) } + (rf > 1 ? outputs : 0)
+        let registers = totalRegisters(steps)
+        let period = partitions > 1 && implementation.strategy == .resource ? rf + registers : rf
+        let adders = multipliersPerLane.reduce(0) { $0 + max($1 - (rf == 1 ? 0 : 1), 0) } + (rf > 1 ? lanes : 0)
         let registerBits = estimateRegisterBits(steps: steps, productBits: multipliers * (input.width + weight.width),
-                                                accumulatorBits: outputs * accumulator.width,
-                                                resultBits: outputs * result.width, inputBits: rf > 1 ? layer.inputSize * input.width : 0)
-        return BlockSchedule(layerIndex: index, layerName: layer.name, kind: layer.kindName, requestedReuseFactor: requested,
-                             reuseFactor: rf, strategy: implementation.strategy, initiationInterval: rf,
-                             latencyCycles: (rf - 1) + totalRegisters(steps), steps: steps, groups: rf,
-                             termsPerGroup: termsPerGroup, criticalPathNs: packer.criticalPathNs,
-                             multipliers: multipliers, dsps: multipliers * product.dsps, adders: adders,
-                             registerBits: registerBits, notes: notes)
+                                                accumulatorBits: lanes * accumulator.width,
+                                                resultBits: outputs * result.width, inputBits: phases > 1 ? layer.inputSize * input.width : 0)
+        var block = BlockSchedule(layerIndex: index, layerName: layer.name, kind: layer.kindName, requestedReuseFactor: requested,
+                                  reuseFactor: rf, strategy: implementation.strategy, initiationInterval: partitions * period,
+                                  latencyCycles: (partitions - 1) * period + (rf - 1) + registers, steps: steps, groups: rf,
+                                  termsPerGroup: termsPerGroup, criticalPathNs: packer.criticalPathNs,
+                                  multipliers: multipliers, dsps: multipliers * product.dsps, adders: adders,
+                                  registerBits: registerBits, notes: notes)
+        block.partitions = partitions
+        block.partitionPeriod = period
+        return block
     }
 
     /// Dense at RF > 1 under the Latency strategy: the unrolled products under hls4ml's multiplier limit, list-scheduled

@@ -17,6 +17,10 @@ struct DesignArguments: ParsableArguments {
     @Option(name: .customLong("reuse-factor"), parsing: .unconditional, help: "Use this ReuseFactor for every layer.")
     var reuseFactor: Int?
 
+    @Option(name: .customLong("parallelization-factor"), parsing: .unconditional,
+            help: "Use this ParallelizationFactor (output pixels per iteration) for every convolution.")
+    var parallelizationFactor: Int?
+
     @Option(name: .customLong("clock-period"), parsing: .unconditional, help: "Clock period in ns (the uncertainty keeps the design's rule).")
     var clockPeriod: Double?
 
@@ -54,13 +58,16 @@ struct DesignArguments: ParsableArguments {
         if let clockPeriod, !(clockPeriod > 0 && clockPeriod.isFinite) {
             throw ValidationError("--clock-period must be a positive number of ns, got \(clockPeriod)")
         }
+        if let parallelizationFactor, parallelizationFactor <= 0 {
+            throw ValidationError("--parallelization-factor must be a positive integer, got \(parallelizationFactor)")
+        }
         var io: IOType? = nil
         if let ioType {
             guard let parsed = IOType(rawValue: ioType.lowercased()) else { throw ValidationError("--io-type must be io_parallel or io_stream, got \(ioType)") }
             io = parsed
         }
         try Self.checkIsDesignFile(design)
-        return try DesignLoader.load(URL(fileURLWithPath: design), profileSearchPaths: profiles.map { URL(fileURLWithPath: $0) }).applying(reuseFactor: reuseFactor, clockPeriodNs: clockPeriod, ioType: io)
+        return try DesignLoader.load(URL(fileURLWithPath: design), profileSearchPaths: profiles.map { URL(fileURLWithPath: $0) }).applying(reuseFactor: reuseFactor, clockPeriodNs: clockPeriod, ioType: io, parallelizationFactor: parallelizationFactor)
     }
 }
 

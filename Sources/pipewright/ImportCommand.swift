@@ -44,6 +44,10 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("reuse-factor"), parsing: .unconditional, help: "ReuseFactor of every layer.")
     var reuseFactor = 1
 
+    @Option(name: .customLong("parallelization-factor"), parsing: .unconditional,
+            help: "ParallelizationFactor of every convolution: output pixels per iteration of its loop (hls4ml's default 1; a value that does not divide the output pixels is snapped as hls4ml does).")
+    var parallelizationFactor: Int?
+
     @Option(name: .customLong("clock-period"), parsing: .unconditional, help: "Clock period in ns.")
     var clockPeriod = 5.0
 
@@ -64,6 +68,9 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         guard reuseFactor > 0 else { throw ValidationError("--reuse-factor must be a positive integer, got \(reuseFactor)") }
+        if let parallelizationFactor, parallelizationFactor <= 0 {
+            throw ValidationError("--parallelization-factor must be a positive integer, got \(parallelizationFactor)")
+        }
         guard clockPeriod > 0, clockPeriod.isFinite else {
             throw ValidationError("--clock-period must be a positive number of ns, got \(clockPeriod)")
         }
@@ -78,7 +85,8 @@ struct ImportCommand: ParsableCommand {
             throw ValidationError("--softmax-implementation must be stable, latency or argmax, got \(softmaxImplementation)")
         }
         var options = KerasImportOptions(hls4mlCompatible: !noHLS4MLCompat, defaultPrecision: precision,
-                                         reuseFactor: reuseFactor, ioType: io, softmaxImplementation: softmax,
+                                         reuseFactor: reuseFactor, parallelizationFactor: parallelizationFactor,
+                                         ioType: io, softmaxImplementation: softmax,
                                          clockPeriodNs: clockPeriod, profileSearchPaths: profiles.map { URL(fileURLWithPath: $0) })
         for assignment in layerPrecisions {
             do { try options.addLayerPrecision(assignment) } catch {

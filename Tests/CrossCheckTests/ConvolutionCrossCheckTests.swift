@@ -77,11 +77,14 @@ struct ConvolutionCrossCheckTests {
         return try DesignLoader.load(url, profileSearchPaths: [repositoryRoot.appendingPathComponent("Profiles")])
     }
 
-    /// At RF 1 (1.6 ns, and 4 ns with a stalling sink) and RF 3 (2.5 ns, stalling): the RF-3 blocks select each
-    /// output's kernel offsets by phase (II 3).
-    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: [(1.6, "1", 1), (4.0, "1011", 1), (2.5, "1101", 3)])
-    func stridesPaddingAndConv1DAreBitExactInRTL(clockNs: Double, outReady: String, reuseFactor: Int) throws {
-        let loaded = try Self.load(mixedConvDesign, name: "mixed_conv").applying(reuseFactor: reuseFactor, clockPeriodNs: clockNs)
+    /// At RF 1 with every pixel at once (1.6 ns), RF 1 at hls4ml's default ParallelizationFactor 1 (4 ns, a stalling
+    /// sink: c1 loops over its 24 pixels, c2 over its 7) and RF 3 with ParallelizationFactor 4 (2.5 ns, stalling: 6
+    /// partitions of c1, each through 3 phases of kernel offsets; c2's 7 pixels allow only 1 or 7, and 4, as far from
+    /// both, snaps to the smaller as in hls4ml: 7 partitions).
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: [(1.6, "1", 1, 1_000), (4.0, "1011", 1, 1), (2.5, "1101", 3, 4)])
+    func stridesPaddingAndConv1DAreBitExactInRTL(clockNs: Double, outReady: String, reuseFactor: Int, parallelization: Int) throws {
+        var loaded = try Self.load(mixedConvDesign, name: "mixed_conv").applying(reuseFactor: reuseFactor, clockPeriodNs: clockNs)
+        loaded.options.defaultImplementation.parallelizationFactor = parallelization
         let network = loaded.network
         #expect(network.layers.map(\.kindName) == ["Conv2D", "Conv1D", "ReLU", "Dense"])
         guard case let .convolution(c1) = network.layers[0].operation, case let .convolution(c2) = network.layers[1].operation else { return }
@@ -91,7 +94,7 @@ struct ConvolutionCrossCheckTests {
         let inputs = InputVectors.random(count: 16, size: 84, seed: 41).map { $0.map { $0 * 5 } }
         let run = try Verification.run(network: network, options: loaded.options, inputs: inputs,
                                        outReadyPattern: SimulationOptions.pattern(outReady)!,
-                                       buildDirectory: crossCheckDirectory("mixed_conv-rf\(reuseFactor)-\(clockNs)ns"), optimization: testBuild)
+                                       buildDirectory: crossCheckDirectory("mixed_conv-rf\(reuseFactor)-pf\(parallelization)-\(clockNs)ns"), optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         let evaluator = try FixedPointEvaluator(network: network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
@@ -99,26 +102,41 @@ struct ConvolutionCrossCheckTests {
         #expect(Set(run.trace.outputs.flatMap { $0 }).count > 30)
         // c2's products have 7 + 5 = 12 fractional bits (input ap_fixed<12,5>, weight ap_fixed<7,2>); accum keeps 10.
         #expect(network.layers[1].precision.accumulator!.fractionalBits == 10 && network.layers[0].precision.result.fractionalBits == 7)
-        #expect(run.schedule.blocks[0].initiationInterval == reuseFactor && run.schedule.initiationInterval == reuseFactor)
+        // The partition loop: c1 has 24 output pixels, c2 7; PF 1 000 snaps to all of them, 4 to 4 for c1 and 1 for c2.
+        let partitions = parallelization == 1 ? [24, 7] : parallelization == 4 ? [6, 7] : [1, 1]
+        #expect(run.schedule.blocks[0..<2].map(\.partitions) == partitions)
+        #expect(run.schedule.blocks[0..<2].map(\.initiationInterval) == partitions.map { $0 * reuseFactor })
+        #expect(run.schedule.initiationInterval == partitions.max()! * reuseFactor)
         if outReady == "1" { #expect(run.comparison.rtl.latencies.first == run.schedule.latencyCycles) }
     }
 
     /// The conv block at two clocks, the second with a sink that takes results in 3 of 4 cycles: every channel
-    /// transfer and every output bit agree with the simulator, and the outputs equal the bit-exact evaluation.
-    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: [(2.5, "1"), (5.0, "1101")])
-    func smallConvIsBitExactInRTL(clockNs: Double, outReady: String) throws {
-        let loaded = try Self.load(smallConvDesign, name: "small_conv").applying(clockPeriodNs: clockNs)
+    /// transfer and every output bit agree with the simulator, and the outputs equal the bit-exact evaluation. At
+    /// 2.5 ns every pixel at once (ParallelizationFactor 30, II 1); at 5 ns 10 partitions of 3 pixels under the
+    /// Resource strategy at RF 2, each partition draining before the next (II 10 × (2 + the datapath's registers)).
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: [(2.5, "1", Strategy.latency, 30), (5.0, "1101", .resource, 3)])
+    func smallConvIsBitExactInRTL(clockNs: Double, outReady: String, strategy: Strategy, parallelization: Int) throws {
+        var loaded = try Self.load(smallConvDesign, name: "small_conv").applying(clockPeriodNs: clockNs)
+        loaded.options.defaultImplementation = LayerImplementation(reuseFactor: strategy == .resource ? 2 : 1, strategy: strategy,
+                                                                   parallelizationFactor: parallelization)
         #expect(loaded.network.layers.map(\.kindName) == ["Conv2D", "ReLU", "Dense"])
         #expect(loaded.network.inputShape == TensorShape([6, 5, 2]))
         let inputs = InputVectors.random(count: 16, size: 60, seed: 21).map { $0.map { $0 * 4 } }
         let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
                                        outReadyPattern: SimulationOptions.pattern(outReady)!,
-                                       buildDirectory: crossCheckDirectory("small_conv-\(clockNs)ns"), optimization: testBuild)
+                                       buildDirectory: crossCheckDirectory("small_conv-\(strategy.rawValue)-pf\(parallelization)-\(clockNs)ns"), optimization: testBuild)
         #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         #expect(run.comparison.comparedTransfers == 16 * run.schedule.graph.channels.count)
         let evaluator = try FixedPointEvaluator(network: loaded.network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
-        #expect(run.schedule.initiationInterval == 1)
+        let conv = run.schedule.blocks[0]
+        let registers = conv.steps.reduce(0) { $0 + $1.registersAfter }
+        if strategy == .latency {
+            #expect(conv.partitions == 1 && run.schedule.initiationInterval == 1)
+        } else {
+            #expect(conv.partitions == 10 && conv.partitionPeriod == 2 + registers)
+            #expect(conv.initiationInterval == 10 * (2 + registers) && conv.latencyCycles == 9 * (2 + registers) + 1 + registers)
+        }
         let expected = run.schedule.blocks.reduce(0) { $0 + $1.latencyCycles }
         #expect(run.schedule.latencyCycles == expected)
         if outReady == "1" { #expect(run.comparison.rtl.latencies.first == expected) }
@@ -176,7 +194,7 @@ struct CICADACrossCheckTests {
 
 /// Random convolution chains through simulator and Verilator: Conv1D or Conv2D (random shape, kernel, strides,
 /// padding, bias, precisions in every mode, zero weights), a ReLU, a second convolution or a Flatten and Dense,
-/// at RF 1–3, clocks 1.5–6 ns and sink patterns. `PIPEWRIGHT_RANDOM_CONVS=N` runs N seeds (default 3).
+/// at RF 1–3, ParallelizationFactor 1, 2, 3 or every pixel, Latency or Resource, clocks 1.5–6 ns and sink patterns. `PIPEWRIGHT_RANDOM_CONVS=N` runs N seeds (default 3).
 struct RandomConvolutionTests {
     static let count = Int(ProcessInfo.processInfo.environment["PIPEWRIGHT_RANDOM_CONVS"] ?? "") ?? 3
 
@@ -224,12 +242,22 @@ struct RandomConvolutionTests {
                                                       accumulator: PrecisionInference.denseAccumulator(input: previous, weight: .fixed(8, 2), bias: .fixed(8, 2), inputSize: shape.count))))
         let network = Network(name: "random_conv", inputSize: inputShape.count, inputPrecision: inputPrecision, layers: layers, inputShape: inputShape)
         var options = ScheduleOptions(clockPeriodNs: [1.5, 2.5, 4.0, 6.0][int(0...3)], device: try DeviceProfileLoader.load(name: "xcvu9p-2", searchPaths: [repositoryRoot.appendingPathComponent("Profiles")]))
-        // RF ≤ kh·kw·C × filters of every convolution (hls4ml's bound, as n_in × n_out for a Dense).
+        // RF ≤ kh·kw·C × filters of every convolution (hls4ml's bound, as n_in × n_out for a Dense, which a
+        // one-element image before fc also bounds).
         let bound = layers.compactMap { layer -> Int? in
-            if case let .convolution(c) = layer.operation { return c.kernelTerms * c.filters } else { return nil }
+            switch layer.operation {
+            case let .convolution(c): return c.kernelTerms * c.filters
+            case let .dense(d): return layer.inputSize * d.outputSize
+            default: return nil
+            }
         }.min() ?? 3
         options.defaultImplementation.reuseFactor = min(int(1...3), bound)
-        return (network, options, ["1", "1101", "1011"][int(0...2)])
+        let outReady = ["1", "1101", "1011"][int(0...2)]
+        // The partition loop: hls4ml's default (1 pixel per iteration), 2 or 3 (snapped to a divisor of the pixels
+        // as hls4ml does), or every pixel; pipelined (Latency) or draining (Resource, whose RF snaps too).
+        options.defaultImplementation.parallelizationFactor = [nil, 2, 3, 1_000][int(0...3)]
+        options.defaultImplementation.strategy = int(0...2) == 0 ? .resource : .latency
+        return (network, options, outReady)
     }
 
     @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: (1...count).map { UInt64($0) })
@@ -240,7 +268,10 @@ struct RandomConvolutionTests {
         let run = try Verification.run(network: network, options: options, inputs: inputs, outReadyPattern: SimulationOptions.pattern(outReady)!,
                                        buildDirectory: crossCheckDirectory("random-conv-\(seed)"), optimization: testBuild)
         let summary = network.layers.map { "\($0.name) \($0.kindName)" }.joined(separator: ", ")
-        #expect(run.comparison.matches, "seed \(seed) (\(summary), RF \(options.defaultImplementation.reuseFactor), \(options.clockPeriodNs) ns): \(run.comparison.mismatches.first?.description ?? "")")
+        let implementation = options.defaultImplementation
+        let message = "seed \(seed) (\(summary), RF \(implementation.reuseFactor), \(implementation.strategy.rawValue), "
+                + "PF \(implementation.parallelizationFactor.map(String.init) ?? "1"), \(options.clockPeriodNs) ns): \(run.comparison.mismatches.first?.description ?? "")"
+        #expect(run.comparison.matches, Comment(rawValue: message))
         let evaluator = try FixedPointEvaluator(network: network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) }, "seed \(seed)")
     }

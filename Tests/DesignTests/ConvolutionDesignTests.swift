@@ -74,6 +74,24 @@ struct ConvolutionDesignTests {
         #expect(error?.description.contains("add a Flatten") == true)
     }
 
+    /// `ParallelizationFactor` as hls4ml reads it: Model-wide, overridden per layer; absent means hls4ml's default 1
+    /// (nil here); a value that is not a positive integer is an error naming the field.
+    @Test func parallelizationFactorIsReadFromModelAndLayerName() throws {
+        let withFactor = Self.design.replacingOccurrences(
+            of: "  Model: { Precision:", with: "  Model: { ParallelizationFactor: 2, Precision:")
+            .replacingOccurrences(of: "layers:\n", with: "  LayerName: { c1: { ParallelizationFactor: 1 } }\nlayers:\n")
+        let options = try TestSupport.load(withFactor).options
+        #expect(options.implementation(of: "conv").parallelizationFactor == 2)
+        #expect(options.implementation(of: "c1").parallelizationFactor == 1)
+        #expect(try TestSupport.load(Self.design).options.implementation(of: "conv").parallelizationFactor == nil)
+        for bad in ["0", "-3", "two", "1.5"] {
+            let error = try TestSupport.error(Self.design.replacingOccurrences(
+                of: "  Model: { Precision:", with: "  Model: { ParallelizationFactor: \(bad), Precision:"))
+            #expect(error?.description.contains("config.Model.ParallelizationFactor") == true, "\(bad): \(String(describing: error))")
+            #expect(error?.description.contains("a positive integer") == true, "\(bad)")
+        }
+    }
+
     @Test func convOnAVectorNamesTheLayer() throws {
         let error = try TestSupport.error("""
         name: cnn

@@ -129,10 +129,12 @@ import Testing
         #expect(loaded.options == imported.design.options)
     }
 
-    /// Designs/cicada_student.yml is this import at 6.25 ns: the same network, 11,588 parameters.
+    /// Designs/cicada_student.yml is this import at 6.25 ns with ParallelizationFactor 192: the same network, 11,588
+    /// parameters.
     @Test func shippedDesignIsTheImport() throws {
         var options = Self.runs[0].options
         options.clockPeriodNs = 6.25
+        options.parallelizationFactor = 192
         let imported = try KerasImporter.importModel(Fixtures.keras("cicada_v2_student"), options: options)
         let loaded = try DesignLoader.load(Fixtures.package.appendingPathComponent("Designs/cicada_student.yml"))
         #expect(loaded.network == imported.design.network)

@@ -3,7 +3,8 @@ import FixedPoint
 import NetworkIR
 @testable import Scheduling
 
-/// A convolution is scheduled with the Dense phase model over each output's window terms.
+/// A convolution is scheduled with the Dense phase model over each output's window terms, once per partition of
+/// its output pixels (hls4ml's ParallelizationFactor; the tests of the fully parallel form give PF = 30, every pixel).
 struct ConvolutionScheduleTests {
     /// 6×5×2 input, 3×3 kernel, 3 filters, same padding (1 on every side). Pixel (oh, ow) sees kernel row kh when
     /// 0 ≤ oh + kh − 1 < 6: kh = 0 and 2 for 5 rows, kh = 1 for all 6; columns: kw = 0, 2 for 4 of 5, kw = 1 for 5.
@@ -23,11 +24,13 @@ struct ConvolutionScheduleTests {
                      precision: LayerPrecision(result: .fixed(16, 8), weight: .fixed(4, 2), bias: .fixed(4, 2), accumulator: .fixed(16, 8)))
     }
 
-    static func schedule(_ layer: Layer, reuseFactor: Int = 1, ioType: IOType = .parallel) throws -> BlockSchedule {
+    static func schedule(_ layer: Layer, reuseFactor: Int = 1, strategy: Strategy = .latency, parallelizationFactor: Int? = 30,
+                         ioType: IOType = .parallel) throws -> BlockSchedule {
         let network = Network(name: "t", inputSize: 60, inputPrecision: .fixed(8, 4), layers: [layer], inputShape: TensorShape([6, 5, 2]))
         try network.validate()
         var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
-        options.defaultImplementation.reuseFactor = reuseFactor
+        options.defaultImplementation = LayerImplementation(reuseFactor: reuseFactor, strategy: strategy,
+                                                            parallelizationFactor: parallelizationFactor)
         options.ioType = ioType
         return try Scheduler.schedule(network, options: options).blocks[0]
     }
@@ -71,11 +74,55 @@ struct ConvolutionScheduleTests {
         let network = Network(name: "t", inputSize: 252, inputPrecision: .ufixed(10, 10), layers: [layer], inputShape: TensorShape([18, 14, 1]))
         try network.validate()
         var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
-        options.defaultImplementation = LayerImplementation(reuseFactor: 4, strategy: .resource)
+        options.defaultImplementation = LayerImplementation(reuseFactor: 4, strategy: .resource, parallelizationFactor: 192)
         let block = try Scheduler.schedule(network, options: options).blocks[0]
         #expect(block.reuseFactor == 3 && block.requestedReuseFactor == 4 && block.initiationInterval == 3)
         #expect([1, 3, 9, 27].allSatisfy { Scheduler.isValidResourceReuseFactor($0, inputs: 9, outputs: 3) })
         #expect(block.notes.first?.hasPrefix("ReuseFactor 4 is not valid for the Resource strategy; using 3") == true)
+    }
+
+    /// hls4ml's default ParallelizationFactor 1: 30 partitions of one pixel, the datapath of one pixel's 3 outputs.
+    /// Multiplier (f, term) exists when its weight is non-zero and some pixel's window reads that term (every term
+    /// is inside the image for some pixel): 3 × 18 = 54, less the two zero weights = 52. The operand select picks one
+    /// of 30 partitions: ⌈log2 30⌉ = 5 mux levels × 0.25 ns = 1.25 ns. Budget 5 − 0.625 − 0.5 = 3.875 ns per stage:
+    /// [mux 1.25 + mul 1.0 + add1 1.0 = 3.25] [add2 add3 add4 = 3.0] [add5 + cast (same type, 0 ns)] = 3 registers,
+    /// so latency (30 − 1)·1 + 3 = 32 and II 30 (a new image every 30 cycles).
+    @Test func partitionLoopAtTheDefaultParallelizationFactor() throws {
+        let block = try Self.schedule(Self.layer(zeros: true), parallelizationFactor: nil)
+        #expect(block.partitions == 30 && block.partitionPeriod == 1)
+        #expect(block.multipliers == 52)
+        #expect(block.steps.map(\.operation) == [.operandSelect, .multiply] + (1...5).map { .addLevel($0) } + [.cast])
+        #expect(block.steps.map(\.registersAfter) == [0, 0, 1, 0, 0, 1, 0, 1])
+        #expect(block.latencyCycles == 32 && block.initiationInterval == 30)
+        #expect(block.notes.contains { $0.contains("30 partitions of 1 pixel(s) (ParallelizationFactor 1), one every 1 cycle(s)") })
+    }
+
+    /// At RF 2 the Latency strategy pipelines the partition loop at II = RF (partition q starts in cycle 2q), the
+    /// Resource strategy lets each partition drain first (period = RF + the datapath's registers).
+    @Test func partitionPeriodFollowsTheStrategy() throws {
+        let latency = try Self.schedule(Self.layer(zeros: false), reuseFactor: 2, parallelizationFactor: 5)
+        let registers = latency.steps.reduce(0) { $0 + $1.registersAfter }
+        #expect(latency.partitions == 6 && latency.partitionPeriod == 2 && latency.groups == 2)
+        #expect(latency.initiationInterval == 12 && latency.latencyCycles == 5 * 2 + 1 + registers)
+        let resource = try Self.schedule(Self.layer(zeros: false), reuseFactor: 2, strategy: .resource, parallelizationFactor: 5)
+        #expect(resource.steps == latency.steps)
+        #expect(resource.partitionPeriod == 2 + registers)
+        #expect(resource.initiationInterval == 6 * (2 + registers) && resource.latencyCycles == 5 * (2 + registers) + 1 + registers)
+        // Five pixels per partition, three filters: 15 lanes of 9 terms per group.
+        #expect(latency.multipliers <= 15 * 9 && latency.termsPerGroup == 9)
+    }
+
+    /// A ParallelizationFactor that does not divide the 30 output pixels is replaced as hls4ml does: the closest of
+    /// 1, 2, 3, 5, 6, 10, 15, 30 (divisors up to 15, and 30), ties to the smaller.
+    @Test func parallelizationFactorSnapsAsHLS4ML() throws {
+        #expect(Scheduler.validParallelizationFactors(pixels: 30) == [1, 2, 3, 5, 6, 10, 15, 30])
+        #expect(Scheduler.validParallelizationFactors(pixels: 7) == [1, 7])
+        for (requested, used) in [(7, 6), (4, 3), (100, 30), (20, 15), (25, 30), (1, 1)] {
+            let block = try Self.schedule(Self.layer(zeros: false), parallelizationFactor: requested)
+            #expect(block.partitions == 30 / used, "PF \(requested)")
+            let note = block.notes.contains { $0.hasPrefix("ParallelizationFactor \(requested) does not divide the 30 output pixels") }
+            #expect(note == (requested != used), "PF \(requested)")
+        }
     }
 
     @Test func ioStreamIsRefused() {
