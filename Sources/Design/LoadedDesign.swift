@@ -36,10 +36,7 @@ public struct LoadedDesign: Sendable, Equatable {
                          parallelizationFactor: Int? = nil) -> LoadedDesign {
         var design = self
         if let parallelizationFactor {
-            design.options.defaultImplementation.parallelizationFactor = parallelizationFactor
-            for key in design.options.layerImplementations.keys {
-                design.options.layerImplementations[key]!.parallelizationFactor = parallelizationFactor
-            }
+            design.options.overrideParallelizationFactor(parallelizationFactor)
             design.notes.append("ParallelizationFactor overridden to \(parallelizationFactor) for every convolution")
         }
         if let ioType, ioType != options.ioType {

@@ -85,7 +85,14 @@ struct SweepPlot {
         let width = 1040.0, height = 460.0
         let valid = report.points.filter { $0.error == nil }
         let failed = report.points.filter { $0.error != nil }
-        let factors = Array(Set(report.points.map(\.reuseFactor))).sorted()
+        // One series (colour) per reuse factor, or per (RF, PF) when the sweep varies the ParallelizationFactor.
+        struct Series: Hashable, Comparable {
+            let rf: Int, pf: Int?
+            static func < (a: Series, b: Series) -> Bool { (a.rf, a.pf ?? 0) < (b.rf, b.pf ?? 0) }
+            var label: String { "RF \(rf)" + (pf.map { ", PF \($0)" } ?? "") }
+            func contains(_ point: SweepPoint) -> Bool { point.reuseFactor == rf && point.parallelizationFactor == pf }
+        }
+        let factors = Array(Set(report.points.map { Series(rf: $0.reuseFactor, pf: $0.parallelizationFactor) })).sorted()
         let periods = Array(Set(report.points.map(\.clockPeriodNs))).sorted()
         var svg = """
         <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" width="\(Int(width))" height="\(Int(height))" font-family="sans-serif" font-size="12">
@@ -105,7 +112,7 @@ struct SweepPlot {
                           xAxis: periodAxis, xTicks: periodTicks, yAxis: timeAxis)
         for (index, rf) in factors.enumerated() {
             let color = Self.colors[index % Self.colors.count]
-            let series = valid.filter { $0.reuseFactor == rf }.sorted { $0.clockPeriodNs < $1.clockPeriodNs }
+            let series = valid.filter { rf.contains($0) }.sorted { $0.clockPeriodNs < $1.clockPeriodNs }
             let latency = series.compactMap { p in p.latencyNs.map { left.point(p.clockPeriodNs, $0, periodAxis, timeAxis) } }
             let interval = series.compactMap { p in p.initiationIntervalNs.map { left.point(p.clockPeriodNs, $0, periodAxis, timeAxis) } }
             svg += polyline(latency, color: color, dashed: false) + polyline(interval, color: color, dashed: true)
@@ -116,7 +123,8 @@ struct SweepPlot {
             // A red × on the clock axis (two strokes), its reason as a tooltip.
             let x = left.x + periodAxis.fraction(point.clockPeriodNs) * left.width, y = left.y + left.height - 10
             let n = Self.number
-            svg += "<g stroke=\"#d00\" stroke-width=\"2\"><title>RF \(point.reuseFactor), \(String(format: "%g", point.clockPeriodNs)) ns: \(escape(point.error ?? ""))</title>"
+            let configuration = Series(rf: point.reuseFactor, pf: point.parallelizationFactor).label
+            svg += "<g stroke=\"#d00\" stroke-width=\"2\"><title>\(configuration), \(String(format: "%g", point.clockPeriodNs)) ns: \(escape(point.error ?? ""))</title>"
                 + "<line x1=\"\(n(x - 5))\" y1=\"\(n(y - 5))\" x2=\"\(n(x + 5))\" y2=\"\(n(y + 5))\"/><line x1=\"\(n(x - 5))\" y1=\"\(n(y + 5))\" x2=\"\(n(x + 5))\" y2=\"\(n(y - 5))\"/></g>\n"
         }
         // Right panel: multipliers (filled) and DSPs (hollow) against latency.
@@ -128,7 +136,7 @@ struct SweepPlot {
                            yLabel: "count" + (costAxis.logarithmic ? " (log)" : ""), xAxis: latencyAxis, xTicks: latencyAxis.ticks, yAxis: costAxis)
         for (index, rf) in factors.enumerated() {
             let color = Self.colors[index % Self.colors.count]
-            for p in valid where p.reuseFactor == rf {
+            for p in valid where rf.contains(p) {
                 guard let latency = p.latencyNs else { continue }
                 if let multipliers = p.multipliers, multipliers > 0 || !costAxis.logarithmic {
                     let point = right.point(latency, Double(multipliers), latencyAxis, costAxis)
@@ -141,12 +149,12 @@ struct SweepPlot {
             }
             svg += "\n"
         }
-        // Legend: one colour per reuse factor, right of both panels.
+        // Legend: one colour per reuse factor (and ParallelizationFactor), right of both panels.
         for (index, rf) in factors.enumerated() {
             let color = Self.colors[index % Self.colors.count]
             let y = 70.0 + Double(index) * 20
             svg += "<line x1=\"935\" y1=\"\(Self.number(y))\" x2=\"960\" y2=\"\(Self.number(y))\" stroke=\"\(color)\" stroke-width=\"2\"/>"
-            svg += "<text x=\"966\" y=\"\(Self.number(y + 4))\">RF \(rf)</text>\n"
+            svg += "<text x=\"966\" y=\"\(Self.number(y + 4))\">\(escape(rf.label))</text>\n"
         }
         return svg + "</svg>\n"
     }

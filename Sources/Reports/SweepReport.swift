@@ -11,30 +11,39 @@ public struct SweepReport: Sendable {
         self.points = points
     }
 
+    /// Whether the sweep varies the ParallelizationFactor (then the table and the CSV have a column for it).
+    public var sweepsParallelization: Bool { points.contains { $0.parallelizationFactor != nil } }
+
     /// Points that could not be scheduled or simulated.
     public var failedCount: Int { points.filter { $0.error != nil }.count }
 
     public func table() -> String {
-        var table = TextTable(header: ["RF", "clock ns", "latency", "latency ns", "II", "II ns", "mult", "DSP", "error"])
+        let pf = sweepsParallelization
+        var table = TextTable(header: ["RF"] + (pf ? ["PF"] : []) + ["clock ns", "latency", "latency ns", "II", "II ns", "mult", "DSP", "error"])
         func text(_ value: Int?) -> String { value.map(String.init) ?? "-" }
         func text(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "-" }
         for point in points {
-            table.add(["\(point.reuseFactor)", String(format: "%g", point.clockPeriodNs), text(point.latencyCycles), text(point.latencyNs),
-                       text(point.initiationInterval), text(point.initiationIntervalNs), text(point.multipliers), text(point.dsps),
-                       point.error ?? ""])
+            table.add(["\(point.reuseFactor)"] + (pf ? [text(point.parallelizationFactor)] : [])
+                      + [String(format: "%g", point.clockPeriodNs), text(point.latencyCycles), text(point.latencyNs),
+                         text(point.initiationInterval), text(point.initiationIntervalNs), text(point.multipliers), text(point.dsps),
+                         point.error ?? ""])
         }
         let failed = failedCount == 0 ? "" : ", \(failedCount) failed (reason in the error column)"
-        return "\(design): \(points.count) configurations\(failed)\n\n" + table.render(leftAligned: [8])
+        return "\(design): \(points.count) configurations\(failed)\n\n" + table.render(leftAligned: [pf ? 9 : 8])
     }
 
     /// One row per point; the figures of a failed point are empty fields (NaN in pandas) and `error` says why.
-    /// Numbers as in the JSON (`JSONText.number`: 23.31, not 23.310000000000002).
+    /// Numbers as in the JSON (`JSONText.number`: 23.31, not 23.310000000000002). A `parallelization_factor` column
+    /// follows `reuse_factor` when the sweep varies it.
     public func csv() -> String {
-        var text = "design,reuse_factor,clock_ns,latency_cycles,latency_ns,ii_cycles,ii_ns,multipliers,dsps,error\n"
+        let pf = sweepsParallelization
+        var text = "design,reuse_factor," + (pf ? "parallelization_factor," : "")
+            + "clock_ns,latency_cycles,latency_ns,ii_cycles,ii_ns,multipliers,dsps,error\n"
         func field(_ value: Int?) -> String { value.map(String.init) ?? "" }
         func field(_ value: Double?) -> String { value.map(JSONText.number) ?? "" }
         for p in points {
-            let fields = [CSV.field(design), "\(p.reuseFactor)", JSONText.number(p.clockPeriodNs), field(p.latencyCycles), field(p.latencyNs),
+            let fields = [CSV.field(design), "\(p.reuseFactor)"] + (pf ? [field(p.parallelizationFactor)] : [])
+                + [JSONText.number(p.clockPeriodNs), field(p.latencyCycles), field(p.latencyNs),
                           field(p.initiationInterval), field(p.initiationIntervalNs), field(p.multipliers), field(p.dsps),
                           p.error.map(CSV.field) ?? ""]
             text += fields.joined(separator: ",") + "\n"

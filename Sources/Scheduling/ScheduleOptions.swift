@@ -76,6 +76,12 @@ public struct ScheduleOptions: Sendable, Equatable {
         return options
     }
 
+    /// Sets the ParallelizationFactor of every convolution (the `--parallelization-factor` override).
+    public mutating func overrideParallelizationFactor(_ factor: Int) {
+        defaultImplementation.parallelizationFactor = factor
+        for key in layerImplementations.keys { layerImplementations[key]!.parallelizationFactor = factor }
+    }
+
     /// Sets the reuse factor of every layer (the `--reuse-factor` override).
     public mutating func overrideReuseFactor(_ reuseFactor: Int) {
         defaultImplementation.reuseFactor = reuseFactor

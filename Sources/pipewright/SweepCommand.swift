@@ -8,7 +8,7 @@ import Reports
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
-        abstract: "Latency, II and multipliers over a grid of reuse factors and clock periods (timing-only simulation).",
+        abstract: "Latency, II and multipliers over a grid of reuse factors, clock periods and convolution ParallelizationFactors (timing-only simulation).",
         discussion: """
         A point that cannot be scheduled has empty figures and its reason in the error column; the exit status \
         is 1 when every point failed.
@@ -16,6 +16,7 @@ struct SweepCommand: ParsableCommand {
         EXAMPLES:
           pipewright sweep Designs/flow_vt.yml
           pipewright sweep Designs/flow_vt.yml --reuse-factors 1 2 4 --clock-periods 2.5 5 --csv sweep.csv
+          pipewright sweep Designs/cnn_ae.yml --reuse-factors 1 --parallelization-factors 1 4 16 48
         """)
 
     @Argument(help: "Design file (YAML).")
@@ -23,6 +24,10 @@ struct SweepCommand: ParsableCommand {
 
     @Option(name: .customLong("reuse-factors"), parsing: .upToNextOption, help: "Reuse factors to try.")
     var reuseFactors: [Int] = [1, 2, 4, 8, 16, 32]
+
+    @Option(name: .customLong("parallelization-factors"), parsing: .upToNextOption,
+            help: "ParallelizationFactors to give every convolution in turn (default: the design's own).")
+    var parallelizationFactors: [Int] = []
 
     @Option(name: .customLong("clock-periods"), parsing: .upToNextOption, help: "Clock periods (ns) to try.")
     var clockPeriods: [Double] = [2.5, 3.33, 5, 10]
@@ -42,6 +47,7 @@ struct SweepCommand: ParsableCommand {
     func validate() throws {
         guard !reuseFactors.isEmpty, !clockPeriods.isEmpty else { throw ValidationError("give at least one reuse factor and one clock period") }
         guard clockPeriods.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw ValidationError("--clock-periods must be positive numbers of ns") }
+        guard parallelizationFactors.allSatisfy({ $0 > 0 }) else { throw ValidationError("--parallelization-factors must be positive integers") }
     }
 
     func run() throws {
@@ -49,7 +55,8 @@ struct SweepCommand: ParsableCommand {
         let points: [SweepPoint]
         do {
             points = try Sweep.run(network: loaded.network, options: loaded.options,
-                                   clockUncertainty: loaded.clockUncertainty, reuseFactors: reuseFactors, clockPeriods: clockPeriods)
+                                   clockUncertainty: loaded.clockUncertainty, reuseFactors: reuseFactors, clockPeriods: clockPeriods,
+                                   parallelizationFactors: parallelizationFactors)
         } catch { throw InDesignFile(file: design, underlying: error) }
         let report = SweepReport(design: loaded.network.name, points: points)
         if let csv { try OutputFile.write(report.csv(), to: URL(fileURLWithPath: csv)) }
