@@ -143,7 +143,8 @@ extension BlockGenerator {
                         let values = phases.indices.map { Int128(weightRaw(l, s, $0)) }
                         // With partitions, a weight that is the same in every phase that reads an input (the others
                         // select a zero input) stays a constant: the product by it is built as at RF 1.
-                        let read = phases.indices.filter { phaseInputs(l, s)[$0] != nil }.map { values[$0] }
+                        let inputs = phaseInputs(l, s)
+                        let read = phases.indices.filter { inputs[$0] != nil }.map { values[$0] }
                         if partitions > 1, let first = read.first, read.allSatisfy({ $0 == first }) {
                             selectedWeights[l][s] = .constant(first, fractionalBits: weight.fractionalBits)
                             continue
