@@ -109,6 +109,8 @@ public enum DeviceProfileLoader {
         text += "dspInputWidths: [" + profile.dspInputWidths.map(String.init).joined(separator: ", ") + "]\n"
         text += "lutMultiplierMaxNarrowWidth: \(profile.lutMultiplierMaxNarrowWidth)\n"
         for delay in DeviceProfile.delays { text += "\(delay.name): \(profile[keyPath: delay.path])\n" }
+        if let perBit = profile.dspMultiplyNsPerBit { text += "dspMultiplyNsPerBit: \(perBit)\n" }
+        if let base = profile.dspMultiplyBaseWidth { text += "dspMultiplyBaseWidth: \(base)\n" }
         if let maximum = profile.maximumClockMHz { text += "maximumClockMHz: \(maximum)\n" }
         return text
     }
@@ -122,6 +124,12 @@ public enum DeviceProfileLoader {
         }
         guard !profile.dspInputWidths.isEmpty, profile.dspInputWidths.allSatisfy({ $0 > 0 }) else {
             throw .invalidDeviceProfile(path: path, reason: "field 'dspInputWidths' must list positive operand widths")
+        }
+        if let perBit = profile.dspMultiplyNsPerBit, !(perBit.isFinite && perBit >= 0) {
+            throw .invalidDeviceProfile(path: path, reason: "field 'dspMultiplyNsPerBit' must be a delay ≥ 0 ns, got \(perBit)")
+        }
+        if let base = profile.dspMultiplyBaseWidth, base < 1 {
+            throw .invalidDeviceProfile(path: path, reason: "field 'dspMultiplyBaseWidth' must be a positive width in bits, got \(base)")
         }
         if let maximum = profile.maximumClockMHz, !(maximum.isFinite && maximum > 0) {
             throw .invalidDeviceProfile(path: path, reason: "field 'maximumClockMHz' must be a positive frequency in MHz, got \(maximum)")

@@ -16,8 +16,15 @@ public struct DeviceProfile: Sendable, Equatable, Codable {
     public var dspInputWidths: [Int]
     /// A product whose narrower operand has at most this many bits is built in LUTs, not a DSP.
     public var lutMultiplierMaxNarrowWidth: Int
-    /// Combinational delay of one DSP multiply without internal pipeline registers (ns).
+    /// Combinational delay of one DSP multiply without internal pipeline registers (ns), for operands whose narrower
+    /// one has at most `dspMultiplyBaseWidth` bits.
     public var dspMultiplyNs: Double
+    /// Added to `dspMultiplyNs` per bit of the narrower operand beyond `dspMultiplyBaseWidth` (default none): Vitis HLS
+    /// picks a deeper DSP multiply core for wider operands (docs/calibration.md). Optional in the YAML; `calibrate`
+    /// keeps it as written.
+    public var dspMultiplyNsPerBit: Double?
+    /// The narrower operand width `dspMultiplyNs` holds for (default 8).
+    public var dspMultiplyBaseWidth: Int?
     /// LUT multiply delay: base plus per bit of the narrower operand (ns).
     public var lutMultiplyBaseNs: Double
     public var lutMultiplyNsPerBit: Double
@@ -91,6 +98,7 @@ public struct DeviceProfile: Sendable, Equatable, Codable {
         let dsps = Int((Double(wide) / Double(big)).rounded(.up)) * Int((Double(narrow) / Double(small)).rounded(.up))
         // Cascaded DSPs add their partial products through the post-adder chain.
         let cascade = dsps > 1 ? adderDelay(width: widthA + widthB) * Double(Int(ceil(log2(Double(dsps))))) : 0
-        return (dsps, dspMultiplyNs + cascade)
+        let wider = Double(max(0, narrow - (dspMultiplyBaseWidth ?? 8))) * (dspMultiplyNsPerBit ?? 0)
+        return (dsps, dspMultiplyNs + wider + cascade)
     }
 }

@@ -54,6 +54,29 @@ import Testing
         }
     }
 
+    /// The optional width rule of the DSP multiply: 3.4 ns up to 8 bits, + 0.2 ns per bit of the narrower operand
+    /// beyond (xc7z007s-2: 5.4 ns for the softmax's 18 × 18 product, 3.4 ns for 8 × 9); absent, every width takes
+    /// `dspMultiplyNs`; a negative or non-numeric value is an error naming the field.
+    @Test func dspMultiplyWidthRule() throws {
+        let profile = try DeviceProfileLoader.load(name: "xc7z007s-2", searchPaths: [TestSupport.profiles])
+        #expect(profile.dspMultiplyNsPerBit == 0.2 && profile.dspMultiplyBaseWidth == 8)
+        #expect(abs(profile.multiplier(widthA: 18, widthB: 18).delayNs - 5.4) < 1e-9)
+        #expect(profile.multiplier(widthA: 9, widthB: 8).delayNs == 3.4)
+        let plain = try DeviceProfileLoader.load(name: "xcvu9p-2", searchPaths: [TestSupport.profiles])
+        #expect(plain.dspMultiplyNsPerBit == nil && plain.multiplier(widthA: 18, widthB: 18).delayNs == plain.dspMultiplyNs)
+        let folder = try TestSupport.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let text = DeviceProfileLoader.yaml(profile)
+        for (field, bad) in [("dspMultiplyNsPerBit", "-0.1"), ("dspMultiplyBaseWidth", "0")] {
+            let broken = text.replacingOccurrences(of: "\(field): \(field == "dspMultiplyNsPerBit" ? "0.2" : "8")", with: "\(field): \(bad)")
+            try broken.write(to: folder.appendingPathComponent("broken.yml"), atomically: true, encoding: .utf8)
+            #expect(throws: DesignError.self) { try DeviceProfileLoader.load(name: "broken", searchPaths: [folder]) }
+            do { _ = try DeviceProfileLoader.load(name: "broken", searchPaths: [folder]) } catch {
+                #expect(String(describing: error).contains("field '\(field)'"), "\(error)")
+            }
+        }
+    }
+
     @Test func missingProfileListsTheSearchedFolders() {
         #expect {
             try DeviceProfileLoader.load(name: "nothing", searchPaths: [TestSupport.profiles])
