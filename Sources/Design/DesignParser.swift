@@ -90,10 +90,20 @@ struct DesignParser {
 
         let profile = try loadProfile(top.optional("device"))
         var implementations: [String: LayerImplementation] = [:]
-        for (layerName, entry) in config.layers where entry.reuseFactor != nil || entry.strategy != nil || entry.parallelizationFactor != nil {
+        // ReuseFactor and Strategy fall back from LayerName to Model, as hls4ml's get_reuse_factor/get_strategy do;
+        // ParallelizationFactor is read as hls4ml reads it (get_layer_config_value): a layer with a LayerName entry
+        // takes that entry's value or hls4ml's default 1, and only a layer without one takes the Model's.
+        let hidesModelFactor = config.parallelizationFactor != nil
+        for (layerName, entry) in config.layers
+        where entry.reuseFactor != nil || entry.strategy != nil || entry.parallelizationFactor != nil || hidesModelFactor {
             implementations[layerName] = LayerImplementation(reuseFactor: entry.reuseFactor ?? config.reuseFactor,
                                                              strategy: entry.strategy ?? config.strategy,
-                                                             parallelizationFactor: entry.parallelizationFactor ?? config.parallelizationFactor)
+                                                             parallelizationFactor: entry.parallelizationFactor)
+            if let factor = config.parallelizationFactor, entry.parallelizationFactor == nil,
+               let layer = network.layers.first(where: { $0.name == layerName }), case .convolution = layer.operation {
+                notes.append("layer '\(layerName)': Model ParallelizationFactor \(factor) does not apply, as in hls4ml: the layer has a "
+                             + "LayerName entry without its own ParallelizationFactor, so it keeps hls4ml's default 1")
+            }
         }
         var options = ScheduleOptions(
             clockPeriodNs: config.clockPeriodNs,

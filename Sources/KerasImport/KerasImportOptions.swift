@@ -15,7 +15,8 @@ public struct KerasImportOptions: Sendable, Equatable {
     /// Model-wide ReuseFactor.
     public var reuseFactor: Int
     public var strategy: Strategy
-    /// Model-wide `ParallelizationFactor` of the convolutions (nil: hls4ml's default, 1 output pixel per iteration).
+    /// `ParallelizationFactor` of every convolution, written to its LayerName entry (nil: hls4ml's default, 1 output
+    /// pixel per iteration).
     public var parallelizationFactor: Int?
     /// hls4ml's `IOType`. It changes the numerics of one layer: io_stream's SELU holds λ in its input type,
     /// io_parallel's in `ap_ufixed<16,1>`.

@@ -30,12 +30,22 @@ public enum KerasImporter {
                 searchPaths: DeviceProfileLoader.searchPaths(explicit: options.profileSearchPaths, designFile: nil))
         } catch { throw .design(error) }
         let uncertainty = ClockUncertainty.hlsDefault
+        // The ParallelizationFactor goes into each convolution's own LayerName entry, where hls4ml reads it (every
+        // layer has an entry, and an entry hides the Model's value: get_layer_config_value).
+        var implementations: [String: LayerImplementation] = [:]
+        if let factor = options.parallelizationFactor {
+            for layer in conversion.network.layers {
+                guard case .convolution = layer.operation else { continue }
+                implementations[layer.name] = LayerImplementation(reuseFactor: options.reuseFactor, strategy: options.strategy,
+                                                                  parallelizationFactor: factor)
+            }
+        }
         let scheduleOptions = ScheduleOptions(
             clockPeriodNs: options.clockPeriodNs,
             clockUncertaintyNs: uncertainty.nanoseconds(atPeriod: options.clockPeriodNs),
             ioType: options.ioType,
-            defaultImplementation: LayerImplementation(reuseFactor: options.reuseFactor, strategy: options.strategy,
-                                                       parallelizationFactor: options.parallelizationFactor),
+            defaultImplementation: LayerImplementation(reuseFactor: options.reuseFactor, strategy: options.strategy),
+            layerImplementations: implementations,
             device: device)
         var notes = conversion.notes
         notes.insert("imported from \(model.file) (Keras \(model.architecture.kerasMajorVersion), \(model.architecture.modelClass)"

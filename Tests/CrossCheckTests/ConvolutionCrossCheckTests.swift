@@ -143,6 +143,47 @@ struct ConvolutionCrossCheckTests {
     }
 }
 
+/// A convolution as the design's last block, so that a slow sink stalls it while partitions of the next image are in
+/// flight and earlier partitions' results sit in their hold registers: 4×5×2 → Conv2D 3 (3×3, same, bias) → 60
+/// outputs, ParallelizationFactor 2 (10 partitions), RF 2, a sink that takes a result in 1 of 4 or 2 of 7 cycles.
+let lastConvDesign = """
+name: last_conv
+input: { shape: [4, 5, 2], precision: "ap_fixed<9,3>" }
+config:
+  Model: { Precision: { default: "ap_fixed<16,6>", weight: "ap_fixed<7,2>", bias: "ap_fixed<7,2>", accum: auto, result: "ap_fixed<14,6,AP_RND,AP_SAT>" } }
+layers:
+  - name: conv
+    class: Conv2D
+    filters: 3
+    kernel_size: 3
+    padding: same
+    kernel: { random: { seed: 61, scale: 0.7, sparsity: 0.1 } }
+    bias: { random: { seed: 62, scale: 0.4 } }
+"""
+
+struct ConvolutionStallTests {
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: [(Strategy.latency, "0001"), (.resource, "0110000")])
+    func heldPartitionsSurviveStalls(strategy: Strategy, outReady: String) throws {
+        var loaded = try ConvolutionCrossCheckTests.load(lastConvDesign, name: "last_conv").applying(reuseFactor: 2, clockPeriodNs: 3.0)
+        loaded.options.defaultImplementation = LayerImplementation(reuseFactor: 2, strategy: strategy, parallelizationFactor: 2)
+        let inputs = InputVectors.random(count: 12, size: 40, seed: 63).map { $0.map { $0 * 3 } }
+        let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
+                                       outReadyPattern: SimulationOptions.pattern(outReady)!,
+                                       buildDirectory: crossCheckDirectory("last_conv-\(strategy.rawValue)"), optimization: testBuild)
+        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
+        let evaluator = try FixedPointEvaluator(network: loaded.network)
+        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
+        #expect(Set(run.trace.outputs.flatMap { $0 }).count > 30)
+        let conv = run.schedule.blocks[0]
+        #expect(conv.partitions == 10 && conv.initiationInterval == 10 * conv.partitionPeriod)
+        // The block offers one result per image; a sink that is ready in 1 of 4 (2 of 7) cycles makes it wait with
+        // its earlier partitions' results held, and under Latency also while the next image's partitions are in
+        // flight (latency > II; under Resource the partitions drain, so latency < II).
+        #expect((conv.latencyCycles > conv.initiationInterval) == (strategy == .latency))
+        #expect(run.simulation.blocks[0].stallCycles > 0, "the conv block never stalled")
+    }
+}
+
 /// The imported CICADA v2 student (`Designs/cicada_student.yml`, 15,982 multipliers) in Verilator on the
 /// fixture's first 32 inputs. Its Verilator build takes about 70 s without tracing (67.8 s measured with ccache
 /// disabled; `pipewright verify`, which traces, 90.8 s), once: the build is cached.

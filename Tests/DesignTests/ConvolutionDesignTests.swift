@@ -74,8 +74,9 @@ struct ConvolutionDesignTests {
         #expect(error?.description.contains("add a Flatten") == true)
     }
 
-    /// `ParallelizationFactor` as hls4ml reads it: Model-wide, overridden per layer; absent means hls4ml's default 1
-    /// (nil here); a value that is not a positive integer is an error naming the field.
+    /// `ParallelizationFactor` as hls4ml reads it: per layer from its LayerName entry, from Model only for a layer
+    /// without one; absent means hls4ml's default 1 (nil here); a value that is not a positive integer is an error
+    /// naming the field.
     @Test func parallelizationFactorIsReadFromModelAndLayerName() throws {
         let withFactor = Self.design.replacingOccurrences(
             of: "  Model: { Precision:", with: "  Model: { ParallelizationFactor: 2, Precision:")
@@ -84,6 +85,14 @@ struct ConvolutionDesignTests {
         #expect(options.implementation(of: "conv").parallelizationFactor == 2)
         #expect(options.implementation(of: "c1").parallelizationFactor == 1)
         #expect(try TestSupport.load(Self.design).options.implementation(of: "conv").parallelizationFactor == nil)
+        // hls4ml's get_layer_config_value: a LayerName entry (here precisions only) hides the Model's value.
+        let hidden = try TestSupport.load(withFactor.replacingOccurrences(
+            of: "  LayerName: { c1: { ParallelizationFactor: 1 } }",
+            with: "  LayerName: { c1: { ParallelizationFactor: 1 }, conv: { Precision: { result: \"ap_fixed<16,6>\" } } }"))
+        #expect(hidden.options.implementation(of: "conv").parallelizationFactor == nil)
+        #expect(hidden.options.implementation(of: "fc").parallelizationFactor == 2)
+        #expect(hidden.notes.contains { $0.hasPrefix("layer 'conv': Model ParallelizationFactor 2 does not apply, as in hls4ml") })
+        #expect(!hidden.notes.contains { $0.hasPrefix("layer 'c1'") })
         for bad in ["0", "-3", "two", "1.5"] {
             let error = try TestSupport.error(Self.design.replacingOccurrences(
                 of: "  Model: { Precision:", with: "  Model: { ParallelizationFactor: \(bad), Precision:"))
