@@ -165,7 +165,9 @@ public struct BlockSchedule: Sendable, Equatable {
             }
         }
         var prefix = groups > 1 ? "\(groups)× " : ""
-        if partitions > 1 { prefix = "\(partitions) partitions every \(partitionPeriod) cycles: " + prefix }
+        if partitions > 1 {
+            prefix = "\(partitions) partitions, one every " + (partitionPeriod == 1 ? "cycle" : "\(partitionPeriod) cycles") + ": " + prefix
+        }
         return prefix + stages.joined(separator: " ")
     }
 }
