@@ -43,6 +43,9 @@ extension Scheduler {
         }
         let weight = precision.weight
         let zeroKernel = parameters.weights.filter { weight.raw(fromDouble: $0) == 0 }.count
+        if block.reuseFactor == 1 && context.implementation.strategy == .latency {
+            countRealMultiplications(&block, parameters, weight: weight, partitions: partitions)
+        }
         let p = parameters.pads
         let loop = partitions == 1
             ? "\(pixels) pixels at once (ParallelizationFactor \(pixels))"
@@ -57,6 +60,39 @@ extension Scheduler {
                                + "instead of hls4ml's \((terms * filters + rf - 1) / rf)")
         }
         return block
+    }
+
+    /// At RF 1 under the Latency strategy every product is by a constant kernel weight, and HLS builds only the real
+    /// multiplications (the Dense rule, `ProductSchedule.needsMultiplier`): a weight with at most two signed digits is
+    /// shifts and an adder, and a repeated (operand, weight) pair is computed once. The operand is the input element
+    /// when every pixel is computed at once, and the window slot (pixel of the partition, kernel offset), whose input
+    /// the operand select changes per partition, otherwise. The RTL writes the same products (`DatapathBuilder.multiply`
+    /// makes the shifts), so the schedule's multipliers are the RTL's multiply operators.
+    static func countRealMultiplications(_ block: inout BlockSchedule, _ parameters: ConvolutionParameters, weight: Precision,
+                                         partitions: Int) {
+        let filters = parameters.filters, terms = parameters.kernelTerms
+        let pixels = parameters.outputHeight * parameters.outputWidth, factor = pixels / partitions
+        let raw = parameters.weights.map { weight.raw(fromDouble: $0) }
+        struct Pair: Hashable { let operand: Int; let weight: Int64 }
+        var pairs = Set<Pair>()
+        for pixel in 0..<pixels {
+            for t in 0..<terms {
+                guard let input = parameters.inputIndex(pixel: pixel, kernelOffset: t) else { continue }
+                let operand = partitions == 1 ? input : (pixel % factor) * terms + t
+                for f in 0..<filters where ProductSchedule.needsMultiplier(raw[t * filters + f]) {
+                    pairs.insert(Pair(operand: operand, weight: raw[t * filters + f]))
+                }
+            }
+        }
+        let real = pairs.count
+        let perMultiplier = block.multipliers > 0 ? block.dsps / block.multipliers : 0
+        block.constantMultiplies = block.multipliers - real
+        if block.constantMultiplies > 0 {
+            block.notes.append("\(block.constantMultiplies) of \(block.multipliers) products are by ±2^a or ±2^a ± 2^b or repeat an "
+                               + "(operand, weight) pair: shifts, adders or shared, no multiplier")
+        }
+        block.multipliers = real
+        block.dsps = real * perMultiplier
     }
 
     /// hls4ml's valid ParallelizationFactors of a convolution with `pixels` output pixels: the divisors up to

@@ -184,7 +184,7 @@ struct ConvolutionStallTests {
     }
 }
 
-/// The imported CICADA v2 student (`Designs/cicada_student.yml`, 15,982 multipliers) in Verilator on the
+/// The imported CICADA v2 student (`Designs/cicada_student.yml`, 15,982 non-zero products) in Verilator on the
 /// fixture's first 32 inputs. Its Verilator build takes about 70 s without tracing (67.8 s measured with ccache
 /// disabled; `pipewright verify`, which traces, 90.8 s), once: the build is cached.
 struct CICADACrossCheckTests {
@@ -211,10 +211,10 @@ struct CICADACrossCheckTests {
         #expect(run.schedule.blocks.map(\.latencyCycles) == [1, 1, 3, 1, 2])
         #expect(run.schedule.latencyCycles == 8 && run.schedule.initiationInterval == 1)
         #expect(run.comparison.rtl.latencies.first == 8)
-        // Multipliers: the convolution's non-zero products (4992, one per window term and filter); each Dense's
-        // real multiplications, counted here with the non-adjacent-form identity (digits = popcount of the
-        // carries of 3x against x) over distinct (input, weight) pairs: 741 of the 10970 non-zero products of
-        // qdense1 (few-bit QKeras weights repeat a lot), 8 of 20 in score.
+        // Multipliers: the real multiplications, as HLS builds them. Each Dense's are counted here with the
+        // non-adjacent-form identity (digits = popcount of the carries of 3x against x) over distinct (input,
+        // weight) pairs: 741 of the 10970 non-zero products of qdense1 (few-bit QKeras weights repeat a lot), 8 of
+        // 20 in score; the convolution's below.
         func realMultiplications(_ layer: Layer) -> Int? {
             guard case let .dense(p) = layer.operation, let weight = layer.precision.weight else { return nil }
             var pairs = Set<[Int64]>()
@@ -229,7 +229,33 @@ struct CICADACrossCheckTests {
         }
         let dense = loaded.network.layers.compactMap(realMultiplications)
         #expect(dense == [741, 8])
-        #expect(run.schedule.blocks.map(\.multipliers) == [4992, 0, dense[0], 0, dense[1]])
+        // The convolution (every pixel at once): its real multiplications by the same rule over distinct (input
+        // element, weight) pairs, the geometry worked here: 16 × 12 output pixels of a valid 3×3 window over the
+        // 18 × 14 × 1 grid, kernel offset t = kh·3 + kw reads element (oh + kh)·14 + (ow + kw); 1,190 of its 4,992
+        // non-zero products.
+        guard case let .convolution(conv) = loaded.network.layers[0].operation, let convWeight = loaded.network.layers[0].precision.weight else {
+            Issue.record("qconv1 is not a convolution"); return
+        }
+        var convPairs = Set<[Int64]>()
+        var nonZero = 0
+        for oh in 0..<16 {
+            for ow in 0..<12 {
+                for kh in 0..<3 {
+                    for kw in 0..<3 {
+                        for f in 0..<3 {
+                            let raw = convWeight.raw(fromDouble: conv.weights[(kh * 3 + kw) * 3 + f])
+                            if raw != 0 { nonZero += 1 }
+                            let x = raw.magnitude, half = x >> 1, triple = x + half, carries = half ^ triple
+                            if (triple & carries).nonzeroBitCount + (half & carries).nonzeroBitCount >= 3 {
+                                convPairs.insert([Int64((oh + kh) * 14 + ow + kw), raw])
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(nonZero == 4992 && convPairs.count == 1190)
+        #expect(run.schedule.blocks.map(\.multipliers) == [convPairs.count, 0, dense[0], 0, dense[1]])
     }
 }
 

@@ -35,9 +35,11 @@ struct ConvolutionScheduleTests {
         return try Scheduler.schedule(network, options: options).blocks[0]
     }
 
+    /// Counted under the Resource strategy, which keeps a multiplier per product; under Latency at RF 1 these weights
+    /// (1.0 in ap_fixed<4,2>, raw 4 = 2^2) are shifts and need none (`realMultiplicationsOnly`).
     @Test func multipliersCountWindowProducts() throws {
-        #expect(try Self.schedule(Self.layer(zeros: false)).multipliers == 1248)
-        let block = try Self.schedule(Self.layer(zeros: true))
+        #expect(try Self.schedule(Self.layer(zeros: false), strategy: .resource).multipliers == 1248)
+        let block = try Self.schedule(Self.layer(zeros: true), strategy: .resource)
         #expect(block.multipliers == 1198)
         #expect(block.kind == "Conv2D")
         #expect(block.initiationInterval == 1)
@@ -90,7 +92,8 @@ struct ConvolutionScheduleTests {
     @Test func partitionLoopAtTheDefaultParallelizationFactor() throws {
         let block = try Self.schedule(Self.layer(zeros: true), parallelizationFactor: nil)
         #expect(block.partitions == 30 && block.partitionPeriod == 1)
-        #expect(block.multipliers == 52)
+        // 52 products, all by 1.0 = 2^0 (raw 4 in ap_fixed<4,2>): shifts under the Latency strategy, no multiplier.
+        #expect(block.multipliers == 0 && block.constantMultiplies == 52)
         #expect(block.steps.map(\.operation) == [.operandSelect, .multiply] + (1...5).map { .addLevel($0) } + [.cast])
         #expect(block.steps.map(\.registersAfter) == [0, 0, 1, 0, 0, 1, 0, 1])
         #expect(block.latencyCycles == 32 && block.initiationInterval == 30)
@@ -135,6 +138,30 @@ struct ConvolutionScheduleTests {
             let note = block.notes.contains { $0.hasPrefix("ParallelizationFactor \(requested) does not divide the 30 output pixels") }
             #expect(note == (requested != used), "PF \(requested)")
         }
+    }
+
+    /// At RF 1 under Latency only real multiplications count (the Dense rule): a weight with three or more signed
+    /// digits, once per (operand, weight). In ap_fixed<6,2> (4 fractional bits) 0.75 is raw 12 = 8 + 4 and 1.75 raw
+    /// 28 = 32 − 4, two digits each (a shift and an adder); 1.3125 is raw 21 = 16 + 4 + 1, three digits: a
+    /// multiplication. Every window term of filter 0 carries 1.3125, filters 1 and 2 carry 0.75 and 1.75. With every
+    /// pixel at once the operand is the input element: one product per element some window reads, all 60 of the
+    /// 6 × 5 × 2 image (same padding, stride 1). With PF 5 a partition is one row of 5 pixels and the operand is the
+    /// window slot (column k, offset t): offset t = (kh·3 + kw)·2 + c reads column k + kw − 1, so columns 0 and 4 never
+    /// use the 6 offsets with kw = 0 and kw = 2 (in any row), the rows always find one that fits kh: 5 × 18 − 2 × 6 = 78.
+    /// Resource keeps a multiplier per used (lane, offset): 3 filters × 78 = 234.
+    @Test func realMultiplicationsOnly() throws {
+        var weights = [Double](repeating: 0, count: 54)
+        for t in 0..<18 { weights[t * 3] = 1.3125; weights[t * 3 + 1] = 0.75; weights[t * 3 + 2] = 1.75 }
+        let parameters = ConvolutionParameters(inputHeight: 6, inputWidth: 5, channels: 2, filters: 3, kernelHeight: 3, kernelWidth: 3,
+                                               padding: .same, weights: weights, biases: [0, 0, 0])
+        let layer = Layer(name: "conv", operation: .convolution(parameters), inputSize: 60,
+                          precision: LayerPrecision(result: .fixed(16, 8), weight: .fixed(6, 2), bias: .fixed(4, 2), accumulator: .fixed(16, 8)))
+        #expect(ProductSchedule.signedDigits(21) == 3 && ProductSchedule.signedDigits(3) == 2 && ProductSchedule.signedDigits(28) == 2)
+        let full = try Self.schedule(layer)
+        #expect(full.multipliers == 60)
+        let partitioned = try Self.schedule(layer, parallelizationFactor: 5)
+        #expect(partitioned.partitions == 6 && partitioned.multipliers == 78)
+        #expect(try Self.schedule(layer, strategy: .resource, parallelizationFactor: 5).multipliers == 234)
     }
 
     @Test func ioStreamIsRefused() {
