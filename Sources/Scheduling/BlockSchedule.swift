@@ -129,6 +129,20 @@ public struct BlockSchedule: Sendable, Equatable {
         self.notes = notes
     }
 
+    /// Counts only `real` of the block's products as multipliers (DSPs in proportion): the others are by constants with
+    /// at most two signed digits or repeat an (`operand`, weight) pair, which HLS builds as shifts and adders or shares
+    /// (`ProductSchedule.needsMultiplier`); `constantMultiplies` keeps them for the RTL size estimate.
+    mutating func keepRealMultiplications(_ real: Int, operand: String) {
+        let perMultiplier = multipliers > 0 ? dsps / multipliers : 0
+        constantMultiplies = multipliers - real
+        if constantMultiplies > 0 {
+            notes.append("\(constantMultiplies) of \(multipliers) products are by ±2^a or ±2^a ± 2^b or repeat an (\(operand), weight) "
+                         + "pair: shifts, adders or shared, no multiplier")
+        }
+        multipliers = real
+        dsps = real * perMultiplier
+    }
+
     /// Slots the steps, the groups and the partitions give: (partitions − 1)·period + (groups − 1) + registers.
     public var slotsFromSteps: Int {
         (partitions - 1) * partitionPeriod + (groups - 1) + steps.reduce(0) { $0 + $1.registersAfter }

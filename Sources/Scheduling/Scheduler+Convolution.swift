@@ -84,15 +84,7 @@ extension Scheduler {
                 }
             }
         }
-        let real = pairs.count
-        let perMultiplier = block.multipliers > 0 ? block.dsps / block.multipliers : 0
-        block.constantMultiplies = block.multipliers - real
-        if block.constantMultiplies > 0 {
-            block.notes.append("\(block.constantMultiplies) of \(block.multipliers) products are by ±2^a or ±2^a ± 2^b or repeat an "
-                               + "(operand, weight) pair: shifts, adders or shared, no multiplier")
-        }
-        block.multipliers = real
-        block.dsps = real * perMultiplier
+        block.keepRealMultiplications(pairs.count, operand: "operand")
     }
 
     /// hls4ml's valid ParallelizationFactors of a convolution with `pixels` output pixels: the divisors up to

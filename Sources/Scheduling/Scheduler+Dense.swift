@@ -24,15 +24,8 @@ extension Scheduler {
             // every product by its constant.
             let weight = precision.weight
             let raw = parameters.weights.map { weight.raw(fromDouble: $0) }
-            let real = ProductSchedule.realMultiplications(inputs: inputs, outputs: outputs) { i, j in raw[i * outputs + j] }
-            let perMultiplier = block.multipliers > 0 ? block.dsps / block.multipliers : 0
-            block.constantMultiplies = block.multipliers - real
-            if block.constantMultiplies > 0 {
-                block.notes.append("\(block.constantMultiplies) of \(block.multipliers) products are by ±2^a or ±2^a ± 2^b or repeat "
-                                   + "an (input, weight) pair: shifts, adders or shared, no multiplier")
-            }
-            block.multipliers = real
-            block.dsps = real * perMultiplier
+            block.keepRealMultiplications(ProductSchedule.realMultiplications(inputs: inputs, outputs: outputs) { i, j in raw[i * outputs + j] },
+                                          operand: "input")
         }
         if rf > 1 && inputs % rf != 0 {
             block.notes.append("n_in \(inputs) is not a multiple of RF \(rf): \(outputs)×\(block.termsPerGroup) multipliers instead of hls4ml's \((inputs * outputs + rf - 1) / rf)")
