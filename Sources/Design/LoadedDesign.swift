@@ -37,6 +37,8 @@ public struct LoadedDesign: Sendable, Equatable {
         var design = self
         if let parallelizationFactor {
             design.options.overrideParallelizationFactor(parallelizationFactor)
+            // The override reaches every convolution, so a note that a Model value was hidden no longer holds.
+            design.notes.removeAll { $0.contains("Model ParallelizationFactor") && $0.contains("does not apply") }
             design.notes.append("ParallelizationFactor overridden to \(parallelizationFactor) for every convolution")
         }
         if let ioType, ioType != options.ioType {

@@ -78,11 +78,12 @@ struct PlotAxis: Equatable {
 struct SweepPlot {
     let report: SweepReport
 
-    private static let colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+    private static let colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
+                                 "#7f7f7f", "#bcbd22", "#393b79", "#ad494a", "#637939", "#8c6d31", "#843c39", "#7b4173"]
     private static func number(_ value: Double) -> String { String(format: "%.1f", value) }
 
     func render() -> String {
-        let width = 1040.0, height = 460.0
+        let width = 1040.0
         let valid = report.points.filter { $0.error == nil }
         let failed = report.points.filter { $0.error != nil }
         // One series (colour) per reuse factor, or per (RF, PF) when the sweep varies the ParallelizationFactor.
@@ -93,6 +94,8 @@ struct SweepPlot {
             func contains(_ point: SweepPoint) -> Bool { point.reuseFactor == rf && point.parallelizationFactor == pf }
         }
         let factors = Array(Set(report.points.map { Series(rf: $0.reuseFactor, pf: $0.parallelizationFactor) })).sorted()
+        // Tall enough for the legend (one line per series, 20 px apart from y = 70).
+        let height = max(460.0, 90.0 + 20.0 * Double(factors.count))
         let periods = Array(Set(report.points.map(\.clockPeriodNs))).sorted()
         var svg = """
         <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" width="\(Int(width))" height="\(Int(height))" font-family="sans-serif" font-size="12">

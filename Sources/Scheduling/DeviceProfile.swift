@@ -19,7 +19,8 @@ public struct DeviceProfile: Sendable, Equatable, Codable {
     /// Combinational delay of one DSP multiply without internal pipeline registers (ns), for operands whose narrower
     /// one has at most `dspMultiplyBaseWidth` bits.
     public var dspMultiplyNs: Double
-    /// Added to `dspMultiplyNs` per bit of the narrower operand beyond `dspMultiplyBaseWidth` (default none): Vitis HLS
+    /// Added to `dspMultiplyNs` per bit of the narrower operand beyond `dspMultiplyBaseWidth`, up to the DSP's narrower
+    /// input width (default none; a product over several DSPs adds the cascade on top): Vitis HLS
     /// picks a deeper DSP multiply core for wider operands (docs/calibration.md). Optional in the YAML; `calibrate`
     /// keeps it as written.
     public var dspMultiplyNsPerBit: Double?
@@ -98,7 +99,8 @@ public struct DeviceProfile: Sendable, Equatable, Codable {
         let dsps = Int((Double(wide) / Double(big)).rounded(.up)) * Int((Double(narrow) / Double(small)).rounded(.up))
         // Cascaded DSPs add their partial products through the post-adder chain.
         let cascade = dsps > 1 ? adderDelay(width: widthA + widthB) * Double(Int(ceil(log2(Double(dsps))))) : 0
-        let wider = Double(max(0, narrow - (dspMultiplyBaseWidth ?? 8))) * (dspMultiplyNsPerBit ?? 0)
+        // The width rule covers one DSP's operand (up to its narrower input width); wider products are cascaded above.
+        let wider = Double(max(0, min(narrow, small) - (dspMultiplyBaseWidth ?? 8))) * (dspMultiplyNsPerBit ?? 0)
         return (dsps, dspMultiplyNs + wider + cascade)
     }
 }

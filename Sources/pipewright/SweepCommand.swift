@@ -26,7 +26,7 @@ struct SweepCommand: ParsableCommand {
     var reuseFactors: [Int] = [1, 2, 4, 8, 16, 32]
 
     @Option(name: .customLong("parallelization-factors"), parsing: .upToNextOption,
-            help: "ParallelizationFactors to give every convolution in turn (default: the design's own).")
+            help: "ParallelizationFactors to give every convolution in turn (default: the design's own); each convolution snaps one that does not divide its output pixels, as hls4ml does (the PF column shows the value given).")
     var parallelizationFactors: [Int] = []
 
     @Option(name: .customLong("clock-periods"), parsing: .upToNextOption, help: "Clock periods (ns) to try.")
@@ -41,7 +41,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Write the sweep as JSON to this file.")
     var json: String?
 
-    @Option(help: "Write an SVG plot (latency and II in ns against clock period, and multipliers/DSPs against latency, per RF; failed points marked) to this file.")
+    @Option(help: "Write an SVG plot (latency and II in ns against clock period, and multipliers/DSPs against latency, per RF and PF; failed points marked) to this file.")
     var svg: String?
 
     func validate() throws {
@@ -58,6 +58,9 @@ struct SweepCommand: ParsableCommand {
                                    clockUncertainty: loaded.clockUncertainty, reuseFactors: reuseFactors, clockPeriods: clockPeriods,
                                    parallelizationFactors: parallelizationFactors)
         } catch { throw InDesignFile(file: design, underlying: error) }
+        if !parallelizationFactors.isEmpty && !loaded.network.layers.contains(where: { if case .convolution = $0.operation { true } else { false } }) {
+            FileHandle.standardError.write(Data("warning: \(design) has no convolution: --parallelization-factors changes nothing\n".utf8))
+        }
         let report = SweepReport(design: loaded.network.name, points: points)
         if let csv { try OutputFile.write(report.csv(), to: URL(fileURLWithPath: csv)) }
         if let json { try OutputFile.write(try report.json(), to: URL(fileURLWithPath: json)) }

@@ -3,7 +3,7 @@ import Testing
 
 /// `--parallelization-factor` on the design commands and on `import`.
 struct ParallelizationFactorTests {
-    /// cnn_ae keeps hls4ml's default ParallelizationFactor 1: its three convolutions loop over their 8 × 6 = 48
+    /// cnn_ae keeps hls4ml's default ParallelizationFactor 1: its three convolutions loop over their 12 × 4 = 48
     /// output pixels (II 48). With 48 every pixel is computed at once, and the design is back to II 1 and the
     /// 24 cycles it had before the partition loop was modelled (README, "Every design"); 16 gives 3 partitions.
     @Test func overrideSetsEveryConvolution() throws {
@@ -19,6 +19,20 @@ struct ParallelizationFactorTests {
         let three = try run(["--parallelization-factor", "16"])
         #expect(three.contains("II 3 cycles"), "\(three)")
         #expect(three.contains("3 partitions of 16 pixel(s) (ParallelizationFactor 16)"), "\(three)")
+    }
+
+    /// A Model ParallelizationFactor that the LayerName entries hide is noted (hls4ml's rule); the command-line
+    /// override then sets every convolution, and the note goes.
+    @Test func overrideClearsTheHiddenModelNote() throws {
+        let text = try String(contentsOf: CommandLineErrorTests.root.appendingPathComponent("Designs/cnn_ae.yml"), encoding: .utf8)
+            .replacingOccurrences(of: "    Strategy: Latency\n  LayerName:", with: "    Strategy: Latency\n    ParallelizationFactor: 4\n  LayerName:")
+        let url = try CommandLineErrorTests.scratch("hidden.yml", text)
+        let hidden = try CommandLineErrorTests.run(["simulate", url.path, "--timing-only"])
+        #expect(hidden.status == 0 && hidden.output.contains("layer 'conv1': Model ParallelizationFactor 4 does not apply"), "\(hidden.output)")
+        #expect(hidden.output.contains("II 48 cycles"))
+        let overridden = try CommandLineErrorTests.run(["simulate", url.path, "--timing-only", "--parallelization-factor", "16"])
+        #expect(overridden.status == 0 && !overridden.output.contains("does not apply"), "\(overridden.output)")
+        #expect(overridden.output.contains("II 3 cycles"), "\(overridden.output)")
     }
 
     @Test(arguments: [["simulate", "Designs/cnn_ae.yml"], ["import", "model.h5"]])

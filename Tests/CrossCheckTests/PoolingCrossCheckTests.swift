@@ -100,7 +100,7 @@ struct CNNDesignCrossCheckTests {
     /// reconstruction, beside the KL or squared-error score) equal the bit-exact evaluation (whose network up to the
     /// score is hls4ml's C simulation, CNNPoolingFixtureTests). The designs keep hls4ml's default ParallelizationFactor
     /// 1, as the fixtures' configs: every convolution loops over its output pixels, one per cycle, so its II is its
-    /// pixel count (cnn_vae_encoder: conv1 (18, 1) → 18, conv2 (6, 1) → 6; cnn_ae: all three 8 × 6 = 48) and its
+    /// pixel count (cnn_vae_encoder: conv1 (18, 1) → 18, conv2 (6, 1) → 6; cnn_ae: all three 12 × 4 = 48) and its
     /// latency that count − 1 plus its datapath's registers. At 5 ns the designs take 50 cycles (II 18) and 167 cycles
     /// (II 48); with every pixel at once they took 27 and 24 cycles at II 1 (the README gives both).
     @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: [("cnn_vae_encoder", 50, 18), ("cnn_ae", 167, 48)])

@@ -28,7 +28,7 @@ struct SweepTests {
         #expect(XMLParser(data: Data(report.svg().utf8)).parse())
     }
 
-    /// The ParallelizationFactor axis on cnn_ae (three convolutions of 8 × 6 = 48 output pixels): every
+    /// The ParallelizationFactor axis on cnn_ae (three convolutions of 12 × 4 = 48 output pixels): every
     /// convolution gets each PF in turn, so the design's II at RF r is (48 / PF)·r (the convolutions' partition loops
     /// are the slowest blocks), down to r at PF 48; a PF that does not divide 48 (5) is snapped by the scheduler to
     /// the closest divisor (4: 12 partitions). The CSV gains a parallelization_factor column, the JSON a key.
@@ -40,7 +40,8 @@ struct SweepTests {
         #expect(points.map(\.initiationInterval) == [48, 12, 1, 96, 24, 2])
         #expect(points.allSatisfy { $0.error == nil })
         // Fewer pixels at once, fewer multipliers.
-        #expect(points[0].multipliers! < points[1].multipliers! && points[1].multipliers! < points[2].multipliers!)
+        let multipliers = try points.prefix(3).map { try #require($0.multipliers) }
+        #expect(multipliers[0] < multipliers[1] && multipliers[1] < multipliers[2])
         let report = SweepReport(design: "cnn_ae", points: points)
         let csv = report.csv().split(separator: "\n").map(String.init)
         #expect(csv[0].hasPrefix("design,reuse_factor,parallelization_factor,clock_ns,"))
