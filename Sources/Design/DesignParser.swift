@@ -101,8 +101,7 @@ struct DesignParser {
                                                              parallelizationFactor: entry.parallelizationFactor)
             if let factor = config.parallelizationFactor, entry.parallelizationFactor == nil,
                let layer = network.layers.first(where: { $0.name == layerName }), case .convolution = layer.operation {
-                notes.append("layer '\(layerName)': Model ParallelizationFactor \(factor) does not apply, as in hls4ml: the layer has a "
-                             + "LayerName entry without its own ParallelizationFactor, so it keeps hls4ml's default 1")
+                notes.append(LoadedDesign.hiddenModelFactorNote(layer: layerName, factor: factor))
             }
         }
         var options = ScheduleOptions(

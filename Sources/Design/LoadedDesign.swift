@@ -26,6 +26,13 @@ public struct LoadedDesign: Sendable, Equatable {
         self.notes = notes
     }
 
+    /// The note for a convolution whose LayerName entry hides the Model's ParallelizationFactor (hls4ml's
+    /// get_layer_config_value); it ends with `hiddenModelFactorReason`, by which an override removes it.
+    static func hiddenModelFactorNote(layer: String, factor: Int) -> String {
+        "layer '\(layer)': Model ParallelizationFactor \(factor) does not apply, as in hls4ml: " + hiddenModelFactorReason
+    }
+    static let hiddenModelFactorReason = "the layer has a LayerName entry without its own ParallelizationFactor, so it keeps hls4ml's default 1"
+
     /// The design with command-line overrides: `reuseFactor` replaces the reuse factor of every layer
     /// (`--reuse-factor`), `clockPeriodNs` the clock period (`--clock-period`). A percentage clock uncertainty
     /// stays a percentage of the new period; one given in ns stays in ns. The reuse factor is applied as given
@@ -38,7 +45,7 @@ public struct LoadedDesign: Sendable, Equatable {
         if let parallelizationFactor {
             design.options.overrideParallelizationFactor(parallelizationFactor)
             // The override reaches every convolution, so a note that a Model value was hidden no longer holds.
-            design.notes.removeAll { $0.contains("Model ParallelizationFactor") && $0.contains("does not apply") }
+            design.notes.removeAll { $0.hasSuffix(Self.hiddenModelFactorReason) }
             design.notes.append("ParallelizationFactor overridden to \(parallelizationFactor) for every convolution")
         }
         if let ioType, ioType != options.ioType {

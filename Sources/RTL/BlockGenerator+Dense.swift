@@ -109,9 +109,18 @@ extension BlockGenerator {
             termWeight(output(l, phases[phase].partition), phases[phase].group * g + s)
         }
         let used: [[Bool]] = (0..<lanes).map { l in (0..<g).map { s in phases.indices.contains { weightRaw(l, s, $0) != 0 } } }
-        // The inputs multiplier (l, s) reads over the phases; lanes with the same list share one multiplexer.
-        func phaseInputs(_ l: Int, _ s: Int) -> [Int?] {
-            phases.map { termInput(output(l, $0.partition), $0.group * g + s) }
+        // The inputs multiplier (l, s) reads over the phases, listed once per distinct list (`inputLists[listOf[l][s]]`;
+        // lanes with the same list, e.g. one pixel's filters, share it and its multiplexer).
+        var inputLists: [[Int?]] = [], listIndex: [[Int?]: Int] = [:]
+        let listOf: [[Int]] = (0..<lanes).map { l in
+            (0..<g).map { s in
+                guard used[l][s] else { return -1 }
+                let list = phases.map { termInput(output(l, $0.partition), $0.group * g + s) }
+                if let known = listIndex[list] { return known }
+                listIndex[list] = inputLists.count
+                inputLists.append(list)
+                return inputLists.count - 1
+            }
         }
 
         var selectedInputs: [[Int?]: Signal] = [:]
@@ -124,7 +133,7 @@ extension BlockGenerator {
             case .operandSelect:
                 for s in 0..<g {
                     for l in 0..<lanes where used[l][s] {
-                        let key = phaseInputs(l, s)
+                        let key = inputLists[listOf[l][s]]
                         if selectedInputs[key] != nil { continue }
                         var operands: [String] = []
                         for (phase, index) in key.enumerated() {
@@ -143,7 +152,7 @@ extension BlockGenerator {
                         let values = phases.indices.map { Int128(weightRaw(l, s, $0)) }
                         // With partitions, a weight that is the same in every phase that reads an input (the others
                         // select a zero input) stays a constant: the product by it is built as at RF 1.
-                        let inputs = phaseInputs(l, s)
+                        let inputs = inputLists[listOf[l][s]]
                         let read = phases.indices.filter { inputs[$0] != nil }.map { values[$0] }
                         if partitions > 1, let first = read.first, read.allSatisfy({ $0 == first }) {
                             selectedWeights[l][s] = .constant(first, fractionalBits: weight.fractionalBits)
@@ -158,7 +167,7 @@ extension BlockGenerator {
                     }
                 }
                 lanesSignals = (0..<lanes).map { l in
-                    (0..<g).filter { used[l][$0] }.flatMap { s in [selectedInputs[phaseInputs(l, s)]!, selectedWeights[l][s]!] }
+                    (0..<g).filter { used[l][$0] }.flatMap { s in [selectedInputs[inputLists[listOf[l][s]]]!, selectedWeights[l][s]!] }
                 }
             case .multiply:
                 lanesSignals = lanesSignals.enumerated().map { l, pairs in

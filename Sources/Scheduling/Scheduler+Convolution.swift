@@ -73,14 +73,13 @@ extension Scheduler {
         let filters = parameters.filters, terms = parameters.kernelTerms
         let pixels = parameters.outputHeight * parameters.outputWidth, factor = pixels / partitions
         let raw = parameters.weights.map { weight.raw(fromDouble: $0) }
-        struct Pair: Hashable { let operand: Int; let weight: Int64 }
-        var pairs = Set<Pair>()
+        var pairs = Set<ProductSchedule.Pair>()
         for pixel in 0..<pixels {
             for t in 0..<terms {
                 guard let input = parameters.inputIndex(pixel: pixel, kernelOffset: t) else { continue }
                 let operand = partitions == 1 ? input : (pixel % factor) * terms + t
                 for f in 0..<filters where ProductSchedule.needsMultiplier(raw[t * filters + f]) {
-                    pairs.insert(Pair(operand: operand, weight: raw[t * filters + f]))
+                    pairs.insert(ProductSchedule.Pair(input: operand, weight: raw[t * filters + f]))
                 }
             }
         }
@@ -96,9 +95,6 @@ extension Scheduler {
 
     /// The valid ParallelizationFactor closest to `factor`, ties to the smaller (hls4ml `get_closest_reuse_factor`).
     public static func closestParallelizationFactor(_ factor: Int, pixels: Int) -> Int {
-        validParallelizationFactors(pixels: pixels).min { lhs, rhs in
-            let (dl, dr) = (abs(lhs - factor), abs(rhs - factor))
-            return dl == dr ? lhs < rhs : dl < dr
-        } ?? 1
+        closest(to: factor, in: validParallelizationFactors(pixels: pixels))
     }
 }

@@ -105,12 +105,13 @@ extension Scheduler {
                                                 resultBits: outputs * result.width, inputBits: phases > 1 ? layer.inputSize * input.width : 0)
         var block = BlockSchedule(layerIndex: index, layerName: layer.name, kind: layer.kindName, requestedReuseFactor: requested,
                                   reuseFactor: rf, strategy: implementation.strategy, initiationInterval: partitions * period,
-                                  latencyCycles: (partitions - 1) * period + (rf - 1) + registers, steps: steps, groups: rf,
+                                  latencyCycles: 0, steps: steps, groups: rf,
                                   termsPerGroup: termsPerGroup, criticalPathNs: packer.criticalPathNs,
                                   multipliers: multipliers, dsps: multipliers * product.dsps, adders: adders,
                                   registerBits: registerBits, notes: notes)
         block.partitions = partitions
         block.partitionPeriod = period
+        block.latencyCycles = block.slotsFromSteps    // the rule the RTL checks its registers against
         return block
     }
 

@@ -53,9 +53,14 @@ public enum Scheduler {
 
     /// The valid Resource reuse factor closest to `rf`, ties to the smaller (hls4ml `get_closest_reuse_factor`).
     public static func closestResourceReuseFactor(_ rf: Int, inputs: Int, outputs: Int) -> Int {
-        let valid = (1...(inputs * outputs)).filter { isValidResourceReuseFactor($0, inputs: inputs, outputs: outputs) }
-        return valid.min { lhs, rhs in
-            let (dl, dr) = (abs(lhs - rf), abs(rhs - rf))
+        closest(to: rf, in: (1...(inputs * outputs)).filter { isValidResourceReuseFactor($0, inputs: inputs, outputs: outputs) })
+    }
+
+    /// hls4ml's `get_closest_reuse_factor`, which it also uses for a ParallelizationFactor: the value of `valid`
+    /// closest to `value`, ties to the smaller (1 when `valid` is empty).
+    static func closest(to value: Int, in valid: [Int]) -> Int {
+        valid.min { lhs, rhs in
+            let (dl, dr) = (abs(lhs - value), abs(rhs - value))
             return dl == dr ? lhs < rhs : dl < dr
         } ?? 1
     }
