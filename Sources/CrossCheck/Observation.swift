@@ -15,40 +15,47 @@ public struct Observation: Sendable, Equatable {
     public var outputs: [[Int64]]
     /// `blockChannels[b]`: the channels of block b's (first) input and its output; empty means a chain.
     public var blockChannels: [BlockChannels]
+    /// Transfers per inference on each channel (empty: one each).
+    public var channelTokens: [Int]
 
-    public init(transferCycles: [[Int]], outputs: [[Int64]], blockChannels: [BlockChannels] = []) {
+    public init(transferCycles: [[Int]], outputs: [[Int64]], blockChannels: [BlockChannels] = [], channelTokens: [Int] = []) {
         self.transferCycles = transferCycles
         self.outputs = outputs
         self.blockChannels = blockChannels
+        self.channelTokens = channelTokens
     }
 
     /// The observation's channels for the blocks of `graph`.
     public init(transferCycles: [[Int]], outputs: [[Int64]], graph: DataflowGraph) {
-        self.init(transferCycles: transferCycles, outputs: outputs, blockChannels: graph.blockChannels)
+        self.init(transferCycles: transferCycles, outputs: outputs, blockChannels: graph.blockChannels,
+                  channelTokens: graph.channels.map(\.tokens))
     }
 
-    /// Latency of each token through the whole design.
-    public var latencies: [Int] { zip(transferCycles.first ?? [], transferCycles.last ?? []).map { $1 - $0 } }
+    /// Latency of each inference through the whole design: its last output transfer − its first input transfer.
+    public var latencies: [Int] {
+        InferenceTiming.latencies(transferCycles, from: 0, to: transferCycles.count - 1, tokens: channelTokens)
+    }
 
-    /// Latency of block `b` for token `t`.
+    /// Inferences whose input was taken.
+    public var inferences: Int { (transferCycles.first?.count ?? 0) / InferenceTiming.per(channelTokens, 0) }
+
+    /// Latency of block `b` for inference `t` (its last output transfer − its first input transfer).
     public func blockLatency(_ b: Int, token t: Int) -> Int? {
         let channels = b < blockChannels.count ? blockChannels[b] : BlockChannels(input: b, output: b + 1)
-        guard channels.output < transferCycles.count, t < transferCycles[channels.input].count,
-              t < transferCycles[channels.output].count else { return nil }
-        return transferCycles[channels.output][t] - transferCycles[channels.input][t]
+        let all = InferenceTiming.latencies(transferCycles, from: channels.input, to: channels.output, tokens: channelTokens)
+        return t < all.count ? all[t] : nil
     }
 
-    /// Steady-state II seen on a channel: interval between its last two transfers.
+    /// Steady-state II seen on a channel: the interval between the first transfers of its last two inferences.
     public func initiationInterval(channel: Int) -> Int? {
-        let cycles = transferCycles[channel]
-        return cycles.count >= 2 ? cycles[cycles.count - 1] - cycles[cycles.count - 2] : nil
+        InferenceTiming.initiationInterval(transferCycles, channel: channel, tokens: channelTokens)
     }
 }
 
 extension SimulationResult {
     /// The simulator's side of a cross-check.
     public var observation: Observation {
-        Observation(transferCycles: transferCycles, outputs: outputs, blockChannels: blockChannels)
+        Observation(transferCycles: transferCycles, outputs: outputs, blockChannels: blockChannels, channelTokens: channelTokens)
     }
 }
 

@@ -24,6 +24,8 @@ public struct RTLChannel: Sendable, Equatable {
     public var producer: String?
     public var elements: Int
     public var precision: Precision
+    /// Transfers per inference (an image's pixels in io_stream, else 1).
+    public var tokens = 1
 
     public var validSignal: String { "\(prefix)_valid" }
     public var readySignal: String { "\(prefix)_ready" }

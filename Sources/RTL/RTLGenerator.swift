@@ -57,10 +57,26 @@ public enum RTLGenerator {
                 throw .unsupported(layer: layer.name, field: "initiationInterval",
                     reason: "II \(block.initiationInterval) without reuse groups is not implemented")
             }
-            let generator = BlockGenerator(layer: evaluator.layers[index], block: block, moduleName: "\(top)_\(layer.name)")
-            var module = try generator.generate()
+            // io_stream over images: the block's core (one iteration's computation), behind its walk when it has one.
+            var compiled = evaluator.layers[index]
+            if let stream = block.stream {
+                do {
+                    compiled = try CompiledLayer(layer: stream.core, inputPrecisions: compiled.inputPrecisions, inputSizes: stream.coreInputSizes)
+                } catch { throw .invalidNetwork(error) }
+            }
+            let walk = block.stream?.walk
+            let name = "\(top)_\(layer.name)" + (walk == nil ? "" : "_core")
+            var module = try BlockGenerator(layer: compiled, block: block, moduleName: name).generate()
             module.traceDeclarations = traceInternals
             modules.append(module)
+            if let walk {
+                let pixel = graph.channels[graph.blockInputs[index][0]]
+                var wrapper = StreamModules.walk(name: "\(top)_\(layer.name)", core: name, walk: walk, pixelWidth: pixel.width,
+                                                 outputWidth: compiled.layer.outputSize * compiled.layer.precision.result.width,
+                                                 computeInterval: block.initiationInterval)
+                wrapper.traceDeclarations = traceInternals
+                modules.append(wrapper)
+            }
         }
         for fork in graph.forks {
             try checkName(fork.name, layer: fork.name, field: "name")
@@ -76,9 +92,11 @@ public enum RTLGenerator {
             guard HardwareName.isIdentifier(channel.name), !HardwareName.keywords.contains(channel.name) else {
                 throw .invalidName(layer: channel.name, field: "channel", name: channel.name)
             }
-            channels.append(RTLChannel(index: channel.index, prefix: channel.name,
-                                       producer: channel.tensor < 0 ? nil : network.layers[channel.tensor].name,
-                                       elements: channel.elements, precision: channel.precision))
+            var rtlChannel = RTLChannel(index: channel.index, prefix: channel.name,
+                                        producer: channel.tensor < 0 ? nil : network.layers[channel.tensor].name,
+                                        elements: channel.elements, precision: channel.precision)
+            rtlChannel.tokens = channel.tokens
+            channels.append(rtlChannel)
         }
         let instances = network.layers.map { "u_\($0.name)" }
         let topModule = makeTop(name: top, network: network, graph: graph, channels: channels)

@@ -106,16 +106,18 @@ public struct DesignTiming: Codable, Sendable, Equatable {
         simulatedInitiationInterval = simulated?.initiationInterval(channel: 0)
         rtlLatencyCycles = rtl?.latencies.first
         rtlInitiationInterval = rtl?.initiationInterval(channel: 0)
-        tokens = simulated?.transferCycles.first?.count
+        tokens = simulated?.inferences
         comparedTransfers = comparison?.comparedTransfers
         comparedOutputBits = comparison?.comparedOutputBits
         mismatches = comparison?.mismatches.count
         firstMismatch = comparison?.mismatches.first?.description
+        let streamLatencies = schedule.graph.streamLatencies
         layers = schedule.blocks.enumerated().map { index, block in
-            LayerTiming(layer: block.layerName, kind: block.kind, strategy: block.strategy.rawValue,
+            let latency = index < streamLatencies.count ? streamLatencies[index] : block.latencyCycles
+            return LayerTiming(layer: block.layerName, kind: block.kind, strategy: block.strategy.rawValue,
                         requestedReuseFactor: block.requestedReuseFactor, reuseFactor: block.reuseFactor,
-                        initiationInterval: block.initiationInterval, latencyCycles: block.latencyCycles,
-                        latencyNs: Double(block.latencyCycles) * period, stages: block.stageSummary,
+                        initiationInterval: block.cyclesPerInference, latencyCycles: latency,
+                        latencyNs: Double(latency) * period, stages: block.stageSummary,
                         criticalPathNs: block.criticalPathNs, multipliers: block.multipliers, dsps: block.dsps,
                         adders: block.adders, registerBits: block.registerBits, tableBits: block.tableBits,
                         simulatedLatencyCycles: simulated?.blockLatency(index, token: 0),

@@ -105,6 +105,9 @@ public struct BlockSchedule: Sendable, Equatable {
     /// Dense at RF > 1 under the Latency strategy: which product runs on which multiplier in which cycle, and every
     /// addition's cycle (then `steps` is empty and `groups` is 1).
     public var products: ProductSchedule?
+    /// io_stream over images: the block's core (what `steps` and the counts above describe) and how it walks the pixel
+    /// stream (`StreamBlock`); nil for a block that reads and writes one element per inference.
+    public var stream: StreamBlock?
 
     public init(layerIndex: Int, layerName: String, kind: String, requestedReuseFactor: Int, reuseFactor: Int,
                 strategy: Strategy, initiationInterval: Int, latencyCycles: Int, steps: [PipelineStep],
@@ -222,7 +225,7 @@ public struct DesignSchedule: Sendable, Equatable {
     /// block latencies; in a graph, the longest path, with one cycle per delay line on it).
     public var latencyCycles: Int { graph.outputCycle }
     /// Steady-state II: the largest block II, or more where a FIFO is too shallow to carry one token per block II.
-    public var initiationInterval: Int { max(blocks.map(\.initiationInterval).max() ?? 1, graph.fifoInitiationInterval) }
+    public var initiationInterval: Int { max(blocks.map(\.cyclesPerInference).max() ?? 1, graph.fifoInitiationInterval) }
     public var multipliers: Int { blocks.reduce(0) { $0 + $1.multipliers } }
     public var dsps: Int { blocks.reduce(0) { $0 + $1.dsps } }
 }

@@ -24,8 +24,11 @@ public struct ChannelSchedule: Sendable, Equatable {
     public var consumerPort: Int
     /// The tensor it carries: −1 for the design input, else the index of the layer that computes it.
     public var tensor: Int
+    /// Values per transfer (in io_stream over an image: one pixel's channels).
     public var elements: Int
     public var precision: Precision
+    /// Transfers per inference: 1, or in io_stream the pixels of an image tensor.
+    public var tokens = 1
 
     /// Width of the packed data vector.
     public var width: Int { elements * precision.width }
@@ -55,6 +58,8 @@ public struct FIFOSchedule: Sendable, Equatable {
     public var outputChannel: Int
     public var elements: Int
     public var precision: Precision
+    /// Transfers per inference through it (the pixels of an image in io_stream, else 1).
+    public var tokens = 1
 
     /// Bits of the occupancy counter (0 … depth), in the RTL's FIFO and the simulator's VCD alike.
     public var countWidth: Int { max(1, Int.bitWidth - depth.leadingZeroBitCount) }
@@ -98,8 +103,12 @@ public struct DataflowGraph: Sendable, Equatable {
     /// with one output; with several, the sink joins them (all transfer in the same cycle, like a join's inputs)
     /// into the `out` port, first output in the low bits.
     public var outputChannels: [Int]
-    /// Cycle at which the first result reaches the design output when nothing stalls (the design latency).
+    /// Cycle at which the first result reaches the design output when nothing stalls (the design latency); with pixel
+    /// streams, the cycle the last element of the first inference does (`replay`).
     public var outputCycle: Int
+    /// With pixel streams: each block's last write − first read for one inference when nothing waits (`replay`);
+    /// empty otherwise (a block's latency is then its D).
+    public var streamLatencies: [Int] = []
 
     /// Each block's first input channel and its output channel.
     public var blockChannels: [BlockChannels] {
@@ -114,8 +123,9 @@ public struct DataflowGraph: Sendable, Equatable {
     /// The smallest interval the FIFOs allow: a slot is busy from its push to the edge after its pop (Δ + 1
     /// cycles) and a full FIFO refuses a push even in the cycle it pops, so d slots carry one token per
     /// ⌈(Δ + 1) / d⌉ cycles.
+    /// (Pixel streams are left to the simulation: their elements do not each wait Δ.)
     public var fifoInitiationInterval: Int {
-        fifos.map { ($0.residenceCycles + 1 + $0.depth - 1) / $0.depth }.max() ?? 1
+        fifos.filter { $0.tokens == 1 }.map { ($0.residenceCycles + 1 + $0.depth - 1) / $0.depth }.max() ?? 1
     }
 
     /// True when the design is a plain chain of blocks joined by wires.
@@ -148,8 +158,9 @@ public struct DataflowGraph: Sendable, Equatable {
     /// blocks the fork in steady state (`in_ready` does not see a same-cycle pop, hence the + 1).
     ///
     /// In io_stream every tensor a block computes reaches the blocks that read it through a FIFO (a stream) of
-    /// `streamDepth` entries (hls4ml: height × width of the tensor, 1 for a vector); on a join's short branch
-    /// that FIFO also serves as the delay line and gets the larger of the two depths.
+    /// hls4ml's default depth, height × width of the tensor (an image's pixels; `streamDepth`, 1 unless set, for a
+    /// vector); on a join's short branch that FIFO also serves as the delay line and gets the larger of the two depths.
+    /// A channel of an image carries one pixel per transfer (`tokens` transfers per inference).
     static func build(network: Network, blocks: [BlockSchedule], depthOverrides: [String: Int],
                       stream: Bool = false, streamDepth: Int = 1) throws(ScheduleError) -> DataflowGraph {
         let count = network.layers.count
@@ -171,11 +182,15 @@ public struct DataflowGraph: Sendable, Equatable {
         // cycle it arrives).
         var arrivals: [Int: [Int: (channel: Int, cycle: Int)]] = [:]
 
+        func tokens(_ tensor: Int) -> Int { stream ? Scheduler.streamTokens(of: network.shape(ofTensor: tensor)) : 1 }
         func addChannel(_ name: String, _ producer: GraphNode, _ consumer: GraphNode, port: Int, tensor: Int, cycle: Int) -> Int {
             let index = graph.channels.count
-            graph.channels.append(ChannelSchedule(index: index, name: name, producer: producer, consumer: consumer,
-                                                  consumerPort: port, tensor: tensor, elements: network.size(ofTensor: tensor),
-                                                  precision: network.precision(ofTensor: tensor)))
+            let count = tokens(tensor)
+            var channel = ChannelSchedule(index: index, name: name, producer: producer, consumer: consumer,
+                                          consumerPort: port, tensor: tensor, elements: network.size(ofTensor: tensor) / count,
+                                          precision: network.precision(ofTensor: tensor))
+            channel.tokens = count
+            graph.channels.append(channel)
             graph.firstTokenCycles.append(cycle)
             return index
         }
@@ -221,9 +236,12 @@ public struct DataflowGraph: Sendable, Equatable {
             graph.channels[arrival.channel].consumer = .fifo(fifoIndex)
             graph.channels[arrival.channel].consumerPort = 0
             let output = addChannel(name, .fifo(fifoIndex), consumer, port: port, tensor: edge.tensor, cycle: arrival.cycle + 1)
-            graph.fifos.append(FIFOSchedule(name: name, depth: depth, derivedDepth: derived, residenceCycles: residence,
-                                            purpose: purpose, inputChannel: arrival.channel, outputChannel: output,
-                                            elements: edge.elements, precision: edge.precision))
+            var fifo = FIFOSchedule(name: name, depth: depth, derivedDepth: derived, residenceCycles: residence,
+                                    purpose: purpose, inputChannel: arrival.channel, outputChannel: output,
+                                    elements: edge.elements, precision: edge.precision)
+            fifo.tokens = edge.tokens
+            graph.channels[output].tokens = edge.tokens
+            graph.fifos.append(fifo)
             return output
         }
 
@@ -242,7 +260,9 @@ public struct DataflowGraph: Sendable, Equatable {
                 let delay = (start - arrival.cycle) / interval + 1
                 let purpose: FIFOPurpose = isStream && arrival.cycle + 1 == start ? .stream : .delayLine
                 let name = "\(graph.channels[arrival.channel].name)_" + (isStream ? "fifo" : "dl")
-                let derived = purpose == .stream ? streamDepth : max(delay, isStream ? streamDepth : 1)
+                let pixels = graph.channels[arrival.channel].tokens
+                let depth = pixels > 1 ? pixels : streamDepth
+                let derived = purpose == .stream ? depth : max(delay, isStream ? depth : 1)
                 inputs.append(try insertFIFO(on: arrival, name: name, derived: derived, purpose: purpose, residence: start - arrival.cycle,
                                              consumer: .block(b), port: port, layer: network.layers[b].name))
             }
@@ -260,6 +280,18 @@ public struct DataflowGraph: Sendable, Equatable {
             graph.outputChannels.append(try insertFIFO(on: arrival, name: "\(graph.channels[arrival.channel].name)_dl",
                                                        derived: residence / interval + 1, purpose: .delayLine, residence: residence,
                                                        consumer: .sink, port: port, layer: network.name))
+        }
+        let outputTokens = Set(graph.outputChannels.map { graph.channels[$0].tokens })
+        guard outputTokens.count <= 1 else {
+            throw .unsupported(layer: network.name, field: "outputs",
+                reason: "io_stream: the design outputs are streams of different lengths ("
+                    + graph.outputChannels.map { "\(graph.channels[$0].name): \(graph.channels[$0].tokens)" }.joined(separator: ", ")
+                    + " elements per inference), which one output port cannot deliver together")
+        }
+        if graph.channels.contains(where: { $0.tokens > 1 }) {
+            let replay = graph.replay(blocks: blocks)
+            graph.outputCycle = graph.outputChannels.map { replay.offered[$0].last ?? 0 }.max() ?? 0
+            graph.streamLatencies = replay.latencies
         }
         for name in depthOverrides.keys where !graph.fifos.contains(where: { $0.name == name }) {
             throw .unsupported(layer: network.name, field: "FIFODepth",

@@ -35,7 +35,13 @@ public enum Scheduler {
         }
         var blocks: [BlockSchedule] = []
         for (index, layer) in network.layers.enumerated() {
-            blocks.append(try scheduleLayer(layer, index: index, inputs: network.inputPrecisions(ofLayerAt: index), options: options))
+            let inputs = network.inputPrecisions(ofLayerAt: index)
+            if options.ioType == .stream,
+               let stream = try streamBlock(network: network, index: index, implementation: options.implementation(of: layer.name)) {
+                blocks.append(try scheduleStream(stream, index: index, inputs: inputs, options: options))
+            } else {
+                blocks.append(try scheduleLayer(layer, index: index, inputs: inputs, options: options))
+            }
         }
         let graph = try DataflowGraph.build(network: network, blocks: blocks, depthOverrides: options.fifoDepths,
                                             stream: options.ioType == .stream, streamDepth: options.streamFIFODepth)

@@ -87,22 +87,47 @@ public struct SimulationResult: Sendable {
     public var waveform: Waveform?
     /// `blockChannels[b]`: the channel of block b's first input and of its output.
     public var blockChannels: [BlockChannels] = []
+    /// Transfers per inference on each channel (1, or an image's pixels in io_stream).
+    public var channelTokens: [Int] = []
 
-    /// Latency of each token: output transfer cycle − input transfer cycle.
-    public var latencies: [Int] { zip(transferCycles.first ?? [], transferCycles.last ?? []).map { $1 - $0 } }
+    /// Latency of each inference: its last output transfer − its first input transfer.
+    public var latencies: [Int] {
+        InferenceTiming.latencies(transferCycles, from: 0, to: transferCycles.count - 1, tokens: channelTokens)
+    }
 
-    /// Latency of one block for each token: its output transfer − its input transfer.
+    /// Latency of one block for each inference: its last output transfer − its first input transfer.
     public func blockLatencies(_ block: Int) -> [Int] {
         let channels = block < blockChannels.count ? blockChannels[block] : BlockChannels(input: block, output: block + 1)
-        return zip(transferCycles[channels.input], transferCycles[channels.output]).map { $1 - $0 }
+        return InferenceTiming.latencies(transferCycles, from: channels.input, to: channels.output, tokens: channelTokens)
     }
 
-    /// Steady-state II of a channel: the interval between its last two transfers (1 token: nil).
+    /// Steady-state II of a channel: the interval between the first transfers of its last two inferences (nil with
+    /// fewer than two).
     public func initiationInterval(channel: Int = 0) -> Int? {
-        let cycles = transferCycles[channel]
-        guard cycles.count >= 2 else { return nil }
-        return cycles[cycles.count - 1] - cycles[cycles.count - 2]
+        InferenceTiming.initiationInterval(transferCycles, channel: channel, tokens: channelTokens)
     }
+}
+
+/// Latency and II per inference from transfer cycles, when a channel carries several elements per inference.
+public enum InferenceTiming {
+    /// For inference i: the cycle of its last transfer on `output` − that of its first on `input` (as many as both
+    /// channels have).
+    public static func latencies(_ cycles: [[Int]], from input: Int, to output: Int, tokens: [Int]) -> [Int] {
+        guard input < cycles.count, output < cycles.count else { return [] }
+        let (a, b) = (per(tokens, input), per(tokens, output))
+        let count = min(cycles[input].count / a, cycles[output].count / b)
+        return (0..<count).map { cycles[output][$0 * b + b - 1] - cycles[input][$0 * a] }
+    }
+
+    /// The interval between the first transfers of the last two whole inferences on `channel`.
+    public static func initiationInterval(_ cycles: [[Int]], channel: Int, tokens: [Int]) -> Int? {
+        guard channel < cycles.count else { return nil }
+        let n = per(tokens, channel), count = cycles[channel].count / n
+        guard count >= 2 else { return nil }
+        return cycles[channel][(count - 1) * n] - cycles[channel][(count - 2) * n]
+    }
+
+    public static func per(_ tokens: [Int], _ channel: Int) -> Int { channel < tokens.count ? max(tokens[channel], 1) : 1 }
 }
 
 /// Cycle-driven simulator of a scheduled design: stall-all pipelines, FIFOs and eager forks joined by

@@ -12,7 +12,10 @@ public struct SimulationState: Sendable {
     }
 
     let schedule: DesignSchedule
+    /// Inferences, and the elements the design input offers and the design output delivers for them.
     let tokens: Int
+    let inputElements: Int
+    let outputElements: Int
     let pattern: [Bool]
     let limit: Int
     /// Nodes in topological order.
@@ -32,6 +35,16 @@ public struct SimulationState: Sendable {
     var cooldown: [Int]
     var occupancy: [Int]
     var enable: [Bool]
+    // Walks (io_stream over images, `PixelWalk`): block b's iteration k reads when `walkPops[walkBase[b] + k]` and
+    // starts its core when `walkPushes[…]`; `walkLength[b]` is 0 for a block that reads and writes every element.
+    let walkBase: [Int]
+    let walkLength: [Int]
+    let walkPops: [Bool]
+    let walkPushes: [Bool]
+    let passInterval: [Int]
+    var iteration: [Int]
+    /// The id of the next element block b writes (a walk's elements are numbered per output channel).
+    var written: [Int]
     // FIFOs: a ring of token ids each.
     let fifoDepth: [Int]
     let fifoBase: [Int]
@@ -82,7 +95,17 @@ public struct SimulationState: Sendable {
             case let .fork(k): return .fork(k)
             }
         }
+        inputElements = tokens * graph.channels[graph.inputChannel].tokens
+        outputElements = tokens * graph.channels[graph.outputChannels[0]].tokens
         depth = blocks.map { max($0.latencyCycles, 1) }
+        let walks = blocks.map { $0.stream?.walk }
+        walkLength = walks.map { $0?.iterations ?? 0 }
+        walkBase = walkLength.reduce(into: [0]) { $0.append($0.last! + $1) }
+        walkPops = walks.flatMap { $0?.pops ?? [] }
+        walkPushes = walks.flatMap { $0?.pushes ?? [] }
+        passInterval = walks.map { $0?.passInterval ?? 1 }
+        iteration = [Int](repeating: 0, count: blocks.count)
+        written = [Int](repeating: 0, count: blocks.count)
         interval = blocks.map(\.initiationInterval)
         var offsets = [Int](repeating: 0, count: blocks.count)
         for b in blocks.indices.dropFirst() { offsets[b] = offsets[b - 1] + depth[b - 1] }
@@ -115,16 +138,17 @@ public struct SimulationState: Sendable {
         ready = [Bool](repeating: false, count: channels)
         offered = [Int](repeating: -1, count: channels)
         transfers = [[Int]](repeating: [], count: channels)
-        for index in transfers.indices { transfers[index].reserveCapacity(tokens) }
+        for index in transfers.indices { transfers[index].reserveCapacity(tokens * graph.channels[index].tokens) }
         blockStatistics = blocks.map { BlockStatistics(layerName: $0.layerName, stallCycles: 0, acceptedTokens: 0, maxOccupancy: 0) }
         fifoStatistics = graph.fifos.map { FIFOStatistics(name: $0.name, depth: $0.depth, highWaterMark: 0, fullCycles: 0, emptyCycles: 0, pushes: 0) }
         let work = depth.reduce(0, +) + interval.reduce(0, +) + fifoDepth.reduce(0, +) + 1
-        limit = options.maxCycles ?? (tokens + 1) * work * (pattern.count + 1) + 1_000
+        let walkCycles = blocks.map(\.cyclesPerInference).reduce(0, +)
+        limit = options.maxCycles ?? (tokens + 1) * (work + walkCycles) * (pattern.count + 1) + 1_000
         recorder = options.recordWaveform ? WaveformRecorder(channelCount: channels) : nil
     }
 
     /// True when every token has left the design.
-    public var finished: Bool { delivered >= tokens }
+    public var finished: Bool { delivered >= outputElements }
 
     /// Occupancy of every FIFO, by index in the schedule's graph.
     public var fifoOccupancy: [Int] { fifoCount }
@@ -155,6 +179,8 @@ public struct SimulationState: Sendable {
         let cooldown = Cells(self.cooldown)
         let occupancy = Cells(self.occupancy)
         let enable = Cells(self.enable)
+        let iteration = Cells(self.iteration)
+        let written = Cells(self.written)
         let taken = Cells(self.taken)
         let fifoRing = Cells(self.fifoRing)
         let fifoHead = Cells(self.fifoHead)
@@ -174,6 +200,8 @@ public struct SimulationState: Sendable {
             self.cooldown = cooldown.release()
             self.occupancy = occupancy.release()
             self.enable = enable.release()
+            self.iteration = iteration.release()
+            self.written = written.release()
             self.taken = taken.release()
             self.fifoRing = fifoRing.release()
             self.fifoHead = fifoHead.release()
@@ -184,15 +212,15 @@ public struct SimulationState: Sendable {
             _ = sinkChannels.release()
         }
         var remaining = cycles
-        while remaining > 0 && delivered < tokens {
+        while remaining > 0 && delivered < outputElements {
             remaining -= 1
-            if cycle >= limit { throw .cycleLimit(limit: limit, pendingTokens: tokens - delivered) }
+            if cycle >= limit { throw .cycleLimit(limit: limit, pendingTokens: outputElements - delivered) }
             // Valid and the offered token, forward from the registered state.
             for node in order {
                 switch node {
                 case .source:
-                    offered[0] = nextToken < tokens ? nextToken : -1
-                    valid[0] = nextToken < tokens
+                    offered[0] = nextToken < inputElements ? nextToken : -1
+                    valid[0] = nextToken < inputElements
                 case let .block(b):
                     let token = storage[base[b] + (head[b] == 0 ? depth[b] - 1 : head[b] - 1)]
                     offered[blockOutput[b]] = token
@@ -229,7 +257,8 @@ public struct SimulationState: Sendable {
                 case let .block(b):
                     let out = blockOutput[b]
                     enable[b] = !(valid[out] && !ready[out])
-                    let open = enable[b] && cooldown[b] == 0
+                    var open = enable[b] && cooldown[b] == 0
+                    if walkLength[b] > 0 && !walkPops[walkBase[b] + iteration[b]] { open = false }   // this iteration reads nothing
                     let (first, end) = (inputStart[b], inputStart[b + 1])
                     if end - first == 1 {
                         ready[inputChannels[first]] = open
@@ -273,16 +302,29 @@ public struct SimulationState: Sendable {
                         continue
                     }
                     let first = inputChannels[inputStart[b]]
-                    let accepted = valid[first] && ready[first] ? offered[first] : -1
+                    let read = valid[first] && ready[first]
+                    var accepted = read ? offered[first] : -1
+                    var started = read, computes = read
+                    if walkLength[b] > 0 {
+                        // A walk's iteration starts when it may and, if it reads, when it reads; it enters the pipeline
+                        // only when it computes, as the next element the block writes.
+                        let at = walkBase[b] + iteration[b]
+                        if !walkPops[at] { started = cooldown[b] == 0 }
+                        computes = started && walkPushes[at]
+                        accepted = computes ? written[b] : -1
+                        if computes { written[b] += 1 }
+                        if started { iteration[b] = iteration[b] + 1 == walkLength[b] ? 0 : iteration[b] + 1 }
+                    }
                     let leaving = storage[base[b] + (head[b] == 0 ? depth[b] - 1 : head[b] - 1)] >= 0 ? 1 : 0
                     if occupancy[b] > 0 { moved = true }
                     head[b] = head[b] == 0 ? depth[b] - 1 : head[b] - 1      // shift: old slot D becomes slot 1
                     storage[base[b] + head[b]] = accepted
                     occupancy[b] -= leaving
-                    if accepted >= 0 {
-                        blockStatistics[b].acceptedTokens += 1
-                        occupancy[b] += 1
-                        cooldown[b] = interval[b] - 1
+                    if started {
+                        moved = true
+                        if read { blockStatistics[b].acceptedTokens += 1 }
+                        if computes { occupancy[b] += 1 }
+                        cooldown[b] = (computes ? interval[b] : passInterval[b]) - 1
                     } else if cooldown[b] > 0 {
                         cooldown[b] -= 1
                         moved = true
@@ -315,7 +357,7 @@ public struct SimulationState: Sendable {
             if moved { idleCycles = 0 } else {
                 idleCycles += 1
                 if idleCycles >= pattern.count {
-                    throw .deadlock(cycle: cycle, pendingTokens: tokens - delivered,
+                    throw .deadlock(cycle: cycle, pendingTokens: outputElements - delivered,
                                     state: describeWaits(occupancy: occupancy.array, enable: enable.array, fifoCount: fifoCount.array,
                                                          valid: valid.array, ready: ready.array))
                 }
@@ -346,7 +388,7 @@ public struct SimulationState: Sendable {
         let graph = schedule.graph
         return SimulationResult(transferCycles: transfers, outputs: [], cycles: cycle, blocks: blockStatistics, fifos: fifoStatistics,
                                 waveform: recorder?.waveform(cycles: cycle),
-                                blockChannels: graph.blockChannels)
+                                blockChannels: graph.blockChannels, channelTokens: graph.channels.map(\.tokens))
     }
 }
 

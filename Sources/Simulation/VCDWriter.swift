@@ -147,6 +147,16 @@ public struct VCDWriter {
             return rest.isEmpty ? "0" : String(rest)
         }
         func packed(_ raw: [Int64], precision: Precision) -> String { trimmed(bitString(raw, precision: precision)) }
+        /// The values element `token` of `channel` carries: its inference's tensor, or (a channel of several elements per
+        /// inference) that element's slice; nil past the inferences simulated.
+        func slice(_ values: [[[Int64]]], channel: Int, token: Int) -> [Int64]? {
+            let tokens = max(channels[channel].tokens, 1), inference = token / tokens
+            guard inference < values.count else { return nil }
+            let tensor = values[inference][channels[channel].tensor + 1]
+            guard tokens > 1 else { return tensor }
+            let width = channels[channel].elements, start = (token % tokens) * width
+            return start + width <= tensor.count ? Array(tensor[start..<(start + width)]) : nil
+        }
         /// The joined out_* ports in cycle `cycle` (several outputs only): valid when every output is, the data
         /// of the token they all offer then.
         func emitJoinedOutput(cycle: Int) {
@@ -155,14 +165,15 @@ public struct VCDWriter {
             emit(outReady, bits(cycle < waveform.outReady.count && waveform.outReady[cycle]))
             let token = waveform.token[outputs[0]][cycle]
             if allValid, token >= 0, let values = waveform.values {
-                emit(outData, trimmed(outputs.reversed().map { bitString(values[token][channels[$0].tensor + 1], precision: channels[$0].precision) }.joined()))
+                let parts = outputs.reversed().map { output in slice(values, channel: output, token: token).map { bitString($0, precision: channels[output].precision) } }
+                if parts.allSatisfy({ $0 != nil }) { emit(outData, trimmed(parts.compactMap { $0 }.joined())) }
             }
         }
         func emitChannel(_ channel: Int, cycle: Int) {
             emit(channelValid[channel], bits(waveform.valid[channel][cycle]))
             let token = waveform.token[channel][cycle]
-            if token >= 0, let values = waveform.values {
-                emit(channelData[channel], packed(values[token][channels[channel].tensor + 1], precision: channels[channel].precision))
+            if token >= 0, let values = waveform.values, let data = slice(values, channel: channel, token: token) {
+                emit(channelData[channel], packed(data, precision: channels[channel].precision))
             }
         }
         // Everything of cycle `cycle` (its state, inputs, ready and valid) appears at the rising edge that opens it.

@@ -73,9 +73,12 @@ public struct VerilatorModel: Sendable {
         if waveformPath != nil && waveform == nil {
             throw VerilatorError.invalidArgument(field: "waveformPath", reason: "the model was built without tracing; build it with a waveform format to write one")
         }
-        let elements = design.inputChannel.elements
-        for (index, vector) in inputs.enumerated() where vector.count != elements {
-            throw VerilatorError.invalidArgument(field: "inputs", reason: "vector \(index) has \(vector.count) values, the design takes \(elements)")
+        // An image in io_stream enters one pixel per transfer and leaves the same way: the harness reads and writes
+        // elements, and the outputs are put back together per inference here.
+        let elements = design.inputChannel.elements, inputTokens = max(design.inputChannel.tokens, 1)
+        let outputTokens = max(design.outputs.first?.tokens ?? 1, 1)
+        for (index, vector) in inputs.enumerated() where vector.count != elements * inputTokens {
+            throw VerilatorError.invalidArgument(field: "inputs", reason: "vector \(index) has \(vector.count) values, the design takes \(elements * inputTokens)")
         }
         let id = UUID().uuidString
         let inputURL = directory.appendingPathComponent("run-\(id).in")
@@ -84,8 +87,12 @@ public struct VerilatorModel: Sendable {
             try? FileManager.default.removeItem(at: inputURL)
             try? FileManager.default.removeItem(at: resultURL)
         }
-        var text = "\(inputs.count) \(elements)\n"
-        for vector in inputs { text += vector.map(String.init).joined(separator: " ") + "\n" }
+        var text = "\(inputs.count * inputTokens) \(elements) \(inputs.count * outputTokens)\n"
+        for vector in inputs {
+            for token in 0..<inputTokens {
+                text += vector[(token * elements)..<((token + 1) * elements)].map(String.init).joined(separator: " ") + "\n"
+            }
+        }
         try OutputFile.write(text, to: inputURL)
         let periodPs = max(2, Int((design.clockPeriodNs * 1000).rounded()))
         var arguments = [inputURL.path, resultURL.path, outReadyPattern, String(maxCycles), String(periodPs)]
@@ -105,7 +112,26 @@ public struct VerilatorModel: Sendable {
             if let waveformPath { try Self.waveformFailure(at: waveformPath, output: result.output, killedBySignal: false) }
             throw VerilatorError.runFailed(status: result.status, outputTail: ProcessRunner.tail(result.output))
         }
-        return try VerilatorModel.parseResults(at: resultURL, channels: design.channels.count)
+        var trace = try VerilatorModel.parseResults(at: resultURL, channels: design.channels.count)
+        if outputTokens > 1 { trace.outputs = regroup(trace.outputs, tokens: outputTokens) }
+        return trace
+    }
+
+    /// Output elements back into inferences: each output tensor's pixels in order, the tensors one after the other
+    /// (the simulator's and the evaluator's layout); an incomplete last inference is dropped.
+    func regroup(_ elements: [[Int64]], tokens: Int) -> [[Int64]] {
+        let widths = design.outputs.map(\.elements)
+        return stride(from: 0, to: elements.count - tokens + 1, by: tokens).map { first in
+            var vector: [Int64] = []
+            var offset = 0
+            for width in widths {
+                for token in first..<(first + tokens) where offset + width <= elements[token].count {
+                    vector += elements[token][offset..<(offset + width)]
+                }
+                offset += width
+            }
+            return vector
+        }
     }
 
     /// After a failed run that was writing `waveform`: removes the partial file (and the FST writer's `.hier`)

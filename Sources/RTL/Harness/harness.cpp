@@ -3,7 +3,8 @@
 // which `pipewright rtl` / `verify` write beside this file; nothing else is generated.
 //
 // Command line: V<top> INPUTS RESULTS PATTERN MAX_CYCLES PERIOD_PS [WAVEFORM]
-//   INPUTS   first line "<tokens> <elements>", then one line per token of raw decimal integers.
+//   INPUTS   first line "<tokens> <elements> <outputs>", then one line per token of raw decimal integers; the run
+//            ends when <outputs> output transfers happened (an image in io_stream: one per pixel).
 //   RESULTS  written: "cycles <n>", "seconds <wall time of the cycle loop>", one line
 //            "channel <k> <cycle> <cycle> ..." per channel (cycles of its transfers, in order), then one line
 //            "output <v0> <v1> ..." per output transfer (raw values, each sign-extended per its output tensor's
@@ -99,8 +100,8 @@ int main(int argc, char** argv) {
 
     FILE* in = std::fopen(argv[1], "r");
     if (!in) { std::fprintf(stderr, "cannot open %s\n", argv[1]); return 2; }
-    long tokens = 0, elements = 0;
-    if (std::fscanf(in, "%ld %ld", &tokens, &elements) != 2 || elements != IN_ELEMENTS) {
+    long tokens = 0, elements = 0, expected = 0;
+    if (std::fscanf(in, "%ld %ld %ld", &tokens, &elements, &expected) != 3 || elements != IN_ELEMENTS) {
         std::fprintf(stderr, "bad input header (expected %d elements)\n", IN_ELEMENTS);
         return 2;
     }
@@ -157,7 +158,7 @@ int main(int argc, char** argv) {
     }
 
     const auto start = std::chrono::steady_clock::now();
-    for (; cycle < max_cycles && (long)outputs.size() < tokens; ++cycle) {
+    for (; cycle < max_cycles && (long)outputs.size() < expected; ++cycle) {
         top->clk = 0;
         top->eval();
         DUMP(time);
@@ -187,7 +188,7 @@ int main(int argc, char** argv) {
         }
         top->clk = 1;
         top->eval();
-        if (cycle + 1 < max_cycles && (long)outputs.size() < tokens) apply(cycle + 1);
+        if (cycle + 1 < max_cycles && (long)outputs.size() < expected) apply(cycle + 1);
         DUMP(time + period / 2);
         time += period;
     }

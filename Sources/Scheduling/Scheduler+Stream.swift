@@ -1,0 +1,184 @@
+import FixedPoint
+import NetworkIR
+
+/// io_stream over images: which core and which walk each kind gets (`StreamBlock`, docs/timing.md "io_stream").
+/// Every kind is listed in `streamBlock(for:)`; a kind that cannot read a pixel stream is refused there, naming the
+/// layer and IOType.
+extension Scheduler {
+    /// Elements per inference of a tensor in io_stream: one per pixel of an image (height × width; hls4ml packs the
+    /// channels into one `nnet::array`), one for a vector.
+    public static func streamTokens(of shape: TensorShape) -> Int {
+        shape.dimensions.count >= 2 ? shape.count / max(shape.channels, 1) : 1
+    }
+
+    /// Values per element of a tensor in io_stream: the channels of an image, the whole vector.
+    public static func streamElements(of shape: TensorShape) -> Int {
+        shape.dimensions.count >= 2 ? shape.channels : shape.count
+    }
+
+    /// The stream form of layer `index` when it reads or writes an image in io_stream; nil for a block that reads and
+    /// writes vectors (one element per inference: the io_parallel block behind FIFOs).
+    static func streamBlock(network: Network, index: Int, implementation: LayerImplementation) throws(ScheduleError) -> StreamBlock? {
+        let layer = network.layers[index]
+        let sources = network.sources(ofLayerAt: index)
+        let shapes = sources.map(network.shape(ofTensor:))
+        let input = shapes[0]
+        let output = network.shape(ofTensor: index)
+        let tokensIn = streamTokens(of: input), tokensOut = streamTokens(of: output)
+        guard tokensIn > 1 || tokensOut > 1 else { return nil }
+        func refuse(_ reason: String) -> ScheduleError { .unsupported(layer: layer.name, field: "IOType", reason: "io_stream: " + reason) }
+        func requireReads(_ expected: TensorShape) throws(ScheduleError) {
+            guard expected == input else {
+                throw refuse("it reads a \(input) stream as a \(expected) image: a Reshape between them is hls4ml's Repack "
+                             + "(its own FIFO and process), which is not modelled yet; use io_parallel")
+            }
+        }
+        func core(_ operation: LayerOperation, inputSize: Int) -> Layer {
+            Layer(name: layer.name, operation: operation, inputSize: inputSize, precision: layer.precision, inputs: layer.inputs)
+        }
+        let channels = input.channels
+        switch layer.operation {
+        case let .convolution(parameters):
+            try requireReads(parameters.inputShape)
+            guard implementation.strategy == .latency else {
+                throw refuse("a \(parameters.kindName) under the Resource strategy (hls4ml does not pipeline its pixel loop then) "
+                             + "is not modelled yet; use the Latency strategy or io_parallel")
+            }
+            let window = ConvolutionParameters(spatialDimensions: parameters.spatialDimensions, inputHeight: parameters.kernelHeight,
+                                               inputWidth: parameters.kernelWidth, channels: channels, filters: parameters.filters,
+                                               kernelHeight: parameters.kernelHeight, kernelWidth: parameters.kernelWidth,
+                                               weights: parameters.weights, biases: parameters.biases)
+            let p = parameters.pads
+            let walk = lineBuffer(height: parameters.inputHeight, width: parameters.inputWidth, pads: p,
+                                  kernel: (parameters.kernelHeight, parameters.kernelWidth),
+                                  stride: (parameters.strideHeight, parameters.strideWidth))
+            return StreamBlock(core: core(.convolution(window), inputSize: window.kernelTerms), coreInputSizes: [window.kernelTerms],
+                               tokensIn: tokensIn, tokensOut: tokensOut, walk: walk)
+        case let .pooling(parameters):
+            try requireReads(parameters.inputShape)
+            if parameters.isGlobal { return gather(layer, inputSize: layer.inputSize, tokensIn: tokensIn, tokensOut: tokensOut) }
+            let p = parameters.pads
+            guard p == (0, 0, 0, 0), parameters.strideHeight == parameters.poolHeight, parameters.strideWidth == parameters.poolWidth else {
+                throw refuse("hls4ml's stream pooling (pooling2d_buffer_cl) needs no padding and strides equal to the pool size; "
+                             + "this \(parameters.kindName) has pads (\(p.top), \(p.bottom), \(p.left), \(p.right)) and strides "
+                             + "(\(parameters.strideHeight), \(parameters.strideWidth))")
+            }
+            let window = PoolingParameters(operation: parameters.operation, spatialDimensions: parameters.spatialDimensions,
+                                           inputHeight: parameters.poolHeight, inputWidth: parameters.poolWidth, channels: channels,
+                                           poolHeight: parameters.poolHeight, poolWidth: parameters.poolWidth)
+            let walk = lineBuffer(height: parameters.inputHeight, width: parameters.inputWidth, pads: (0, 0, 0, 0),
+                                  kernel: (parameters.poolHeight, parameters.poolWidth),
+                                  stride: (parameters.strideHeight, parameters.strideWidth))
+            return StreamBlock(core: core(.pooling(window), inputSize: window.inputShape.count), coreInputSizes: [window.inputShape.count],
+                               tokensIn: tokensIn, tokensOut: tokensOut, walk: walk)
+        case let .zeroPadding(parameters):
+            try requireReads(parameters.inputShape)
+            let pixel = ZeroPaddingParameters(spatialDimensions: parameters.spatialDimensions, inputHeight: 1, inputWidth: 1,
+                                              channels: channels)
+            var pops: [Bool] = []
+            for y in 0..<parameters.outputHeight {
+                for x in 0..<parameters.outputWidth {
+                    pops.append(y >= parameters.top && y < parameters.top + parameters.inputHeight
+                                && x >= parameters.left && x < parameters.left + parameters.inputWidth)
+                }
+            }
+            let walk = PixelWalk(reader: .padding, pops: pops, pushes: pops.map { _ in true }, history: 0, taps: [0], passInterval: 1)
+            return StreamBlock(core: core(.zeroPadding(pixel), inputSize: channels), coreInputSizes: [channels],
+                               tokensIn: tokensIn, tokensOut: tokensOut, walk: walk)
+        case let .upSampling(parameters):
+            throw refuse("\(parameters.kindName) (hls4ml's resize_nearest with its row buffer) is not modelled yet; use io_parallel")
+        case .dense, .squaredNorm:
+            guard tokensOut == 1 else { throw refuse("\(layer.kindName) writes a vector") }
+            return gather(layer, inputSize: layer.inputSize, tokensIn: tokensIn, tokensOut: tokensOut)
+        case let .batchNormalization(parameters):
+            let scale = Array(parameters.scale.prefix(channels)), shift = Array(parameters.shift.prefix(channels))
+            for k in parameters.scale.indices where parameters.scale[k] != scale[k % channels] || parameters.shift[k] != shift[k % channels] {
+                throw refuse("its scale and shift differ between pixels of one channel (element \(k)); hls4ml's stream "
+                             + "BatchNormalization applies one value per channel")
+            }
+            return StreamBlock(core: core(.batchNormalization(BatchNormParameters(scale: scale, shift: shift)), inputSize: channels),
+                               coreInputSizes: [channels], tokensIn: tokensIn, tokensOut: tokensOut, walk: nil)
+        case .relu, .leakyReLU, .linear, .lookup, .hardActivation:
+            return StreamBlock(core: core(layer.operation, inputSize: channels), coreInputSizes: [channels],
+                               tokensIn: tokensIn, tokensOut: tokensOut, walk: nil)
+        case let .merge(merge):
+            guard merge != .concatenate else {
+                throw refuse("Concatenate of images (along the channels, per pixel) is not modelled yet; use io_parallel")
+            }
+            guard shapes.allSatisfy({ $0 == input }) else { throw refuse("its inputs have different shapes \(shapes)") }
+            return StreamBlock(core: core(layer.operation, inputSize: channels * shapes.count),
+                               coreInputSizes: shapes.map { _ in channels }, tokensIn: tokensIn, tokensOut: tokensOut, walk: nil)
+        case .softmax, .klDivergence:
+            throw refuse("\(layer.kindName) of an image stream is not modelled yet; use io_parallel")
+        }
+    }
+
+    /// Every element of the tensor is read, one per cycle, and the core computes once, on the last one (hls4ml's
+    /// `dense` on a stream reads its n_in / n_chan elements into an array, then calls the dense kernel).
+    static func gather(_ layer: Layer, inputSize: Int, tokensIn: Int, tokensOut: Int) -> StreamBlock {
+        let pops = [Bool](repeating: true, count: tokensIn)
+        var pushes = [Bool](repeating: false, count: tokensIn)
+        pushes[tokensIn - 1] = true
+        let walk = PixelWalk(reader: .gather, pops: pops, pushes: pushes, history: tokensIn - 1,
+                             taps: (0..<tokensIn).map { tokensIn - 1 - $0 }, passInterval: 1)
+        return StreamBlock(core: layer, coreInputSizes: [inputSize], tokensIn: tokensIn, tokensOut: tokensOut, walk: walk)
+    }
+
+    /// hls4ml's line buffer over the padded image, one iteration per padded pixel in row order (a padding pixel reads
+    /// nothing: hls4ml inserts a ZeroPadding2D process before a 'same' convolution in io_stream, which writes the same
+    /// sequence): the window is complete, and the core computes, at row y and column x when y ≥ kh − 1, x ≥ kw − 1 and
+    /// both are a whole number of strides past that (`compute_output_buffer_2d`'s counters).
+    static func lineBuffer(height: Int, width: Int, pads: (top: Int, bottom: Int, left: Int, right: Int),
+                           kernel: (height: Int, width: Int), stride: (height: Int, width: Int)) -> PixelWalk {
+        let paddedHeight = height + pads.top + pads.bottom, paddedWidth = width + pads.left + pads.right
+        var pops: [Bool] = [], pushes: [Bool] = []
+        for y in 0..<paddedHeight {
+            for x in 0..<paddedWidth {
+                pops.append(y >= pads.top && y < pads.top + height && x >= pads.left && x < pads.left + width)
+                let (dy, dx) = (y - (kernel.height - 1), x - (kernel.width - 1))
+                pushes.append(dy >= 0 && dx >= 0 && dy % stride.height == 0 && dx % stride.width == 0)
+            }
+        }
+        var taps: [Int] = []
+        for r in 0..<kernel.height {
+            for c in 0..<kernel.width { taps.append((kernel.height - 1 - r) * paddedWidth + (kernel.width - 1 - c)) }
+        }
+        return PixelWalk(reader: .lineBuffer, pops: pops, pushes: pushes, history: (kernel.height - 1) * paddedWidth + kernel.width - 1,
+                         taps: taps, passInterval: 1)
+    }
+
+    /// Schedules the core of a stream block with the io_parallel rules and attaches the walk: every iteration of a
+    /// line buffer takes the core's II (hls4ml pipelines the pixel loop at II = ReuseFactor); the other walks read
+    /// one element per cycle.
+    static func scheduleStream(_ stream: StreamBlock, index: Int, inputs: [Precision], options: ScheduleOptions) throws(ScheduleError) -> BlockSchedule {
+        var coreOptions = options
+        coreOptions.ioType = .parallel
+        var block = try scheduleLayer(stream.core, index: index, inputs: inputs, options: coreOptions)
+        block.notes.removeAll { $0.contains("ParallelizationFactor") }
+        if options.implementation(of: stream.core.name).parallelizationFactor != nil, case .convolution = stream.core.operation {
+            block.notes.append("ParallelizationFactor applies to io_parallel only (hls4ml's stream convolution computes one window per pixel)")
+        }
+        var stream = stream
+        if var walk = stream.walk {
+            if walk.reader == .lineBuffer { walk.passInterval = block.initiationInterval }
+            stream.walk = walk
+            let channels = stream.coreInputSizes[0] / max(walk.taps.count, 1)
+            block.registerBits += walk.history * channels * inputs[0].width
+            let reads = walk.pops.filter { $0 }.count, writes = walk.pushes.filter { $0 }.count
+            let described: String
+            switch walk.reader {
+            case .lineBuffer:
+                described = "line buffer of \(walk.history) pixels; \(walk.iterations) iterations (\(reads) read), the core computes on \(writes)"
+            case .gather:
+                described = "gathers \(reads) elements, then the core computes once"
+            case .padding:
+                described = "\(walk.iterations) pixels written, \(reads) read, \(walk.iterations - reads) zeros"
+            }
+            block.notes.insert("io_stream: \(described); \(walk.cycles(computeInterval: block.initiationInterval)) cycles per inference", at: 0)
+        } else {
+            block.notes.insert("io_stream: one pixel of \(stream.coreInputSizes[0]) values per element, \(stream.tokensIn) elements per inference", at: 0)
+        }
+        block.stream = stream
+        return block
+    }
+}

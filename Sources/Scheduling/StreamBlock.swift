@@ -1,0 +1,81 @@
+import NetworkIR
+
+/// How a block of an io_stream design reads and writes a pixel stream. hls4ml 1.3 streams an image one pixel at a
+/// time (`nnet::array<T, channels>` per stream element) and a vector as one element; every layer is a DATAFLOW
+/// process whose loop reads, computes and writes elements. Pipewright builds each such block as its *core* (the
+/// computation of one loop iteration, scheduled like any io_parallel block: steps, D slots, II) behind a *walk*
+/// (which iterations read an element, which write one, and which earlier pixels the core sees). docs/timing.md,
+/// "io_stream", states the timing rule; the simulator and the RTL read these fields and nothing else.
+public struct StreamBlock: Sendable, Equatable {
+    /// What one iteration computes: the layer itself on one pixel (an element-wise kind), on one window (a
+    /// convolution or pooling over its kh·kw·C window), or on the whole gathered tensor (a Dense or a global pooling
+    /// that reads an image).
+    public var core: Layer
+    /// The core's input sizes, one per input port.
+    public var coreInputSizes: [Int]
+    /// Elements the block reads per inference on each input port and writes per inference.
+    public var tokensIn: Int
+    public var tokensOut: Int
+    /// nil: every element read gives one element written, one per II (a per-pixel kind); else the walk.
+    public var walk: PixelWalk?
+
+    public init(core: Layer, coreInputSizes: [Int], tokensIn: Int, tokensOut: Int, walk: PixelWalk?) {
+        self.core = core
+        self.coreInputSizes = coreInputSizes
+        self.tokensIn = tokensIn
+        self.tokensOut = tokensOut
+        self.walk = walk
+    }
+}
+
+/// The iterations of a streaming block's loop in one inference, as hls4ml's stream functions run them:
+/// iteration k reads an element when `pops[k]`, and its core computes and writes one element when `pushes[k]`.
+/// Every iteration shifts the pixel it reads (a zero where it reads none: padding) into a history of the last
+/// `history` pixels; the core's input is the pixels `taps` back (0 = the pixel of this iteration), in the core's
+/// input order. An iteration that writes starts the core (which then takes the block's D slots, and the next
+/// iteration waits the core's II); one that does not takes `passInterval` cycles.
+public struct PixelWalk: Sendable, Equatable {
+    public enum Reader: String, Sendable, Equatable {
+        /// hls4ml's line buffer (`conv_2d_buffer_cl`, `pooling2d_buffer_cl`): (kh − 1) rows and kw pixels.
+        case lineBuffer = "line buffer"
+        /// Every element of the tensor is read before the core computes (`dense` on a stream, global pooling).
+        case gather = "gather"
+        /// ZeroPadding (`zeropad2d_cl`): one iteration per output pixel; a padding pixel reads nothing.
+        case padding = "padding"
+    }
+
+    public var reader: Reader
+    public var pops: [Bool]
+    public var pushes: [Bool]
+    /// Pixels held from earlier iterations.
+    public var history: Int
+    /// For each pixel of the core's input, how many iterations back it was shifted in (0: this iteration's).
+    public var taps: [Int]
+    /// Cycles an iteration that does not start the core takes.
+    public var passInterval: Int
+
+    public init(reader: Reader, pops: [Bool], pushes: [Bool], history: Int, taps: [Int], passInterval: Int) {
+        self.reader = reader
+        self.pops = pops
+        self.pushes = pushes
+        self.history = history
+        self.taps = taps
+        self.passInterval = passInterval
+    }
+
+    public var iterations: Int { pops.count }
+
+    /// Cycles of one inference's iterations when nothing waits: the core's II per write, `passInterval` otherwise.
+    public func cycles(computeInterval: Int) -> Int {
+        pushes.reduce(0) { $0 + ($1 ? computeInterval : passInterval) }
+    }
+}
+
+extension BlockSchedule {
+    /// Cycles the block needs per inference when nothing waits: its II per element (a vector block: one element).
+    public var cyclesPerInference: Int {
+        guard let stream else { return initiationInterval }
+        if let walk = stream.walk { return walk.cycles(computeInterval: initiationInterval) }
+        return stream.tokensIn * initiationInterval
+    }
+}
