@@ -17,23 +17,28 @@ public struct Observation: Sendable, Equatable {
     public var blockChannels: [BlockChannels]
     /// Transfers per inference on each channel (empty: one each).
     public var channelTokens: [Int]
+    /// The channels of the design outputs (empty: the last channel).
+    public var outputChannels: [Int]
 
-    public init(transferCycles: [[Int]], outputs: [[Int64]], blockChannels: [BlockChannels] = [], channelTokens: [Int] = []) {
+    public init(transferCycles: [[Int]], outputs: [[Int64]], blockChannels: [BlockChannels] = [], channelTokens: [Int] = [],
+                outputChannels: [Int] = []) {
         self.transferCycles = transferCycles
         self.outputs = outputs
         self.blockChannels = blockChannels
         self.channelTokens = channelTokens
+        self.outputChannels = outputChannels
     }
 
     /// The observation's channels for the blocks of `graph`.
     public init(transferCycles: [[Int]], outputs: [[Int64]], graph: DataflowGraph) {
         self.init(transferCycles: transferCycles, outputs: outputs, blockChannels: graph.blockChannels,
-                  channelTokens: graph.channels.map(\.tokens))
+                  channelTokens: graph.channels.map(\.tokens), outputChannels: graph.outputChannels)
     }
 
     /// Latency of each inference through the whole design: its last output transfer − its first input transfer.
     public var latencies: [Int] {
-        InferenceTiming.latencies(transferCycles, from: 0, to: transferCycles.count - 1, tokens: channelTokens)
+        InferenceTiming.latencies(transferCycles, from: 0, to: outputChannels.isEmpty ? [transferCycles.count - 1] : outputChannels,
+                                  tokens: channelTokens)
     }
 
     /// Inferences whose input was taken.
@@ -42,7 +47,7 @@ public struct Observation: Sendable, Equatable {
     /// Latency of block `b` for inference `t` (its last output transfer − its first input transfer).
     public func blockLatency(_ b: Int, token t: Int) -> Int? {
         let channels = b < blockChannels.count ? blockChannels[b] : BlockChannels(input: b, output: b + 1)
-        let all = InferenceTiming.latencies(transferCycles, from: channels.input, to: channels.output, tokens: channelTokens)
+        let all = InferenceTiming.latencies(transferCycles, from: channels.input, to: [channels.output], tokens: channelTokens)
         return t < all.count ? all[t] : nil
     }
 
@@ -55,7 +60,8 @@ public struct Observation: Sendable, Equatable {
 extension SimulationResult {
     /// The simulator's side of a cross-check.
     public var observation: Observation {
-        Observation(transferCycles: transferCycles, outputs: outputs, blockChannels: blockChannels, channelTokens: channelTokens)
+        Observation(transferCycles: transferCycles, outputs: outputs, blockChannels: blockChannels, channelTokens: channelTokens,
+                    outputChannels: outputChannels)
     }
 }
 

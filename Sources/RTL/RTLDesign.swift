@@ -60,6 +60,9 @@ public struct RTLDesign: Sendable, Equatable {
     /// The channels whose data form `out_data`, first lowest: the channel `out` itself, or the outputs the top
     /// module joins when the design has several.
     public var outputChannels: [Int]
+    /// Each output has a port of its own (`out`, `out1`, …) instead of one joined `out` (io_stream outputs of
+    /// different lengths).
+    public var separateOutputs = false
 
     public init(topModule: String, modules: [VerilogModule], files: [RTLFile], channels: [RTLChannel], instanceNames: [String],
                 clockPeriodNs: Double, latencyCycles: Int, initiationInterval: Int, blockOutputChannels: [Int]? = nil,

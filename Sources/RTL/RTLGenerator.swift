@@ -72,6 +72,7 @@ public enum RTLGenerator {
             if let walk {
                 let pixel = graph.channels[graph.blockInputs[index][0]]
                 var wrapper = StreamModules.walk(name: "\(top)_\(layer.name)", core: name, walk: walk, pixelWidth: pixel.width,
+                                                 coreInputWidth: compiled.inputSizes[0] * compiled.inputPrecisions[0].width,
                                                  outputWidth: compiled.layer.outputSize * compiled.layer.precision.result.width,
                                                  computeInterval: block.initiationInterval)
                 wrapper.traceDeclarations = traceInternals
@@ -101,12 +102,14 @@ public enum RTLGenerator {
         let instances = network.layers.map { "u_\($0.name)" }
         let topModule = makeTop(name: top, network: network, graph: graph, channels: channels)
         let all = [topModule] + modules
-        return RTLDesign(topModule: top, modules: all,
+        var design = RTLDesign(topModule: top, modules: all,
                          files: all.map { RTLFile(name: "\($0.name).v", text: VerilogRenderer.render($0)) },
                          channels: channels, instanceNames: instances, clockPeriodNs: schedule.options.clockPeriodNs,
                          latencyCycles: schedule.latencyCycles, initiationInterval: schedule.initiationInterval,
                          blockOutputChannels: graph.blockOutputs, fifoInstances: graph.fifos.map { "u_\($0.name)" },
                          fifoCountWidths: graph.fifos.map(\.countWidth), outputChannels: graph.outputChannels)
+        design.separateOutputs = graph.separateOutputs
+        return design
     }
 
     static func checkName(_ name: String, layer: String, field: String) throws(RTLError) {
@@ -123,7 +126,8 @@ public enum RTLGenerator {
         let outputs = graph.outputChannels.map { channels[$0] }
         // The `out` port: the one output channel itself, or the join of several.
         let port = outputs.count == 1 ? outputs[0] : RTLChannel(index: -1, prefix: "out", producer: nil, elements: 0, precision: .fixed(1, 1))
-        let outputWidth = outputs.reduce(0) { $0 + $1.width }
+        let separate = graph.separateOutputs
+        let outputWidth = separate ? outputs[0].width : outputs.reduce(0) { $0 + $1.width }
         var module = VerilogModule(
             name: name,
             comment: (graph.isChain
@@ -139,6 +143,13 @@ public enum RTLGenerator {
                 VerilogPort(.output, port.dataSignal, width: outputWidth),
                 VerilogPort(.output, "dbg_valid", width: channels.count), VerilogPort(.output, "dbg_ready", width: channels.count),
             ])
+        if separate {
+            // One port per output (io_stream outputs of different lengths): `out` is the first, `out<k>` the others.
+            for (k, output) in outputs.enumerated().dropFirst() {
+                module.ports += [VerilogPort(.output, "out\(k)_valid"), VerilogPort(.input, "out\(k)_ready"),
+                                 VerilogPort(.output, "out\(k)_data", width: output.width)]
+            }
+        }
         for channel in channels where channel.index != graph.inputChannel && (outputs.count > 1 || channel.index != port.index) {
             module.declarations.append(VerilogDeclaration(.wire, channel.validSignal, width: 1))
             module.declarations.append(VerilogDeclaration(.wire, channel.readySignal, width: 1))
@@ -191,7 +202,13 @@ public enum RTLGenerator {
                 [.init("clk", "clk"), .init("rst", "rst")] + handshake(channels[fifo.inputChannel], in: true)
                     + handshake(channels[fifo.outputChannel], in: false)))
         }
-        if outputs.count > 1 {
+        if separate {
+            for (k, output) in outputs.enumerated() {
+                let prefix = k == 0 ? "out" : "out\(k)"
+                module.assigns += [VerilogAssign("\(prefix)_valid", output.validSignal), VerilogAssign(output.readySignal, "\(prefix)_ready"),
+                                   VerilogAssign("\(prefix)_data", output.dataSignal)]
+            }
+        } else if outputs.count > 1 {
             // The design output joins its tensors: all transfer in the same cycle (docs/timing.md, "Join").
             joinInputs(outputs, into: port.prefix)
         }

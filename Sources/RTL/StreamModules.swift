@@ -74,14 +74,15 @@ extension StreamModules {
     /// packed from the history's taps; and the core, the io_parallel block of one iteration, instantiated as `u_core`.
     /// It stalls with the core (`en`), and after an iteration waits the core's II (one that starts the core) or
     /// `passInterval` cycles, as the simulator does.
-    static func walk(name: String, core: String, walk: PixelWalk, pixelWidth: Int, outputWidth: Int, computeInterval: Int) -> VerilogModule {
+    static func walk(name: String, core: String, walk: PixelWalk, pixelWidth: Int, coreInputWidth: Int, outputWidth: Int,
+                     computeInterval: Int) -> VerilogModule {
         let n = walk.iterations
         let iterationBits = max(1, Int.bitWidth - (n - 1).leadingZeroBitCount)
         let longest = max(computeInterval, walk.passInterval, 1)
         let cooldownBits = max(1, Int.bitWidth - (longest - 1).leadingZeroBitCount)
         func rom(_ bits: [Bool]) -> String { "\(n)'b" + String(bits.reversed().map { $0 ? "1" : "0" }) }
         func cycles(_ value: Int) -> String { Verilog.literal(Int128(value), width: cooldownBits) }
-        let windowWidth = walk.taps.count * pixelWidth
+        let windowWidth = walk.sources.isEmpty ? walk.taps.count * pixelWidth : coreInputWidth
         var module = VerilogModule(
             name: name,
             comment: "Streaming block (\(walk.reader.rawValue)): \(n) iterations per inference, history of \(walk.history) pixel(s), "
@@ -120,8 +121,29 @@ extension StreamModules {
             VerilogAssign("out_valid", "core_out_valid"),
         ]
         func tap(_ back: Int) -> String { back == 0 ? "pixel" : "history[\(back * pixelWidth - 1):\((back - 1) * pixelWidth)]" }
-        let taps = walk.taps.reversed().map(tap)
-        module.assigns.append(VerilogAssign("window", taps.count == 1 ? taps[0] : "{" + taps.joined(separator: ", ") + "}"))
+        if walk.sources.isEmpty {
+            let taps = walk.taps.reversed().map(tap)
+            module.assigns.append(VerilogAssign("window", taps.count == 1 ? taps[0] : "{" + taps.joined(separator: ", ") + "}"))
+        } else {
+            // A slice chosen per iteration: slice s of {history, pixel} (this iteration's element lowest).
+            let sourceBits = max(1, Int.bitWidth - (walk.sources.max() ?? 0).leadingZeroBitCount)
+            let slices = (walk.history + 1) * pixelWidth / coreInputWidth
+            module.declarations += [
+                VerilogDeclaration(.wire, "sources_rom", width: n * sourceBits, comment: "bits [k*\(sourceBits) +: \(sourceBits)]: the slice iteration k reads"),
+                VerilogDeclaration(.wire, "source", width: sourceBits),
+                VerilogDeclaration(.wire, "slices", width: slices * coreInputWidth, comment: "\(slices) slices of \(coreInputWidth) bits"),
+            ]
+            let rom = walk.sources.reversed().map { value in
+                let digits = String(value, radix: 2)
+                return String(repeating: "0", count: sourceBits - digits.count) + digits
+            }.joined()
+            module.assigns += [
+                VerilogAssign("sources_rom", "\(n * sourceBits)'b" + rom),
+                VerilogAssign("source", "sources_rom[iteration * \(sourceBits) +: \(sourceBits)]"),
+                VerilogAssign("slices", walk.history > 0 ? "{history, pixel}" : "pixel"),
+                VerilogAssign("window", "slices[source * \(coreInputWidth) +: \(coreInputWidth)]"),
+            ]
+        }
         module.instances.append(VerilogInstance(module: core, name: "u_core", connections: [
             .init("clk", "clk"), .init("rst", "rst"),
             .init("in_valid", "start & pushes"), .init("in_ready", "core_in_ready"), .init("in_data", "window"),
@@ -146,7 +168,8 @@ extension StreamModules {
         if walk.history > 0 {
             let shifted = walk.history == 1 ? "pixel" : "{history[\((walk.history - 1) * pixelWidth - 1):0], pixel}"
             module.alwaysBlocks.append(VerilogAlways(statements: [
-                .conditional(condition: "en & start", then: [.nonblocking(target: "history", expression: shifted)], otherwise: []),
+                .conditional(condition: walk.shiftsOnReadOnly ? "en & start & pops" : "en & start",
+                             then: [.nonblocking(target: "history", expression: shifted)], otherwise: []),
             ]))
         }
         return module

@@ -1,12 +1,20 @@
 import Foundation
 
+extension OutputTiming {
+    /// `48 pixels of ` for a stream of several transfers per inference, else empty.
+    var transfersText: String { transfers > 1 ? "\(transfers) pixels of " : "" }
+}
+
 extension DesignTiming {
     static func number(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
 
     var headline: String {
         "\(design): \(ioType), clock \(Self.number(clockPeriodNs, 2)) ns (uncertainty \(Self.number(clockUncertaintyNs, 3)) ns), device \(device)"
-            + (outputs.count > 1 ? "\noutputs (together, side by side in out_data): "
-                + outputs.map { "\($0.layer) (\($0.elements) × \($0.precision))" }.joined(separator: ", ") : "")
+            + (outputs.count > 1 && Set(outputs.map(\.port)).count > 1
+                ? "\noutputs (each on its own port, as hls4ml streams them): "
+                    + outputs.map { "\($0.port): \($0.layer) (\($0.transfersText)\($0.elements) × \($0.precision))" }.joined(separator: ", ")
+                : outputs.count > 1 ? "\noutputs (together, side by side in out_data): "
+                    + outputs.map { "\($0.layer) (\($0.transfersText)\($0.elements) × \($0.precision))" }.joined(separator: ", ") : "")
     }
 
     /// The per-layer table of the schedule (`simulate`), with the simulator's measured latency.

@@ -52,8 +52,12 @@ public struct FIFOTiming: Codable, Sendable, Equatable {
 /// One tensor of the design output, in `out_data` order (first in the lowest bits).
 public struct OutputTiming: Codable, Sendable, Equatable {
     public var layer: String
+    /// Values per transfer (an image's channels in io_stream) and transfers per inference (its pixels, else 1).
     public var elements: Int
     public var precision: String
+    public var transfers: Int = 1
+    /// The top module's port it leaves on (`out`, or `out1`, … when each output has its own).
+    public var port: String = "out"
 }
 
 /// Timing and cost of a whole design.
@@ -126,8 +130,10 @@ public struct DesignTiming: Codable, Sendable, Equatable {
         }
         outputs = schedule.graph.outputChannels.map { index in
             let channel = schedule.graph.channels[index]
+            let k = schedule.graph.outputChannels.firstIndex(of: index) ?? 0
             return OutputTiming(layer: channel.tensor < 0 ? "input" : schedule.blocks[channel.tensor].layerName,
-                                elements: channel.elements, precision: channel.precision.description)
+                                elements: channel.elements, precision: channel.precision.description, transfers: channel.tokens,
+                                port: schedule.graph.separateOutputs && k > 0 ? "out\(k)" : "out")
         }
         fifos = schedule.graph.fifos.enumerated().map { index, fifo in
             let statistics = fifoStatistics.flatMap { index < $0.count ? $0[index] : nil }

@@ -103,6 +103,10 @@ public struct DataflowGraph: Sendable, Equatable {
     /// with one output; with several, the sink joins them (all transfer in the same cycle, like a join's inputs)
     /// into the `out` port, first output in the low bits.
     public var outputChannels: [Int]
+    /// io_stream with outputs of different lengths (an image and a score): each output is a port of its own, as hls4ml
+    /// writes one stream per output (`out` for the first, `out1`, `out2`, … for the others), each taking an element when
+    /// the sink is ready; no join, no delay line.
+    public var separateOutputs = false
     /// Cycle at which the first result reaches the design output when nothing stalls (the design latency); with pixel
     /// streams, the cycle the last element of the first inference does (`replay`).
     public var outputCycle: Int
@@ -273,25 +277,34 @@ public struct DataflowGraph: Sendable, Equatable {
         // design output is a port, so io_stream adds no stream FIFO here).
         let sinkPorts = arrivals[count] ?? [:]
         graph.outputCycle = sinkPorts.values.map(\.cycle).max() ?? 0
+        graph.separateOutputs = stream && Set(sinkPorts.values.map { graph.channels[$0.channel].tokens }).count > 1
         for port in 0..<outputs.count {
             guard let arrival = sinkPorts[port] else { continue }
-            guard arrival.cycle < graph.outputCycle else { graph.outputChannels.append(arrival.channel); continue }
+            guard arrival.cycle < graph.outputCycle && !graph.separateOutputs else { graph.outputChannels.append(arrival.channel); continue }
             let residence = graph.outputCycle - arrival.cycle
             graph.outputChannels.append(try insertFIFO(on: arrival, name: "\(graph.channels[arrival.channel].name)_dl",
                                                        derived: residence / interval + 1, purpose: .delayLine, residence: residence,
                                                        consumer: .sink, port: port, layer: network.name))
         }
-        let outputTokens = Set(graph.outputChannels.map { graph.channels[$0].tokens })
-        guard outputTokens.count <= 1 else {
-            throw .unsupported(layer: network.name, field: "outputs",
-                reason: "io_stream: the design outputs are streams of different lengths ("
-                    + graph.outputChannels.map { "\(graph.channels[$0].name): \(graph.channels[$0].tokens)" }.joined(separator: ", ")
-                    + " elements per inference), which one output port cannot deliver together")
-        }
         if graph.channels.contains(where: { $0.tokens > 1 }) {
             let replay = graph.replay(blocks: blocks)
-            graph.outputCycle = graph.outputChannels.map { replay.offered[$0].last ?? 0 }.max() ?? 0
+            graph.outputCycle = (graph.outputChannels.map { replay.offered[$0].last ?? 0 }.max() ?? 0) - graph.firstInputTransfer(replay)
             graph.streamLatencies = replay.latencies
+            // A delay line of a pixel stream holds the short branch's elements until the join reads them: as many as
+            // pile up when inferences follow each other every design II (fewer would hold the fork that also feeds the
+            // long branch: with less than one inference's worth, a deadlock, since the long branch needs more of the
+            // inference before the join can read; with less than that, a longer II).
+            let interval = max(blocks.map(\.cyclesPerInference).max() ?? 1, 1)
+            let overlapping = graph.outputCycle / interval + 2
+            func repeated(_ cycles: [Int]) -> [Int] { (0..<overlapping).flatMap { n in cycles.map { $0 + n * interval } } }
+            for f in graph.fifos.indices where graph.fifos[f].tokens > 1 && graph.fifos[f].purpose == .delayLine {
+                let fifo = graph.fifos[f]
+                let needed = Self.depthNeverFull(arrivals: repeated(replay.offered[fifo.inputChannel]),
+                                                 departures: repeated(replay.taken[fifo.outputChannel]))
+                guard needed > fifo.derivedDepth else { continue }
+                graph.fifos[f].derivedDepth = needed
+                if depthOverrides[fifo.name] == nil { graph.fifos[f].depth = needed }
+            }
         }
         for name in depthOverrides.keys where !graph.fifos.contains(where: { $0.name == name }) {
             throw .unsupported(layer: network.name, field: "FIFODepth",

@@ -52,7 +52,7 @@ extension Scheduler {
             let walk = lineBuffer(height: parameters.inputHeight, width: parameters.inputWidth, pads: p,
                                   kernel: (parameters.kernelHeight, parameters.kernelWidth),
                                   stride: (parameters.strideHeight, parameters.strideWidth))
-            return StreamBlock(core: core(.convolution(window), inputSize: window.kernelTerms), coreInputSizes: [window.kernelTerms],
+            return StreamBlock(core: core(.convolution(window), inputSize: window.kernelTerms), coreInputSizes: [window.kernelTerms], inputSize: input.count,
                                tokensIn: tokensIn, tokensOut: tokensOut, walk: walk)
         case let .pooling(parameters):
             try requireReads(parameters.inputShape)
@@ -69,7 +69,7 @@ extension Scheduler {
             let walk = lineBuffer(height: parameters.inputHeight, width: parameters.inputWidth, pads: (0, 0, 0, 0),
                                   kernel: (parameters.poolHeight, parameters.poolWidth),
                                   stride: (parameters.strideHeight, parameters.strideWidth))
-            return StreamBlock(core: core(.pooling(window), inputSize: window.inputShape.count), coreInputSizes: [window.inputShape.count],
+            return StreamBlock(core: core(.pooling(window), inputSize: window.inputShape.count), coreInputSizes: [window.inputShape.count], inputSize: input.count,
                                tokensIn: tokensIn, tokensOut: tokensOut, walk: walk)
         case let .zeroPadding(parameters):
             try requireReads(parameters.inputShape)
@@ -83,10 +83,15 @@ extension Scheduler {
                 }
             }
             let walk = PixelWalk(reader: .padding, pops: pops, pushes: pops.map { _ in true }, history: 0, taps: [0], passInterval: 1)
-            return StreamBlock(core: core(.zeroPadding(pixel), inputSize: channels), coreInputSizes: [channels],
+            return StreamBlock(core: core(.zeroPadding(pixel), inputSize: channels), coreInputSizes: [channels], inputSize: input.count,
                                tokensIn: tokensIn, tokensOut: tokensOut, walk: walk)
         case let .upSampling(parameters):
-            throw refuse("\(parameters.kindName) (hls4ml's resize_nearest with its row buffer) is not modelled yet; use io_parallel")
+            let pixel = UpSamplingParameters(spatialDimensions: parameters.spatialDimensions, inputHeight: 1, inputWidth: 1,
+                                             channels: parameters.channels, heightFactor: 1, widthFactor: 1)
+            let fromVector = tokensIn == 1 && input.count == parameters.inputShape.count
+            if !fromVector { try requireReads(parameters.inputShape) }
+            return StreamBlock(core: core(.upSampling(pixel), inputSize: parameters.channels), coreInputSizes: [parameters.channels], inputSize: input.count,
+                               tokensIn: tokensIn, tokensOut: tokensOut, walk: rowBuffer(parameters, fromVector: fromVector))
         case .dense, .squaredNorm:
             guard tokensOut == 1 else { throw refuse("\(layer.kindName) writes a vector") }
             return gather(layer, inputSize: layer.inputSize, tokensIn: tokensIn, tokensOut: tokensOut)
@@ -97,9 +102,9 @@ extension Scheduler {
                              + "BatchNormalization applies one value per channel")
             }
             return StreamBlock(core: core(.batchNormalization(BatchNormParameters(scale: scale, shift: shift)), inputSize: channels),
-                               coreInputSizes: [channels], tokensIn: tokensIn, tokensOut: tokensOut, walk: nil)
+                               coreInputSizes: [channels], inputSize: input.count, tokensIn: tokensIn, tokensOut: tokensOut, walk: nil)
         case .relu, .leakyReLU, .linear, .lookup, .hardActivation:
-            return StreamBlock(core: core(layer.operation, inputSize: channels), coreInputSizes: [channels],
+            return StreamBlock(core: core(layer.operation, inputSize: channels), coreInputSizes: [channels], inputSize: input.count,
                                tokensIn: tokensIn, tokensOut: tokensOut, walk: nil)
         case let .merge(merge):
             guard merge != .concatenate else {
@@ -107,10 +112,41 @@ extension Scheduler {
             }
             guard shapes.allSatisfy({ $0 == input }) else { throw refuse("its inputs have different shapes \(shapes)") }
             return StreamBlock(core: core(layer.operation, inputSize: channels * shapes.count),
-                               coreInputSizes: shapes.map { _ in channels }, tokensIn: tokensIn, tokensOut: tokensOut, walk: nil)
+                               coreInputSizes: shapes.map { _ in channels }, inputSize: input.count, tokensIn: tokensIn, tokensOut: tokensOut, walk: nil)
         case .softmax, .klDivergence:
             throw refuse("\(layer.kindName) of an image stream is not modelled yet; use io_parallel")
         }
+    }
+
+    /// hls4ml's `resize_nearest`: per input row, the row's pixels read, then each of them written `widthFactor` times in
+    /// a row, the row `heightFactor` times, one stream access per cycle (the row loop is pipelined, its inner loops
+    /// unrolled, and a stream takes one access a cycle). Read from a vector (a Reshape to an image before it, which
+    /// hls4ml builds as a Repack process): the vector is read once and every output pixel taken from it.
+    static func rowBuffer(_ p: UpSamplingParameters, fromVector: Bool) -> PixelWalk {
+        var pops: [Bool] = [], pushes: [Bool] = [], sources: [Int] = []
+        let pixels = p.inputHeight * p.inputWidth
+        if fromVector {
+            pops.append(true); pushes.append(false); sources.append(0)
+        }
+        for h in 0..<p.inputHeight {
+            if !fromVector {
+                for _ in 0..<p.inputWidth { pops.append(true); pushes.append(false); sources.append(0) }
+            }
+            for _ in 0..<p.heightFactor {
+                for l in 0..<p.inputWidth {
+                    for _ in 0..<p.widthFactor {
+                        pops.append(false); pushes.append(true)
+                        // The vector is the element one back: its slices follow this iteration's (empty) element's.
+                        sources.append(fromVector ? pixels + h * p.inputWidth + l : p.inputWidth - l)
+                    }
+                }
+            }
+        }
+        var walk = PixelWalk(reader: .rowBuffer, pops: pops, pushes: pushes, history: fromVector ? 1 : p.inputWidth, taps: [],
+                             passInterval: 1)
+        walk.sources = sources
+        walk.shiftsOnReadOnly = true
+        return walk
     }
 
     /// Every element of the tensor is read, one per cycle, and the core computes once, on the last one (hls4ml's
@@ -121,7 +157,7 @@ extension Scheduler {
         pushes[tokensIn - 1] = true
         let walk = PixelWalk(reader: .gather, pops: pops, pushes: pushes, history: tokensIn - 1,
                              taps: (0..<tokensIn).map { tokensIn - 1 - $0 }, passInterval: 1)
-        return StreamBlock(core: layer, coreInputSizes: [inputSize], tokensIn: tokensIn, tokensOut: tokensOut, walk: walk)
+        return StreamBlock(core: layer, coreInputSizes: [inputSize], inputSize: inputSize, tokensIn: tokensIn, tokensOut: tokensOut, walk: walk)
     }
 
     /// hls4ml's line buffer over the padded image, one iteration per padded pixel in row order (a padding pixel reads
@@ -162,8 +198,7 @@ extension Scheduler {
         if var walk = stream.walk {
             if walk.reader == .lineBuffer { walk.passInterval = block.initiationInterval }
             stream.walk = walk
-            let channels = stream.coreInputSizes[0] / max(walk.taps.count, 1)
-            block.registerBits += walk.history * channels * inputs[0].width
+            block.registerBits += walk.history * stream.inputElementSize * inputs[0].width
             let reads = walk.pops.filter { $0 }.count, writes = walk.pushes.filter { $0 }.count
             let described: String
             switch walk.reader {
@@ -173,6 +208,10 @@ extension Scheduler {
                 described = "gathers \(reads) elements, then the core computes once"
             case .padding:
                 described = "\(walk.iterations) pixels written, \(reads) read, \(walk.iterations - reads) zeros"
+            case .rowBuffer:
+                described = walk.history == 1 && reads == 1
+                    ? "reads the vector (hls4ml's Repack of a Reshape), then writes \(writes) pixels"
+                    : "row buffer of \(walk.history) pixels; \(reads) read, \(writes) written"
             }
             block.notes.insert("io_stream: \(described); \(walk.cycles(computeInterval: block.initiationInterval)) cycles per inference", at: 0)
         } else {

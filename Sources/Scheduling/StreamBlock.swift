@@ -16,10 +16,15 @@ public struct StreamBlock: Sendable, Equatable {
     /// Elements the block reads per inference on each input port and writes per inference.
     public var tokensIn: Int
     public var tokensOut: Int
+    /// Values in one element the block reads (on its first input).
+    public var inputElementSize: Int { inputSize / max(tokensIn, 1) }
+    /// Values the block reads per inference on its first input.
+    public var inputSize: Int
     /// nil: every element read gives one element written, one per II (a per-pixel kind); else the walk.
     public var walk: PixelWalk?
 
-    public init(core: Layer, coreInputSizes: [Int], tokensIn: Int, tokensOut: Int, walk: PixelWalk?) {
+    public init(core: Layer, coreInputSizes: [Int], inputSize: Int, tokensIn: Int, tokensOut: Int, walk: PixelWalk?) {
+        self.inputSize = inputSize
         self.core = core
         self.coreInputSizes = coreInputSizes
         self.tokensIn = tokensIn
@@ -30,10 +35,12 @@ public struct StreamBlock: Sendable, Equatable {
 
 /// The iterations of a streaming block's loop in one inference, as hls4ml's stream functions run them:
 /// iteration k reads an element when `pops[k]`, and its core computes and writes one element when `pushes[k]`.
-/// Every iteration shifts the pixel it reads (a zero where it reads none: padding) into a history of the last
-/// `history` pixels; the core's input is the pixels `taps` back (0 = the pixel of this iteration), in the core's
-/// input order. An iteration that writes starts the core (which then takes the block's D slots, and the next
-/// iteration waits the core's II); one that does not takes `passInterval` cycles.
+/// Every iteration shifts the element it reads (a zero where it reads none: padding) into a history of the last
+/// `history` elements (with `shiftsOnReadOnly`, only the iterations that read shift); the core's input is the elements
+/// `taps` back (0 = the element of this iteration), in the core's input order, or, when `sources` is not empty, one
+/// core-input-wide slice chosen per iteration: slice `sources[k]` of the element of this iteration (slices 0 …) followed
+/// by the history (its first element's slices next). An iteration that writes starts the core (which then takes the
+/// block's D slots, and the next iteration waits the core's II); one that does not takes `passInterval` cycles.
 public struct PixelWalk: Sendable, Equatable {
     public enum Reader: String, Sendable, Equatable {
         /// hls4ml's line buffer (`conv_2d_buffer_cl`, `pooling2d_buffer_cl`): (kh − 1) rows and kw pixels.
@@ -42,6 +49,9 @@ public struct PixelWalk: Sendable, Equatable {
         case gather = "gather"
         /// ZeroPadding (`zeropad2d_cl`): one iteration per output pixel; a padding pixel reads nothing.
         case padding = "padding"
+        /// UpSampling (`resize_nearest`): a row of pixels read, then written `heightFactor` × `widthFactor` times; read
+        /// from a vector (a Reshape before it: hls4ml's Repack), the whole vector, then every output pixel.
+        case rowBuffer = "row buffer"
     }
 
     public var reader: Reader
@@ -53,6 +63,10 @@ public struct PixelWalk: Sendable, Equatable {
     public var taps: [Int]
     /// Cycles an iteration that does not start the core takes.
     public var passInterval: Int
+    /// Per iteration, the slice the core reads (empty: `taps`).
+    public var sources: [Int] = []
+    /// Only iterations that read shift the history.
+    public var shiftsOnReadOnly = false
 
     public init(reader: Reader, pops: [Bool], pushes: [Bool], history: Int, taps: [Int], passInterval: Int) {
         self.reader = reader

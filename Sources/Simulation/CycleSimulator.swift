@@ -89,16 +89,19 @@ public struct SimulationResult: Sendable {
     public var blockChannels: [BlockChannels] = []
     /// Transfers per inference on each channel (1, or an image's pixels in io_stream).
     public var channelTokens: [Int] = []
+    /// The channels of the design outputs (empty: the last channel).
+    public var outputChannels: [Int] = []
 
-    /// Latency of each inference: its last output transfer − its first input transfer.
+    /// Latency of each inference: its last output transfer (on the latest output) − its first input transfer.
     public var latencies: [Int] {
-        InferenceTiming.latencies(transferCycles, from: 0, to: transferCycles.count - 1, tokens: channelTokens)
+        InferenceTiming.latencies(transferCycles, from: 0, to: outputChannels.isEmpty ? [transferCycles.count - 1] : outputChannels,
+                                  tokens: channelTokens)
     }
 
     /// Latency of one block for each inference: its last output transfer − its first input transfer.
     public func blockLatencies(_ block: Int) -> [Int] {
         let channels = block < blockChannels.count ? blockChannels[block] : BlockChannels(input: block, output: block + 1)
-        return InferenceTiming.latencies(transferCycles, from: channels.input, to: channels.output, tokens: channelTokens)
+        return InferenceTiming.latencies(transferCycles, from: channels.input, to: [channels.output], tokens: channelTokens)
     }
 
     /// Steady-state II of a channel: the interval between the first transfers of its last two inferences (nil with
@@ -110,13 +113,15 @@ public struct SimulationResult: Sendable {
 
 /// Latency and II per inference from transfer cycles, when a channel carries several elements per inference.
 public enum InferenceTiming {
-    /// For inference i: the cycle of its last transfer on `output` − that of its first on `input` (as many as both
-    /// channels have).
-    public static func latencies(_ cycles: [[Int]], from input: Int, to output: Int, tokens: [Int]) -> [Int] {
-        guard input < cycles.count, output < cycles.count else { return [] }
-        let (a, b) = (per(tokens, input), per(tokens, output))
-        let count = min(cycles[input].count / a, cycles[output].count / b)
-        return (0..<count).map { cycles[output][$0 * b + b - 1] - cycles[input][$0 * a] }
+    /// For inference i: the cycle of its last transfer on the latest of `outputs` − that of its first on `input` (as
+    /// many as every channel has).
+    public static func latencies(_ cycles: [[Int]], from input: Int, to outputs: [Int], tokens: [Int]) -> [Int] {
+        guard input < cycles.count, !outputs.isEmpty, outputs.allSatisfy({ $0 < cycles.count }) else { return [] }
+        let a = per(tokens, input)
+        let count = outputs.map { cycles[$0].count / per(tokens, $0) }.reduce(cycles[input].count / a, min)
+        return (0..<count).map { i in
+            outputs.map { cycles[$0][i * per(tokens, $0) + per(tokens, $0) - 1] }.max()! - cycles[input][i * a]
+        }
     }
 
     /// The interval between the first transfers of the last two whole inferences on `channel`.

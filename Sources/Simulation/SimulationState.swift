@@ -15,7 +15,10 @@ public struct SimulationState: Sendable {
     /// Inferences, and the elements the design input offers and the design output delivers for them.
     let tokens: Int
     let inputElements: Int
-    let outputElements: Int
+    /// Elements each design output delivers in the run (`outputTargets[e]` for `outputChannels[e]`).
+    let outputTargets: [Int]
+    /// Each output is a port of its own (io_stream outputs of different lengths), not a join.
+    let separateOutputs: Bool
     let pattern: [Bool]
     let limit: Int
     /// Nodes in topological order.
@@ -73,7 +76,9 @@ public struct SimulationState: Sendable {
     var patternIndex = 0
     /// The cycle that the next `step()` simulates.
     public private(set) var cycle = 0
-    public private(set) var delivered = 0
+    /// Elements delivered on each design output, and the outputs that have delivered all of theirs.
+    var delivered: [Int]
+    var finishedOutputs = 0
     var nextToken = 0
     var idleCycles = 0
     var blockStatistics: [BlockStatistics]
@@ -96,7 +101,10 @@ public struct SimulationState: Sendable {
             }
         }
         inputElements = tokens * graph.channels[graph.inputChannel].tokens
-        outputElements = tokens * graph.channels[graph.outputChannels[0]].tokens
+        outputTargets = graph.outputChannels.map { tokens * graph.channels[$0].tokens }
+        separateOutputs = graph.separateOutputs
+        delivered = graph.outputChannels.map { _ in 0 }
+        finishedOutputs = outputTargets.filter { $0 == 0 }.count
         depth = blocks.map { max($0.latencyCycles, 1) }
         let walks = blocks.map { $0.stream?.walk }
         walkLength = walks.map { $0?.iterations ?? 0 }
@@ -148,7 +156,10 @@ public struct SimulationState: Sendable {
     }
 
     /// True when every token has left the design.
-    public var finished: Bool { delivered >= outputElements }
+    public var finished: Bool { finishedOutputs >= outputTargets.count }
+
+    /// Elements the design outputs have still to deliver.
+    var pending: Int { zip(outputTargets, delivered).reduce(0) { $0 + max($1.0 - $1.1, 0) } }
 
     /// Occupancy of every FIFO, by index in the schedule's graph.
     public var fifoOccupancy: [Int] { fifoCount }
@@ -190,7 +201,7 @@ public struct SimulationState: Sendable {
         let fifoStatistics = Cells(self.fifoStatistics)
         // The sink's channels, read every cycle: locals, so the loop touches no array of `self`.
         let sinkChannels = Cells(self.outputChannels)
-        let firstOutput = self.firstOutput, singleOutput = sinkChannels.count == 1
+        let singleOutput = sinkChannels.count == 1 || separateOutputs
         defer {
             self.valid = valid.release()
             self.ready = ready.release()
@@ -212,9 +223,9 @@ public struct SimulationState: Sendable {
             _ = sinkChannels.release()
         }
         var remaining = cycles
-        while remaining > 0 && delivered < outputElements {
+        while remaining > 0 && !finished {
             remaining -= 1
-            if cycle >= limit { throw .cycleLimit(limit: limit, pendingTokens: outputElements - delivered) }
+            if cycle >= limit { throw .cycleLimit(limit: limit, pendingTokens: pending) }
             // Valid and the offered token, forward from the registered state.
             for node in order {
                 switch node {
@@ -245,7 +256,7 @@ public struct SimulationState: Sendable {
                 switch node {
                 case .sink:
                     if singleOutput {
-                        ready[firstOutput] = pattern[patternIndex]
+                        for e in 0..<sinkChannels.count { ready[sinkChannels[e]] = pattern[patternIndex] }
                     } else {
                         // A join: each output is taken when the sink is ready and every other output is valid.
                         for e in 0..<sinkChannels.count {
@@ -295,7 +306,10 @@ public struct SimulationState: Sendable {
                 case .source:
                     if valid[0] && ready[0] { nextToken += 1 }
                 case .sink:
-                    if valid[firstOutput] && ready[firstOutput] { delivered += 1 }
+                    for e in 0..<sinkChannels.count where valid[sinkChannels[e]] && ready[sinkChannels[e]] {
+                        delivered[e] += 1
+                        if delivered[e] == outputTargets[e] { finishedOutputs += 1 }
+                    }
                 case let .block(b):
                     guard enable[b] else {
                         blockStatistics[b].stallCycles += 1
@@ -357,7 +371,7 @@ public struct SimulationState: Sendable {
             if moved { idleCycles = 0 } else {
                 idleCycles += 1
                 if idleCycles >= pattern.count {
-                    throw .deadlock(cycle: cycle, pendingTokens: outputElements - delivered,
+                    throw .deadlock(cycle: cycle, pendingTokens: pending,
                                     state: describeWaits(occupancy: occupancy.array, enable: enable.array, fifoCount: fifoCount.array,
                                                          valid: valid.array, ready: ready.array))
                 }
@@ -388,7 +402,7 @@ public struct SimulationState: Sendable {
         let graph = schedule.graph
         return SimulationResult(transferCycles: transfers, outputs: [], cycles: cycle, blocks: blockStatistics, fifos: fifoStatistics,
                                 waveform: recorder?.waveform(cycles: cycle),
-                                blockChannels: graph.blockChannels, channelTokens: graph.channels.map(\.tokens))
+                                blockChannels: graph.blockChannels, channelTokens: graph.channels.map(\.tokens), outputChannels: graph.outputChannels)
     }
 }
 

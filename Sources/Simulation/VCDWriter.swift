@@ -52,7 +52,7 @@ public struct VCDWriter {
         }
         // With several outputs the top's out_* ports join the output channels (one output: the channel `out` is the port).
         let outputs = schedule.graph.outputChannels
-        let joined = outputs.count > 1
+        let joined = outputs.count > 1 && !schedule.graph.separateOutputs   // separate ports: the channels are the ports
         let outValid = Signal(id: makeId(), name: "out_valid", width: 1)
         let outReady = Signal(id: makeId(), name: "out_ready", width: 1)
         let outData = Signal(id: makeId(), name: "out_data", width: outputs.reduce(0) { $0 + channels[$1].width })

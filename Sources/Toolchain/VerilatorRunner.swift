@@ -76,7 +76,6 @@ public struct VerilatorModel: Sendable {
         // An image in io_stream enters one pixel per transfer and leaves the same way: the harness reads and writes
         // elements, and the outputs are put back together per inference here.
         let elements = design.inputChannel.elements, inputTokens = max(design.inputChannel.tokens, 1)
-        let outputTokens = max(design.outputs.first?.tokens ?? 1, 1)
         for (index, vector) in inputs.enumerated() where vector.count != elements * inputTokens {
             throw VerilatorError.invalidArgument(field: "inputs", reason: "vector \(index) has \(vector.count) values, the design takes \(elements * inputTokens)")
         }
@@ -87,7 +86,9 @@ public struct VerilatorModel: Sendable {
             try? FileManager.default.removeItem(at: inputURL)
             try? FileManager.default.removeItem(at: resultURL)
         }
-        var text = "\(inputs.count * inputTokens) \(elements) \(inputs.count * outputTokens)\n"
+        let ports = design.separateOutputs ? design.outputs.map { [$0] } : [design.outputs]
+        let expected = ports.map { String(inputs.count * max($0.first?.tokens ?? 1, 1)) }.joined(separator: " ")
+        var text = "\(inputs.count * inputTokens) \(elements) \(expected)\n"
         for vector in inputs {
             for token in 0..<inputTokens {
                 text += vector[(token * elements)..<((token + 1) * elements)].map(String.init).joined(separator: " ") + "\n"
@@ -112,23 +113,29 @@ public struct VerilatorModel: Sendable {
             if let waveformPath { try Self.waveformFailure(at: waveformPath, output: result.output, killedBySignal: false) }
             throw VerilatorError.runFailed(status: result.status, outputTail: ProcessRunner.tail(result.output))
         }
-        var trace = try VerilatorModel.parseResults(at: resultURL, channels: design.channels.count)
-        if outputTokens > 1 { trace.outputs = regroup(trace.outputs, tokens: outputTokens) }
+        let parsed = try VerilatorModel.parseResults(at: resultURL, channels: design.channels.count, ports: ports.count)
+        var trace = parsed.trace
+        trace.outputs = regroup(parsed.ports, ports: ports)
         return trace
     }
 
-    /// Output elements back into inferences: each output tensor's pixels in order, the tensors one after the other
-    /// (the simulator's and the evaluator's layout); an incomplete last inference is dropped.
-    func regroup(_ elements: [[Int64]], tokens: Int) -> [[Int64]] {
-        let widths = design.outputs.map(\.elements)
-        return stride(from: 0, to: elements.count - tokens + 1, by: tokens).map { first in
+    /// The output transfers of each port back into inferences, in the simulator's and the evaluator's layout: the
+    /// output tensors one after the other, each with its elements (an image's pixels) in order. Output s is on port
+    /// `ports` index p, after the outputs before it on that port; an incomplete last inference is dropped.
+    func regroup(_ transfers: [[[Int64]]], ports: [[RTLChannel]]) -> [[Int64]] {
+        let perInference = ports.map { max($0.first?.tokens ?? 1, 1) }
+        let inferences = zip(transfers, perInference).map { $0.count / $1 }.min() ?? 0
+        return (0..<inferences).map { i in
             var vector: [Int64] = []
-            var offset = 0
-            for width in widths {
-                for token in first..<(first + tokens) where offset + width <= elements[token].count {
-                    vector += elements[token][offset..<(offset + width)]
+            for (p, outputs) in ports.enumerated() {
+                var offset = 0
+                for output in outputs {
+                    for t in 0..<perInference[p] {
+                        let values = transfers[p][i * perInference[p] + t]
+                        if offset + output.elements <= values.count { vector += values[offset..<(offset + output.elements)] }
+                    }
+                    offset += output.elements
                 }
-                offset += width
             }
             return vector
         }
@@ -150,11 +157,13 @@ public struct VerilatorModel: Sendable {
         if nearlyFull { throw OutputFileError(path: waveform.path, reason: FileProblem.describe(errno: ENOSPC)) }
     }
 
-    static func parseResults(at url: URL, channels: Int) throws -> RTLTrace {
+    /// The trace (without outputs) and each output port's transfers.
+    static func parseResults(at url: URL, channels: Int, ports: Int) throws -> (trace: RTLTrace, ports: [[[Int64]]]) {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             throw VerilatorError.malformedResults(path: url.path, reason: "missing")
         }
         var trace = RTLTrace(transferCycles: Array(repeating: [], count: channels), outputs: [], cycles: 0, simulationSeconds: 0)
+        var outputs = [[[Int64]]](repeating: [], count: ports)
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: " ")
             guard let key = fields.first else { continue }
@@ -167,12 +176,15 @@ public struct VerilatorModel: Sendable {
                 }
                 trace.transferCycles[k] = fields.dropFirst(2).compactMap { Int($0) }
             case "output":
-                trace.outputs.append(fields.dropFirst().compactMap { Int64($0) })
+                guard fields.count >= 2, let port = Int(fields[1]), port >= 0, port < ports else {
+                    throw VerilatorError.malformedResults(path: url.path, reason: "bad line '\(line)'")
+                }
+                outputs[port].append(fields.dropFirst(2).compactMap { Int64($0) })
             default:
                 throw VerilatorError.malformedResults(path: url.path, reason: "unknown line '\(line)'")
             }
         }
-        return trace
+        return (trace, outputs)
     }
 }
 

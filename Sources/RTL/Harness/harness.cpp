@@ -3,12 +3,13 @@
 // which `pipewright rtl` / `verify` write beside this file; nothing else is generated.
 //
 // Command line: V<top> INPUTS RESULTS PATTERN MAX_CYCLES PERIOD_PS [WAVEFORM]
-//   INPUTS   first line "<tokens> <elements> <outputs>", then one line per token of raw decimal integers; the run
-//            ends when <outputs> output transfers happened (an image in io_stream: one per pixel).
+//   INPUTS   first line "<tokens> <elements> <outputs>..." (one count per output port), then one line per token of
+//            raw decimal integers; the run ends when every output port made its count of transfers (an image in
+//            io_stream: one per pixel).
 //   RESULTS  written: "cycles <n>", "seconds <wall time of the cycle loop>", one line
 //            "channel <k> <cycle> <cycle> ..." per channel (cycles of its transfers, in order), then one line
-//            "output <v0> <v1> ..." per output transfer (raw values, each sign-extended per its output tensor's
-//            precision; a design with several outputs packs them side by side, first output lowest).
+//            "output <port> <v0> <v1> ..." per output transfer (raw values, each sign-extended per its output
+//            tensor's precision; a port with several outputs packs them side by side, first output lowest).
 //   PATTERN  out_ready in cycle c is PATTERN[c % length] ('1' or '0').
 //   WAVEFORM a VCD (built with --trace) or FST (built with --trace-fst) file to write.
 // Reset is held for two cycles before cycle 0. Waveform time: cycle c of the run (reset cycles first) starts
@@ -100,10 +101,13 @@ int main(int argc, char** argv) {
 
     FILE* in = std::fopen(argv[1], "r");
     if (!in) { std::fprintf(stderr, "cannot open %s\n", argv[1]); return 2; }
-    long tokens = 0, elements = 0, expected = 0;
-    if (std::fscanf(in, "%ld %ld %ld", &tokens, &elements, &expected) != 3 || elements != IN_ELEMENTS) {
+    long tokens = 0, elements = 0, expected[OUT_PORTS];
+    if (std::fscanf(in, "%ld %ld", &tokens, &elements) != 2 || elements != IN_ELEMENTS) {
         std::fprintf(stderr, "bad input header (expected %d elements)\n", IN_ELEMENTS);
         return 2;
+    }
+    for (int p = 0; p < OUT_PORTS; ++p) {
+        if (std::fscanf(in, "%ld", &expected[p]) != 1) { std::fprintf(stderr, "bad input header (%d output counts)\n", OUT_PORTS); return 2; }
     }
     std::vector<uint32_t> vectors((size_t)tokens * IN_WORDS, 0);
     for (long t = 0; t < tokens; ++t) {
@@ -138,17 +142,45 @@ int main(int argc, char** argv) {
 
     uint64_t time = 0;
     std::vector<std::vector<long>> transfers(CHANNELS);
-    std::vector<std::vector<int64_t>> outputs;
     uint32_t valid[DBG_WORDS], ready[DBG_WORDS], out_words[OUT_WORDS];
+    std::vector<std::pair<int, std::vector<int64_t>>> outputs;
+    long delivered[OUT_PORTS] = {0};
+    auto finished = [&]() {
+        for (int p = 0; p < OUT_PORTS; ++p) if (delivered[p] < expected[p]) return false;
+        return true;
+    };
+    // One output port's transfer: its segments' raw values, sign-extended.
+    auto record = [&](int port) {
+        std::vector<int64_t> values;
+        values.reserve(OUT_ELEMENTS);
+        int lo = 0;
+        for (int s = 0; s < OUT_SEGMENTS; ++s) {
+            if (OUT_SEGMENT_PORT[s] != port) continue;
+            const int width = OUT_SEGMENT_WIDTH[s];
+            for (int e = 0; e < OUT_SEGMENT_ELEMENTS[s]; ++e, lo += width) {
+                uint64_t raw = get_bits(out_words, lo, width);
+                if (OUT_SEGMENT_SIGNED[s] && width < 64 && ((raw >> (width - 1)) & 1u)) raw |= ~(uint64_t)0 << width;
+                values.push_back((int64_t)raw);
+            }
+        }
+        outputs.emplace_back(port, values);
+        ++delivered[port];
+    };
     long next = 0, cycle = 0;
     // The inputs of cycle c, applied right after the rising edge that opens it.
     auto apply = [&](long c) {
         top->in_valid = next < tokens ? 1 : 0;
         if (next < tokens) set_port(top->in_data, &vectors[(size_t)next * IN_WORDS]);
-        top->out_ready = pattern[(size_t)(c % (long)pattern.size())] == '1' ? 1 : 0;
+        const int ready_bit = pattern[(size_t)(c % (long)pattern.size())] == '1' ? 1 : 0;
+#define PW_SET_READY(k, prefix) top->prefix##_ready = ready_bit;
+        PW_OUTPUT_PORTS(PW_SET_READY)
+#undef PW_SET_READY
         top->eval();
     };
-    top->clk = 0; top->rst = 1; top->in_valid = 0; top->out_ready = 0;
+    top->clk = 0; top->rst = 1; top->in_valid = 0;
+#define PW_CLEAR_READY(k, prefix) top->prefix##_ready = 0;
+    PW_OUTPUT_PORTS(PW_CLEAR_READY)
+#undef PW_CLEAR_READY
     for (int r = 0; r < 2; ++r) {
         top->clk = 0; top->eval(); DUMP(time);
         top->clk = 1; top->eval();
@@ -158,7 +190,7 @@ int main(int argc, char** argv) {
     }
 
     const auto start = std::chrono::steady_clock::now();
-    for (; cycle < max_cycles && (long)outputs.size() < expected; ++cycle) {
+    for (; cycle < max_cycles && !finished(); ++cycle) {
         top->clk = 0;
         top->eval();
         DUMP(time);
@@ -170,25 +202,14 @@ int main(int argc, char** argv) {
                 if (k == 0) ++next;
             }
         }
-        // The design output: the out port's own transfer (with several outputs, the join of their channels).
-        if (top->out_valid && top->out_ready) {
-            get_port(top->out_data, out_words);
-            std::vector<int64_t> values;
-            values.reserve(OUT_ELEMENTS);
-            int lo = 0;
-            for (int s = 0; s < OUT_SEGMENTS; ++s) {
-                const int width = OUT_SEGMENT_WIDTH[s];
-                for (int e = 0; e < OUT_SEGMENT_ELEMENTS[s]; ++e, lo += width) {
-                    uint64_t raw = get_bits(out_words, lo, width);
-                    if (OUT_SEGMENT_SIGNED[s] && width < 64 && ((raw >> (width - 1)) & 1u)) raw |= ~(uint64_t)0 << width;
-                    values.push_back((int64_t)raw);
-                }
-            }
-            outputs.push_back(values);
-        }
+        // The design outputs: each port's own transfer (with several outputs on one port, the join of their channels).
+#define PW_TAKE_OUTPUT(k, prefix) \
+        if (top->prefix##_valid && top->prefix##_ready) { get_port(top->prefix##_data, out_words); record(k); }
+        PW_OUTPUT_PORTS(PW_TAKE_OUTPUT)
+#undef PW_TAKE_OUTPUT
         top->clk = 1;
         top->eval();
-        if (cycle + 1 < max_cycles && (long)outputs.size() < expected) apply(cycle + 1);
+        if (cycle + 1 < max_cycles && !finished()) apply(cycle + 1);
         DUMP(time + period / 2);
         time += period;
     }
@@ -206,9 +227,9 @@ int main(int argc, char** argv) {
         for (long c : transfers[k]) std::fprintf(out, " %ld", c);
         std::fprintf(out, "\n");
     }
-    for (const auto& values : outputs) {
-        std::fprintf(out, "output");
-        for (int64_t v : values) std::fprintf(out, " %lld", (long long)v);
+    for (const auto& entry : outputs) {
+        std::fprintf(out, "output %d", entry.first);
+        for (int64_t v : entry.second) std::fprintf(out, " %lld", (long long)v);
         std::fprintf(out, "\n");
     }
     if (std::fclose(out) != 0) { std::fprintf(stderr, "cannot write %s\n", argv[2]); return 2; }
