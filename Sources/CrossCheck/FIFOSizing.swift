@@ -63,11 +63,14 @@ public enum FIFOSizing {
                                              initiationInterval: result.initiationInterval() ?? 1, cycles: result.cycles),
                     result.fifos)
         }
-        let deep = Dictionary(uniqueKeysWithValues: fifos.map { ($0.name, tokens + 1) })
+        // Deep enough for every element of the run (an image's pixels in io_stream).
+        let deep = Dictionary(uniqueKeysWithValues: fifos.map { ($0.name, (tokens + 1) * $0.tokens) })
         let (unbounded, unboundedStatistics) = try measure(deep)
         let (before, _) = try measure(Dictionary(uniqueKeysWithValues: fifos.map { ($0.name, $0.depth) }))
+        /// A depth so shallow that the design deadlocks (a pixel stream's delay line holding its fork) does not keep it.
         func keeps(_ depths: [String: Int]) throws -> Bool {
-            let (m, _) = try measure(depths)
+            let m: FIFOSizingResult.Measure
+            do { (m, _) = try measure(depths) } catch SimulationError.deadlock, SimulationError.cycleLimit { return false }
             return m.latency <= unbounded.latency && m.worstLatency <= unbounded.worstLatency && m.cycles <= unbounded.cycles
         }
         var depths = Dictionary(uniqueKeysWithValues: zip(fifos, unboundedStatistics).map { ($0.name, max(1, $1.highWaterMark)) })

@@ -112,8 +112,9 @@ extension StreamModules {
         module.assigns += [
             VerilogAssign("pops_rom", rom(walk.pops)),
             VerilogAssign("pushes_rom", rom(walk.pushes)),
-            VerilogAssign("pops", "pops_rom[iteration]"),
-            VerilogAssign("pushes", "pushes_rom[iteration]"),
+            // A one-iteration walk (a one-pixel image) has plain one-bit constants.
+            VerilogAssign("pops", n == 1 ? "pops_rom" : "pops_rom[iteration]"),
+            VerilogAssign("pushes", n == 1 ? "pushes_rom" : "pushes_rom[iteration]"),
             VerilogAssign("en", "~(core_out_valid & ~out_ready)"),
             VerilogAssign("in_ready", "en & (cooldown == \(cycles(0))) & pops"),
             VerilogAssign("start", "en & (cooldown == \(cycles(0))) & (~pops | in_valid)"),
@@ -150,7 +151,7 @@ extension StreamModules {
             .init("out_valid", "core_out_valid"), .init("out_ready", "out_ready"), .init("out_data", "out_data"),
         ]))
         module.declarations.append(VerilogDeclaration(.wire, "unused_ok", width: 1, comment: "bits that are deliberately not read"))
-        module.assigns.append(VerilogAssign("unused_ok", "&{1'b0, core_in_ready}"))
+        module.assigns.append(VerilogAssign("unused_ok", "&{1'b0, core_in_ready" + (n == 1 ? ", iteration}" : "}")))
         let last = Verilog.literal(Int128(n - 1), width: iterationBits)
         module.alwaysBlocks.append(VerilogAlways(statements: [
             .conditional(condition: "rst", then: [

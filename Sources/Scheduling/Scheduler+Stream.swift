@@ -16,8 +16,8 @@ extension Scheduler {
         shape.dimensions.count >= 2 ? shape.channels : shape.count
     }
 
-    /// The stream form of layer `index` when it reads or writes an image in io_stream; nil for a block that reads and
-    /// writes vectors (one element per inference: the io_parallel block behind FIFOs).
+    /// The stream form of layer `index` when it reads or writes an image (of any size) in io_stream; nil for a block
+    /// that reads and writes vectors (one element per inference: the io_parallel block behind FIFOs).
     static func streamBlock(network: Network, index: Int, implementation: LayerImplementation) throws(ScheduleError) -> StreamBlock? {
         let layer = network.layers[index]
         let sources = network.sources(ofLayerAt: index)
@@ -25,7 +25,8 @@ extension Scheduler {
         let input = shapes[0]
         let output = network.shape(ofTensor: index)
         let tokensIn = streamTokens(of: input), tokensOut = streamTokens(of: output)
-        guard tokensIn > 1 || tokensOut > 1 else { return nil }
+        // Every block that reads or writes an image streams it, even a one-pixel image.
+        guard input.dimensions.count >= 2 || output.dimensions.count >= 2 else { return nil }
         func refuse(_ reason: String) -> ScheduleError { .unsupported(layer: layer.name, field: "IOType", reason: "io_stream: " + reason) }
         func requireReads(_ expected: TensorShape) throws(ScheduleError) {
             guard expected == input else {

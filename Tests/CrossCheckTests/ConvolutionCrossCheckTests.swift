@@ -261,7 +261,8 @@ struct CICADACrossCheckTests {
 
 /// Random convolution chains through simulator and Verilator: Conv1D or Conv2D (random shape, kernel, strides,
 /// padding, bias, precisions in every mode, zero weights), a ReLU, a second convolution or a Flatten and Dense,
-/// at RF 1–3, ParallelizationFactor 1, 2, 3 or every pixel, Latency or Resource, clocks 1.5–6 ns and sink patterns. `PIPEWRIGHT_RANDOM_CONVS=N` runs N seeds (default 3).
+/// at RF 1–3, ParallelizationFactor 1, 2, 3 or every pixel, Latency or Resource, io_parallel or (a third) io_stream, clocks
+/// 1.5–6 ns and sink patterns. `PIPEWRIGHT_RANDOM_CONVS=N` runs N seeds (default 3).
 struct RandomConvolutionTests {
     static let count = Int(ProcessInfo.processInfo.environment["PIPEWRIGHT_RANDOM_CONVS"] ?? "") ?? 3
 
@@ -324,6 +325,12 @@ struct RandomConvolutionTests {
         // as hls4ml does), or every pixel; pipelined (Latency) or draining (Resource, whose RF snaps too).
         options.defaultImplementation.parallelizationFactor = [nil, 2, 3, 1_000][int(0...3)]
         options.defaultImplementation.strategy = int(0...2) == 0 ? .resource : .latency
+        // A third stream their pixels (io_stream: line buffers, the 'same' padding walked, the Dense gathering), which
+        // hls4ml pipelines under the Latency strategy.
+        if int(0...2) == 0 {
+            options.ioType = .stream
+            options.defaultImplementation.strategy = .latency
+        }
         return (network, options, outReady)
     }
 
@@ -337,9 +344,14 @@ struct RandomConvolutionTests {
         let summary = network.layers.map { "\($0.name) \($0.kindName)" }.joined(separator: ", ")
         let implementation = options.defaultImplementation
         let message = "seed \(seed) (\(summary), RF \(implementation.reuseFactor), \(implementation.strategy.rawValue), "
-                + "PF \(implementation.parallelizationFactor.map(String.init) ?? "1"), \(options.clockPeriodNs) ns): \(run.comparison.mismatches.first?.description ?? "")"
+                + "PF \(implementation.parallelizationFactor.map(String.init) ?? "1"), \(options.ioType.rawValue), \(options.clockPeriodNs) ns): "
+                + (run.comparison.mismatches.first?.description ?? "")
         #expect(run.comparison.matches, Comment(rawValue: message))
         let evaluator = try FixedPointEvaluator(network: network)
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) }, "seed \(seed)")
+        if options.ioType == .stream && outReady == "1" {
+            // The schedule's replay of the walks predicts the first inference.
+            #expect(run.comparison.rtl.latencies.first == run.schedule.latencyCycles, "seed \(seed)")
+        }
     }
 }

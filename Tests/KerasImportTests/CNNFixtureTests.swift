@@ -36,8 +36,8 @@ import Testing
         return (0..<shape[0]).map { row in values[(row * size)..<((row + 1) * size)].map(Double.init) }
     }
 
-    /// io_stream: the same numerics per pixel (the README: equal to io_parallel); only the outputs are compared
-    /// (hls4ml's io_stream graph adds a Repack for the Flatten, and the timing is not modelled yet).
+    /// io_stream: the same numerics per pixel (the README: equal to io_parallel); the outputs are compared here, the
+    /// streams' FIFOs in `StreamFIFOFixtureTests` and the timing in `StreamCNNCrossCheckTests`.
     static let streamRun = Run(suffix: "io_stream", ioType: .stream)
 
     @Test(arguments: runs + [streamRun])

@@ -35,9 +35,9 @@ import Testing
     }
 
     /// The io_stream runs: the numerics are the same functions per pixel (the README: every one equals
-    /// io_parallel), so the imported network must equal them too. (Their timing is not modelled yet: Pipewright
-    /// refuses io_stream convolutions and pooling when scheduling. hls4ml's io_stream graph also differs — a
-    /// ZeroPadding before a same-padded convolution, Repack for a Reshape — so only the outputs are compared.)
+    /// io_parallel), so the imported network must equal them too. (hls4ml's io_stream graph adds a ZeroPadding before
+    /// a same-padded convolution and a Repack for a Reshape, which Pipewright's walks do inside the convolution and the
+    /// UpSampling: `StreamFIFOFixtureTests` checks the streams against hls4ml's, `StreamCNNCrossCheckTests` the timing.)
     static let streamRuns = ["cnn_vae_encoder", "cnn_ae", "conv1d_tagger"].map { Run(model: $0, suffix: "io_stream", ioType: .stream) }
 
     /// The kinds of the imported layers (Flatten and Reshape are folded away, as hls4ml aliases them).

@@ -1,0 +1,54 @@
+import Testing
+import FixedPoint
+import NetworkIR
+import Scheduling
+@testable import Simulation
+
+/// The simulator on pixel streams (io_stream over images), against cycles worked out by hand from the walks.
+struct StreamSimulationTests {
+    static func schedule(_ layers: [Layer], input: TensorShape) throws -> DesignSchedule {
+        let network = Network(name: "s", inputSize: input.count, inputPrecision: .fixed(8, 4), layers: layers, inputShape: input)
+        try network.validate()
+        let options = ScheduleOptions(clockPeriodNs: 5, ioType: .stream, device: chain([]).options.device)
+        return try Scheduler.schedule(network, options: options)
+    }
+
+    static let precision = LayerPrecision(result: .fixed(16, 8), weight: .fixed(6, 3), bias: .fixed(4, 2), accumulator: .fixed(16, 8))
+
+    /// conv 3×3 valid on 4×4×1 → 2×2×2, then a Dense reading its 4 pixels. The input offers a pixel every cycle and the
+    /// conv reads one per cycle: pixel k in cycle 16·i + k for inference i. Its windows close at pixels 10, 11, 14 and
+    /// 15, whose results leave D1 cycles later into the FIFO; the Dense reads the last one cycle after that and answers
+    /// D2 later: latency 16 + D1 + D2, one inference every 16 cycles.
+    @Test func lineBufferThenGather() throws {
+        let conv = ConvolutionParameters(inputHeight: 4, inputWidth: 4, channels: 1, filters: 2, kernelHeight: 3, kernelWidth: 3,
+                                         weights: (0..<18).map { Double($0 % 5) * 0.25 - 0.5 }, biases: [0, 0.5])
+        let dense = DenseParameters(outputSize: 2, weights: (0..<16).map { Double($0 % 3) - 1 }, biases: [0, 0])
+        let schedule = try Self.schedule([
+            Layer(name: "conv", operation: .convolution(conv), inputSize: 16, precision: Self.precision),
+            Layer(name: "fc", operation: .dense(dense), inputSize: 8, precision: Self.precision),
+        ], input: TensorShape([4, 4, 1]))
+        let (d1, d2) = (schedule.blocks[0].latencyCycles, schedule.blocks[1].latencyCycles)
+        let result = try CycleSimulator(schedule: schedule, evaluator: nil).runTiming(tokens: 5)
+        #expect(result.transferCycles[0] == Array(0..<80))
+        #expect(Array(result.transferCycles[1].prefix(8)) == [10, 11, 14, 15, 26, 27, 30, 31].map { $0 + d1 })
+        #expect(result.latencies == [Int](repeating: 16 + d1 + d2, count: 5))
+        #expect(result.initiationInterval(channel: 0) == 16)
+        #expect(result.latencies[0] == schedule.latencyCycles && schedule.initiationInterval == 16)
+    }
+
+    /// ZeroPadding of one row on top of a 2×2×1 image: 6 pixels written, the first two zeros that need no input, so they
+    /// leave in cycles D and D + 1 while the input's first pixel is read in cycle 2. Under a sink ready every other
+    /// cycle every pixel of every inference still arrives, in order, and nothing deadlocks.
+    @Test func paddingWritesBeforeItReads() throws {
+        let padding = ZeroPaddingParameters(inputHeight: 2, inputWidth: 2, channels: 1, top: 1)
+        let schedule = try Self.schedule([Layer(name: "pad", operation: .zeroPadding(padding), inputSize: 4,
+                                                precision: LayerPrecision(result: .fixed(8, 4)))], input: TensorShape([2, 2, 1]))
+        let d = schedule.blocks[0].latencyCycles
+        let result = try CycleSimulator(schedule: schedule, evaluator: nil).runTiming(tokens: 3)
+        #expect(Array(result.transferCycles[1].prefix(6)) == (0..<6).map { $0 + d })
+        #expect(Array(result.transferCycles[0].prefix(4)) == [2, 3, 4, 5])
+        let stalled = try CycleSimulator(schedule: schedule, evaluator: nil).runTiming(tokens: 3, options: SimulationOptions(outReadyPattern: [true, false]))
+        #expect(stalled.transferCycles[1].count >= 18 && stalled.transferCycles[0].count == 12)
+        #expect(zip(stalled.transferCycles[1], stalled.transferCycles[1].dropFirst()).allSatisfy { $1 - $0 >= 2 })
+    }
+}
