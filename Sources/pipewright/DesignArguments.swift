@@ -24,7 +24,7 @@ struct DesignArguments: ParsableArguments {
     @Option(name: .customLong("clock-period"), parsing: .unconditional, help: "Clock period in ns (the uncertainty keeps the design's rule).")
     var clockPeriod: Double?
 
-    @Option(name: .customLong("io-type"), help: "io_parallel or io_stream (blocks as DATAFLOW processes with FIFOs between them).")
+    @Option(name: .customLong("io-type"), help: "io_parallel or io_stream (blocks as DATAFLOW processes with FIFOs between them; an image streams one pixel per transfer).")
     var ioType: String?
 
     @Option(name: .customLong("profiles"), help: ArgumentHelp(profilesHelp, valueName: "dir"))

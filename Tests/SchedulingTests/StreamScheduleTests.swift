@@ -80,6 +80,22 @@ struct StreamScheduleTests {
         #expect(pad.cyclesPerInference == 49)
     }
 
+    /// UpSampling (2, 1) of 6×5×2 as hls4ml's resize_nearest: per input row, its 5 pixels read, then written twice
+    /// (each once per row copy): the written pixel l of the row is 5 − l elements back in the row buffer (which only
+    /// reading shifts). 15 iterations per row, 90 per image; 60 pixels written.
+    @Test func upSamplingRowBuffer() throws {
+        let up = Layer(name: "up", operation: .upSampling(UpSamplingParameters(inputHeight: 6, inputWidth: 5, channels: 2, heightFactor: 2, widthFactor: 1)),
+                       inputSize: 60, precision: LayerPrecision(result: .fixed(8, 4)))
+        let block = try Self.schedule([up], input: TensorShape([6, 5, 2])).blocks[0]
+        let walk = try #require(block.stream?.walk)
+        let row = [Bool](repeating: true, count: 5) + [Bool](repeating: false, count: 10)
+        #expect(walk.pops == Array((0..<6).map { _ in row }.joined()) && walk.pushes == walk.pops.map { !$0 })
+        let sources = walk.sources.indices.filter { walk.pushes[$0] }.map { walk.sources[$0] }
+        #expect(sources == Array((0..<12).map { _ in [5, 4, 3, 2, 1] }.joined()))
+        #expect(walk.history == 5 && walk.shiftsOnReadOnly && block.cyclesPerInference == 90)
+        #expect(block.stream?.tokensIn == 30 && block.stream?.tokensOut == 60)
+    }
+
     /// conv 3×3 valid on 4×4×1 (2×2×2 out), then a Dense gathering its 4 pixels. The conv reads pixel k in cycle k and
     /// its last window closes at pixel 15: written at 15 + D1, in the FIFO one cycle, read by the Dense at 16 + D1, its
     /// result at 16 + D1 + D2. II: the 16 pixels, one per cycle.
