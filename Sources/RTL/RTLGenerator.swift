@@ -74,7 +74,7 @@ public enum RTLGenerator {
                 var wrapper = StreamModules.walk(name: "\(top)_\(layer.name)", core: name, walk: walk, pixelWidth: pixel.width,
                                                  coreInputWidth: compiled.inputSizes[0] * compiled.inputPrecisions[0].width,
                                                  outputWidth: compiled.layer.outputSize * compiled.layer.precision.result.width,
-                                                 computeInterval: block.initiationInterval)
+                                                 computeInterval: block.iterationInterval)
                 wrapper.traceDeclarations = traceInternals
                 modules.append(wrapper)
             }

@@ -41,10 +41,6 @@ extension Scheduler {
         switch layer.operation {
         case let .convolution(parameters):
             try requireReads(parameters.inputShape)
-            guard implementation.strategy == .latency else {
-                throw refuse("a \(parameters.kindName) under the Resource strategy (hls4ml does not pipeline its pixel loop then) "
-                             + "is not modelled yet; use the Latency strategy or io_parallel")
-            }
             let window = ConvolutionParameters(spatialDimensions: parameters.spatialDimensions, inputHeight: parameters.kernelHeight,
                                                inputWidth: parameters.kernelWidth, channels: channels, filters: parameters.filters,
                                                kernelHeight: parameters.kernelHeight, kernelWidth: parameters.kernelWidth,
@@ -197,7 +193,16 @@ extension Scheduler {
         }
         var stream = stream
         if var walk = stream.walk {
-            if walk.reader == .lineBuffer { walk.passInterval = block.initiationInterval }
+            if walk.reader == .lineBuffer {
+                if block.strategy == .resource, case .convolution = stream.core.operation {
+                    // conv_2d_buffer_cl pipelines its pixel loop only under the Latency strategy: under Resource each
+                    // iteration finishes (the core drains) before the next reads.
+                    walk.computeInterval = block.latencyCycles
+                    walk.passInterval = 1
+                } else {
+                    walk.passInterval = block.initiationInterval
+                }
+            }
             stream.walk = walk
             block.registerBits += walk.history * stream.inputElementSize * inputs[0].width
             let reads = walk.pops.filter { $0 }.count, writes = walk.pushes.filter { $0 }.count
@@ -214,7 +219,8 @@ extension Scheduler {
                     ? "reads the vector (hls4ml's Repack of a Reshape), then writes \(writes) pixels"
                     : "row buffer of \(walk.history) pixels; \(reads) read, \(writes) written"
             }
-            block.notes.insert("io_stream: \(described); \(walk.cycles(computeInterval: block.initiationInterval)) cycles per inference", at: 0)
+            block.notes.insert("io_stream: \(described); \(walk.cycles(computeInterval: walk.computeInterval ?? block.initiationInterval)) cycles per inference"
+                               + (walk.computeInterval == nil ? "" : " (Resource: the pixel loop is not pipelined, each computing iteration drains)"), at: 0)
         } else {
             block.notes.insert("io_stream: one pixel of \(stream.coreInputSizes[0]) values per element, \(stream.tokensIn) elements per inference", at: 0)
         }

@@ -63,6 +63,9 @@ public struct PixelWalk: Sendable, Equatable {
     public var taps: [Int]
     /// Cycles an iteration that does not start the core takes.
     public var passInterval: Int
+    /// Cycles an iteration that starts the core takes, when not the core's II: its D under the Resource strategy,
+    /// whose pixel loop hls4ml does not pipeline (each iteration finishes before the next starts).
+    public var computeInterval: Int?
     /// Per iteration, the slice the core reads (empty: `taps`).
     public var sources: [Int] = []
     /// Only iterations that read shift the history.
@@ -89,7 +92,10 @@ extension BlockSchedule {
     /// Cycles the block needs per inference when nothing waits: its II per element (a vector block: one element).
     public var cyclesPerInference: Int {
         guard let stream else { return initiationInterval }
-        if let walk = stream.walk { return walk.cycles(computeInterval: initiationInterval) }
+        if let walk = stream.walk { return walk.cycles(computeInterval: iterationInterval) }
         return stream.tokensIn * initiationInterval
     }
+
+    /// Cycles after an iteration (an element, for a block without a walk) that starts the core.
+    public var iterationInterval: Int { stream?.walk?.computeInterval ?? initiationInterval }
 }

@@ -70,7 +70,7 @@ extension DataflowGraph {
                         if firstRead == nil { firstRead = start }
                     }
                     if pushes[k] { written.append(start + block.latencyCycles) }
-                    next = start + (pushes[k] ? block.initiationInterval : walk?.passInterval ?? block.initiationInterval)
+                    next = start + (pushes[k] ? block.iterationInterval : walk?.passInterval ?? block.initiationInterval)
                 }
                 offered[blockOutputs[b]] = written
                 latencies[b] = (written.last ?? 0) - (firstRead ?? 0)

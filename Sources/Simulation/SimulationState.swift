@@ -114,7 +114,7 @@ public struct SimulationState: Sendable {
         passInterval = walks.map { $0?.passInterval ?? 1 }
         iteration = [Int](repeating: 0, count: blocks.count)
         written = [Int](repeating: 0, count: blocks.count)
-        interval = blocks.map(\.initiationInterval)
+        interval = blocks.map(\.iterationInterval)
         var offsets = [Int](repeating: 0, count: blocks.count)
         for b in blocks.indices.dropFirst() { offsets[b] = offsets[b - 1] + depth[b - 1] }
         base = offsets

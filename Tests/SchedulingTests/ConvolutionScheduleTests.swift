@@ -164,13 +164,14 @@ struct ConvolutionScheduleTests {
         #expect(try Self.schedule(layer, strategy: .resource, parallelizationFactor: 5).multipliers == 234)
     }
 
-    /// hls4ml's stream convolution pipelines its pixel loop only under the Latency strategy; Resource is refused.
-    @Test func ioStreamResourceIsRefused() {
-        do {
-            _ = try Self.schedule(Self.layer(zeros: false), strategy: .resource, ioType: .stream)
-            Issue.record("an io_stream Resource conv was scheduled")
-        } catch {
-            #expect(String(describing: error).hasPrefix("layer 'conv', field 'IOType': io_stream: a Conv2D under the Resource strategy"))
-        }
+    /// hls4ml's stream convolution pipelines its pixel loop only under the Latency strategy; under Resource each of
+    /// the 30 computing iterations of the 8×7 padded walk takes the core's D (it drains), the 26 others a cycle.
+    @Test func ioStreamResourceDrainsEachWindow() throws {
+        let block = try Self.schedule(Self.layer(zeros: false), reuseFactor: 2, strategy: .resource, ioType: .stream)
+        let walk = try #require(block.stream?.walk)
+        #expect(walk.computeInterval == block.latencyCycles && walk.passInterval == 1 && block.initiationInterval == 2)
+        #expect(block.cyclesPerInference == 30 * block.latencyCycles + 26)
+        let latency = try Self.schedule(Self.layer(zeros: false), reuseFactor: 2, ioType: .stream)
+        #expect(latency.stream?.walk?.computeInterval == nil && latency.cyclesPerInference == 56 * 2)
     }
 }
