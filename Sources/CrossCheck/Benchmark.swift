@@ -113,7 +113,8 @@ public enum Benchmark {
             try network.validate()
             let schedule = try Scheduler.schedule(network, options: options)
             let start = Date()
-            let run = try CycleSimulator(schedule: schedule, evaluator: nil).runTiming(tokens: cycleTokens)
+            let run = try CycleSimulator(schedule: schedule, evaluator: nil)
+                .runTiming(tokens: cycleTokens, options: SimulationOptions(recordTransfers: false))
             cycleRuns.append(BenchmarkReport.CycleRun(design: network.name, ioType: options.ioType.rawValue, blocks: schedule.blocks.count,
                                                       channels: schedule.graph.channels.count, inferences: cycleTokens,
                                                       cycles: run.cycles, seconds: Date().timeIntervalSince(start)))

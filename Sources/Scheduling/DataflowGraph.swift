@@ -286,7 +286,8 @@ public struct DataflowGraph: Sendable, Equatable {
                                                        derived: residence / interval + 1, purpose: .delayLine, residence: residence,
                                                        consumer: .sink, port: port, layer: network.name))
         }
-        if graph.channels.contains(where: { $0.tokens > 1 }) {
+        // Pixel streams, or walks over one-pixel images (a 'same' convolution still walks its padding).
+        if graph.channels.contains(where: { $0.tokens > 1 }) || blocks.contains(where: { $0.stream?.walk != nil }) {
             let replay = graph.replay(blocks: blocks)
             graph.outputCycle = (graph.outputChannels.map { replay.offered[$0].last ?? 0 }.max() ?? 0) - graph.firstInputTransfer(replay)
             graph.streamLatencies = replay.latencies
@@ -315,6 +316,13 @@ public struct DataflowGraph: Sendable, Equatable {
         for channel in graph.channels {
             guard names.insert(channel.name).inserted else {
                 throw .unsupported(layer: channel.name, field: "name", reason: "two channels of the design would be named '\(channel.name)'; rename a layer")
+            }
+        }
+        if graph.separateOutputs {
+            // The extra output ports are `out1`, `out2`, …: no channel may take their names.
+            for k in 1..<graph.outputChannels.count where graph.channels.contains(where: { $0.name == "out\(k)" }) {
+                throw .unsupported(layer: "out\(k)", field: "name",
+                    reason: "the design's output \(k) leaves on the port 'out\(k)' (io_stream outputs of different lengths); rename the layer")
             }
         }
         for node in graph.fifos.map(\.name) + graph.forks.map(\.name) where network.layers.contains(where: { $0.name == node }) {

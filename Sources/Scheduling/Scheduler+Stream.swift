@@ -41,6 +41,12 @@ extension Scheduler {
         switch layer.operation {
         case let .convolution(parameters):
             try requireReads(parameters.inputShape)
+            if parameters.spatialDimensions == 2 && parameters.kernelHeight == 1 && parameters.strideHeight > 1 {
+                // conv_2d_buffer_cl hands a one-row kernel to compute_output_buffer_1d, which ignores stride_height:
+                // hls4ml's stream would write every row, more pixels than the layer's output.
+                throw refuse("a Conv2D with kernel height 1 and stride height \(parameters.strideHeight) (hls4ml's stream "
+                             + "convolution then ignores the height stride); use io_parallel")
+            }
             let window = ConvolutionParameters(spatialDimensions: parameters.spatialDimensions, inputHeight: parameters.kernelHeight,
                                                inputWidth: parameters.kernelWidth, channels: channels, filters: parameters.filters,
                                                kernelHeight: parameters.kernelHeight, kernelWidth: parameters.kernelWidth,
@@ -55,10 +61,11 @@ extension Scheduler {
             try requireReads(parameters.inputShape)
             if parameters.isGlobal { return gather(layer, inputSize: layer.inputSize, tokensIn: tokensIn, tokensOut: tokensOut) }
             let p = parameters.pads
-            guard p == (0, 0, 0, 0), parameters.strideHeight == parameters.poolHeight, parameters.strideWidth == parameters.poolWidth else {
-                throw refuse("hls4ml's stream pooling (pooling2d_buffer_cl) needs no padding and strides equal to the pool size; "
-                             + "this \(parameters.kindName) has pads (\(p.top), \(p.bottom), \(p.left), \(p.right)) and strides "
-                             + "(\(parameters.strideHeight), \(parameters.strideWidth))")
+            let stridesArePool = parameters.strideHeight == parameters.poolHeight && parameters.strideWidth == parameters.poolWidth
+            guard p == (0, 0, 0, 0), stridesArePool || parameters.spatialDimensions == 1 else {
+                throw refuse("hls4ml's stream pooling needs no padding (pooling1d/2d_buffer_cl assert it) and, in 2D, strides equal "
+                             + "to the pool size; this \(parameters.kindName) has pads (\(p.top), \(p.bottom), \(p.left), \(p.right)) and "
+                             + "strides (\(parameters.strideHeight), \(parameters.strideWidth))")
             }
             let window = PoolingParameters(operation: parameters.operation, spatialDimensions: parameters.spatialDimensions,
                                            inputHeight: parameters.poolHeight, inputWidth: parameters.poolWidth, channels: channels,
@@ -115,32 +122,52 @@ extension Scheduler {
         }
     }
 
-    /// hls4ml's `resize_nearest`: per input row, the row's pixels read, then each of them written `widthFactor` times in
-    /// a row, the row `heightFactor` times, one stream access per cycle (the row loop is pipelined, its inner loops
-    /// unrolled, and a stream takes one access a cycle). Read from a vector (a Reshape to an image before it, which
-    /// hls4ml builds as a Repack process): the vector is read once and every output pixel taken from it.
+    /// hls4ml's `resize_nearest`: a row loop, pipelined, whose iteration reads the row's W pixels and then writes
+    /// R = heightFactor·W·widthFactor pixels (each pixel widthFactor times, the row heightFactor times), one access a
+    /// cycle per stream. Reads and writes are different streams, so the loop's II is max(W, R) = R and the next row's
+    /// reads overlap this row's last writes: per image H·R + W cycles, row h read in cycles h·R … h·R + W − 1 and
+    /// written in h·R + W … h·R + W + R − 1. One walk iteration per cycle; a written pixel comes from the row buffer,
+    /// as many reads back as pixels were read since it (the history shifts only when an iteration reads). Read from a
+    /// vector (a Reshape to an image before it, which hls4ml builds as a Repack process): the vector is read once and
+    /// every output pixel taken from it.
     static func rowBuffer(_ p: UpSamplingParameters, fromVector: Bool) -> PixelWalk {
         var pops: [Bool] = [], pushes: [Bool] = [], sources: [Int] = []
-        let pixels = p.inputHeight * p.inputWidth
+        let (height, width) = (p.inputHeight, p.inputWidth)
+        let row = p.heightFactor * width * p.widthFactor
         if fromVector {
             pops.append(true); pushes.append(false); sources.append(0)
-        }
-        for h in 0..<p.inputHeight {
-            if !fromVector {
-                for _ in 0..<p.inputWidth { pops.append(true); pushes.append(false); sources.append(0) }
-            }
-            for _ in 0..<p.heightFactor {
-                for l in 0..<p.inputWidth {
-                    for _ in 0..<p.widthFactor {
-                        pops.append(false); pushes.append(true)
-                        // The vector is the element one back: its slices follow this iteration's (empty) element's.
-                        sources.append(fromVector ? pixels + h * p.inputWidth + l : p.inputWidth - l)
+            for h in 0..<height {
+                for _ in 0..<p.heightFactor {
+                    for l in 0..<width {
+                        for _ in 0..<p.widthFactor {
+                            // The vector is the element one back: its slices follow this iteration's (empty) element's.
+                            pops.append(false); pushes.append(true); sources.append(height * width + h * width + l)
+                        }
                     }
                 }
             }
+            var walk = PixelWalk(reader: .rowBuffer, pops: pops, pushes: pushes, history: 1, taps: [], passInterval: 1)
+            walk.sources = sources
+            walk.shiftsOnReadOnly = true
+            return walk
         }
-        var walk = PixelWalk(reader: .rowBuffer, pops: pops, pushes: pushes, history: fromVector ? 1 : p.inputWidth, taps: [],
-                             passInterval: 1)
+        var read = 0, history = 1
+        for t in 0..<(height * row + width) {
+            let readRow = t / row, readColumn = t - readRow * row
+            let reads = readRow < height && readColumn < width
+            if reads { read += 1 }
+            var source = 0
+            let writes = t >= width
+            if writes {
+                let writeRow = (t - width) / row, offset = (t - width) % row
+                let pixel = writeRow * width + (offset / p.widthFactor) % width
+                // Pixels read since `pixel`: with this iteration's read it is element 0, else the history starts at 1.
+                source = reads ? read - 1 - pixel : read - pixel
+                history = max(history, source)
+            }
+            pops.append(reads); pushes.append(writes); sources.append(source)
+        }
+        var walk = PixelWalk(reader: .rowBuffer, pops: pops, pushes: pushes, history: history, taps: [], passInterval: 1)
         walk.sources = sources
         walk.shiftsOnReadOnly = true
         return walk

@@ -15,12 +15,17 @@ public struct SimulationOptions: Sendable {
     public var maxCycles: Int?
     /// Record a waveform (per-cycle handshake and data) for VCD output.
     public var recordWaveform: Bool
+    /// Keep every transfer's cycle (the result's `transferCycles`); off, a long run (`bench`) keeps only the counts,
+    /// in memory that does not grow with the inferences.
+    public var recordTransfers: Bool
 
-    public init(outReadyPattern: [Bool] = [true], timingOnly: Bool = false, maxCycles: Int? = nil, recordWaveform: Bool = false) {
+    public init(outReadyPattern: [Bool] = [true], timingOnly: Bool = false, maxCycles: Int? = nil, recordWaveform: Bool = false,
+                recordTransfers: Bool = true) {
         self.outReadyPattern = outReadyPattern.isEmpty ? [true] : outReadyPattern
         self.timingOnly = timingOnly
         self.maxCycles = maxCycles
         self.recordWaveform = recordWaveform
+        self.recordTransfers = recordTransfers
     }
 
     /// Parses a pattern like "1101".

@@ -20,6 +20,7 @@ public struct SimulationState: Sendable {
     /// Each output is a port of its own (io_stream outputs of different lengths), not a join.
     let separateOutputs: Bool
     let pattern: [Bool]
+    let recordTransfers: Bool
     let limit: Int
     /// Nodes in topological order.
     let order: [Node]
@@ -89,6 +90,7 @@ public struct SimulationState: Sendable {
         self.schedule = schedule
         self.tokens = tokens
         pattern = options.outReadyPattern
+        recordTransfers = options.recordTransfers
         let graph = schedule.graph
         let blocks = schedule.blocks
         order = graph.topologicalOrder.map { node in
@@ -146,7 +148,9 @@ public struct SimulationState: Sendable {
         ready = [Bool](repeating: false, count: channels)
         offered = [Int](repeating: -1, count: channels)
         transfers = [[Int]](repeating: [], count: channels)
-        for index in transfers.indices { transfers[index].reserveCapacity(tokens * graph.channels[index].tokens) }
+        if recordTransfers {
+            for index in transfers.indices { transfers[index].reserveCapacity(tokens * graph.channels[index].tokens) }
+        }
         blockStatistics = blocks.map { BlockStatistics(layerName: $0.layerName, stallCycles: 0, acceptedTokens: 0, maxOccupancy: 0) }
         fifoStatistics = graph.fifos.map { FIFOStatistics(name: $0.name, depth: $0.depth, highWaterMark: 0, fullCycles: 0, emptyCycles: 0, pushes: 0) }
         let work = depth.reduce(0, +) + interval.reduce(0, +) + fifoDepth.reduce(0, +) + 1
@@ -202,6 +206,7 @@ public struct SimulationState: Sendable {
         // The sink's channels, read every cycle: locals, so the loop touches no array of `self`.
         let sinkChannels = Cells(self.outputChannels)
         let singleOutput = sinkChannels.count == 1 || separateOutputs
+        let recording = recordTransfers
         defer {
             self.valid = valid.release()
             self.ready = ready.release()
@@ -297,7 +302,7 @@ public struct SimulationState: Sendable {
             // Transfers.
             var moved = false
             for channel in 0..<valid.count where valid[channel] && ready[channel] {
-                transfers[channel].append(cycle)
+                if recording { transfers[channel].append(cycle) }
                 moved = true
             }
             // Clock edge.

@@ -23,7 +23,7 @@ struct BenchCommand: ParsableCommand {
     var ioTypes: [String] = ["io_parallel", "io_stream"]
 
     @Option(help: "Design files of the long timing-only runs (each in every --io-types).")
-    var cycleDesigns: [String] = ["Designs/flow_vt.yml", "Designs/dnn_ae.yml"]
+    var cycleDesigns: [String] = ["Designs/flow_vt.yml", "Designs/dnn_ae.yml", "Designs/cnn_ae.yml"]
 
     @Option(help: "Inferences of each long timing-only run.")
     var cycleEvents: Int = 100_000

@@ -50,6 +50,16 @@ struct StreamFIFOFixtureTests {
                 let index = try #require(schedule.blocks.firstIndex { $0.stream?.walk?.reader == .rowBuffer && $0.stream?.tokensIn == 1 })
                 guard case let .upSampling(parameters) = network.layers[index].operation else { Issue.record("\(layer)"); continue }
                 #expect(parameters.inputHeight * parameters.inputWidth == depth && parameters.channels == elements, "\(layer)")
+                // The walk reads the vector once, then writes every output pixel (y, x) from the repacked pixel
+                // (y / heightFactor, x / widthFactor), the vector's slices following the (empty) element of the iteration.
+                let walk = try #require(schedule.blocks[index].stream?.walk)
+                let (height, width) = (parameters.outputHeight, parameters.outputWidth)
+                #expect(walk.pops == [true] + [Bool](repeating: false, count: height * width))
+                #expect(walk.pushes == [false] + [Bool](repeating: true, count: height * width))
+                let expected = (0..<(height * width)).map { pixel in
+                    depth + (pixel / width / parameters.heightFactor) * parameters.inputWidth + (pixel % width) / parameters.widthFactor
+                }
+                #expect(Array(walk.sources.dropFirst()) == expected, "\(layer)")
             } else {
                 let found = try #require(ours[layer], "no stream after \(layer)")
                 #expect(found.depth == depth && found.elements == elements, "\(layer): \(found) vs hls4ml \(depth) × \(elements)")

@@ -80,20 +80,47 @@ struct StreamScheduleTests {
         #expect(pad.cyclesPerInference == 49)
     }
 
-    /// UpSampling (2, 1) of 6×5×2 as hls4ml's resize_nearest: per input row, its 5 pixels read, then written twice
-    /// (each once per row copy): the written pixel l of the row is 5 − l elements back in the row buffer (which only
-    /// reading shifts). 15 iterations per row, 90 per image; 60 pixels written.
+    /// UpSampling (2, 1) of 6×5×2 as hls4ml's resize_nearest: each row's 5 pixels read, then its 10 written (the row
+    /// twice); the row loop's II is 10 (two streams, one access a cycle each), so row h is read in cycles 10h … 10h + 4
+    /// and written in 10h + 5 … 10h + 14: 65 cycles per image. The row's first copy is written while nothing is read:
+    /// pixel l is 5 − l reads back (5, 4, 3, 2, 1). Its second copy is written while the next row is read, one pixel a
+    /// cycle, so pixel l has the next row's pixels 0 … l read after it, and the one read this cycle is element 0: 5 back
+    /// every time — except in the last row, which no read follows (5, 4, 3, 2, 1 again).
     @Test func upSamplingRowBuffer() throws {
         let up = Layer(name: "up", operation: .upSampling(UpSamplingParameters(inputHeight: 6, inputWidth: 5, channels: 2, heightFactor: 2, widthFactor: 1)),
                        inputSize: 60, precision: LayerPrecision(result: .fixed(8, 4)))
         let block = try Self.schedule([up], input: TensorShape([6, 5, 2])).blocks[0]
         let walk = try #require(block.stream?.walk)
-        let row = [Bool](repeating: true, count: 5) + [Bool](repeating: false, count: 10)
-        #expect(walk.pops == Array((0..<6).map { _ in row }.joined()) && walk.pushes == walk.pops.map { !$0 })
+        #expect(walk.iterations == 65 && block.cyclesPerInference == 65)
+        #expect(walk.pops == (0..<65).map { $0 % 10 < 5 && $0 < 60 })
+        #expect(walk.pushes == (0..<65).map { $0 >= 5 })
         let sources = walk.sources.indices.filter { walk.pushes[$0] }.map { walk.sources[$0] }
-        #expect(sources == Array((0..<12).map { _ in [5, 4, 3, 2, 1] }.joined()))
-        #expect(walk.history == 5 && walk.shiftsOnReadOnly && block.cyclesPerInference == 90)
+        #expect(sources == Array((0..<5).map { _ in [5, 4, 3, 2, 1, 5, 5, 5, 5, 5] }.joined()) + [5, 4, 3, 2, 1, 5, 4, 3, 2, 1])
+        #expect(walk.history == 5 && walk.shiftsOnReadOnly)
         #expect(block.stream?.tokensIn == 30 && block.stream?.tokensOut == 60)
+    }
+
+    /// With an image output and a vector output, each leaves on a port of its own, `out` and `out1`: a layer may not
+    /// take the name `out1` then. Refused naming it; the same design with equal-length outputs joins them in `out`.
+    @Test func separateOutputPortsReserveTheirNames() throws {
+        let relu = Layer(name: "out1", operation: .relu, inputSize: 8, precision: LayerPrecision(result: .fixed(8, 4)))
+        let dense = Layer(name: "fc", operation: .dense(DenseParameters(outputSize: 1, weights: [Double](repeating: 0.5, count: 8), biases: [0])),
+                          inputSize: 8, precision: LayerPrecision(result: .fixed(16, 8), weight: .fixed(6, 3), bias: .fixed(4, 2), accumulator: .fixed(16, 8)))
+        let network = Network(name: "t", inputSize: 16, inputPrecision: .fixed(8, 4),
+                              layers: [Self.conv("conv", height: 4, width: 4, channels: 1, filters: 2, kernel: 3), relu, dense],
+                              inputShape: TensorShape([4, 4, 1]), outputs: ["out1", "fc"])
+        try network.validate()
+        let options = ScheduleOptions(clockPeriodNs: 5, ioType: .stream, device: roundProfile)
+        #expect(throws: ScheduleError.unsupported(layer: "out1", field: "name",
+                                                  reason: "the design's output 1 leaves on the port 'out1' (io_stream outputs of different lengths); rename the layer")) {
+            try Scheduler.schedule(network, options: options)
+        }
+        var renamed = network
+        renamed.layers[1].name = "act"
+        renamed.layers[2].inputs = ["act"]
+        renamed.outputs = ["act", "fc"]
+        let graph = try Scheduler.schedule(renamed, options: options).graph
+        #expect(graph.separateOutputs && graph.outputChannels.map { graph.channels[$0].tokens } == [4, 1])
     }
 
     /// conv 3×3 valid on 4×4×1 (2×2×2 out), then a Dense gathering its 4 pixels. The conv reads pixel k in cycle k and
