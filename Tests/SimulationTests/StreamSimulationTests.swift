@@ -15,6 +15,18 @@ struct StreamSimulationTests {
 
     static let precision = LayerPrecision(result: .fixed(16, 8), weight: .fixed(6, 3), bias: .fixed(4, 2), accumulator: .fixed(16, 8))
 
+    /// A convolution then a Dense in io_stream, simulated for `inferences` back to back: the schedule, the run and
+    /// the two blocks' D.
+    static func convThenDense(_ conv: ConvolutionParameters, _ dense: DenseParameters, input: TensorShape,
+                              inferences: Int) throws -> (DesignSchedule, SimulationResult, Int, Int) {
+        let schedule = try Self.schedule([
+            Layer(name: "conv", operation: .convolution(conv), inputSize: input.count, precision: Self.precision),
+            Layer(name: "fc", operation: .dense(dense), inputSize: conv.outputShape.count, precision: Self.precision),
+        ], input: input)
+        let result = try CycleSimulator(schedule: schedule, evaluator: nil).runTiming(tokens: inferences)
+        return (schedule, result, schedule.blocks[0].latencyCycles, schedule.blocks[1].latencyCycles)
+    }
+
     /// conv 3×3 valid on 4×4×1 → 2×2×2, then a Dense reading its 4 pixels. The input offers a pixel every cycle and the
     /// conv reads one per cycle: pixel k in cycle 16·i + k for inference i. Its windows close at pixels 10, 11, 14 and
     /// 15, whose results leave D1 cycles later into the FIFO; the Dense reads the last one cycle after that and answers
@@ -23,12 +35,7 @@ struct StreamSimulationTests {
         let conv = ConvolutionParameters(inputHeight: 4, inputWidth: 4, channels: 1, filters: 2, kernelHeight: 3, kernelWidth: 3,
                                          weights: (0..<18).map { Double($0 % 5) * 0.25 - 0.5 }, biases: [0, 0.5])
         let dense = DenseParameters(outputSize: 2, weights: (0..<16).map { Double($0 % 3) - 1 }, biases: [0, 0])
-        let schedule = try Self.schedule([
-            Layer(name: "conv", operation: .convolution(conv), inputSize: 16, precision: Self.precision),
-            Layer(name: "fc", operation: .dense(dense), inputSize: 8, precision: Self.precision),
-        ], input: TensorShape([4, 4, 1]))
-        let (d1, d2) = (schedule.blocks[0].latencyCycles, schedule.blocks[1].latencyCycles)
-        let result = try CycleSimulator(schedule: schedule, evaluator: nil).runTiming(tokens: 5)
+        let (schedule, result, d1, d2) = try Self.convThenDense(conv, dense, input: TensorShape([4, 4, 1]), inferences: 5)
         #expect(result.transferCycles[0] == Array(0..<80))
         #expect(Array(result.transferCycles[1].prefix(8)) == [10, 11, 14, 15, 26, 27, 30, 31].map { $0 + d1 })
         #expect(result.latencies == [Int](repeating: 16 + d1 + d2, count: 5))
@@ -44,12 +51,7 @@ struct StreamSimulationTests {
         let conv = ConvolutionParameters(inputHeight: 1, inputWidth: 1, channels: 2, filters: 2, kernelHeight: 3, kernelWidth: 3,
                                          padding: .same, weights: (0..<36).map { Double($0 % 5) * 0.25 - 0.5 }, biases: [0, 0])
         let dense = DenseParameters(outputSize: 1, weights: [0.5, -1], biases: [0])
-        let schedule = try Self.schedule([
-            Layer(name: "conv", operation: .convolution(conv), inputSize: 2, precision: Self.precision),
-            Layer(name: "fc", operation: .dense(dense), inputSize: 2, precision: Self.precision),
-        ], input: TensorShape([1, 1, 2]))
-        let (d1, d2) = (schedule.blocks[0].latencyCycles, schedule.blocks[1].latencyCycles)
-        let result = try CycleSimulator(schedule: schedule, evaluator: nil).runTiming(tokens: 3)
+        let (schedule, result, d1, d2) = try Self.convThenDense(conv, dense, input: TensorShape([1, 1, 2]), inferences: 3)
         #expect(result.transferCycles[0].first == 4)
         #expect(result.latencies.first == 5 + d1 + d2 && schedule.latencyCycles == 5 + d1 + d2)
     }
