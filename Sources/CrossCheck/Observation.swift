@@ -55,6 +55,12 @@ public struct Observation: Sendable, Equatable {
     public func initiationInterval(channel: Int) -> Int? {
         InferenceTiming.initiationInterval(transferCycles, channel: channel, tokens: channelTokens)
     }
+
+    /// Steady-state II where the results leave (the first design output): on a short run the FIFOs in front of the
+    /// slowest block may still take the input faster.
+    public var outputInitiationInterval: Int? {
+        initiationInterval(channel: outputChannels.first ?? max(transferCycles.count - 1, 0))
+    }
 }
 
 extension SimulationResult {

@@ -70,8 +70,9 @@ public enum RTLGenerator {
             module.traceDeclarations = traceInternals
             modules.append(module)
             if let walk {
-                let pixel = graph.channels[graph.blockInputs[index][0]]
-                var wrapper = StreamModules.walk(name: "\(top)_\(layer.name)", core: name, walk: walk, pixelWidth: pixel.width,
+                // A merge's inputs arrive joined: its pixel is all of them, first input lowest.
+                let pixelWidth = graph.blockInputs[index].reduce(0) { $0 + graph.channels[$1].width }
+                var wrapper = StreamModules.walk(name: "\(top)_\(layer.name)", core: name, walk: walk, pixelWidth: pixelWidth,
                                                  coreInputWidth: compiled.inputSizes[0] * compiled.inputPrecisions[0].width,
                                                  outputWidth: compiled.layer.outputSize * compiled.layer.precision.result.width,
                                                  computeInterval: block.iterationInterval)

@@ -78,7 +78,7 @@ extension StreamModules {
                      computeInterval: Int) -> VerilogModule {
         let n = walk.iterations
         let iterationBits = max(1, Int.bitWidth - (n - 1).leadingZeroBitCount)
-        let longest = max(computeInterval, walk.passInterval, 1)
+        let longest = max(computeInterval, walk.passInterval, walk.lastInterval ?? 1, 1)
         let cooldownBits = max(1, Int.bitWidth - (longest - 1).leadingZeroBitCount)
         func rom(_ bits: [Bool]) -> String { "\(n)'b" + String(bits.reversed().map { $0 ? "1" : "0" }) }
         func cycles(_ value: Int) -> String { Verilog.literal(Int128(value), width: cooldownBits) }
@@ -160,7 +160,8 @@ extension StreamModules {
             ], otherwise: [.conditional(condition: "en", then: [
                 .conditional(condition: "start", then: [
                     .nonblocking(target: "iteration", expression: "(iteration == \(last)) ? \(Verilog.literal(0, width: iterationBits)) : iteration + \(Verilog.literal(1, width: iterationBits))"),
-                    .nonblocking(target: "cooldown", expression: "pushes ? \(cycles(computeInterval - 1)) : \(cycles(walk.passInterval - 1))"),
+                    .nonblocking(target: "cooldown", expression: (walk.lastInterval.map { "(iteration == \(last)) ? \(cycles($0 - 1)) : " } ?? "")
+                                 + "pushes ? \(cycles(computeInterval - 1)) : \(cycles(walk.passInterval - 1))"),
                 ], otherwise: [
                     .conditional(condition: "cooldown != \(cycles(0))", then: [.nonblocking(target: "cooldown", expression: "cooldown - \(cycles(1))")], otherwise: []),
                 ]),

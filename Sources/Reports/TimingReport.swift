@@ -107,9 +107,9 @@ public struct DesignTiming: Codable, Sendable, Equatable {
         multipliers = schedule.multipliers
         dsps = schedule.dsps
         simulatedLatencyCycles = simulated?.latencies.first
-        simulatedInitiationInterval = simulated?.initiationInterval(channel: 0)
+        simulatedInitiationInterval = simulated?.outputInitiationInterval
         rtlLatencyCycles = rtl?.latencies.first
-        rtlInitiationInterval = rtl?.initiationInterval(channel: 0)
+        rtlInitiationInterval = rtl?.outputInitiationInterval
         tokens = simulated?.inferences
         comparedTransfers = comparison?.comparedTransfers
         comparedOutputBits = comparison?.comparedOutputBits

@@ -106,17 +106,17 @@ extension Scheduler {
                              + "BatchNormalization applies one value per channel")
             }
             return StreamBlock(core: core(.batchNormalization(BatchNormParameters(scale: scale, shift: shift)), inputSize: channels),
-                               coreInputSizes: [channels], inputSize: input.count, tokensIn: tokensIn, tokensOut: tokensOut, walk: nil)
+                               coreInputSizes: [channels], inputSize: input.count, tokensIn: tokensIn, tokensOut: tokensOut, walk: pixelLoop(tokensIn))
         case .relu, .leakyReLU, .linear, .lookup, .hardActivation:
             return StreamBlock(core: core(layer.operation, inputSize: channels), coreInputSizes: [channels], inputSize: input.count,
-                               tokensIn: tokensIn, tokensOut: tokensOut, walk: nil)
+                               tokensIn: tokensIn, tokensOut: tokensOut, walk: pixelLoop(tokensIn))
         case let .merge(merge):
             guard merge != .concatenate else {
                 throw refuse("Concatenate of images (along the channels, per pixel) is not modelled yet; use io_parallel")
             }
             guard shapes.allSatisfy({ $0 == input }) else { throw refuse("its inputs have different shapes \(shapes)") }
             return StreamBlock(core: core(layer.operation, inputSize: channels * shapes.count),
-                               coreInputSizes: shapes.map { _ in channels }, inputSize: input.count, tokensIn: tokensIn, tokensOut: tokensOut, walk: nil)
+                               coreInputSizes: shapes.map { _ in channels }, inputSize: input.count, tokensIn: tokensIn, tokensOut: tokensOut, walk: pixelLoop(tokensIn))
         case .softmax, .klDivergence:
             throw refuse("\(layer.kindName) of an image stream is not modelled yet; use io_parallel")
         }
@@ -171,6 +171,12 @@ extension Scheduler {
         walk.sources = sources
         walk.shiftsOnReadOnly = true
         return walk
+    }
+
+    /// A per-pixel kind's loop (`relu`, `normalize`, `add` … on a stream): every iteration reads a pixel and writes one.
+    static func pixelLoop(_ pixels: Int) -> PixelWalk {
+        PixelWalk(reader: .pixel, pops: [Bool](repeating: true, count: pixels), pushes: [Bool](repeating: true, count: pixels),
+                  history: 0, taps: [0], passInterval: 1)
     }
 
     /// Every element of the tensor is read, one per cycle, and the core computes once, on the last one (hls4ml's
@@ -230,6 +236,9 @@ extension Scheduler {
                     walk.passInterval = block.initiationInterval
                 }
             }
+            // The loop drains before the next image: its last iteration lasts at least the block's D.
+            let lastOwn = walk.pushes.last == true ? walk.computeInterval ?? block.initiationInterval : walk.passInterval
+            if block.latencyCycles > lastOwn { walk.lastInterval = block.latencyCycles }
             stream.walk = walk
             block.registerBits += walk.history * stream.inputElementSize * inputs[0].width
             let reads = walk.pops.filter { $0 }.count, writes = walk.pushes.filter { $0 }.count
@@ -241,13 +250,16 @@ extension Scheduler {
                 described = "gathers \(reads) elements, then the core computes once"
             case .padding:
                 described = "\(walk.iterations) pixels written, \(reads) read, \(walk.iterations - reads) zeros"
+            case .pixel:
+                described = "one pixel of \(stream.coreInputSizes.reduce(0, +)) values per element, \(walk.iterations) elements"
             case .rowBuffer:
                 described = walk.history == 1 && reads == 1
                     ? "reads the vector (hls4ml's Repack of a Reshape), then writes \(writes) pixels"
                     : "row buffer of \(walk.history) pixels; \(reads) read, \(writes) written"
             }
             block.notes.insert("io_stream: \(described); \(walk.cycles(computeInterval: walk.computeInterval ?? block.initiationInterval)) cycles per inference"
-                               + (walk.computeInterval == nil ? "" : " (Resource: the pixel loop is not pipelined, each computing iteration drains)"), at: 0)
+                               + (walk.computeInterval == nil ? "" : " (Resource: the pixel loop is not pipelined, each computing iteration drains)")
+                + (walk.lastInterval == nil ? "" : ", the loop draining (\(block.latencyCycles) cycles) before the next image"), at: 0)
         } else {
             block.notes.insert("io_stream: one pixel of \(stream.coreInputSizes[0]) values per element, \(stream.tokensIn) elements per inference", at: 0)
         }

@@ -20,7 +20,7 @@ public struct StreamBlock: Sendable, Equatable {
     public var inputElementSize: Int { inputSize / max(tokensIn, 1) }
     /// Values the block reads per inference on its first input.
     public var inputSize: Int
-    /// nil: every element read gives one element written, one per II (a per-pixel kind); else the walk.
+    /// How it walks the inference's pixels (a per-pixel kind: every element read gives one written).
     public var walk: PixelWalk?
 
     public init(core: Layer, coreInputSizes: [Int], inputSize: Int, tokensIn: Int, tokensOut: Int, walk: PixelWalk?) {
@@ -49,6 +49,8 @@ public struct PixelWalk: Sendable, Equatable {
         case gather = "gather"
         /// ZeroPadding (`zeropad2d_cl`): one iteration per output pixel; a padding pixel reads nothing.
         case padding = "padding"
+        /// A per-pixel kind's loop: every iteration reads a pixel (of each input) and writes one.
+        case pixel = "pixel loop"
         /// UpSampling (`resize_nearest`): a row of pixels read, then written `heightFactor` × `widthFactor` times; read
         /// from a vector (a Reshape before it: hls4ml's Repack), the whole vector, then every output pixel.
         case rowBuffer = "row buffer"
@@ -66,6 +68,10 @@ public struct PixelWalk: Sendable, Equatable {
     /// Cycles an iteration that starts the core takes, when not the core's II: its D under the Resource strategy,
     /// whose pixel loop hls4ml does not pipeline (each iteration finishes before the next starts).
     public var computeInterval: Int?
+    /// Cycles the inference's last iteration takes before the next inference's first may start: hls4ml's pixel loops
+    /// are pipelined without `rewind` and the DATAFLOW process restarts its function per image, so the loop drains
+    /// first (the block's D when that is longer than the iteration's own interval; nil: no longer).
+    public var lastInterval: Int?
     /// Per iteration, the slice the core reads (empty: `taps`).
     public var sources: [Int] = []
     /// Only iterations that read shift the history.
@@ -84,7 +90,15 @@ public struct PixelWalk: Sendable, Equatable {
 
     /// Cycles of one inference's iterations when nothing waits: the core's II per write, `passInterval` otherwise.
     public func cycles(computeInterval: Int) -> Int {
-        pushes.reduce(0) { $0 + ($1 ? computeInterval : passInterval) }
+        let all = pushes.reduce(0) { $0 + ($1 ? computeInterval : passInterval) }
+        guard let lastInterval, let last = pushes.last else { return all }
+        return all - (last ? computeInterval : passInterval) + lastInterval
+    }
+
+    /// Cycles iteration `k` takes when nothing waits.
+    public func interval(_ k: Int, computeInterval: Int) -> Int {
+        if k == iterations - 1, let lastInterval { return lastInterval }
+        return pushes[k] ? computeInterval : passInterval
     }
 }
 

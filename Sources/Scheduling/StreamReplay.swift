@@ -70,7 +70,7 @@ extension DataflowGraph {
                         if firstRead == nil { firstRead = start }
                     }
                     if pushes[k] { written.append(start + block.latencyCycles) }
-                    next = start + (pushes[k] ? block.iterationInterval : walk?.passInterval ?? block.initiationInterval)
+                    next = start + (walk?.interval(k, computeInterval: block.iterationInterval) ?? block.initiationInterval)
                 }
                 offered[blockOutputs[b]] = written
                 latencies[b] = (written.last ?? 0) - (firstRead ?? 0)

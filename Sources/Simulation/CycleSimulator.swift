@@ -109,10 +109,12 @@ public struct SimulationResult: Sendable {
         return InferenceTiming.latencies(transferCycles, from: channels.input, to: [channels.output], tokens: channelTokens)
     }
 
-    /// Steady-state II of a channel: the interval between the first transfers of its last two inferences (nil with
-    /// fewer than two).
-    public func initiationInterval(channel: Int = 0) -> Int? {
-        InferenceTiming.initiationInterval(transferCycles, channel: channel, tokens: channelTokens)
+    /// Steady-state II of a channel (default: where the results leave, the first design output, which a short run's
+    /// FIFOs in front of the slowest block cannot hide): the interval between the first transfers of its last two
+    /// inferences (nil with fewer than two).
+    public func initiationInterval(channel: Int? = nil) -> Int? {
+        InferenceTiming.initiationInterval(transferCycles, channel: channel ?? outputChannels.first ?? max(transferCycles.count - 1, 0),
+                                           tokens: channelTokens)
     }
 }
 

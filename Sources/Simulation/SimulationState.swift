@@ -46,6 +46,8 @@ public struct SimulationState: Sendable {
     let walkPops: [Bool]
     let walkPushes: [Bool]
     let passInterval: [Int]
+    /// The cycles a walk's last iteration takes (0: as the others).
+    let lastInterval: [Int]
     var iteration: [Int]
     /// The id of the next element block b writes (a walk's elements are numbered per output channel).
     var written: [Int]
@@ -114,6 +116,7 @@ public struct SimulationState: Sendable {
         walkPops = walks.flatMap { $0?.pops ?? [] }
         walkPushes = walks.flatMap { $0?.pushes ?? [] }
         passInterval = walks.map { $0?.passInterval ?? 1 }
+        lastInterval = walks.map { $0?.lastInterval ?? 0 }
         iteration = [Int](repeating: 0, count: blocks.count)
         written = [Int](repeating: 0, count: blocks.count)
         interval = blocks.map(\.iterationInterval)
@@ -323,7 +326,7 @@ public struct SimulationState: Sendable {
                     let first = inputChannels[inputStart[b]]
                     let read = valid[first] && ready[first]
                     var accepted = read ? offered[first] : -1
-                    var started = read, computes = read
+                    var started = read, computes = read, last = false
                     if walkLength[b] > 0 {
                         // A walk's iteration starts when it may and, if it reads, when it reads; it enters the pipeline
                         // only when it computes, as the next element the block writes.
@@ -332,6 +335,7 @@ public struct SimulationState: Sendable {
                         computes = started && walkPushes[at]
                         accepted = computes ? written[b] : -1
                         if computes { written[b] += 1 }
+                        last = iteration[b] + 1 == walkLength[b] && lastInterval[b] > 0
                         if started { iteration[b] = iteration[b] + 1 == walkLength[b] ? 0 : iteration[b] + 1 }
                     }
                     let leaving = storage[base[b] + (head[b] == 0 ? depth[b] - 1 : head[b] - 1)] >= 0 ? 1 : 0
@@ -343,7 +347,7 @@ public struct SimulationState: Sendable {
                         moved = true
                         if read { blockStatistics[b].acceptedTokens += 1 }
                         if computes { occupancy[b] += 1 }
-                        cooldown[b] = (computes ? interval[b] : passInterval[b]) - 1
+                        cooldown[b] = (last ? lastInterval[b] : computes ? interval[b] : passInterval[b]) - 1
                     } else if cooldown[b] > 0 {
                         cooldown[b] -= 1
                         moved = true

@@ -40,7 +40,9 @@ struct StreamCNNCrossCheckTests {
         #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
         if check.outReady == "1" {
             #expect(run.comparison.rtl.latencies.first == run.schedule.latencyCycles)
-            #expect(run.comparison.rtl.initiationInterval(channel: 0) == run.schedule.initiationInterval)
+            // Measured where the results leave: the FIFOs in front of the slowest block absorb the first inferences'
+            // input faster than the steady state.
+            #expect(run.comparison.rtl.initiationInterval(channel: graph.outputChannels[0]) == run.schedule.initiationInterval)
         } else {
             #expect(run.comparison.rtl.latencies.allSatisfy { $0 >= run.schedule.latencyCycles })
         }
