@@ -398,7 +398,8 @@ public struct SimulationState: Sendable {
             parts.append("\(block.layerName): \(occupancy[b]) held" + (enable[b] ? "" : ", stalled"))
         }
         for (f, fifo) in graph.fifos.enumerated() {
-            parts.append("FIFO \(fifo.name): \(fifoCount[f])/\(fifo.depth)")
+            parts.append("FIFO \(fifo.name): \(fifoCount[f])/\(fifo.depth)"
+                         + (fifo.depth < fifo.derivedDepth ? " (overridden below the \(fifo.derivedDepth) the schedule derived)" : ""))
         }
         for channel in graph.channels where valid[channel.index] && !ready[channel.index] {
             parts.append("\(channel.name) waits for its reader")
