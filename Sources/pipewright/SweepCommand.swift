@@ -4,6 +4,7 @@ import Design
 import Foundation
 import Support
 import Reports
+import Scheduling
 
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,6 +18,7 @@ struct SweepCommand: ParsableCommand {
           pipewright sweep Designs/flow_vt.yml
           pipewright sweep Designs/flow_vt.yml --reuse-factors 1 2 4 --clock-periods 2.5 5 --csv sweep.csv
           pipewright sweep Designs/cnn_ae.yml --reuse-factors 1 --parallelization-factors 1 4 16 48
+          pipewright sweep Designs/cnn_vae_encoder.yml --io-type io_stream --reuse-factors 1 2 4 --clock-periods 2.5 5
         """)
 
     @Argument(help: "Design file (YAML).")
@@ -31,6 +33,9 @@ struct SweepCommand: ParsableCommand {
 
     @Option(name: .customLong("clock-periods"), parsing: .upToNextOption, help: "Clock periods (ns) to try.")
     var clockPeriods: [Double] = [2.5, 3.33, 5, 10]
+
+    @Option(name: .customLong("io-type"), help: "io_parallel or io_stream for every point (default: the design's IOType).")
+    var ioType: String?
 
     @Option(name: .customLong("profiles"), help: ArgumentHelp(profilesHelp, valueName: "dir"))
     var profiles: [String] = []
@@ -48,10 +53,14 @@ struct SweepCommand: ParsableCommand {
         guard !reuseFactors.isEmpty, !clockPeriods.isEmpty else { throw ValidationError("give at least one reuse factor and one clock period") }
         guard clockPeriods.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw ValidationError("--clock-periods must be positive numbers of ns") }
         guard parallelizationFactors.allSatisfy({ $0 > 0 }) else { throw ValidationError("--parallelization-factors must be positive integers") }
+        if let ioType, IOType(rawValue: ioType.lowercased()) == nil {
+            throw ValidationError("--io-type must be io_parallel or io_stream, got \(ioType)")
+        }
     }
 
     func run() throws {
         let loaded = try DesignLoader.load(URL(fileURLWithPath: design), profileSearchPaths: profiles.map { URL(fileURLWithPath: $0) })
+            .applying(ioType: ioType.flatMap { IOType(rawValue: $0.lowercased()) })
         let points: [SweepPoint]
         do {
             points = try Sweep.run(network: loaded.network, options: loaded.options,
