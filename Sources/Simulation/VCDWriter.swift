@@ -68,12 +68,14 @@ public struct VCDWriter {
         }
         let registered = channels.indices.map { root($0) != .source }
         // `ready` while reset is held, as the RTL computes it from its reset state: blocks and FIFOs are empty
-        // and ready; a join's input waits for the other inputs' valid (all low); a fork is ready when all its
+        // and ready (a walk only if its first iteration reads); a join's input waits for the other inputs' valid (all low); a fork is ready when all its
         // outputs are; the harness holds the design output's out_ready low.
         func resetReady(_ channel: Int) -> Bool {
             switch channels[channel].consumer {
             case .sink, .source: return false
-            case let .block(b): return schedule.graph.blockInputs[b].count == 1
+            case let .block(b):
+                // A walk whose first iteration reads nothing (a padding row first) is not ready for an element.
+                return schedule.graph.blockInputs[b].count == 1 && (blocks[b].stream?.walk?.pops.first ?? true)
             case .fifo: return true
             case let .fork(k): return schedule.graph.forks[k].outputChannels.allSatisfy(resetReady)
             }

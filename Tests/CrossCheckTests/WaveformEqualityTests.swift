@@ -41,7 +41,7 @@ struct WaveformEqualityTests {
     static func value(_ list: [(Int, String)], at time: Int) -> String? { list.last { $0.0 <= time }?.1 }
 
     @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"),
-          arguments: [("dnn_vae_encoder", "io_parallel"), ("flow_vt", "io_stream")])
+          arguments: [("dnn_vae_encoder", "io_parallel"), ("flow_vt", "io_stream"), ("cnn_ae", "io_stream")])
     func simulatorVCDEqualsRTLVCD(_ design: String, _ io: String) throws {
         let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/\(design).yml"))
             .applying(reuseFactor: 2, ioType: io == "io_stream" ? .stream : .parallel)
