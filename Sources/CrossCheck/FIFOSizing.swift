@@ -19,8 +19,9 @@ public struct FIFOSizingResult: Sendable {
     public var fifos: [FIFOSize]
     /// The reference: every FIFO deep enough never to fill.
     public var unbounded: Measure
-    /// The design as it was, and with the sized depths.
-    public var before: Measure
+    /// The design as it was (nil: its own depths deadlock, e.g. a pixel stream's delay line overridden too shallow),
+    /// and with the sized depths.
+    public var before: Measure?
     public var after: Measure
     /// Timing-only simulations run.
     public var simulations: Int
@@ -66,7 +67,9 @@ public enum FIFOSizing {
         // Deep enough for every element of the run (an image's pixels in io_stream).
         let deep = Dictionary(uniqueKeysWithValues: fifos.map { ($0.name, (tokens + 1) * $0.tokens) })
         let (unbounded, unboundedStatistics) = try measure(deep)
-        let (before, _) = try measure(Dictionary(uniqueKeysWithValues: fifos.map { ($0.name, $0.depth) }))
+        var before: FIFOSizingResult.Measure?
+        do { (before, _) = try measure(Dictionary(uniqueKeysWithValues: fifos.map { ($0.name, $0.depth) })) }
+        catch SimulationError.deadlock, SimulationError.cycleLimit { before = nil }
         /// A depth so shallow that the design deadlocks (a pixel stream's delay line holding its fork) does not keep it.
         func keeps(_ depths: [String: Int]) throws -> Bool {
             let m: FIFOSizingResult.Measure
@@ -78,6 +81,11 @@ public enum FIFOSizing {
         while try !keeps(depths) && raise <= tokens {
             for fifo in fifos { depths[fifo.name]! += 1 }
             raise += 1
+        }
+        if try !keeps(depths) {
+            // Raising every FIFO did not reach the unbounded run's timing within the run: keep the unbounded depths
+            // (they do) and bisect from there.
+            depths = deep
         }
         for fifo in fifos {
             var low = 1, high = depths[fifo.name]!

@@ -22,7 +22,7 @@ public enum FIFOSizingReport {
         let bits = { (pick: (FIFOSize) -> Int) in result.fifos.reduce(0) { $0 + pick($1) * $1.widthBits } }
         var text = "\(design): \(result.fifos.count) FIFO(s)\n\n" + table.render(leftAligned: [0, 1, 6, 7]) + "\n"
         text += line("unbounded FIFOs:", result.unbounded) + "\n"
-        text += line("before:          ", result.before) + "\n"
+        text += (result.before.map { line("before:          ", $0) } ?? "before:           deadlocks (a FIFO of the design is too shallow for what its fork sends)") + "\n"
         text += line("sized:           ", result.after) + "\n"
         text += "storage \(bits { $0.before }) bits before, \(bits { $0.after }) bits sized; \(result.simulations) timing-only simulations"
         return text

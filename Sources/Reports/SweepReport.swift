@@ -5,10 +5,13 @@ import CrossCheck
 public struct SweepReport: Sendable {
     public var design: String
     public var points: [SweepPoint]
+    /// The IOType every point was scheduled in (`io_parallel`, `io_stream`).
+    public var ioType: String
 
-    public init(design: String, points: [SweepPoint]) {
+    public init(design: String, points: [SweepPoint], ioType: String = "io_parallel") {
         self.design = design
         self.points = points
+        self.ioType = ioType
     }
 
     /// Whether the sweep varies the ParallelizationFactor (then the table and the CSV have a column for it).
@@ -29,7 +32,7 @@ public struct SweepReport: Sendable {
                          point.error ?? ""])
         }
         let failed = failedCount == 0 ? "" : ", \(failedCount) failed (reason in the error column)"
-        return "\(design): \(points.count) configurations\(failed)\n\n" + table.render(leftAligned: [pf ? 9 : 8])
+        return "\(design) (\(ioType)): \(points.count) configurations\(failed)\n\n" + table.render(leftAligned: [pf ? 9 : 8])
     }
 
     /// One row per point; the figures of a failed point are empty fields (NaN in pandas) and `error` says why.
@@ -52,8 +55,8 @@ public struct SweepReport: Sendable {
     }
 
     public func json() throws -> String {
-        struct Document: Encodable { let design: String; let failedPoints: Int; let points: [SweepPoint] }
-        return try JSONText.encode(Document(design: design, failedPoints: failedCount, points: points))
+        struct Document: Encodable { let design: String; let ioType: String; let failedPoints: Int; let points: [SweepPoint] }
+        return try JSONText.encode(Document(design: design, ioType: ioType, failedPoints: failedCount, points: points))
     }
 
     /// The sweep as an SVG (see `SweepPlot`): latency and II against the clock, and multipliers/DSPs against latency.

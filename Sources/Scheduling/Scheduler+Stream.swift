@@ -236,9 +236,10 @@ extension Scheduler {
                     walk.passInterval = block.initiationInterval
                 }
             }
-            // The loop drains before the next image: its last iteration lasts at least the block's D.
+            // The pipelined loop drains before the next image: its last iteration lasts at least the block's D. (An
+            // unpipelined Resource loop has drained after each computing iteration already.)
             let lastOwn = walk.pushes.last == true ? walk.computeInterval ?? block.initiationInterval : walk.passInterval
-            if block.latencyCycles > lastOwn { walk.lastInterval = block.latencyCycles }
+            if block.latencyCycles > lastOwn && walk.computeInterval == nil { walk.lastInterval = block.latencyCycles }
             stream.walk = walk
             block.registerBits += walk.history * stream.inputElementSize * inputs[0].width
             let reads = walk.pops.filter { $0 }.count, writes = walk.pushes.filter { $0 }.count
@@ -251,7 +252,8 @@ extension Scheduler {
             case .padding:
                 described = "\(walk.iterations) pixels written, \(reads) read, \(walk.iterations - reads) zeros"
             case .pixel:
-                described = "one pixel of \(stream.coreInputSizes.reduce(0, +)) values per element, \(walk.iterations) elements"
+                described = "one pixel of \(stream.coreInputSizes[0]) values per element"
+                    + (stream.coreInputSizes.count > 1 ? " on each of \(stream.coreInputSizes.count) inputs" : "") + ", \(walk.iterations) elements"
             case .rowBuffer:
                 described = walk.history == 1 && reads == 1
                     ? "reads the vector (hls4ml's Repack of a Reshape), then writes \(writes) pixels"

@@ -9,7 +9,7 @@ struct Pipewright: ParsableCommand {
         commandName: "pipewright",
         abstract: "Cycle-level simulation of neural-network firmware for FPGA triggers, proved against Verilator RTL.",
         discussion: "Latency = cycles from the input transfer of an inference to its output transfer; "
-            + "II = cycles between consecutive accepted inputs in steady state (docs/timing.md). "
+            + "II = cycles between consecutive accepted inputs in steady state, measured where the results leave (docs/timing.md). "
             + "Design files: docs/design-format.md.\n\n"
             + "EXIT STATUS: 0 success; 1 a design, input, report, tool or file error; 2 verify found a mismatch, or compare a "
             + "difference beyond its tolerance; "

@@ -69,8 +69,10 @@ struct SweepCommand: ParsableCommand {
         } catch { throw InDesignFile(file: design, underlying: error) }
         if !parallelizationFactors.isEmpty && !loaded.network.layers.contains(where: { if case .convolution = $0.operation { true } else { false } }) {
             FileHandle.standardError.write(Data("warning: \(design) has no convolution: --parallelization-factors changes nothing\n".utf8))
+        } else if !parallelizationFactors.isEmpty && loaded.options.ioType == .stream {
+            FileHandle.standardError.write(Data("warning: in io_stream a convolution computes one window per pixel: --parallelization-factors changes nothing\n".utf8))
         }
-        let report = SweepReport(design: loaded.network.name, points: points)
+        let report = SweepReport(design: loaded.network.name, points: points, ioType: loaded.options.ioType.rawValue)
         if let csv { try OutputFile.write(report.csv(), to: URL(fileURLWithPath: csv)) }
         if let json { try OutputFile.write(try report.json(), to: URL(fileURLWithPath: json)) }
         if let svg { try OutputFile.write(report.svg(), to: URL(fileURLWithPath: svg)) }

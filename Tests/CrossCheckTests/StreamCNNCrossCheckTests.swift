@@ -51,3 +51,21 @@ struct StreamCNNCrossCheckTests {
         #expect(run.schedule.initiationInterval >= graph.channels[0].tokens * run.schedule.blocks[0].initiationInterval)
     }
 }
+
+/// `fifo-size` on a pixel stream whose own depths deadlock.
+struct StreamFIFOSizingTests {
+    /// cnn_ae's reconstruction starts only after its encoder's Dense has gathered the whole image, so the input's
+    /// delay line must hold all 48 pixels of an image before the Subtract reads the first: overridden to 5, the design
+    /// deadlocks. fifo-size says so for "before" and still sizes every FIFO: the delay line to at least 48, and the
+    /// sized design keeps the latency and II of FIFOs that never fill.
+    @Test func sizingADeadlockingDesign() throws {
+        var loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/cnn_ae.yml"))
+        loaded.options.ioType = .stream
+        loaded.options.fifoDepths = ["in_to_error_dl": 5]
+        let sizing = try FIFOSizing.size(network: loaded.network, options: loaded.options, tokens: 12)
+        #expect(sizing.before == nil)
+        let delayLine = try #require(sizing.fifos.first { $0.name == "in_to_error_dl" })
+        #expect(delayLine.before == 5 && delayLine.after >= 48)
+        #expect(sizing.after.latency == sizing.unbounded.latency && sizing.after.initiationInterval == sizing.unbounded.initiationInterval)
+    }
+}

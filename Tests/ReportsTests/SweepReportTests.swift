@@ -35,7 +35,7 @@ import Testing
 
     @Test func tableShowsDashesAndCountsFailures() {
         let table = Self.report.table()
-        #expect(table.hasPrefix("net: 2 configurations, 1 failed"))
+        #expect(table.hasPrefix("net (io_parallel): 2 configurations, 1 failed"))
         let failedRow = table.split(separator: "\n").first { $0.hasPrefix("64") }.map(String.init) ?? ""
         #expect(failedRow.contains("does not divide 24"))
         #expect(!failedRow.contains(" 0 "), "no made-up zero in a failed row")
