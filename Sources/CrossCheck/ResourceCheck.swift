@@ -102,14 +102,15 @@ public enum ResourceCheck {
         var rows: [ResourceRow] = []
         var census = MultiplyCensus()
         for (index, block) in schedule.blocks.enumerated() {
-            // Modules follow the top module in pipeline order (RTLDesign.modules).
-            let moduleName = rtl.modules[index + 1].name
-            let text = rtl.files[index + 1].text
-            let multiplies = MultiplyCensus.of(verilog: text)
+            // A block's modules: its own, or in io_stream over images its walk and its core (counted together).
+            let names = index < rtl.blockModules.count ? rtl.blockModules[index] : [rtl.modules[index + 1].name]
+            let multiplies = rtl.files.filter { file in names.contains { file.name == "\($0).v" } }
+                .map { MultiplyCensus.of(verilog: $0.text) }.reduce(MultiplyCensus(), +)
             census = census + multiplies
+            let measured = names.compactMap { synthesis.modules[$0] }.reduce(CellCounts()) { $0 + $1 }
             rows.append(ResourceRow(name: block.layerName, kind: block.kind, block: block, predictedMultipliers: block.multipliers,
                                     predictedDSPs: block.dsps, predictedRegisterBits: block.registerBits, multiplies: multiplies,
-                                    measured: synthesis.modules[moduleName] ?? CellCounts()))
+                                    measured: measured))
         }
         let total = ResourceRow(name: schedule.designName, kind: "design", block: nil,
                                 predictedMultipliers: schedule.multipliers, predictedDSPs: schedule.dsps,

@@ -60,6 +60,8 @@ public struct RTLDesign: Sendable, Equatable {
     /// The channels whose data form `out_data`, first lowest: the channel `out` itself, or the outputs the top
     /// module joins when the design has several.
     public var outputChannels: [Int]
+    /// `blockModules[b]`: the names of block b's modules (one, or in io_stream over images its walk and its core).
+    public var blockModules: [[String]] = []
     /// Each output has a port of its own (`out`, `out1`, …) instead of one joined `out` (io_stream outputs of
     /// different lengths).
     public var separateOutputs = false

@@ -44,6 +44,7 @@ public enum RTLGenerator {
         let evaluator: FixedPointEvaluator
         do { evaluator = try FixedPointEvaluator(network: network) } catch { throw .invalidNetwork(error) }
         var modules: [VerilogModule] = []
+        var blockModules: [[String]] = []
         for (index, layer) in network.layers.enumerated() {
             let block = schedule.blocks[index]
             try checkName(layer.name, layer: layer.name, field: "name")
@@ -69,6 +70,7 @@ public enum RTLGenerator {
             var module = try BlockGenerator(layer: compiled, block: block, moduleName: name).generate()
             module.traceDeclarations = traceInternals
             modules.append(module)
+            blockModules.append([name] + (walk == nil ? [] : ["\(top)_\(layer.name)"]))
             if let walk {
                 // A merge's inputs arrive joined: its pixel is all of them, first input lowest.
                 let pixelWidth = graph.blockInputs[index].reduce(0) { $0 + graph.channels[$1].width }
@@ -110,6 +112,7 @@ public enum RTLGenerator {
                          blockOutputChannels: graph.blockOutputs, fifoInstances: graph.fifos.map { "u_\($0.name)" },
                          fifoCountWidths: graph.fifos.map(\.countWidth), outputChannels: graph.outputChannels)
         design.separateOutputs = graph.separateOutputs
+        design.blockModules = blockModules
         return design
     }
 

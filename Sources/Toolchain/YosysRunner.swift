@@ -125,7 +125,17 @@ public enum YosysRunner {
 
     /// Reads `stat -json` output: per-module and design cell counts, sub-module instances removed.
     public static func parseStatistics(at url: URL, topModule: String) throws -> (modules: [String: CellCounts], design: CellCounts) {
-        guard let data = try? Data(contentsOf: url) else { throw YosysError.malformedStatistics(path: url.path, reason: "missing") }
+        guard var data = try? Data(contentsOf: url) else { throw YosysError.malformedStatistics(path: url.path, reason: "missing") }
+        // Yosys 0.23 writes the hierarchy of a design with modules two levels down (a streaming block's walk and its
+        // core) into the JSON as plain text lines, `    <module>    <count>`; they are not JSON and carry nothing
+        // the modules' own entries do not.
+        if let text = String(data: data, encoding: .utf8) {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).filter { line in
+                let words = line.split(separator: " ")
+                return !(words.count == 2 && Int(words[1]) != nil && !line.contains("\"") && !line.contains(":"))
+            }
+            data = Data(lines.joined(separator: "\n").utf8)
+        }
         guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
               let modules = root["modules"] as? [String: Any] else {
             throw YosysError.malformedStatistics(path: url.path, reason: "no 'modules' object")

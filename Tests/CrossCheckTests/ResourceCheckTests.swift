@@ -134,6 +134,32 @@ struct ResourceCheckTests {
         #expect(second.synthesis.design == first.synthesis.design)
     }
 
+    /// In io_stream a convolution block is two modules, its walk and its core (a kh × kw × C convolution on one
+    /// window), two levels below the top, whose `stat -json` Yosys 0.23 interleaves with plain-text hierarchy lines.
+    /// A 4 × 4 × 1 image through a 3 × 3 convolution with 2 filters: the core's products are 9 × 2 = 18 by weights
+    /// of four or more signed digits (none a shift), 18 multipliers and, 8-bit × 10-bit, 18 DSPs; the row counts the
+    /// walk's and the core's cells together.
+    @Test(.enabled(if: yosysAvailable, "yosys is not on PATH"))
+    func streamingConvolutionCountsItsWalkAndItsCore() throws {
+        // Raw (× 512 in ap_fixed<10,1>): 362, −341, 219, −171, 107, −299, 181, −405, 155, −83, 301, −229, 397, −115, 53,
+        // −437, 173, −91: all different, each with four or five signed digits.
+        let raws: [Double] = [362, -341, 219, -171, 107, -299, 181, -405, 155, -83, 301, -229, 397, -115, 53, -437, 173, -91]
+        let weights = raws.map { $0 / 512 }
+        let conv = ConvolutionParameters(inputHeight: 4, inputWidth: 4, channels: 1, filters: 2, kernelHeight: 3, kernelWidth: 3,
+                                         weights: weights, biases: [0, 0])
+        let layer = Layer(name: "c", operation: .convolution(conv), inputSize: 16,
+                          precision: LayerPrecision(result: .fixed(16, 6), weight: .fixed(10, 1), bias: .fixed(8, 2), accumulator: .fixed(24, 8)))
+        let network = Network(name: "stream_conv", inputSize: 16, inputPrecision: .fixed(8, 3), layers: [layer], inputShape: TensorShape([4, 4, 1]))
+        var options = Self.options
+        options.ioType = .stream
+        try? FileManager.default.removeItem(at: Self.directory("stream_conv"))
+        let result = try ResourceCheck.run(network: network, options: options, directory: Self.directory("stream_conv"))
+        let block = try #require(result.blocks.first)
+        #expect(block.predictedMultipliers == 18 && block.multiplies.otherConstants == 18)
+        #expect(block.measured.dsps == 18 && result.total.measured.dsps == 18)
+        #expect(block.measured.flipFlops > 0 && block.measured.flipFlops <= result.total.measured.flipFlops)
+    }
+
     @Test func statisticsParserRejectsMissingModules() throws {
         let directory = Self.directory("bad_stat")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
