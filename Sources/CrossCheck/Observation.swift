@@ -35,32 +35,28 @@ public struct Observation: Sendable, Equatable {
                   channelTokens: graph.channels.map(\.tokens), outputChannels: graph.outputChannels)
     }
 
+    /// The observation's latencies and II per inference.
+    public var timing: InferenceTiming { InferenceTiming(cycles: transferCycles, tokens: channelTokens, outputChannels: outputChannels) }
+
     /// Latency of each inference through the whole design: its last output transfer − its first input transfer.
-    public var latencies: [Int] {
-        InferenceTiming.latencies(transferCycles, from: 0, to: outputChannels.isEmpty ? [transferCycles.count - 1] : outputChannels,
-                                  tokens: channelTokens)
-    }
+    public var latencies: [Int] { timing.latencies }
 
     /// Inferences whose input was taken.
-    public var inferences: Int { (transferCycles.first?.count ?? 0) / InferenceTiming.per(channelTokens, 0) }
+    public var inferences: Int { timing.inferences }
 
     /// Latency of block `b` for inference `t` (its last output transfer − its first input transfer).
     public func blockLatency(_ b: Int, token t: Int) -> Int? {
         let channels = b < blockChannels.count ? blockChannels[b] : BlockChannels(input: b, output: b + 1)
-        let all = InferenceTiming.latencies(transferCycles, from: channels.input, to: [channels.output], tokens: channelTokens)
+        let all = timing.latencies(from: channels.input, to: [channels.output])
         return t < all.count ? all[t] : nil
     }
 
     /// Steady-state II seen on a channel: the interval between the first transfers of its last two inferences.
-    public func initiationInterval(channel: Int) -> Int? {
-        InferenceTiming.initiationInterval(transferCycles, channel: channel, tokens: channelTokens)
-    }
+    public func initiationInterval(channel: Int) -> Int? { timing.initiationInterval(channel: channel) }
 
     /// Steady-state II where the results leave (the first design output): on a short run the FIFOs in front of the
     /// slowest block may still take the input faster.
-    public var outputInitiationInterval: Int? {
-        initiationInterval(channel: outputChannels.first ?? max(transferCycles.count - 1, 0))
-    }
+    public var outputInitiationInterval: Int? { timing.initiationInterval() }
 }
 
 extension SimulationResult {

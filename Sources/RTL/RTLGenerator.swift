@@ -58,23 +58,23 @@ public enum RTLGenerator {
                 throw .unsupported(layer: layer.name, field: "initiationInterval",
                     reason: "II \(block.initiationInterval) without reuse groups is not implemented")
             }
-            // io_stream over images: the block's core (one iteration's computation), behind its walk when it has one.
+            // io_stream over images: the block is its core (one iteration's computation, `<block>_core`) behind its walk.
+            let blockName = "\(top)_\(layer.name)"
             var compiled = evaluator.layers[index]
             if let stream = block.stream {
                 do {
                     compiled = try CompiledLayer(layer: stream.core, inputPrecisions: compiled.inputPrecisions, inputSizes: stream.coreInputSizes)
                 } catch { throw .invalidNetwork(error) }
             }
-            let walk = block.stream?.walk
-            let name = "\(top)_\(layer.name)" + (walk == nil ? "" : "_core")
+            let name = block.stream == nil ? blockName : blockName + "_core"
             var module = try BlockGenerator(layer: compiled, block: block, moduleName: name).generate()
             module.traceDeclarations = traceInternals
             modules.append(module)
-            blockModules.append([name] + (walk == nil ? [] : ["\(top)_\(layer.name)"]))
-            if let walk {
+            blockModules.append(block.stream == nil ? [name] : [name, blockName])
+            if let walk = block.stream?.walk {
                 // A merge's inputs arrive joined: its pixel is all of them, first input lowest.
                 let pixelWidth = graph.blockInputs[index].reduce(0) { $0 + graph.channels[$1].width }
-                var wrapper = StreamModules.walk(name: "\(top)_\(layer.name)", core: name, walk: walk, pixelWidth: pixelWidth,
+                var wrapper = StreamModules.walk(name: blockName, core: name, walk: walk, pixelWidth: pixelWidth,
                                                  coreInputWidth: compiled.inputSizes[0] * compiled.inputPrecisions[0].width,
                                                  outputWidth: compiled.layer.outputSize * compiled.layer.precision.result.width,
                                                  computeInterval: block.iterationInterval)

@@ -287,7 +287,7 @@ public struct DataflowGraph: Sendable, Equatable {
                                                        consumer: .sink, port: port, layer: network.name))
         }
         // Pixel streams, or walks over one-pixel images (a 'same' convolution still walks its padding).
-        if graph.channels.contains(where: { $0.tokens > 1 }) || blocks.contains(where: { $0.stream?.walk != nil }) {
+        if graph.channels.contains(where: { $0.tokens > 1 }) || blocks.contains(where: { $0.stream != nil }) {
             let replay = graph.replay(blocks: blocks)
             graph.outputCycle = (graph.outputChannels.map { replay.offered[$0].last ?? 0 }.max() ?? 0) - graph.firstInputTransfer(replay)
             graph.streamLatencies = replay.latencies

@@ -11,11 +11,6 @@ extension Scheduler {
         shape.dimensions.count >= 2 ? shape.count / max(shape.channels, 1) : 1
     }
 
-    /// Values per element of a tensor in io_stream: the channels of an image, the whole vector.
-    public static func streamElements(of shape: TensorShape) -> Int {
-        shape.dimensions.count >= 2 ? shape.channels : shape.count
-    }
-
     /// The stream form of layer `index` when it reads or writes an image (of any size) in io_stream; nil for a block
     /// that reads and writes vectors (one element per inference: the io_parallel block behind FIFOs).
     static func streamBlock(network: Network, index: Int, implementation: LayerImplementation) throws(ScheduleError) -> StreamBlock? {
@@ -34,8 +29,12 @@ extension Scheduler {
                              + "(its own FIFO and process), which is not modelled yet; use io_parallel")
             }
         }
-        func core(_ operation: LayerOperation, inputSize: Int) -> Layer {
-            Layer(name: layer.name, operation: operation, inputSize: inputSize, precision: layer.precision, inputs: layer.inputs)
+        /// The layer computing `operation` on `coreInputSizes` behind `walk`.
+        func block(_ operation: LayerOperation, coreInputSizes: [Int], walk: PixelWalk) -> StreamBlock {
+            let core = Layer(name: layer.name, operation: operation, inputSize: coreInputSizes.reduce(0, +), precision: layer.precision,
+                             inputs: layer.inputs)
+            return StreamBlock(core: core, coreInputSizes: coreInputSizes, inputSize: input.count, tokensIn: tokensIn, tokensOut: tokensOut,
+                               walk: walk)
         }
         let channels = input.channels
         switch layer.operation {
@@ -55,8 +54,7 @@ extension Scheduler {
             let walk = lineBuffer(height: parameters.inputHeight, width: parameters.inputWidth, pads: p,
                                   kernel: (parameters.kernelHeight, parameters.kernelWidth),
                                   stride: (parameters.strideHeight, parameters.strideWidth))
-            return StreamBlock(core: core(.convolution(window), inputSize: window.kernelTerms), coreInputSizes: [window.kernelTerms], inputSize: input.count,
-                               tokensIn: tokensIn, tokensOut: tokensOut, walk: walk)
+            return block(.convolution(window), coreInputSizes: [window.kernelTerms], walk: walk)
         case let .pooling(parameters):
             try requireReads(parameters.inputShape)
             if parameters.isGlobal { return gather(layer, inputSize: layer.inputSize, tokensIn: tokensIn, tokensOut: tokensOut) }
@@ -73,8 +71,7 @@ extension Scheduler {
             let walk = lineBuffer(height: parameters.inputHeight, width: parameters.inputWidth, pads: (0, 0, 0, 0),
                                   kernel: (parameters.poolHeight, parameters.poolWidth),
                                   stride: (parameters.strideHeight, parameters.strideWidth))
-            return StreamBlock(core: core(.pooling(window), inputSize: window.inputShape.count), coreInputSizes: [window.inputShape.count], inputSize: input.count,
-                               tokensIn: tokensIn, tokensOut: tokensOut, walk: walk)
+            return block(.pooling(window), coreInputSizes: [window.inputShape.count], walk: walk)
         case let .zeroPadding(parameters):
             try requireReads(parameters.inputShape)
             let pixel = ZeroPaddingParameters(spatialDimensions: parameters.spatialDimensions, inputHeight: 1, inputWidth: 1,
@@ -87,15 +84,13 @@ extension Scheduler {
                 }
             }
             let walk = PixelWalk(reader: .padding, pops: pops, pushes: pops.map { _ in true }, history: 0, taps: [0], passInterval: 1)
-            return StreamBlock(core: core(.zeroPadding(pixel), inputSize: channels), coreInputSizes: [channels], inputSize: input.count,
-                               tokensIn: tokensIn, tokensOut: tokensOut, walk: walk)
+            return block(.zeroPadding(pixel), coreInputSizes: [channels], walk: walk)
         case let .upSampling(parameters):
             let pixel = UpSamplingParameters(spatialDimensions: parameters.spatialDimensions, inputHeight: 1, inputWidth: 1,
                                              channels: parameters.channels, heightFactor: 1, widthFactor: 1)
             let fromVector = tokensIn == 1 && input.count == parameters.inputShape.count
             if !fromVector { try requireReads(parameters.inputShape) }
-            return StreamBlock(core: core(.upSampling(pixel), inputSize: parameters.channels), coreInputSizes: [parameters.channels], inputSize: input.count,
-                               tokensIn: tokensIn, tokensOut: tokensOut, walk: rowBuffer(parameters, fromVector: fromVector))
+            return block(.upSampling(pixel), coreInputSizes: [parameters.channels], walk: rowBuffer(parameters, fromVector: fromVector))
         case .dense, .squaredNorm:
             guard tokensOut == 1 else { throw refuse("\(layer.kindName) writes a vector") }
             return gather(layer, inputSize: layer.inputSize, tokensIn: tokensIn, tokensOut: tokensOut)
@@ -105,18 +100,16 @@ extension Scheduler {
                 throw refuse("its scale and shift differ between pixels of one channel (element \(k)); hls4ml's stream "
                              + "BatchNormalization applies one value per channel")
             }
-            return StreamBlock(core: core(.batchNormalization(BatchNormParameters(scale: scale, shift: shift)), inputSize: channels),
-                               coreInputSizes: [channels], inputSize: input.count, tokensIn: tokensIn, tokensOut: tokensOut, walk: pixelLoop(tokensIn))
+            return block(.batchNormalization(BatchNormParameters(scale: scale, shift: shift)), coreInputSizes: [channels],
+                         walk: pixelLoop(tokensIn))
         case .relu, .leakyReLU, .linear, .lookup, .hardActivation:
-            return StreamBlock(core: core(layer.operation, inputSize: channels), coreInputSizes: [channels], inputSize: input.count,
-                               tokensIn: tokensIn, tokensOut: tokensOut, walk: pixelLoop(tokensIn))
+            return block(layer.operation, coreInputSizes: [channels], walk: pixelLoop(tokensIn))
         case let .merge(merge):
             guard merge != .concatenate else {
                 throw refuse("Concatenate of images (along the channels, per pixel) is not modelled yet; use io_parallel")
             }
             guard shapes.allSatisfy({ $0 == input }) else { throw refuse("its inputs have different shapes \(shapes)") }
-            return StreamBlock(core: core(layer.operation, inputSize: channels * shapes.count),
-                               coreInputSizes: shapes.map { _ in channels }, inputSize: input.count, tokensIn: tokensIn, tokensOut: tokensOut, walk: pixelLoop(tokensIn))
+            return block(layer.operation, coreInputSizes: shapes.map { _ in channels }, walk: pixelLoop(tokensIn))
         case .softmax, .klDivergence:
             throw refuse("\(layer.kindName) of an image stream is not modelled yet; use io_parallel")
         }
@@ -134,6 +127,7 @@ extension Scheduler {
         var pops: [Bool] = [], pushes: [Bool] = [], sources: [Int] = []
         let (height, width) = (p.inputHeight, p.inputWidth)
         let row = p.heightFactor * width * p.widthFactor
+        var read = 0, history = 1
         if fromVector {
             pops.append(true); pushes.append(false); sources.append(0)
             for h in 0..<height {
@@ -146,13 +140,8 @@ extension Scheduler {
                     }
                 }
             }
-            var walk = PixelWalk(reader: .rowBuffer, pops: pops, pushes: pushes, history: 1, taps: [], passInterval: 1)
-            walk.sources = sources
-            walk.shiftsOnReadOnly = true
-            return walk
         }
-        var read = 0, history = 1
-        for t in 0..<(height * row + width) {
+        for t in 0..<(fromVector ? 0 : height * row + width) {
             let readRow = t / row, readColumn = t - readRow * row
             let reads = readRow < height && readColumn < width
             if reads { read += 1 }
@@ -225,47 +214,44 @@ extension Scheduler {
             block.notes.append("ParallelizationFactor applies to io_parallel only (hls4ml's stream convolution computes one window per pixel)")
         }
         var stream = stream
-        if var walk = stream.walk {
-            if walk.reader == .lineBuffer {
-                if block.strategy == .resource, case .convolution = stream.core.operation {
-                    // conv_2d_buffer_cl pipelines its pixel loop only under the Latency strategy: under Resource each
-                    // iteration finishes (the core drains) before the next reads.
-                    walk.computeInterval = block.latencyCycles
-                    walk.passInterval = 1
-                } else {
-                    walk.passInterval = block.initiationInterval
-                }
+        var walk = stream.walk
+        if walk.reader == .lineBuffer {
+            if block.strategy == .resource, case .convolution = stream.core.operation {
+                // conv_2d_buffer_cl pipelines its pixel loop only under the Latency strategy: under Resource each
+                // iteration finishes (the core drains) before the next reads.
+                walk.computeInterval = block.latencyCycles
+                walk.passInterval = 1
+            } else {
+                walk.passInterval = block.initiationInterval
             }
-            // The pipelined loop drains before the next image: its last iteration lasts at least the block's D. (An
-            // unpipelined Resource loop has drained after each computing iteration already.)
-            let lastOwn = walk.pushes.last == true ? walk.computeInterval ?? block.initiationInterval : walk.passInterval
-            if block.latencyCycles > lastOwn && walk.computeInterval == nil { walk.lastInterval = block.latencyCycles }
-            stream.walk = walk
-            block.registerBits += walk.history * stream.inputElementSize * inputs[0].width
-            let reads = walk.pops.filter { $0 }.count, writes = walk.pushes.filter { $0 }.count
-            let described: String
-            switch walk.reader {
-            case .lineBuffer:
-                described = "line buffer of \(walk.history) pixels; \(walk.iterations) iterations (\(reads) read), the core computes on \(writes)"
-            case .gather:
-                described = "gathers \(reads) elements, then the core computes once"
-            case .padding:
-                described = "\(walk.iterations) pixels written, \(reads) read, \(walk.iterations - reads) zeros"
-            case .pixel:
-                described = "one pixel of \(stream.coreInputSizes[0]) values per element"
-                    + (stream.coreInputSizes.count > 1 ? " on each of \(stream.coreInputSizes.count) inputs" : "") + ", \(walk.iterations) elements"
-            case .rowBuffer:
-                described = walk.history == 1 && reads == 1
-                    ? "reads the vector (hls4ml's Repack of a Reshape), then writes \(writes) pixels"
-                    : "row buffer of \(walk.history) pixels; \(reads) read, \(writes) written"
-            }
-            block.notes.insert("io_stream: \(described); \(walk.cycles(computeInterval: walk.computeInterval ?? block.initiationInterval)) cycles per inference"
-                               + (walk.computeInterval == nil ? "" : " (Resource: the pixel loop is not pipelined, each computing iteration drains)")
-                + (walk.lastInterval == nil ? "" : ", the loop draining (\(block.latencyCycles) cycles) before the next image"), at: 0)
-        } else {
-            block.notes.insert("io_stream: one pixel of \(stream.coreInputSizes[0]) values per element, \(stream.tokensIn) elements per inference", at: 0)
+        }
+        // The pipelined loop drains before the next image: its last iteration lasts at least the block's D. (An
+        // unpipelined Resource loop has drained after each computing iteration already.)
+        let lastOwn = walk.pushes.last == true ? walk.computeInterval ?? block.initiationInterval : walk.passInterval
+        if block.latencyCycles > lastOwn && walk.computeInterval == nil { walk.lastInterval = block.latencyCycles }
+        stream.walk = walk
+        block.registerBits += walk.history * stream.inputElementSize * inputs[0].width
+        let reads = walk.pops.filter { $0 }.count, writes = walk.pushes.filter { $0 }.count
+        let described: String
+        switch walk.reader {
+        case .lineBuffer:
+            described = "line buffer of \(walk.history) pixels; \(walk.iterations) iterations (\(reads) read), the core computes on \(writes)"
+        case .gather:
+            described = "gathers \(reads) elements, then the core computes once"
+        case .padding:
+            described = "\(walk.iterations) pixels written, \(reads) read, \(walk.iterations - reads) zeros"
+        case .pixel:
+            described = "one pixel of \(stream.coreInputSizes[0]) values per element"
+                + (stream.coreInputSizes.count > 1 ? " on each of \(stream.coreInputSizes.count) inputs" : "") + ", \(walk.iterations) elements"
+        case .rowBuffer:
+            described = walk.history == 1 && reads == 1
+                ? "reads the vector (hls4ml's Repack of a Reshape), then writes \(writes) pixels"
+                : "row buffer of \(walk.history) pixels; \(reads) read, \(writes) written"
         }
         block.stream = stream
+        block.notes.insert("io_stream: \(described); \(block.cyclesPerInference) cycles per inference"
+                           + (walk.computeInterval == nil ? "" : " (Resource: the pixel loop is not pipelined, each computing iteration drains)")
+            + (walk.lastInterval == nil ? "" : ", the loop draining (\(block.latencyCycles) cycles) before the next image"), at: 0)
         return block
     }
 }

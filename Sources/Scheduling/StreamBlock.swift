@@ -21,9 +21,9 @@ public struct StreamBlock: Sendable, Equatable {
     /// Values the block reads per inference on its first input.
     public var inputSize: Int
     /// How it walks the inference's pixels (a per-pixel kind: every element read gives one written).
-    public var walk: PixelWalk?
+    public var walk: PixelWalk
 
-    public init(core: Layer, coreInputSizes: [Int], inputSize: Int, tokensIn: Int, tokensOut: Int, walk: PixelWalk?) {
+    public init(core: Layer, coreInputSizes: [Int], inputSize: Int, tokensIn: Int, tokensOut: Int, walk: PixelWalk) {
         self.inputSize = inputSize
         self.core = core
         self.coreInputSizes = coreInputSizes
@@ -88,11 +88,9 @@ public struct PixelWalk: Sendable, Equatable {
 
     public var iterations: Int { pops.count }
 
-    /// Cycles of one inference's iterations when nothing waits: the core's II per write, `passInterval` otherwise.
+    /// Cycles of one inference's iterations when nothing waits (`interval` of each).
     public func cycles(computeInterval: Int) -> Int {
-        let all = pushes.reduce(0) { $0 + ($1 ? computeInterval : passInterval) }
-        guard let lastInterval, let last = pushes.last else { return all }
-        return all - (last ? computeInterval : passInterval) + lastInterval
+        pops.indices.reduce(0) { $0 + interval($1, computeInterval: computeInterval) }
     }
 
     /// Cycles iteration `k` takes when nothing waits.
@@ -103,13 +101,11 @@ public struct PixelWalk: Sendable, Equatable {
 }
 
 extension BlockSchedule {
-    /// Cycles the block needs per inference when nothing waits: its II per element (a vector block: one element).
+    /// Cycles the block needs per inference when nothing waits: its walk's, or its II (a vector block: one element).
     public var cyclesPerInference: Int {
-        guard let stream else { return initiationInterval }
-        if let walk = stream.walk { return walk.cycles(computeInterval: iterationInterval) }
-        return stream.tokensIn * initiationInterval
+        stream.map { $0.walk.cycles(computeInterval: iterationInterval) } ?? initiationInterval
     }
 
     /// Cycles after an iteration (an element, for a block without a walk) that starts the core.
-    public var iterationInterval: Int { stream?.walk?.computeInterval ?? initiationInterval }
+    public var iterationInterval: Int { stream?.walk.computeInterval ?? initiationInterval }
 }

@@ -97,49 +97,67 @@ public struct SimulationResult: Sendable {
     /// The channels of the design outputs (empty: the last channel).
     public var outputChannels: [Int] = []
 
+    /// The run's latencies and II per inference.
+    public var timing: InferenceTiming { InferenceTiming(cycles: transferCycles, tokens: channelTokens, outputChannels: outputChannels) }
+
     /// Latency of each inference: its last output transfer (on the latest output) − its first input transfer.
-    public var latencies: [Int] {
-        InferenceTiming.latencies(transferCycles, from: 0, to: outputChannels.isEmpty ? [transferCycles.count - 1] : outputChannels,
-                                  tokens: channelTokens)
-    }
+    public var latencies: [Int] { timing.latencies }
 
     /// Latency of one block for each inference: its last output transfer − its first input transfer.
     public func blockLatencies(_ block: Int) -> [Int] {
         let channels = block < blockChannels.count ? blockChannels[block] : BlockChannels(input: block, output: block + 1)
-        return InferenceTiming.latencies(transferCycles, from: channels.input, to: [channels.output], tokens: channelTokens)
+        return timing.latencies(from: channels.input, to: [channels.output])
     }
 
-    /// Steady-state II of a channel (default: where the results leave, the first design output, which a short run's
-    /// FIFOs in front of the slowest block cannot hide): the interval between the first transfers of its last two
-    /// inferences (nil with fewer than two).
-    public func initiationInterval(channel: Int? = nil) -> Int? {
-        InferenceTiming.initiationInterval(transferCycles, channel: channel ?? outputChannels.first ?? max(transferCycles.count - 1, 0),
-                                           tokens: channelTokens)
-    }
+    /// Steady-state II of a channel (default: where the results leave), nil with fewer than two inferences.
+    public func initiationInterval(channel: Int? = nil) -> Int? { timing.initiationInterval(channel: channel) }
 }
 
-/// Latency and II per inference from transfer cycles, when a channel carries several elements per inference.
-public enum InferenceTiming {
+/// Latency and II per inference from the transfer cycles of a run (the simulator's or the RTL's), when a channel
+/// carries several elements per inference; `SimulationResult` and the cross-check's `Observation` both read them here.
+public struct InferenceTiming: Sendable {
+    /// `cycles[channel][k]`: the cycle of transfer k on each channel.
+    public let cycles: [[Int]]
+    /// Transfers per inference on each channel (a channel past the end: one).
+    public let tokens: [Int]
+    /// The design outputs' channels (given none: the last channel).
+    public let outputs: [Int]
+
+    public init(cycles: [[Int]], tokens: [Int], outputChannels: [Int]) {
+        self.cycles = cycles
+        self.tokens = tokens
+        outputs = outputChannels.isEmpty ? [max(cycles.count - 1, 0)] : outputChannels
+    }
+
+    /// Transfers per inference on `channel`.
+    public func per(_ channel: Int) -> Int { channel < tokens.count ? max(tokens[channel], 1) : 1 }
+
+    /// Inferences whose input was taken.
+    public var inferences: Int { (cycles.first?.count ?? 0) / per(0) }
+
+    /// Each inference's last output transfer (on the latest output) − its first input transfer.
+    public var latencies: [Int] { latencies(from: 0, to: outputs) }
+
     /// For inference i: the cycle of its last transfer on the latest of `outputs` − that of its first on `input` (as
     /// many as every channel has).
-    public static func latencies(_ cycles: [[Int]], from input: Int, to outputs: [Int], tokens: [Int]) -> [Int] {
+    public func latencies(from input: Int, to outputs: [Int]) -> [Int] {
         guard input < cycles.count, !outputs.isEmpty, outputs.allSatisfy({ $0 < cycles.count }) else { return [] }
-        let a = per(tokens, input)
-        let count = outputs.map { cycles[$0].count / per(tokens, $0) }.reduce(cycles[input].count / a, min)
+        let a = per(input)
+        let count = outputs.map { cycles[$0].count / per($0) }.reduce(cycles[input].count / a, min)
         return (0..<count).map { i in
-            outputs.map { cycles[$0][i * per(tokens, $0) + per(tokens, $0) - 1] }.max()! - cycles[input][i * a]
+            outputs.map { cycles[$0][i * per($0) + per($0) - 1] }.max()! - cycles[input][i * a]
         }
     }
 
-    /// The interval between the first transfers of the last two whole inferences on `channel`.
-    public static func initiationInterval(_ cycles: [[Int]], channel: Int, tokens: [Int]) -> Int? {
+    /// The interval between the first transfers of the last two whole inferences on `channel` (default: where the
+    /// results leave, the first design output, which a short run's FIFOs in front of the slowest block cannot hide).
+    public func initiationInterval(channel: Int? = nil) -> Int? {
+        let channel = channel ?? outputs[0]
         guard channel < cycles.count else { return nil }
-        let n = per(tokens, channel), count = cycles[channel].count / n
+        let n = per(channel), count = cycles[channel].count / n
         guard count >= 2 else { return nil }
         return cycles[channel][(count - 1) * n] - cycles[channel][(count - 2) * n]
     }
-
-    public static func per(_ tokens: [Int], _ channel: Int) -> Int { channel < tokens.count ? max(tokens[channel], 1) : 1 }
 }
 
 /// Cycle-driven simulator of a scheduled design: stall-all pipelines, FIFOs and eager forks joined by

@@ -40,7 +40,7 @@ public struct SimulationState: Sendable {
     var occupancy: [Int]
     var enable: [Bool]
     // Walks (io_stream over images, `PixelWalk`): block b's iteration k reads when `walkPops[walkBase[b] + k]` and
-    // starts its core when `walkPushes[…]`; `walkLength[b]` is 0 for a block that reads and writes every element.
+    // starts its core when `walkPushes[…]`; `walkLength[b]` is 0 for a block without one (a vector in, a vector out).
     let walkBase: [Int]
     let walkLength: [Int]
     let walkPops: [Bool]
@@ -66,10 +66,8 @@ public struct SimulationState: Sendable {
     let forkChannels: [Int]
     var taken: [Bool]
     // Channels in the current cycle.
-    /// The channels the sink joins (one for a single output).
+    /// The channels the sink joins (one for a single output), or, with `separateOutputs`, takes each on its own port.
     let outputChannels: [Int]
-    /// The first of them: its transfer is the design output's.
-    let firstOutput: Int
     var valid: [Bool]
     var ready: [Bool]
     var offered: [Int]
@@ -145,7 +143,6 @@ public struct SimulationState: Sendable {
         forkChannels = graph.forks.flatMap(\.outputChannels)
         taken = [Bool](repeating: false, count: forkChannels.count)
         outputChannels = graph.outputChannels
-        firstOutput = graph.outputChannels[0]
         let channels = graph.channels.count
         valid = [Bool](repeating: false, count: channels)
         ready = [Bool](repeating: false, count: channels)

@@ -75,7 +75,7 @@ public struct VCDWriter {
             case .sink, .source: return false
             case let .block(b):
                 // A walk whose first iteration reads nothing (a padding row first) is not ready for an element.
-                return schedule.graph.blockInputs[b].count == 1 && (blocks[b].stream?.walk?.pops.first ?? true)
+                return schedule.graph.blockInputs[b].count == 1 && (blocks[b].stream?.walk.pops.first ?? true)
             case .fifo: return true
             case let .fork(k): return schedule.graph.forks[k].outputChannels.allSatisfy(resetReady)
             }

@@ -47,7 +47,7 @@ struct StreamFIFOFixtureTests {
                 let walk = try #require(schedule.blocks[index].stream?.walk)
                 #expect(walk.iterations == depth, "\(layer)")
             } else if layer.hasPrefix("repack_") {
-                let index = try #require(schedule.blocks.firstIndex { $0.stream?.walk?.reader == .rowBuffer && $0.stream?.tokensIn == 1 })
+                let index = try #require(schedule.blocks.firstIndex { $0.stream?.walk.reader == .rowBuffer && $0.stream?.tokensIn == 1 })
                 guard case let .upSampling(parameters) = network.layers[index].operation else { Issue.record("\(layer)"); continue }
                 #expect(parameters.inputHeight * parameters.inputWidth == depth && parameters.channels == elements, "\(layer)")
                 // The walk reads the vector once, then writes every output pixel (y, x) from the repacked pixel

@@ -173,6 +173,6 @@ struct ConvolutionScheduleTests {
         #expect(walk.computeInterval == block.latencyCycles && walk.passInterval == 1 && block.initiationInterval == 2)
         #expect(block.cyclesPerInference == 30 * block.latencyCycles + 26)
         let latency = try Self.schedule(Self.layer(zeros: false), reuseFactor: 2, ioType: .stream)
-        #expect(latency.stream?.walk?.computeInterval == nil && latency.cyclesPerInference == 55 * 2 + max(2, latency.latencyCycles))
+        #expect(latency.stream?.walk.computeInterval == nil && latency.cyclesPerInference == 55 * 2 + max(2, latency.latencyCycles))
     }
 }

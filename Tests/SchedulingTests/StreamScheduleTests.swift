@@ -36,7 +36,7 @@ struct StreamScheduleTests {
                                          input: TensorShape([6, 5, 2]))
         let block = schedule.blocks[0]
         let stream = try #require(block.stream)
-        let walk = try #require(stream.walk)
+        let walk = stream.walk
         #expect(walk.reader == .lineBuffer && walk.iterations == 56)
         for y in 0..<8 {
             for x in 0..<7 {
