@@ -25,7 +25,11 @@ struct BlockGenerator {
                 outputs = block.groups > 1 ? try denseShared(builder, p) : try denseParallel(builder, p)
             }
         case let .convolution(_, p):
-            outputs = block.groups > 1 || block.partitions > 1 ? try denseShared(builder, p) : try denseParallel(builder, p)
+            if let products = block.products {
+                outputs = try denseListScheduled(builder, p, schedule: products)
+            } else {
+                outputs = block.groups > 1 || block.partitions > 1 ? try denseShared(builder, p) : try denseParallel(builder, p)
+            }
         case let .batchNormalization(_, p):
             outputs = try elementwise(builder, expected: [.multiply, .addLevel(1), .cast],
                                       constants: (multiply: p.scale.fractionalBits, add: p.bias.fractionalBits))

@@ -14,7 +14,8 @@ extension Scheduler {
     /// operand select picks the partition's (and group's) window inputs. Terms on padding and zero kernel weights in
     /// every partition cost nothing. A ParallelizationFactor that does not divide the output pixels is replaced by the
     /// closest one that does, as hls4ml does. A Resource ReuseFactor is validated against hls4ml's mult config of a
-    /// convolution, n_in = kh·kw·C and n_out = filters. io_stream (pixel streams through line buffers) is refused.
+    /// convolution, n_in = kh·kw·C and n_out = filters. One window under the Latency strategy at RF > 1 is a Dense's
+    /// list schedule (`scheduleWindowLatency`). io_stream reaches here only as a walk's core (one window).
     static func scheduleConvolution(_ parameters: ConvolutionParameters, _ precision: MultiplyAccumulatePrecision,
                                     context: LayerContext) throws(ScheduleError) -> BlockSchedule {
         let layer = context.layer
@@ -29,6 +30,7 @@ extension Scheduler {
         }
         let filters = parameters.filters
         let pixels = parameters.outputHeight * parameters.outputWidth
+        if let block = try scheduleWindowLatency(parameters, precision, context: context) { return block }
         let requestedFactor = context.implementation.parallelizationFactor ?? 1
         let factor = closestParallelizationFactor(requestedFactor, pixels: pixels)
         let partitions = pixels / factor
@@ -59,6 +61,24 @@ extension Scheduler {
             block.notes.append("kh·kw·C = \(terms) is not a multiple of RF \(rf): \(filters)×\(block.termsPerGroup) multipliers per pixel "
                                + "instead of hls4ml's \((terms * filters + rf - 1) / rf)")
         }
+        return block
+    }
+
+    /// A convolution whose input is exactly one window (the core of an io_stream convolution, or a kernel the size of
+    /// the image) under the Latency strategy at RF > 1 is hls4ml's `dense_latency` on that window: the kernel's
+    /// kh·kw·C × filters products under multiplier_limit = ⌈kh·kw·C·filters / RF⌉ − ⌊zeros / RF⌋, list-scheduled as
+    /// a Dense is (`scheduleListedProducts`). nil for any other convolution, which keeps the RF-group form.
+    static func scheduleWindowLatency(_ parameters: ConvolutionParameters, _ precision: MultiplyAccumulatePrecision,
+                                      context: LayerContext) throws(ScheduleError) -> BlockSchedule? {
+        let terms = parameters.kernelTerms, filters = parameters.filters
+        let rf = context.implementation.reuseFactor
+        guard context.implementation.strategy == .latency, rf > 1, parameters.outputHeight * parameters.outputWidth == 1,
+              context.layer.inputSize == terms,
+              (0..<terms).allSatisfy({ parameters.inputIndex(pixel: 0, kernelOffset: $0) == $0 }) else { return nil }
+        try checkReuseFactor(rf, layer: context.layer, inputs: terms, outputs: filters)
+        let raw = parameters.weights.map { precision.weight.raw(fromDouble: $0) }   // [k · filters + f]: input k, output f
+        var block = scheduleListedProducts(inputs: terms, outputs: filters, weightRaw: raw, precision, context: context)
+        block.notes.append("\(parameters.kindName) on one window of \(terms) terms × \(filters) filters: hls4ml's dense_latency, list-scheduled")
         return block
     }
 

@@ -119,12 +119,21 @@ extension Scheduler {
     /// as HLS does (see `ProductSchedule`); II = min(RF, latency).
     static func scheduleDenseLatency(_ parameters: DenseParameters, _ precision: MultiplyAccumulatePrecision,
                                      context: LayerContext) throws(ScheduleError) -> BlockSchedule {
+        let rf = context.implementation.reuseFactor, inputs = context.layer.inputSize, outputs = parameters.outputSize
+        try checkReuseFactor(rf, layer: context.layer, inputs: inputs, outputs: outputs)
+        let raw = parameters.weights.map { precision.weight.raw(fromDouble: $0) }
+        return scheduleListedProducts(inputs: inputs, outputs: outputs, weightRaw: raw, precision, context: context)
+    }
+
+    /// The block of a dot product over `inputs` × `outputs` (raw weights `weightRaw[i·outputs + j]`, 0: no product)
+    /// under the Latency strategy at RF > 1: the `ProductSchedule` list schedule, II = min(RF, latency). A Dense
+    /// and a convolution computing one window (hls4ml's `dense_latency` on the window) share it.
+    static func scheduleListedProducts(inputs: Int, outputs: Int, weightRaw raw: [Int64], _ precision: MultiplyAccumulatePrecision,
+                                       context: LayerContext) -> BlockSchedule {
         let (layer, device, input) = (context.layer, context.device, context.input)
-        let rf = context.implementation.reuseFactor, inputs = layer.inputSize, outputs = parameters.outputSize
-        try checkReuseFactor(rf, layer: layer, inputs: inputs, outputs: outputs)
+        let rf = context.implementation.reuseFactor
         let result = layer.precision.result
         let weight = precision.weight, accumulator = precision.accumulator
-        let raw = parameters.weights.map { weight.raw(fromDouble: $0) }
         let product = device.multiplier(widthA: input.width, widthB: weight.width)
         let timing = ChainTiming(budgetNs: context.options.logicBudgetNs)
         let schedule = ProductSchedule.build(

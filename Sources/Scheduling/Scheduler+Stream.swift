@@ -222,6 +222,11 @@ extension Scheduler {
                 walk.computeInterval = block.latencyCycles
                 walk.passInterval = 1
             } else {
+                if case .convolution = stream.core.operation, block.products != nil {
+                    // The pixel loop is pipelined at II = ReuseFactor, even where the window's list schedule is shorter.
+                    block.initiationInterval = max(block.initiationInterval, block.reuseFactor)
+                    block.notes.removeAll { $0.contains("the pipeline is shorter than RF") }
+                }
                 walk.passInterval = block.initiationInterval
             }
         }

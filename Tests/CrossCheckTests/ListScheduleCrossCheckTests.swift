@@ -70,4 +70,31 @@ struct ListScheduleCrossCheckTests {
         let products = try #require(run.schedule.blocks[0].products)
         #expect(products.sharedMultipliers == (rf == 4 ? 2 : 1) && products.issueCycles == (rf == 4 ? 2 : 4))
     }
+
+    /// An io_stream convolution at RF 4 under the Latency strategy: each window through hls4ml's `dense_latency`, its 31
+    /// real multiplications on 12 shared multipliers over 3 cycles, the pixel loop at II 4, a 'same' 6×5×2 image
+    /// through the line buffer, and a stalling sink.
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"))
+    func streamConvolutionWindowsShareMultipliers() throws {
+        let pattern: [Double] = [11, -13, 0, 21, 5, -7, 19]
+        let parameters = ConvolutionParameters(inputHeight: 6, inputWidth: 5, channels: 2, filters: 3, kernelHeight: 3, kernelWidth: 3,
+                                               strideHeight: 1, strideWidth: 1, padding: .same,
+                                               weights: (0..<54).map { pattern[$0 % 7] / 8 }, biases: [0.25, -0.5, 0.75])
+        let precision = LayerPrecision(result: .fixed(16, 8), weight: .fixed(6, 3), bias: .fixed(4, 2), accumulator: .fixed(16, 8))
+        let network = Network(name: "windows", inputSize: 60, inputPrecision: .fixed(8, 4), layers: [
+            Layer(name: "conv", operation: .convolution(parameters), inputSize: 60, precision: precision),
+        ], inputShape: TensorShape([6, 5, 2]))
+        let profile = try DeviceProfileLoader.load(from: repositoryRoot.appendingPathComponent("Profiles/xcvu9p-2.yml"))
+        let options = ScheduleOptions(clockPeriodNs: 2.5, ioType: .stream, defaultImplementation: LayerImplementation(reuseFactor: 4),
+                                      device: profile)
+        let inputs = InputVectors.random(count: 5, size: 60, seed: 41).map { $0.map { $0 * 6 } }
+        let run = try Verification.run(network: network, options: options, inputs: inputs,
+                                       outReadyPattern: SimulationOptions.pattern("1101")!,
+                                       buildDirectory: crossCheckDirectory("stream-windows-rf4"), optimization: testBuild)
+        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
+        let evaluator = try FixedPointEvaluator(network: network)
+        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
+        let products = try #require(run.schedule.blocks[0].products)
+        #expect(products.sharedMultipliers == 12 && products.issueCycles == 3 && run.schedule.blocks[0].initiationInterval == 4)
+    }
 }

@@ -16,9 +16,9 @@ struct StreamScheduleTests {
     }
 
     static func conv(_ name: String, height: Int, width: Int, channels: Int, filters: Int, kernel: Int, stride: Int = 1,
-                     padding: ConvolutionPadding = .valid) -> Layer {
+                     padding: ConvolutionPadding = .valid, weights given: [Double]? = nil) -> Layer {
         let terms = kernel * kernel * channels
-        let weights = (0..<(terms * filters)).map { Double($0 % 7 - 3) * 0.375 }
+        let weights = given ?? (0..<(terms * filters)).map { Double($0 % 7 - 3) * 0.375 }
         let parameters = ConvolutionParameters(inputHeight: height, inputWidth: width, channels: channels, filters: filters,
                                                kernelHeight: kernel, kernelWidth: kernel, strideHeight: stride, strideWidth: stride,
                                                padding: padding, weights: weights, biases: [Double](repeating: 0.25, count: filters))
@@ -50,6 +50,40 @@ struct StreamScheduleTests {
         #expect(block.initiationInterval == 1 && block.cyclesPerInference == 55 + max(1, block.latencyCycles))
         let channels = schedule.graph.channels
         #expect(channels.map(\.tokens) == [30, 30] && channels.map(\.elements) == [2, 3])
+    }
+
+    /// Under the Latency strategy at RF > 1 the stream convolution's core is hls4ml's `dense_latency` on the window
+    /// (18 terms × 3 filters), list-scheduled under multiplier_limit = ⌈18·3 / 4⌉ − ⌊zeros / 4⌋, and the pixel loop is
+    /// pipelined at II = RF: every one of the 56 iterations takes 4 cycles, the last the drain. The raw weights cycle
+    /// through 11, −13, 0, 21, 5, −7, 19 (in 1/8): 11, 13, 21 and 19 have three signed digits (real multiplications),
+    /// 5 and 7 two (shifts and an adder); the real ones counted here by their non-adjacent form.
+    @Test func latencyConvolutionAtReuseFactorFourIsDenseLatencyOnTheWindow() throws {
+        let pattern: [Int] = [11, -13, 0, 21, 5, -7, 19]
+        let (terms, filters, rf) = (18, 3, 4)
+        let raw = (0..<(terms * filters)).map { pattern[$0 % 7] }
+        let schedule = try Self.schedule([Self.conv("conv", height: 6, width: 5, channels: 2, filters: filters, kernel: 3, padding: .same,
+                                                    weights: raw.map { Double($0) / 8 })],
+                                         input: TensorShape([6, 5, 2]), reuseFactor: rf)
+        func signedDigits(_ value: Int) -> Int {
+            var n = abs(value), digits = 0
+            while n != 0 {
+                if n & 1 == 1 { n -= 2 - (n & 3); digits += 1 }
+                n >>= 1
+            }
+            return digits
+        }
+        var real = Set<[Int]>()
+        for k in 0..<terms { for f in 0..<filters where signedDigits(raw[k * filters + f]) >= 3 { real.insert([k, raw[k * filters + f]]) } }
+        let zeros = raw.filter { $0 == 0 }.count
+        let limit = (terms * filters + rf - 1) / rf - zeros / rf
+        #expect(zeros == 8 && limit == 12 && real.count == 31)
+        let block = schedule.blocks[0]
+        let products = try #require(block.products)
+        #expect(products.multiplierLimit == limit && products.realMultiplications == real.count)
+        #expect(products.sharedMultipliers == limit && products.issueCycles == 3 && block.multipliers == limit)
+        let walk = try #require(block.stream?.walk)
+        #expect(block.initiationInterval == rf && walk.iterations == 56)
+        #expect(block.cyclesPerInference == 55 * rf + max(rf, block.latencyCycles))
     }
 
     /// Stride 2, valid, 3×3 on 7×7: outputs where y − 2 and x − 2 are even, rows and columns {2, 4, 6}: 9 of 49.
