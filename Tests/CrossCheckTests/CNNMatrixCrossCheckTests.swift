@@ -23,14 +23,9 @@ struct CNNMatrixCrossCheckTests {
         let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/\(check.design).yml"))
             .applying(reuseFactor: check.reuseFactor, clockPeriodNs: check.clockPeriodNs)
         let inputs = try Self.inputs(check.design, count: 16)
-        let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
-                                       outReadyPattern: SimulationOptions.pattern(check.outReady)!,
-                                       buildDirectory: crossCheckDirectory("\(check.design)-matrix-rf\(check.reuseFactor)-\(check.clockPeriodNs)ns"), optimization: testBuild)
+        let run = try crossCheck(loaded.network, options: loaded.options, inputs: inputs, outReady: check.outReady, directory: "\(check.design)-matrix-rf\(check.reuseFactor)-\(check.clockPeriodNs)ns")
         print("\(check.testDescription): Verilator build \(run.buildSeconds) s, latency \(run.schedule.latencyCycles), II \(run.schedule.initiationInterval)")
-        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         #expect(run.comparison.comparedTransfers == 16 * run.schedule.graph.channels.count)
-        let evaluator = try FixedPointEvaluator(network: loaded.network)
-        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
         #expect(run.comparison.rtl.latencies.allSatisfy { $0 >= run.schedule.latencyCycles })
         if check.outReady == "1" { #expect(run.comparison.rtl.latencies.first == run.schedule.latencyCycles) }
     }

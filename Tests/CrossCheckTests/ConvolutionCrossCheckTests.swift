@@ -92,12 +92,7 @@ struct ConvolutionCrossCheckTests {
         #expect(c2.inputShape == TensorShape([24, 3]) && c2.outputShape == TensorShape([7, 2]))
         #expect(network.layers[0].precision.bias == .uint(1))
         let inputs = InputVectors.random(count: 16, size: 84, seed: 41).map { $0.map { $0 * 5 } }
-        let run = try Verification.run(network: network, options: loaded.options, inputs: inputs,
-                                       outReadyPattern: SimulationOptions.pattern(outReady)!,
-                                       buildDirectory: crossCheckDirectory("mixed_conv-rf\(reuseFactor)-pf\(parallelization)-\(clockNs)ns"), optimization: testBuild)
-        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
-        let evaluator = try FixedPointEvaluator(network: network)
-        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
+        let run = try crossCheck(network, options: loaded.options, inputs: inputs, outReady: outReady, directory: "mixed_conv-rf\(reuseFactor)-pf\(parallelization)-\(clockNs)ns")
         // Not a degenerate case: the 48 outputs take many values, and c2's truncating accumulator drops bits.
         #expect(Set(run.trace.outputs.flatMap { $0 }).count > 30)
         // c2's products have 7 + 5 = 12 fractional bits (input ap_fixed<12,5>, weight ap_fixed<7,2>); accum keeps 10.
@@ -122,13 +117,8 @@ struct ConvolutionCrossCheckTests {
         #expect(loaded.network.layers.map(\.kindName) == ["Conv2D", "ReLU", "Dense"])
         #expect(loaded.network.inputShape == TensorShape([6, 5, 2]))
         let inputs = InputVectors.random(count: 16, size: 60, seed: 21).map { $0.map { $0 * 4 } }
-        let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
-                                       outReadyPattern: SimulationOptions.pattern(outReady)!,
-                                       buildDirectory: crossCheckDirectory("small_conv-\(strategy.rawValue)-pf\(parallelization)-\(clockNs)ns"), optimization: testBuild)
-        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
+        let run = try crossCheck(loaded.network, options: loaded.options, inputs: inputs, outReady: outReady, directory: "small_conv-\(strategy.rawValue)-pf\(parallelization)-\(clockNs)ns")
         #expect(run.comparison.comparedTransfers == 16 * run.schedule.graph.channels.count)
-        let evaluator = try FixedPointEvaluator(network: loaded.network)
-        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
         let conv = run.schedule.blocks[0]
         let registers = conv.steps.reduce(0) { $0 + $1.registersAfter }
         if strategy == .latency {
@@ -167,12 +157,7 @@ struct ConvolutionStallTests {
         var loaded = try ConvolutionCrossCheckTests.load(lastConvDesign, name: "last_conv").applying(reuseFactor: 2, clockPeriodNs: 3.0)
         loaded.options.defaultImplementation = LayerImplementation(reuseFactor: 2, strategy: strategy, parallelizationFactor: 2)
         let inputs = InputVectors.random(count: 12, size: 40, seed: 63).map { $0.map { $0 * 3 } }
-        let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
-                                       outReadyPattern: SimulationOptions.pattern(outReady)!,
-                                       buildDirectory: crossCheckDirectory("last_conv-\(strategy.rawValue)"), optimization: testBuild)
-        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
-        let evaluator = try FixedPointEvaluator(network: loaded.network)
-        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
+        let run = try crossCheck(loaded.network, options: loaded.options, inputs: inputs, outReady: outReady, directory: "last_conv-\(strategy.rawValue)")
         #expect(Set(run.trace.outputs.flatMap { $0 }).count > 30)
         let conv = run.schedule.blocks[0]
         #expect(conv.partitions == 10 && conv.initiationInterval == 10 * conv.partitionPeriod)
@@ -202,12 +187,8 @@ struct CICADACrossCheckTests {
     func wholeDesignIsBitExactInRTL() throws {
         let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/cicada_student.yml"))
         let inputs = try Self.inputs(count: 32)
-        let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
-                                       buildDirectory: crossCheckDirectory("cicada"), optimization: testBuild)
+        let run = try crossCheck(loaded.network, options: loaded.options, inputs: inputs, directory: "cicada")
         print("cicada: Verilator build \(run.buildSeconds) s")
-        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
-        let evaluator = try FixedPointEvaluator(network: loaded.network)
-        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
         #expect(run.schedule.blocks.map(\.latencyCycles) == [1, 1, 3, 1, 2])
         #expect(run.schedule.latencyCycles == 8 && run.schedule.initiationInterval == 1)
         #expect(run.comparison.rtl.latencies.first == 8)
@@ -340,16 +321,11 @@ struct RandomConvolutionTests {
         let (network, options, outReady) = try Self.design(seed: seed)
         try network.validate()
         let inputs = InputVectors.random(count: 12, size: network.inputSize, seed: seed).map { $0.map { $0 * 4 } }
-        let run = try Verification.run(network: network, options: options, inputs: inputs, outReadyPattern: SimulationOptions.pattern(outReady)!,
-                                       buildDirectory: crossCheckDirectory("random-conv-\(seed)"), optimization: testBuild)
         let summary = network.layers.map { "\($0.name) \($0.kindName)" }.joined(separator: ", ")
         let implementation = options.defaultImplementation
         let message = "seed \(seed) (\(summary), RF \(implementation.reuseFactor), \(implementation.strategy.rawValue), "
                 + "PF \(implementation.parallelizationFactor.map(String.init) ?? "1"), \(options.ioType.rawValue), \(options.clockPeriodNs) ns): "
-                + (run.comparison.mismatches.first?.description ?? "")
-        #expect(run.comparison.matches, Comment(rawValue: message))
-        let evaluator = try FixedPointEvaluator(network: network)
-        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) }, "seed \(seed)")
+        let run = try crossCheck(network, options: options, inputs: inputs, outReady: outReady, directory: "random-conv-\(seed)", comment: message)
         if options.ioType == .stream && outReady == "1" {
             // The schedule's replay of the walks predicts the first inference.
             #expect(run.comparison.rtl.latencies.first == run.schedule.latencyCycles, "seed \(seed)")

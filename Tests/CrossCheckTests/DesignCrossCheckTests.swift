@@ -18,6 +18,23 @@ func crossCheckDirectory(_ name: String) -> URL {
     return FileManager.default.temporaryDirectory.appendingPathComponent("pipewright-crosscheck-\(hash.hex)").appendingPathComponent(name)
 }
 
+/// Simulates `network` and runs its Verilator-built RTL (the build cached in `crossCheckDirectory(directory)`) on
+/// `inputs`, the sink ready in the cycles of `outReady`, and expects what every cross-check expects: no difference
+/// on any compared transfer, and RTL outputs equal to the bit-exact evaluation of the network (independent of both).
+@discardableResult
+func crossCheck(_ network: Network, options: ScheduleOptions, inputs: [[Double]], outReady: String = "1", directory: String,
+                comment: String = "", sourceLocation: SourceLocation = #_sourceLocation) throws -> VerificationRun {
+    let run = try Verification.run(network: network, options: options, inputs: inputs,
+                                   outReadyPattern: SimulationOptions.pattern(outReady)!,
+                                   buildDirectory: crossCheckDirectory(directory), optimization: testBuild)
+    #expect(run.comparison.matches, "\(comment)first difference: \(run.comparison.mismatches.first?.description ?? "")",
+            sourceLocation: sourceLocation)
+    let evaluator = try FixedPointEvaluator(network: network)
+    #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) }, "\(comment)outputs",
+            sourceLocation: sourceLocation)
+    return run
+}
+
 /// How the cross-checks compile their Verilated models: without C++ optimization, 2–3 times faster to build
 /// (cnn_ae at 2.5 ns: 88 s instead of 228 s); they run few events, so the slower model costs nothing.
 let testBuild = VerilatorOptimization.quickBuild
@@ -59,16 +76,11 @@ struct DesignCrossCheckTests {
         let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/\(check.design).yml"))
             .applying(reuseFactor: check.reuseFactor, clockPeriodNs: check.clockPeriodNs)
         let inputs = InputVectors.random(count: 12, size: loaded.network.inputSize, seed: UInt64(check.reuseFactor * 100) + UInt64(check.clockPeriodNs * 10))
-        let directory = crossCheckDirectory("\(check.design)-rf\(check.reuseFactor)-\(check.clockPeriodNs)ns")
-        let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
-                                       outReadyPattern: SimulationOptions.pattern(check.outReady)!, buildDirectory: directory, optimization: testBuild)
-        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
+        let run = try crossCheck(loaded.network, options: loaded.options, inputs: inputs, outReady: check.outReady, directory: "\(check.design)-rf\(check.reuseFactor)-\(check.clockPeriodNs)ns")
         #expect(run.comparison.comparedTransfers == 12 * (loaded.network.layers.count + 1))
         #expect(run.trace.outputs.count == 12)
 
         // Independent of both executions: the RTL's outputs are the bit-exact evaluation of the network …
-        let evaluator = try FixedPointEvaluator(network: loaded.network)
-        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
         // Latency strategy: a Dense block's II is RF, or its latency when the pipeline is shorter (HLS reports II = depth).
         for block in run.schedule.blocks where block.kind == "Dense" {
             #expect(block.initiationInterval == min(check.reuseFactor, block.latencyCycles))

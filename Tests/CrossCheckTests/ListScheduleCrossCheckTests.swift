@@ -24,12 +24,7 @@ struct ListScheduleCrossCheckTests {
         // hls4ml's last layer is "output", a Verilog keyword; the design names it output_layer (the one name rule).
         #expect(loaded.network.layers.last?.name == "output_layer")
         let inputs = InputVectors.random(count: 10, size: loaded.network.inputSize, seed: UInt64(rf))
-        let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
-                                       outReadyPattern: SimulationOptions.pattern(outReady)!,
-                                       buildDirectory: crossCheckDirectory("arrhythmia-rf\(rf)"), optimization: testBuild)
-        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
-        let evaluator = try FixedPointEvaluator(network: loaded.network)
-        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
+        let run = try crossCheck(loaded.network, options: loaded.options, inputs: inputs, outReady: outReady, directory: "arrhythmia-rf\(rf)")
         let dense = run.schedule.blocks.filter { $0.kind == "Dense" }
         let shared = dense.map { $0.products?.sharedMultipliers ?? -1 }
         switch rf {
@@ -61,12 +56,7 @@ struct ListScheduleCrossCheckTests {
         let profile = try DeviceProfileLoader.load(from: repositoryRoot.appendingPathComponent("Profiles/xcvu9p-2.yml"))
         let options = ScheduleOptions(clockPeriodNs: 2.5, defaultImplementation: LayerImplementation(reuseFactor: rf), device: profile)
         let inputs = InputVectors.random(count: 16, size: 4, seed: UInt64(rf) + 7).map { $0.map { $0 * 40 } }
-        let run = try Verification.run(network: network, options: options, inputs: inputs,
-                                       outReadyPattern: SimulationOptions.pattern("1100101")!,
-                                       buildDirectory: crossCheckDirectory("digits-rf\(rf)"), optimization: testBuild)
-        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
-        let evaluator = try FixedPointEvaluator(network: network)
-        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
+        let run = try crossCheck(network, options: options, inputs: inputs, outReady: "1100101", directory: "digits-rf\(rf)")
         let products = try #require(run.schedule.blocks[0].products)
         #expect(products.sharedMultipliers == (rf == 4 ? 2 : 1) && products.issueCycles == (rf == 4 ? 2 : 4))
     }
@@ -88,12 +78,7 @@ struct ListScheduleCrossCheckTests {
         let options = ScheduleOptions(clockPeriodNs: 2.5, ioType: .stream, defaultImplementation: LayerImplementation(reuseFactor: 4),
                                       device: profile)
         let inputs = InputVectors.random(count: 5, size: 60, seed: 41).map { $0.map { $0 * 6 } }
-        let run = try Verification.run(network: network, options: options, inputs: inputs,
-                                       outReadyPattern: SimulationOptions.pattern("1101")!,
-                                       buildDirectory: crossCheckDirectory("stream-windows-rf4"), optimization: testBuild)
-        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
-        let evaluator = try FixedPointEvaluator(network: network)
-        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
+        let run = try crossCheck(network, options: options, inputs: inputs, outReady: "1101", directory: "stream-windows-rf4")
         let products = try #require(run.schedule.blocks[0].products)
         #expect(products.sharedMultipliers == 12 && products.issueCycles == 3 && run.schedule.blocks[0].initiationInterval == 4)
     }

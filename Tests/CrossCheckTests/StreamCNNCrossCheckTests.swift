@@ -21,23 +21,17 @@ struct StreamCNNCrossCheckTests {
         loaded.options.ioType = .stream
         let count = 6
         let inputs = try CNNMatrixCrossCheckTests.inputs(check.design, count: count)
-        let run = try Verification.run(network: loaded.network, options: loaded.options, inputs: inputs,
-                                       outReadyPattern: SimulationOptions.pattern(check.outReady)!,
-                                       buildDirectory: crossCheckDirectory("\(check.design)-stream-rf\(check.reuseFactor)-\(check.clockPeriodNs)ns"),
-                                       optimization: testBuild)
+        let run = try crossCheck(loaded.network, options: loaded.options, inputs: inputs, outReady: check.outReady,
+                                 directory: "\(check.design)-stream-rf\(check.reuseFactor)-\(check.clockPeriodNs)ns")
         let graph = run.schedule.graph
         print("\(check.testDescription) io_stream: Verilator build \(run.buildSeconds) s, latency \(run.schedule.latencyCycles), II \(run.schedule.initiationInterval)")
-        #expect(run.comparison.matches, "first difference: \(run.comparison.mismatches.first?.description ?? "")")
         // Every channel carries its tensor's pixels (one element for a vector) for every inference; a ZeroPadding or a
         // 'same' convolution may already have started on the next inference's padding when the run ends.
         for channel in graph.channels {
             let transfers = run.comparison.rtl.transferCycles[channel.index].count
             #expect(transfers >= count * channel.tokens && transfers < (count + 1) * channel.tokens + 1, "\(channel.name): \(transfers)")
         }
-        let network = loaded.network
-        #expect(graph.channels[0].tokens * graph.channels[0].elements == network.inputSize)
-        let evaluator = try FixedPointEvaluator(network: network)
-        #expect(run.trace.outputs == inputs.map { evaluator.evaluate(evaluator.quantizeInput($0)) })
+        #expect(graph.channels[0].tokens * graph.channels[0].elements == loaded.network.inputSize)
         if check.outReady == "1" {
             #expect(run.comparison.rtl.latencies.first == run.schedule.latencyCycles)
             // Measured where the results leave: the FIFOs in front of the slowest block absorb the first inferences'
