@@ -247,19 +247,47 @@ extension BlockGenerator {
     func denseListScheduled(_ builder: DatapathBuilder, _ p: MultiplyAccumulatePrecision, schedule: ProductSchedule) throws(RTLError) -> [Signal] {
         let (weight, bias, accumulator) = (p.weight, p.bias, p.accumulator)
         let n = layer.layer.outputSize
-        guard schedule.latencyCycles == slots, schedule.outputs.count == n, schedule.roots.count == n,
-              block.initiationInterval >= schedule.issueCycles else {
+        // A convolution's pixel loop runs the window's schedule once per output pixel, pixel q entering in cycle q·period.
+        let windows = block.partitions, period = windows > 1 ? block.partitionPeriod : 1
+        let perWindow = schedule.outputs.count, windowSlots = schedule.latencyCycles
+        var convolution: ConvolutionParameters? = nil
+        if windows > 1, case let .convolution(c) = layer.layer.operation { convolution = c }
+        guard windowSlots + (windows - 1) * period == slots, perWindow * windows == n, schedule.roots.count == perWindow,
+              block.initiationInterval >= schedule.issueCycles, windows == 1 || (convolution != nil && period >= schedule.issueCycles) else {
             throw .scheduleMismatch(layer: name, field: "products",
-                reason: "a list schedule of \(schedule.latencyCycles) cycles, \(schedule.outputs.count) outputs and "
-                    + "\(schedule.issueCycles) issue cycles does not fit \(slots) slots, \(n) outputs and II \(block.initiationInterval)")
+                reason: "a list schedule of \(schedule.latencyCycles) cycles, \(perWindow) outputs and \(schedule.issueCycles) issue cycles, "
+                    + "\(windows) time(s) every \(period) cycles, does not fit \(slots) slots, \(n) outputs and II \(block.initiationInterval)")
         }
         let accumulatorWidth = accumulator.width + (accumulator.isSigned ? 0 : 1)
-        if schedule.issueCycles > 1 {
+        if schedule.issueCycles > 1 || windows > 1 {
             builder.conditionalRegister("x_hold", width: layer.layer.inputSize * inputPrecision.width, next: "in_data", condition: "accept")
             builder.markPartiallyUsed("x_hold")
         }
         var elements: [String: Signal] = [:]
         func input(_ i: Int, cycle: Int) -> Signal { inputElement(i, held: cycle > 0, cache: &elements, builder: builder) }
+        let xWidth = inputPrecision.width + (inputPrecision.isSigned ? 0 : 1)
+        let zero = Verilog.literal(0, width: xWidth)
+        /// Operand k issued `cycle` cycles after its window entered, for each window: the slot it is read in and the
+        /// element (a Dense: input k; the pixel loop: element k of pixel q's window, a zero on padding).
+        func operandCases(_ k: Int, cycle: Int) -> [(slot: Int, element: String)] {
+            guard let convolution else { return [(cycle, input(k, cycle: cycle).name)] }
+            return (0..<windows).map { q in
+                let t = q * period + cycle
+                return (t, convolution.inputIndex(pixel: q, kernelOffset: k).map { input($0, cycle: t).name } ?? zero)
+            }
+        }
+        /// The element the cases select, by slot (the first case when no other slot is on).
+        func select(_ cases: [(slot: Int, element: String)]) -> String {
+            cases.dropFirst().reduce(cases[0].element) { "\(slot($1.slot)) ? \($1.element) : (\($0))" }
+        }
+        var windowOperands: [Int: Signal] = [:]
+        func windowOperand(_ k: Int) -> Signal {
+            guard windows > 1 else { return input(k, cycle: 0) }
+            if let known = windowOperands[k] { return known }
+            let operand = builder.wire("xwin", width: xWidth, fractionalBits: inputPrecision.fractionalBits, select(operandCases(k, cycle: 0)))
+            windowOperands[k] = operand
+            return operand
+        }
         // A value made in cycle `made`, read in cycle `cycle` ≥ made: tap `cycle − made` of its register chain.
         var chains: [String: [Signal]] = [:]
         func read(_ key: String, _ signal: Signal, made: Int, cycle: Int) throws(RTLError) -> Signal {
@@ -292,18 +320,16 @@ extension BlockGenerator {
                     throw .scheduleMismatch(layer: name, field: "products", reason: "multiplier \(unit) has different delays for different products")
                 }
             }
-            let xWidth = inputPrecision.width + (inputPrecision.isSigned ? 0 : 1)
             let weights = ops.map { Int128(schedule.products[$0].weightRaw) }
             let wWidth = weights.map(Verilog.signedWidth(of:)).max() ?? 1
-            var xExpression = input(schedule.products[ops[0]].input, cycle: first.issueCycle).name
-            var wExpression = Verilog.literal(weights[0], width: wWidth)
-            for (position, k) in ops.enumerated().dropFirst() {
-                let cycle = schedule.products[k].issueCycle
-                xExpression = "\(slot(cycle)) ? \(input(schedule.products[k].input, cycle: cycle).name) : (\(xExpression))"
-                wExpression = "\(slot(cycle)) ? \(Verilog.literal(weights[position], width: wWidth)) : (\(wExpression))"
+            // Every window issues the unit's products in the same cycles: by slot, the operand and the weight.
+            let xCases = ops.flatMap { operandCases(schedule.products[$0].input, cycle: schedule.products[$0].issueCycle) }
+            let wCases = ops.indices.flatMap { position in
+                (0..<windows).map { q in (slot: q * period + schedule.products[ops[position]].issueCycle,
+                                          element: Verilog.literal(weights[position], width: wWidth)) }
             }
-            let x = builder.wire("xsel", width: xWidth, fractionalBits: inputPrecision.fractionalBits, xExpression)
-            let w = builder.wire("wsel", width: wWidth, fractionalBits: weight.fractionalBits, wExpression)
+            let x = builder.wire("xsel", width: xWidth, fractionalBits: inputPrecision.fractionalBits, select(xCases))
+            let w = builder.wire("wsel", width: wWidth, fractionalBits: weight.fractionalBits, select(wCases))
             let product = builder.multiply(try read("xsel\(unit)", x, made: 0, cycle: productDelay),
                                            try read("wsel\(unit)", w, made: 0, cycle: productDelay))
             unitProducts[unit] = builder.cast(product, to: accumulator, prefix: "pacc")
@@ -319,7 +345,7 @@ extension BlockGenerator {
                     return try read("unit\(unit)", unitProducts[unit]!, made: product.issueCycle + unitDelay[unit]!, cycle: cycle)
                 }
                 if constantProducts[k] == nil {
-                    let value = builder.multiply(input(product.input, cycle: 0),
+                    let value = builder.multiply(windowOperand(product.input),
                                                  .constant(Int128(product.weightRaw), fractionalBits: weight.fractionalBits))
                     constantProducts[k] = builder.cast(value, to: accumulator, prefix: "pacc")
                 }
@@ -336,12 +362,20 @@ extension BlockGenerator {
             let (left, right) = (try operand(sum.left, cycle: sum.value.cycle), try operand(sum.right, cycle: sum.value.cycle))
             sums.append(builder.add(left, right, width: accumulatorWidth))
         }
-        var outputs: [Signal] = []
-        for j in 0..<n {
+        var outputs = [Signal](repeating: .constant(0, fractionalBits: result.fractionalBits), count: n)
+        for j in 0..<perWindow {
             let made = schedule.outputs[j].cycle
             let root = try operand(schedule.roots[j], cycle: made)
             let y = builder.cast(builder.cast(root, to: accumulator, prefix: "acc"), to: result, prefix: "y")
-            outputs.append(try read("y\(j)", y, made: made, cycle: slots))
+            let last = try read("y\(j)", y, made: made, cycle: windowSlots)
+            // Pixel q's result (all but the last pixel's) is held from the cycle it is ready until the block's last slot;
+            // the next token's pixel q arrives II cycles later, after the output has been read.
+            for q in 0..<windows {
+                guard q < windows - 1, !last.isConstant else { outputs[q * perWindow + j] = last; continue }
+                let held = Signal(name: builder.fresh("hold"), width: last.width, fractionalBits: last.fractionalBits)
+                builder.conditionalRegister(held.name, width: last.width, next: last.name, condition: slot(q * period + windowSlots))
+                outputs[q * perWindow + j] = held
+            }
         }
         return outputs
     }

@@ -169,7 +169,8 @@ public struct BlockSchedule: Sendable, Equatable {
             let issue = products.sharedMultipliers > 0
                 ? "\(products.sharedMultipliers) shared mul × \(products.issueCycles) cycles"
                 : "\(products.realMultiplications) mul"
-            return "list: \(issue), \(products.sums.count) sums"
+            let loop = partitions > 1 ? "\(partitions) pixels, one every \(partitionPeriod) cycles: " : ""
+            return loop + "list: \(issue), \(products.sums.count) sums"
         }
         var stages: [String] = []
         var current: [String] = []

@@ -30,19 +30,25 @@ extension Scheduler {
         }
         let filters = parameters.filters
         let pixels = parameters.outputHeight * parameters.outputWidth
-        if let block = try scheduleWindowLatency(parameters, precision, context: context) { return block }
         let requestedFactor = context.implementation.parallelizationFactor ?? 1
         let factor = closestParallelizationFactor(requestedFactor, pixels: pixels)
         let partitions = pixels / factor
-        var block = try scheduleDotProducts(outputs: outputs, terms: parameters.kernelTerms, reuseInputs: parameters.kernelTerms,
+        let windows = try scheduleWindowLatency(parameters, precision, partitions: partitions, context: context)
+        var block: BlockSchedule
+        if let windows {
+            block = windows
+        } else {
+            block = try scheduleDotProducts(outputs: outputs, terms: parameters.kernelTerms, reuseInputs: parameters.kernelTerms,
                                             reuseOutputs: filters, partitions: partitions, precision: precision, context: context) { j, k in
-            parameters.inputIndex(pixel: j / filters, kernelOffset: k) == nil ? 0 : parameters.weights[k * filters + j % filters]
+                parameters.inputIndex(pixel: j / filters, kernelOffset: k) == nil ? 0 : parameters.weights[k * filters + j % filters]
+            }
         }
         if factor != requestedFactor {
             block.notes.append("ParallelizationFactor \(requestedFactor) does not divide the \(pixels) output pixels "
                                + "(valid: \(validParallelizationFactors(pixels: pixels).map(String.init).joined(separator: ", "))); "
                                + "using \(factor) (closest valid, as hls4ml does)")
         }
+        if windows != nil { return block }
         let weight = precision.weight
         let zeroKernel = parameters.weights.filter { weight.raw(fromDouble: $0) == 0 }.count
         if block.reuseFactor == 1 && context.implementation.strategy == .latency {
@@ -64,21 +70,43 @@ extension Scheduler {
         return block
     }
 
-    /// A convolution whose input is exactly one window (the core of an io_stream convolution, or a kernel the size of
-    /// the image) under the Latency strategy at RF > 1 is hls4ml's `dense_latency` on that window: the kernel's
-    /// kh·kw·C × filters products under multiplier_limit = ⌈kh·kw·C·filters / RF⌉ − ⌊zeros / RF⌋, list-scheduled as
-    /// a Dense is (`scheduleListedProducts`). nil for any other convolution, which keeps the RF-group form.
-    static func scheduleWindowLatency(_ parameters: ConvolutionParameters, _ precision: MultiplyAccumulatePrecision,
+    /// Under the Latency strategy at RF > 1 a convolution that computes one window per iteration is hls4ml's
+    /// `dense_latency` on that window: the kernel's kh·kw·C × filters products under multiplier_limit =
+    /// ⌈kh·kw·C·filters / RF⌉ − ⌊zeros / RF⌋, list-scheduled as a Dense is (`scheduleListedProducts`). Two cases:
+    /// - one window: the input is exactly one window (the core of an io_stream convolution, or a kernel the size of
+    ///   the image);
+    /// - the pixel loop of io_parallel at ParallelizationFactor 1 (`conv_2d_latency_cl`'s `PartitionLoop`, pipelined at
+    ///   II = RF): the window's schedule runs once per output pixel, pixel q entering in cycle q·RF, its operands the
+    ///   pixel's window (zeros on padding); latency (pixels − 1)·RF + the window's, II pixels·RF.
+    /// nil for any other convolution (a ParallelizationFactor above 1), which keeps the RF-group form.
+    static func scheduleWindowLatency(_ parameters: ConvolutionParameters, _ precision: MultiplyAccumulatePrecision, partitions: Int,
                                       context: LayerContext) throws(ScheduleError) -> BlockSchedule? {
         let terms = parameters.kernelTerms, filters = parameters.filters
         let rf = context.implementation.reuseFactor
-        guard context.implementation.strategy == .latency, rf > 1, parameters.outputHeight * parameters.outputWidth == 1,
-              context.layer.inputSize == terms,
-              (0..<terms).allSatisfy({ parameters.inputIndex(pixel: 0, kernelOffset: $0) == $0 }) else { return nil }
+        let pixels = parameters.outputHeight * parameters.outputWidth
+        guard context.implementation.strategy == .latency, rf > 1 else { return nil }
+        let oneWindow = pixels == 1 && context.layer.inputSize == terms
+            && (0..<terms).allSatisfy({ parameters.inputIndex(pixel: 0, kernelOffset: $0) == $0 })
+        let pixelLoop = pixels > 1 && partitions == pixels
+        guard oneWindow || pixelLoop else { return nil }
         try checkReuseFactor(rf, layer: context.layer, inputs: terms, outputs: filters)
-        let raw = parameters.weights.map { precision.weight.raw(fromDouble: $0) }   // [k · filters + f]: input k, output f
+        let raw = parameters.weights.map { precision.weight.raw(fromDouble: $0) }   // [k · filters + f]: kernel offset k, filter f
         var block = scheduleListedProducts(inputs: terms, outputs: filters, weightRaw: raw, precision, context: context)
-        block.notes.append("\(parameters.kindName) on one window of \(terms) terms × \(filters) filters: hls4ml's dense_latency, list-scheduled")
+        if pixelLoop {
+            let window = block.latencyCycles
+            block.partitions = pixels
+            block.partitionPeriod = rf
+            block.latencyCycles = (pixels - 1) * rf + window
+            block.initiationInterval = pixels * rf
+            // The image is held for the later pixels' operands, and every pixel's results but the last until the output.
+            block.registerBits += context.layer.inputSize * context.input.width + (pixels - 1) * filters * context.layer.precision.result.width
+            block.notes.removeAll { $0.contains("the pipeline is shorter than RF") }
+            block.notes.append("\(parameters.kindName) \(parameters.inputShape) → \(parameters.outputShape): \(pixels) pixels, one every \(rf) cycles "
+                               + "(ParallelizationFactor 1), each window of \(terms) terms × \(filters) filters hls4ml's dense_latency, "
+                               + "list-scheduled (\(window) cycles)")
+        } else {
+            block.notes.append("\(parameters.kindName) on one window of \(terms) terms × \(filters) filters: hls4ml's dense_latency, list-scheduled")
+        }
         return block
     }
 

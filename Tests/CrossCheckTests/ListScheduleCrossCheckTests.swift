@@ -61,11 +61,12 @@ struct ListScheduleCrossCheckTests {
         #expect(products.sharedMultipliers == (rf == 4 ? 2 : 1) && products.issueCycles == (rf == 4 ? 2 : 4))
     }
 
-    /// An io_stream convolution at RF 4 under the Latency strategy: each window through hls4ml's `dense_latency`, its 31
-    /// real multiplications on 12 shared multipliers over 3 cycles, the pixel loop at II 4, a 'same' 6×5×2 image
-    /// through the line buffer, and a stalling sink.
-    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"))
-    func streamConvolutionWindowsShareMultipliers() throws {
+    /// A 'same' 6×5×2 → 3 convolution at RF 4 under the Latency strategy, each window through hls4ml's `dense_latency`
+    /// (its 31 real multiplications on 12 shared multipliers over 3 cycles), with a stalling sink: in io_stream behind
+    /// the line buffer (the pixel loop at II 4), and in io_parallel at ParallelizationFactor 1 (30 pixels, one every
+    /// 4 cycles through the same window schedule, padding read as zeros).
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"), arguments: [IOType.stream, .parallel])
+    func convolutionWindowsShareMultipliers(_ ioType: IOType) throws {
         let pattern: [Double] = [11, -13, 0, 21, 5, -7, 19]
         let parameters = ConvolutionParameters(inputHeight: 6, inputWidth: 5, channels: 2, filters: 3, kernelHeight: 3, kernelWidth: 3,
                                                strideHeight: 1, strideWidth: 1, padding: .same,
@@ -75,11 +76,17 @@ struct ListScheduleCrossCheckTests {
             Layer(name: "conv", operation: .convolution(parameters), inputSize: 60, precision: precision),
         ], inputShape: TensorShape([6, 5, 2]))
         let profile = try DeviceProfileLoader.load(from: repositoryRoot.appendingPathComponent("Profiles/xcvu9p-2.yml"))
-        let options = ScheduleOptions(clockPeriodNs: 2.5, ioType: .stream, defaultImplementation: LayerImplementation(reuseFactor: 4),
+        let options = ScheduleOptions(clockPeriodNs: 2.5, ioType: ioType, defaultImplementation: LayerImplementation(reuseFactor: 4),
                                       device: profile)
         let inputs = InputVectors.random(count: 5, size: 60, seed: 41).map { $0.map { $0 * 6 } }
-        let run = try crossCheck(network, options: options, inputs: inputs, outReady: "1101", directory: "stream-windows-rf4")
-        let products = try #require(run.schedule.blocks[0].products)
-        #expect(products.sharedMultipliers == 12 && products.issueCycles == 3 && run.schedule.blocks[0].initiationInterval == 4)
+        let run = try crossCheck(network, options: options, inputs: inputs, outReady: "1101", directory: "windows-rf4-\(ioType.rawValue)")
+        let block = run.schedule.blocks[0]
+        let products = try #require(block.products)
+        #expect(products.sharedMultipliers == 12 && products.issueCycles == 3)
+        if ioType == .stream {
+            #expect(block.initiationInterval == 4)
+        } else {
+            #expect(block.partitions == 30 && block.initiationInterval == 120 && block.latencyCycles == 29 * 4 + products.latencyCycles)
+        }
     }
 }

@@ -127,6 +127,33 @@ struct ConvolutionScheduleTests {
         #expect(latency.termsPerGroup == 9 && latency.multipliers == expected && expected == 135)
     }
 
+    /// At hls4ml's default ParallelizationFactor 1 under the Latency strategy at RF > 1, `conv_2d_latency_cl` runs
+    /// `dense_latency` on one pixel's window per iteration of its PartitionLoop, pipelined at II = RF. The window's
+    /// schedule is that of a Dense over the 18 kernel offsets × 3 filters with the same weights and types (scheduled
+    /// here as a Dense layer: the oracle is the Dense list schedule), run 30 times: latency 29·RF + the Dense's,
+    /// II 30·RF, the Dense's multipliers. The weights cycle through raw 11, −13, 0, 21, 5, −7, 19 (in 1/4, ap_fixed<8,4>).
+    @Test func pixelLoopAtReuseFactorFourRunsTheWindowsDenseSchedule() throws {
+        let pattern: [Double] = [11, -13, 0, 21, 5, -7, 19]
+        let weights = (0..<54).map { pattern[$0 % 7] / 4 }
+        let precision = LayerPrecision(result: .fixed(16, 8), weight: .fixed(8, 4), bias: .fixed(4, 2), accumulator: .fixed(20, 10))
+        let parameters = ConvolutionParameters(inputHeight: 6, inputWidth: 5, channels: 2, filters: 3, kernelHeight: 3, kernelWidth: 3,
+                                               padding: .same, weights: weights, biases: [0.5, -0.25, 0.75])
+        let conv = try Self.schedule(Layer(name: "conv", operation: .convolution(parameters), inputSize: 60, precision: precision),
+                                     reuseFactor: 4, parallelizationFactor: 1)
+        let dense = Layer(name: "conv", operation: .dense(DenseParameters(outputSize: 3, weights: weights, biases: [0.5, -0.25, 0.75])),
+                          inputSize: 18, precision: precision)
+        let network = Network(name: "t", inputSize: 18, inputPrecision: .fixed(8, 4), layers: [dense])
+        var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
+        options.defaultImplementation = LayerImplementation(reuseFactor: 4)
+        let window = try Scheduler.schedule(network, options: options).blocks[0]
+        let products = try #require(conv.products)
+        #expect(products == window.products)
+        #expect(products.multiplierLimit == 54 / 4 + 1 - 8 / 4 && products.sharedMultipliers > 0)
+        #expect(conv.partitions == 30 && conv.partitionPeriod == 4)
+        #expect(conv.latencyCycles == 29 * 4 + window.latencyCycles && conv.initiationInterval == 30 * 4)
+        #expect(conv.multipliers == window.multipliers && conv.stageSummary.hasPrefix("30 pixels, one every 4 cycles: list: "))
+    }
+
     /// A ParallelizationFactor that does not divide the 30 output pixels is replaced as hls4ml does: the closest of
     /// 1, 2, 3, 5, 6, 10, 15, 30 (divisors up to 15, and 30), ties to the smaller.
     @Test func parallelizationFactorSnapsAsHLS4ML() throws {
