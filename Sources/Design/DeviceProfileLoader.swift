@@ -111,6 +111,7 @@ public enum DeviceProfileLoader {
         for delay in DeviceProfile.delays { text += "\(delay.name): \(profile[keyPath: delay.path])\n" }
         if let perBit = profile.dspMultiplyNsPerBit { text += "dspMultiplyNsPerBit: \(perBit)\n" }
         if let base = profile.dspMultiplyBaseWidth { text += "dspMultiplyBaseWidth: \(base)\n" }
+        if let cycles = profile.singleSharedMultiplierCycles { text += "singleSharedMultiplierCycles: \(cycles)\n" }
         if let maximum = profile.maximumClockMHz { text += "maximumClockMHz: \(maximum)\n" }
         return text
     }
@@ -130,6 +131,9 @@ public enum DeviceProfileLoader {
         }
         if let base = profile.dspMultiplyBaseWidth, base < 1 {
             throw .invalidDeviceProfile(path: path, reason: "field 'dspMultiplyBaseWidth' must be a positive width in bits, got \(base)")
+        }
+        if let cycles = profile.singleSharedMultiplierCycles, cycles < 1 {
+            throw .invalidDeviceProfile(path: path, reason: "field 'singleSharedMultiplierCycles' must be a positive number of cycles, got \(cycles)")
         }
         if let maximum = profile.maximumClockMHz, !(maximum.isFinite && maximum > 0) {
             throw .invalidDeviceProfile(path: path, reason: "field 'maximumClockMHz' must be a positive frequency in MHz, got \(maximum)")

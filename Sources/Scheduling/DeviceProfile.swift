@@ -26,6 +26,11 @@ public struct DeviceProfile: Sendable, Equatable, Codable {
     public var dspMultiplyNsPerBit: Double?
     /// The narrower operand width `dspMultiplyNs` holds for (default 8).
     public var dspMultiplyBaseWidth: Int?
+    /// When the Latency strategy's multiplier_limit leaves a layer one shared DSP multiplier: the cycles from a
+    /// product's issue to its value (its operand multiplexer registered into the DSP's fully pipelined core), when
+    /// the tool builds that core whatever the clock (Vitis HLS 2021.1 on 7-series: `mul_*_5_1`, docs/calibration.md).
+    /// Optional; without it the lone multiplier is timed like any shared one.
+    public var singleSharedMultiplierCycles: Int?
     /// LUT multiply delay: base plus per bit of the narrower operand (ns).
     public var lutMultiplyBaseNs: Double
     public var lutMultiplyNsPerBit: Double

@@ -162,9 +162,11 @@ public struct ProductSchedule: Sendable, Equatable {
     /// `multiplyNs`: a constant product (the profile's multiplier for these widths); `sharedMultiplyNs`: a product of
     /// multiplexed operands; `muxNsPerLevel`: one level of an operand multiplexer; `addNs`: one accum_t addition;
     /// `castNs`: the cast to the result type.
+    /// `singleSharedCycles`: when one multiplier is shared, the cycles from a product's issue to its value (the
+    /// profile's `singleSharedMultiplierCycles`; nil: timed like any shared multiplier).
     public static func build(inputs: Int, outputs: Int, reuseFactor rf: Int, weight: (Int, Int) -> Int64,
                              timing: ChainTiming, multiplyNs: Double, sharedMultiplyNs: Double, muxNsPerLevel: Double,
-                             addNs: Double, castNs: Double) -> ProductSchedule {
+                             addNs: Double, castNs: Double, singleSharedCycles: Int? = nil) -> ProductSchedule {
         let distinct = distinctProducts(inputs: inputs, outputs: outputs, weight: weight)
         let constantProduct = timing.after([TimedValue(cycle: 0)], delayNs: multiplyNs)
         var products = distinct.pairs.map {
@@ -184,6 +186,11 @@ public struct ProductSchedule: Sendable, Equatable {
                 products[k].issueCycle = cycle
                 products[k].select = select
                 products[k].value = timing.after([select], delayNs: sharedMultiplyNs)
+                if shared == 1, let cycles = singleSharedCycles {
+                    // The lone multiplier's core registers its multiplexed operands: the value is `cycles` cycles on.
+                    products[k].select = TimedValue(cycle: cycle)
+                    products[k].value = TimedValue(cycle: cycle, minimumRegisters: cycles)
+                }
             }
         }
         var schedule = ProductSchedule(multiplierLimit: limit, sharedMultipliers: shared, issueCycles: issueCycles,

@@ -139,7 +139,8 @@ extension Scheduler {
         let schedule = ProductSchedule.build(
             inputs: inputs, outputs: outputs, reuseFactor: rf, weight: { i, j in raw[i * outputs + j] }, timing: timing,
             multiplyNs: product.delayNs, sharedMultiplyNs: product.delayNs, muxNsPerLevel: device.operandMuxNsPerLevel,
-            addNs: device.adderDelay(width: accumulator.width), castNs: context.castDelay(from: accumulator))
+            addNs: device.adderDelay(width: accumulator.width), castNs: context.castDelay(from: accumulator),
+            singleSharedCycles: product.dsps > 0 ? device.singleSharedMultiplierCycles : nil)
         let latency = schedule.latencyCycles
         let multipliers = schedule.sharedMultipliers > 0 ? schedule.sharedMultipliers : schedule.realMultiplications
         let shiftAdds = schedule.products.filter { ProductSchedule.signedDigits($0.weightRaw) == 2 }.count

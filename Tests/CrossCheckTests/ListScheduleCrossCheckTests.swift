@@ -42,6 +42,25 @@ struct ListScheduleCrossCheckTests {
         }
     }
 
+    /// breast_cancer at RF 100 on DSPs (5 ns, the real pruned weights): fc1 and fc2 each get one shared multiplier
+    /// (multiplier_limit 1), which the xc7z007s-2 profile puts on the DSP's fully pipelined core, every product
+    /// ready 5 cycles after its issue (`singleSharedMultiplierCycles`); the output layer's one real multiplication
+    /// is not shared. The softmax is left out (two ROMs to build); the BatchNorm scales stay. A stalling sink.
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"))
+    func loneSharedMultiplierOnItsDeepCore() throws {
+        var loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/calibration/argykokk_breast_cancer_dsp_reuse100.yml"))
+        #expect(loaded.network.layers.last?.kindName == "Softmax")
+        loaded.network.layers.removeLast()
+        let inputs = InputVectors.random(count: 8, size: loaded.network.inputSize, seed: 100).map { $0.map { $0 * 3 } }
+        let run = try crossCheck(loaded.network, options: loaded.options, inputs: inputs, outReady: "1101", directory: "breast-cancer-rf100")
+        let dense = run.schedule.blocks.filter { $0.kind == "Dense" }
+        #expect(dense.map { $0.products?.sharedMultipliers ?? -1 } == [1, 1, 0])
+        for block in dense.prefix(2) {
+            let shared = try #require(block.products).products.filter { $0.multiplier != nil }
+            #expect(!shared.isEmpty && shared.allSatisfy { $0.value.readyCycle == $0.issueCycle + 5 }, "\(block.layerName)")
+        }
+    }
+
     /// A 4 → 2 layer whose products are real multiplications (3 signed digits, one shared by both outputs), shifts
     /// and a shift-and-add, at 2.5 ns (each multiply takes registers of its own) with a stalling sink: RF 4 puts the
     /// four real products on two multipliers over two cycles, RF 8 on one over four.
