@@ -31,6 +31,14 @@ public struct ChainTiming: Sendable {
 
     public init(budgetNs: Double) { self.budgetNs = budgetNs }
 
+    /// A product in LUTs (`StagePacker.addProduct`): one combinational stage however long, so one longer than the
+    /// budget takes a cycle of its own and one register, never more.
+    public func afterProduct(_ inputs: [TimedValue], delayNs: Double, inLUTs: Bool) -> TimedValue {
+        var value = after(inputs, delayNs: delayNs)
+        if inLUTs && value.minimumRegisters > 1 { value.minimumRegisters = 1 }
+        return value
+    }
+
     public func after(_ inputs: [TimedValue], delayNs: Double) -> TimedValue {
         let ready = inputs.map(\.readyCycle).max() ?? 0
         let start = inputs.filter { $0.cycle == ready && $0.minimumRegisters == 0 }.map(\.offsetNs).max() ?? 0
@@ -162,13 +170,14 @@ public struct ProductSchedule: Sendable, Equatable {
     /// `multiplyNs`: a constant product (the profile's multiplier for these widths); `sharedMultiplyNs`: a product of
     /// multiplexed operands; `muxNsPerLevel`: one level of an operand multiplexer; `addNs`: one accum_t addition;
     /// `castNs`: the cast to the result type.
+    /// `lutProducts`: the products are built in LUTs (one stage each, `ChainTiming.afterProduct`).
     /// `singleSharedCycles`: when one multiplier is shared, the cycles from a product's issue to its value (the
     /// profile's `singleSharedMultiplierCycles`; nil: timed like any shared multiplier).
     public static func build(inputs: Int, outputs: Int, reuseFactor rf: Int, weight: (Int, Int) -> Int64,
                              timing: ChainTiming, multiplyNs: Double, sharedMultiplyNs: Double, muxNsPerLevel: Double,
-                             addNs: Double, castNs: Double, singleSharedCycles: Int? = nil) -> ProductSchedule {
+                             addNs: Double, castNs: Double, lutProducts: Bool = false, singleSharedCycles: Int? = nil) -> ProductSchedule {
         let distinct = distinctProducts(inputs: inputs, outputs: outputs, weight: weight)
-        let constantProduct = timing.after([TimedValue(cycle: 0)], delayNs: multiplyNs)
+        let constantProduct = timing.afterProduct([TimedValue(cycle: 0)], delayNs: multiplyNs, inLUTs: lutProducts)
         var products = distinct.pairs.map {
             Product(input: $0.input, weightRaw: $0.weight, multiplier: nil, issueCycle: 0, select: nil, value: constantProduct)
         }
@@ -185,7 +194,7 @@ public struct ProductSchedule: Sendable, Equatable {
                 products[k].multiplier = n % limit
                 products[k].issueCycle = cycle
                 products[k].select = select
-                products[k].value = timing.after([select], delayNs: sharedMultiplyNs)
+                products[k].value = timing.afterProduct([select], delayNs: sharedMultiplyNs, inLUTs: lutProducts)
                 if shared == 1, let cycles = singleSharedCycles {
                     // The lone multiplier's core registers its multiplexed operands: the value is `cycles` cycles on.
                     products[k].select = TimedValue(cycle: cycle)

@@ -92,7 +92,7 @@ extension Scheduler {
         if phases > 1 {
             packer.add(.operandSelect, device.operandMuxNsPerLevel * ceil(log2(Double(phases))))
         }
-        packer.add(.multiply, product.delayNs)
+        packer.addProduct(product)
         for level in 0..<levels { packer.add(.addLevel(level + 1), adderDelay) }
         if rf > 1 { packer.add(.accumulate, adderDelay, registered: true) }
         packer.add(.cast, context.castDelay(from: accumulator))
@@ -140,7 +140,7 @@ extension Scheduler {
             inputs: inputs, outputs: outputs, reuseFactor: rf, weight: { i, j in raw[i * outputs + j] }, timing: timing,
             multiplyNs: product.delayNs, sharedMultiplyNs: product.delayNs, muxNsPerLevel: device.operandMuxNsPerLevel,
             addNs: device.adderDelay(width: accumulator.width), castNs: context.castDelay(from: accumulator),
-            singleSharedCycles: product.dsps > 0 ? device.singleSharedMultiplierCycles : nil)
+            lutProducts: product.dsps == 0, singleSharedCycles: product.dsps > 0 ? device.singleSharedMultiplierCycles : nil)
         let latency = schedule.latencyCycles
         let multipliers = schedule.sharedMultipliers > 0 ? schedule.sharedMultipliers : schedule.realMultiplications
         let shiftAdds = schedule.products.filter { ProductSchedule.signedDigits($0.weightRaw) == 2 }.count

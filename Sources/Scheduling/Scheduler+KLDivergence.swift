@@ -14,7 +14,7 @@ extension Scheduler {
         let square = c.device.multiplier(widthA: mean.width, widthB: mean.width)
         let term = KLDivergenceParameters.termPrecision(mean: mean, logVariance: logVariance, table: table)
         var packer = c.packer()
-        packer.add(.multiply, square.delayNs)
+        packer.addProduct(square)
         packer.add(.index, c.device.adderDelay(width: logVariance.width + 1) + c.device.castSaturationNs)
         packer.add(.lookup, c.device.romReadDelay(addressBits: SoftmaxParameters.addressBits(parameters.tableSize)))
         // Two adder levels make the term (e + μ², l + 1, their difference), then its cast to accum_t.

@@ -16,7 +16,7 @@ extension Scheduler {
         if let parameter = p.parameter {   // ELU α / SELU λ
             let operand = activation.function == .elu ? table : c.input
             let product = c.device.multiplier(widthA: operand.width, widthB: parameter.width)
-            packer.add(.multiply, product.delayNs)
+            packer.addProduct(product)
             packer.add(.select, c.device.selectNs)
             packer.add(.cast, c.castDelay(from: Precision.product(operand, parameter)))
             multipliers = c.layer.inputSize
@@ -36,7 +36,7 @@ extension Scheduler {
         let product = c.device.multiplier(widthA: c.input.width, widthB: slope.width)
         let sum = Precision.sum(Precision.product(c.input, slope), shift)
         var packer = c.packer()
-        packer.add(.multiply, product.delayNs)
+        packer.addProduct(product)
         packer.add(.addLevel(1), c.device.adderDelay(width: sum.width))
         let tanhOffset = activation.function == .hardTanh ? c.device.adderDelay(width: sum.width + 1) : 0
         packer.add(.select, 2 * c.device.selectNs + c.device.adderDelay(width: sum.width) + tanhOffset)

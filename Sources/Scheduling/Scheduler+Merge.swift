@@ -23,7 +23,7 @@ extension Scheduler {
             exact = Precision(width: max(sumWidth, 1), integerBits: max(a.integerBits, b.integerBits) + 1)
         case .multiply:
             let product = device.multiplier(widthA: a.width, widthB: b.width)
-            packer.add(.multiply, product.delayNs)
+            packer.addProduct(product)
             multipliers = elements
             dsps = elements * product.dsps
             exact = Precision.product(a, b)

@@ -31,7 +31,7 @@ extension Scheduler {
         packer.add(.lookup, Scheduler.castDelay(device: c.device, from: accumulator, to: inverseInput)
                    + c.device.romReadDelay(addressBits: SoftmaxParameters.addressBits(parameters.invTableSize)))
         let product = c.device.multiplier(widthA: accumulator.width, widthB: inverseTable.width)
-        packer.add(.multiply, product.delayNs)
+        packer.addProduct(product)
         packer.add(.cast, c.castDelay(from: Precision.product(accumulator, inverseTable)))
         var block = simpleBlock(c, packer: packer, multipliers: n, dsps: n * product.dsps,
                                 adders: 2 * max(n - 1, 0) + (parameters.implementation == .stable ? n : 0))

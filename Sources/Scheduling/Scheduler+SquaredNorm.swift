@@ -8,7 +8,7 @@ extension Scheduler {
     static func scheduleSquaredNorm(_ accumulator: Precision, context c: LayerContext) -> BlockSchedule {
         let product = c.device.multiplier(widthA: c.input.width, widthB: c.input.width)
         var packer = c.packer()
-        packer.add(.multiply, product.delayNs)
+        packer.addProduct(product)
         let n = c.layer.inputSize
         let levels = n <= 1 ? 0 : Int(ceil(log2(Double(n))))
         for level in 0..<levels { packer.add(.addLevel(level + 1), c.device.adderDelay(width: accumulator.width)) }
