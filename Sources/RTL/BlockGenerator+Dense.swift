@@ -135,16 +135,13 @@ extension BlockGenerator {
                     for l in 0..<lanes where used[l][s] {
                         let key = inputLists[listOf[l][s]]
                         if selectedInputs[key] != nil { continue }
-                        var operands: [String] = []
+                        var operands: [(slot: Int, value: String)] = []
                         for (phase, index) in key.enumerated() {
-                            guard let i = index else { operands.append(Verilog.literal(0, width: xWidth)); continue }
-                            operands.append(inputElement(i, held: phases[phase].cycle > 0, cache: &elements, builder: builder).name)
+                            guard let i = index else { continue }
+                            operands.append((phases[phase].cycle, inputElement(i, held: phases[phase].cycle > 0, cache: &elements, builder: builder).name))
                         }
-                        var expression = operands[0]
-                        for phase in 1..<phases.count {
-                            expression = "\(slot(phases[phase].cycle)) ? \(operands[phase]) : (\(expression))"
-                        }
-                        selectedInputs[key] = builder.wire("xsel", width: xWidth, fractionalBits: inputPrecision.fractionalBits, expression)
+                        selectedInputs[key] = slotSelect(operands, width: xWidth, fractionalBits: inputPrecision.fractionalBits,
+                                                         prefix: "xsel", builder: builder)
                     }
                 }
                 for l in 0..<lanes {
@@ -159,11 +156,8 @@ extension BlockGenerator {
                             continue
                         }
                         let width = values.map(Verilog.signedWidth(of:)).max() ?? 1
-                        var expression = Verilog.literal(values[0], width: width)
-                        for phase in 1..<phases.count {
-                            expression = "\(slot(phases[phase].cycle)) ? \(Verilog.literal(values[phase], width: width)) : (\(expression))"
-                        }
-                        selectedWeights[l][s] = builder.wire("wsel", width: width, fractionalBits: weight.fractionalBits, expression)
+                        selectedWeights[l][s] = slotSelect(phases.indices.map { (phases[$0].cycle, Verilog.literal(values[$0], width: width)) },
+                                                           width: width, fractionalBits: weight.fractionalBits, prefix: "wsel", builder: builder)
                     }
                 }
                 lanesSignals = (0..<lanes).map { l in
@@ -186,8 +180,8 @@ extension BlockGenerator {
                 lanesSignals = addLevel(lanesSignals, width: accumulatorWidth, builder: builder)
             case .accumulate:
                 let offset = block.registersBeforeAccumulate
-                let first = phases.filter { $0.group == 0 }.map { slot($0.cycle + offset) }.joined(separator: " | ")
-                let later = phases.filter { $0.group > 0 }.map { slot($0.cycle + offset) }.joined(separator: " | ")
+                let first = or(phases.filter { $0.group == 0 }.map { slot($0.cycle + offset) }, width: 1, prefix: "acc_first_part", builder: builder)
+                let later = or(phases.filter { $0.group > 0 }.map { slot($0.cycle + offset) }, width: 1, prefix: "acc_later_part", builder: builder)
                 let load = builder.bit("acc_load", "\(first) | \(later)")
                 let isFirst = partitions > 1 ? builder.bit("acc_first", first) : first
                 var accumulated: [[Signal]] = []
@@ -251,7 +245,7 @@ extension BlockGenerator {
         let windows = block.partitions, period = windows > 1 ? block.partitionPeriod : 1
         let perWindow = schedule.outputs.count, windowSlots = schedule.latencyCycles
         var convolution: ConvolutionParameters? = nil
-        if windows > 1, case let .convolution(c) = layer.layer.operation { convolution = c }
+        if case let .convolution(c) = layer.layer.operation { convolution = c }
         guard windowSlots + (windows - 1) * period == slots, perWindow * windows == n, schedule.roots.count == perWindow,
               block.initiationInterval >= schedule.issueCycles, windows == 1 || (convolution != nil && period >= schedule.issueCycles) else {
             throw .scheduleMismatch(layer: name, field: "products",
@@ -276,15 +270,15 @@ extension BlockGenerator {
                 return (t, convolution.inputIndex(pixel: q, kernelOffset: k).map { input($0, cycle: t).name } ?? zero)
             }
         }
-        /// The element the cases select, by slot (the first case when no other slot is on).
-        func select(_ cases: [(slot: Int, element: String)]) -> String {
-            cases.dropFirst().reduce(cases[0].element) { "\(slot($1.slot)) ? \($1.element) : (\($0))" }
-        }
         var windowOperands: [Int: Signal] = [:]
         func windowOperand(_ k: Int) -> Signal {
-            guard windows > 1 else { return input(k, cycle: 0) }
+            guard let convolution else { return input(k, cycle: 0) }
+            if windows == 1 {
+                return convolution.inputIndex(pixel: 0, kernelOffset: k).map { input($0, cycle: 0) } ?? .constant(0, fractionalBits: inputPrecision.fractionalBits)
+            }
             if let known = windowOperands[k] { return known }
-            let operand = builder.wire("xwin", width: xWidth, fractionalBits: inputPrecision.fractionalBits, select(operandCases(k, cycle: 0)))
+            let operand = slotSelect(operandCases(k, cycle: 0).map { ($0.slot, $0.element) }, width: xWidth,
+                                     fractionalBits: inputPrecision.fractionalBits, prefix: "xwin", builder: builder)
             windowOperands[k] = operand
             return operand
         }
@@ -328,8 +322,10 @@ extension BlockGenerator {
                 (0..<windows).map { q in (slot: q * period + schedule.products[ops[position]].issueCycle,
                                           element: Verilog.literal(weights[position], width: wWidth)) }
             }
-            let x = builder.wire("xsel", width: xWidth, fractionalBits: inputPrecision.fractionalBits, select(xCases))
-            let w = builder.wire("wsel", width: wWidth, fractionalBits: weight.fractionalBits, select(wCases))
+            let x = slotSelect(xCases.map { ($0.slot, $0.element) }, width: xWidth, fractionalBits: inputPrecision.fractionalBits,
+                               prefix: "xsel", builder: builder)
+            let w = slotSelect(wCases.map { ($0.slot, $0.element) }, width: wWidth, fractionalBits: weight.fractionalBits,
+                               prefix: "wsel", builder: builder)
             let product = builder.multiply(try read("xsel\(unit)", x, made: 0, cycle: productDelay),
                                            try read("wsel\(unit)", w, made: 0, cycle: productDelay))
             unitProducts[unit] = builder.cast(product, to: accumulator, prefix: "pacc")

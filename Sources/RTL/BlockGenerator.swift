@@ -66,6 +66,40 @@ struct BlockGenerator {
     /// `v[k]` (slot k ≥ 1) or `accept` (slot 0).
     func slot(_ k: Int) -> String { k == 0 ? "accept" : (slots == 1 ? "valid_q" : "valid_q[\(k - 1)]") }
 
+    /// The value of the case whose slot is on, 0 when none is (the callers' slots are all below the block's II, so at
+    /// most one is on): an AND-OR, the slots of one value ORed into one term, in wires of at most `chunk` terms joined
+    /// by a tree of ORs, so that no expression grows with the cases (a nested `?:` thousands deep exhausts
+    /// Verilator's parser on a 16×16 image's operand selects).
+    func slotSelect(_ cases: [(slot: Int, value: String)], width: Int, fractionalBits: Int, prefix: String,
+                    builder: DatapathBuilder) -> Signal {
+        var order: [String] = [], slotsOf: [String: [Int]] = [:]
+        for (slot, value) in cases where !Verilog.isZeroLiteral(value) {
+            if slotsOf[value] == nil { order.append(value) }
+            slotsOf[value, default: []].append(slot)
+        }
+        guard !order.isEmpty else { return .constant(0, fractionalBits: fractionalBits) }
+        let terms = order.map { value -> String in
+            let on = or(slotsOf[value]!.map { slot($0) }, width: 1, prefix: "\(prefix)_on", builder: builder)
+            return "({\(width){\(slotsOf[value]!.count == 1 ? on : "(" + on + ")")}} & \(value))"
+        }
+        return builder.wire(prefix, width: width, fractionalBits: fractionalBits, or(terms, width: width, prefix: "\(prefix)_part", builder: builder))
+    }
+
+    /// `parts` ORed: an expression of at most 32 of them, the rest gathered first in wires of 32 (named `prefix_k`).
+    func or(_ parts: [String], width: Int, prefix: String, builder: DatapathBuilder) -> String {
+        let chunk = 32
+        var level = parts
+        while level.count > chunk {
+            level = stride(from: 0, to: level.count, by: chunk).map { start in
+                let name = builder.fresh(prefix)
+                builder.declareWire(name, width: width)
+                builder.assign(name, level[start..<min(start + chunk, level.count)].joined(separator: " | "))
+                return name
+            }
+        }
+        return level.joined(separator: " | ")
+    }
+
     func assemble(_ builder: DatapathBuilder, outputs: [Signal]) -> VerilogModule {
         let inWidth = zip(layer.inputSizes, layer.inputPrecisions).reduce(0) { $0 + $1.0 * $1.1.width }
         let outWidth = layer.layer.outputSize * result.width

@@ -73,39 +73,42 @@ extension Scheduler {
     /// Under the Latency strategy at RF > 1 a convolution that computes one window per iteration is hls4ml's
     /// `dense_latency` on that window: the kernel's kh·kw·C × filters products under multiplier_limit =
     /// ⌈kh·kw·C·filters / RF⌉ − ⌊zeros / RF⌋, list-scheduled as a Dense is (`scheduleListedProducts`). Two cases:
-    /// - one window: the input is exactly one window (the core of an io_stream convolution, or a kernel the size of
-    ///   the image);
+    /// - one output pixel (the core of an io_stream convolution, or an io_parallel convolution with one output pixel):
+    ///   the window's schedule, II = min(RF, latency) as a Dense;
     /// - the pixel loop of io_parallel at ParallelizationFactor 1 (`conv_2d_latency_cl`'s `PartitionLoop`, pipelined at
-    ///   II = RF): the window's schedule runs once per output pixel, pixel q entering in cycle q·RF, its operands the
-    ///   pixel's window (zeros on padding); latency (pixels − 1)·RF + the window's, II pixels·RF.
-    /// nil for any other convolution (a ParallelizationFactor above 1), which keeps the RF-group form.
+    ///   II = RF): the window's schedule runs once per output pixel, pixel q entering in cycle q·RF;
+    ///   latency (pixels − 1)·RF + the window's, II pixels·RF.
+    /// The operands are each pixel's window (zeros on padding). nil for any other convolution (a ParallelizationFactor
+    /// above 1), which keeps the RF-group form.
     static func scheduleWindowLatency(_ parameters: ConvolutionParameters, _ precision: MultiplyAccumulatePrecision, partitions: Int,
                                       context: LayerContext) throws(ScheduleError) -> BlockSchedule? {
         let terms = parameters.kernelTerms, filters = parameters.filters
         let rf = context.implementation.reuseFactor
         let pixels = parameters.outputHeight * parameters.outputWidth
-        guard context.implementation.strategy == .latency, rf > 1 else { return nil }
-        let oneWindow = pixels == 1 && context.layer.inputSize == terms
-            && (0..<terms).allSatisfy({ parameters.inputIndex(pixel: 0, kernelOffset: $0) == $0 })
-        let pixelLoop = pixels > 1 && partitions == pixels
-        guard oneWindow || pixelLoop else { return nil }
+        guard context.implementation.strategy == .latency, rf > 1, partitions == pixels else { return nil }
         try checkReuseFactor(rf, layer: context.layer, inputs: terms, outputs: filters)
         let raw = parameters.weights.map { precision.weight.raw(fromDouble: $0) }   // [k · filters + f]: kernel offset k, filter f
         var block = scheduleListedProducts(inputs: terms, outputs: filters, weightRaw: raw, precision, context: context)
-        if pixelLoop {
+        let p = parameters.pads
+        let pads = "pads (top, bottom, left, right) = (\(p.top), \(p.bottom), \(p.left), \(p.right))"
+        if pixels > 1, let products = block.products {
             let window = block.latencyCycles
             block.partitions = pixels
             block.partitionPeriod = rf
             block.latencyCycles = (pixels - 1) * rf + window
             block.initiationInterval = pixels * rf
-            // The image is held for the later pixels' operands, and every pixel's results but the last until the output.
-            block.registerBits += context.layer.inputSize * context.input.width + (pixels - 1) * filters * context.layer.precision.result.width
+            // The image is held for the later pixels' operands (one copy: the window's own hold, counted when its products
+            // take several cycles, is that copy), and every pixel's non-constant results but the last until the output.
+            let windowHold = products.issueCycles > 1 ? terms * context.input.width : 0
+            let held = products.roots.enumerated().filter { $0.element != .bias($0.offset) }.count
+            block.registerBits += context.layer.inputSize * context.input.width - windowHold
+                + (pixels - 1) * held * context.layer.precision.result.width
             block.notes.removeAll { $0.contains("the pipeline is shorter than RF") }
             block.notes.append("\(parameters.kindName) \(parameters.inputShape) → \(parameters.outputShape): \(pixels) pixels, one every \(rf) cycles "
                                + "(ParallelizationFactor 1), each window of \(terms) terms × \(filters) filters hls4ml's dense_latency, "
-                               + "list-scheduled (\(window) cycles)")
+                               + "list-scheduled (\(window) cycles); \(pads)")
         } else {
-            block.notes.append("\(parameters.kindName) on one window of \(terms) terms × \(filters) filters: hls4ml's dense_latency, list-scheduled")
+            block.notes.append("\(parameters.kindName) on one window of \(terms) terms × \(filters) filters: hls4ml's dense_latency, list-scheduled; \(pads)")
         }
         return block
     }

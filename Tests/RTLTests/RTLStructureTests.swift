@@ -56,6 +56,31 @@ import Testing
         #expect(design.channels.map(\.prefix) == ["in", "d1", "r1", "d2", "out"])
     }
 
+    /// A 16×16×1 'same' 3×3 → 4 convolution at RF 9 selects its shared multipliers' operands among 256 pixels × 8 issue
+    /// cycles (the list schedule of ParallelizationFactor 1) and, under the Resource strategy, among 256 × 9 phases. As
+    /// nested `?:` chains those were lines of 50,000 characters and 2,047 `?` that Verilator ran out of memory parsing; the
+    /// AND-OR selects in wires of at most 32 terms keep every line short, whatever the image.
+    @Test(arguments: [Strategy.latency, .resource])
+    func operandSelectsStayShortForLargeImages(_ strategy: Strategy) throws {
+        let weights = (0..<36).map { Double(($0 * 7) % 11 - 5) * 0.0625 + 0.03125 }
+        let parameters = ConvolutionParameters(inputHeight: 16, inputWidth: 16, channels: 1, filters: 4, kernelHeight: 3, kernelWidth: 3,
+                                               padding: .same, weights: weights, biases: [0.25, -0.125, 0, 0.5])
+        let network = Network(name: "img", inputSize: 256, inputPrecision: .fixed(10, 4), layers: [
+            Layer(name: "c1", operation: .convolution(parameters), inputSize: 256,
+                  precision: LayerPrecision(result: .fixed(16, 6), weight: .fixed(8, 2), bias: .fixed(8, 2), accumulator: .fixed(20, 8))),
+        ], inputShape: TensorShape([16, 16, 1]))
+        var options = ScheduleOptions(clockPeriodNs: 5, defaultImplementation: LayerImplementation(reuseFactor: 9, strategy: strategy,
+                                                                                                  parallelizationFactor: 1),
+                                      device: try defaultProfile())
+        options.ioType = .parallel
+        let plan = try Scheduler.schedule(network, options: options)
+        #expect(plan.blocks[0].partitions == 256)
+        let design = try RTLGenerator.generate(network: network, schedule: plan)
+        let lines = design.files.flatMap { $0.text.split(separator: "\n") }
+        let longest = lines.map(\.count).max() ?? 0, deepest = lines.map { $0.filter { $0 == "?" }.count }.max() ?? 0
+        #expect(longest < 20_000 && deepest <= 32, "longest line \(longest) characters, \(deepest) `?` on one line")
+    }
+
     /// The Resource strategy's RF groups (hls4ml's dense_resource): RF groups of ⌈n_in / RF⌉ multipliers per output.
     /// hls4ml's valid Resource reuse factors for 7 × 4 are 1, 7, 14 and 28 (d2, 4 × 3, takes at most 12).
     @Test(arguments: [1, 7])

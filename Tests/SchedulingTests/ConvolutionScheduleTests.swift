@@ -152,6 +152,29 @@ struct ConvolutionScheduleTests {
         #expect(conv.partitions == 30 && conv.partitionPeriod == 4)
         #expect(conv.latencyCycles == 29 * 4 + window.latencyCycles && conv.initiationInterval == 30 * 4)
         #expect(conv.multipliers == window.multipliers && conv.stageSummary.hasPrefix("30 pixels, one every 4 cycles: list: "))
+        // Registers: the window's, the image held once for the later pixels (60 × 8 bits, of which the window's own
+        // 18-element hold is a part), and 29 pixels' 3 results of 16 bits held until the output.
+        #expect(products.issueCycles > 1)
+        #expect(conv.registerBits == window.registerBits + 60 * 8 - 18 * 8 + 29 * 3 * 16)
+    }
+
+    /// A convolution with one output pixel whose input is larger than its window (5×5×1, 3×3, stride 3, valid: the
+    /// window is rows and columns 0–2) is one window too: the Dense list schedule of its 9 terms × 2 filters, II =
+    /// min(RF, latency), its terms read from the window's input elements (the RTL's operands; `RTLTests`).
+    @Test func onePixelConvolutionIsOneWindow() throws {
+        let parameters = ConvolutionParameters(inputHeight: 5, inputWidth: 5, channels: 1, filters: 2, kernelHeight: 3, kernelWidth: 3,
+                                               strideHeight: 3, strideWidth: 3,
+                                               weights: (0..<18).map { [11.0, -13, 21, 19, 0, 5][$0 % 6] / 8 }, biases: [0.25, 0])
+        let layer = Layer(name: "conv", operation: .convolution(parameters), inputSize: 25,
+                          precision: LayerPrecision(result: .fixed(16, 8), weight: .fixed(6, 3), bias: .fixed(4, 2), accumulator: .fixed(16, 8)))
+        let network = Network(name: "t", inputSize: 25, inputPrecision: .fixed(8, 4), layers: [layer], inputShape: TensorShape([5, 5, 1]))
+        var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
+        options.defaultImplementation = LayerImplementation(reuseFactor: 3)
+        let block = try Scheduler.schedule(network, options: options).blocks[0]
+        let products = try #require(block.products)
+        #expect(parameters.outputShape == TensorShape([1, 1, 2]) && block.partitions == 1)
+        #expect(products.products.allSatisfy { $0.input < 9 } && products.multiplierLimit == 6 - 3 / 3)
+        #expect(block.initiationInterval == min(3, block.latencyCycles))
     }
 
     /// A ParallelizationFactor that does not divide the 30 output pixels is replaced as hls4ml does: the closest of
