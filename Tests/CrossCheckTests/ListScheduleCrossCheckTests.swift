@@ -61,6 +61,21 @@ struct ListScheduleCrossCheckTests {
         }
     }
 
+    /// cardio on fabric multipliers at 3.33 ns (xc7z007s-2-fabric), the whole design with its softmax: the softmax's
+    /// 18 × 18 product is one LUT stage (however long), each max-tree level and table read two cycles, and the block
+    /// takes HLS's 11 slots less at most one (the report: L = 10; predicted 12). Simulator and RTL agree under stalls.
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"))
+    func fabricSoftmaxOnOneLUTStage() throws {
+        let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/calibration/argykokk_cardio_lut_reuse1.yml"))
+        let inputs = InputVectors.random(count: 8, size: loaded.network.inputSize, seed: 33).map { $0.map { $0 * 3 } }
+        let run = try crossCheck(loaded.network, options: loaded.options, inputs: inputs, outReady: "1101", directory: "cardio-fabric")
+        let softmax = try #require(run.schedule.blocks.last)
+        #expect(softmax.kind == "Softmax" && abs(softmax.latencyCycles - 11) <= 1)
+        let product = try #require(softmax.steps.firstIndex { $0.operation == .multiply })
+        #expect(softmax.steps[product].delayNs > 3.33 && softmax.steps[product].registersAfter == 0
+                && softmax.steps[product + 1].operation == .cast && softmax.steps[product + 1].registersAfter == 1)
+    }
+
     /// A 4 → 2 layer whose products are real multiplications (3 signed digits, one shared by both outputs), shifts
     /// and a shift-and-add, at 2.5 ns (each multiply takes registers of its own) with a stalling sink: RF 4 puts the
     /// four real products on two multipliers over two cycles, RF 8 on one over four.

@@ -114,6 +114,29 @@ struct ProductScheduleTests {
                 == TimedValue(cycle: 3, offsetNs: 1.5))
     }
 
+    /// A product in LUTs is one combinational stage however long (HLS's fabric cores have one stage): over the budget
+    /// it takes a cycle of its own and one register, where a DSP product of the same delay takes ⌈delay / budget⌉;
+    /// in the stage packer a free cast joins the LUT product's cycle, a costly operation starts the next.
+    @Test func lutProductIsOneStage() {
+        let timing = ChainTiming(budgetNs: 2.0)
+        #expect(timing.afterProduct([TimedValue(cycle: 0)], delayNs: 4.2, inLUTs: true) == TimedValue(cycle: 0, minimumRegisters: 1))
+        #expect(timing.afterProduct([TimedValue(cycle: 0)], delayNs: 4.2, inLUTs: false) == TimedValue(cycle: 0, minimumRegisters: 3))
+        #expect(timing.afterProduct([TimedValue(cycle: 0)], delayNs: 1.5, inLUTs: true) == TimedValue(cycle: 0, offsetNs: 1.5))
+        var lut = StagePacker(budget: 2.0)
+        lut.add(.lookup, 1.5)
+        lut.addProduct((dsps: 0, delayNs: 4.2))
+        lut.add(.cast, 0)
+        #expect(lut.finish().map(\.registersAfter) == [1, 0, 1])
+        var costly = StagePacker(budget: 2.0)
+        costly.addProduct((dsps: 0, delayNs: 4.2))
+        costly.add(.cast, 0.3)
+        #expect(costly.finish().map(\.registersAfter) == [1, 1])
+        var dsp = StagePacker(budget: 2.0)
+        dsp.addProduct((dsps: 1, delayNs: 4.2))
+        dsp.add(.cast, 0)
+        #expect(dsp.finish().map(\.registersAfter) == [3, 1])
+    }
+
     /// The Resource strategy keeps hls4ml's dense_resource form: RF groups with an accumulator, II = RF.
     // 58 → 16 at RF 2 (valid for Resource: ⌈928/2⌉ = 464 is a multiple of 16): g = 29 products per phase → 5 levels.
     // mux 0.25, mul 2.0, add1 → [mux mul add1] 3.25; [add2 add3 add4] 3.0; [add5 acc] 2.0 (acc registered); [cast].
