@@ -156,8 +156,8 @@ extension BlockGenerator {
                             continue
                         }
                         let width = values.map(Verilog.signedWidth(of:)).max() ?? 1
-                        selectedWeights[l][s] = slotSelect(phases.indices.map { (phases[$0].cycle, Verilog.literal(values[$0], width: width)) },
-                                                           width: width, fractionalBits: weight.fractionalBits, prefix: "wsel", builder: builder)
+                        let cases = phases.indices.filter { values[$0] != 0 }.map { (slot: phases[$0].cycle, value: Verilog.literal(values[$0], width: width)) }
+                        selectedWeights[l][s] = slotSelect(cases, width: width, fractionalBits: weight.fractionalBits, prefix: "wsel", builder: builder)
                     }
                 }
                 lanesSignals = (0..<lanes).map { l in
@@ -260,14 +260,14 @@ extension BlockGenerator {
         var elements: [String: Signal] = [:]
         func input(_ i: Int, cycle: Int) -> Signal { inputElement(i, held: cycle > 0, cache: &elements, builder: builder) }
         let xWidth = inputPrecision.width + (inputPrecision.isSigned ? 0 : 1)
-        let zero = Verilog.literal(0, width: xWidth)
-        /// Operand k issued `cycle` cycles after its window entered, for each window: the slot it is read in and the
-        /// element (a Dense: input k; the pixel loop: element k of pixel q's window, a zero on padding).
-        func operandCases(_ k: Int, cycle: Int) -> [(slot: Int, element: String)] {
+        /// Operand k issued `cycle` cycles after its window entered, for each window that reads an element (a Dense:
+        /// input k; a convolution: element k of pixel q's window, none on padding, which `slotSelect` reads as 0):
+        /// the slot it is read in and the element.
+        func operandCases(_ k: Int, cycle: Int) -> [(slot: Int, value: String)] {
             guard let convolution else { return [(cycle, input(k, cycle: cycle).name)] }
-            return (0..<windows).map { q in
+            return (0..<windows).compactMap { q in
                 let t = q * period + cycle
-                return (t, convolution.inputIndex(pixel: q, kernelOffset: k).map { input($0, cycle: t).name } ?? zero)
+                return convolution.inputIndex(pixel: q, kernelOffset: k).map { (t, input($0, cycle: t).name) }
             }
         }
         var windowOperands: [Int: Signal] = [:]
@@ -277,8 +277,8 @@ extension BlockGenerator {
                 return convolution.inputIndex(pixel: 0, kernelOffset: k).map { input($0, cycle: 0) } ?? .constant(0, fractionalBits: inputPrecision.fractionalBits)
             }
             if let known = windowOperands[k] { return known }
-            let operand = slotSelect(operandCases(k, cycle: 0).map { ($0.slot, $0.element) }, width: xWidth,
-                                     fractionalBits: inputPrecision.fractionalBits, prefix: "xwin", builder: builder)
+            let operand = slotSelect(operandCases(k, cycle: 0), width: xWidth, fractionalBits: inputPrecision.fractionalBits,
+                                     prefix: "xwin", builder: builder)
             windowOperands[k] = operand
             return operand
         }
@@ -320,12 +320,10 @@ extension BlockGenerator {
             let xCases = ops.flatMap { operandCases(schedule.products[$0].input, cycle: schedule.products[$0].issueCycle) }
             let wCases = ops.indices.flatMap { position in
                 (0..<windows).map { q in (slot: q * period + schedule.products[ops[position]].issueCycle,
-                                          element: Verilog.literal(weights[position], width: wWidth)) }
+                                          value: Verilog.literal(weights[position], width: wWidth)) }
             }
-            let x = slotSelect(xCases.map { ($0.slot, $0.element) }, width: xWidth, fractionalBits: inputPrecision.fractionalBits,
-                               prefix: "xsel", builder: builder)
-            let w = slotSelect(wCases.map { ($0.slot, $0.element) }, width: wWidth, fractionalBits: weight.fractionalBits,
-                               prefix: "wsel", builder: builder)
+            let x = slotSelect(xCases, width: xWidth, fractionalBits: inputPrecision.fractionalBits, prefix: "xsel", builder: builder)
+            let w = slotSelect(wCases, width: wWidth, fractionalBits: weight.fractionalBits, prefix: "wsel", builder: builder)
             let product = builder.multiply(try read("xsel\(unit)", x, made: 0, cycle: productDelay),
                                            try read("wsel\(unit)", w, made: 0, cycle: productDelay))
             unitProducts[unit] = builder.cast(product, to: accumulator, prefix: "pacc")

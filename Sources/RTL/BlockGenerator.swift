@@ -66,14 +66,14 @@ struct BlockGenerator {
     /// `v[k]` (slot k ≥ 1) or `accept` (slot 0).
     func slot(_ k: Int) -> String { k == 0 ? "accept" : (slots == 1 ? "valid_q" : "valid_q[\(k - 1)]") }
 
-    /// The value of the case whose slot is on, 0 when none is (the callers' slots are all below the block's II, so at
-    /// most one is on): an AND-OR, the slots of one value ORed into one term, in wires of at most `chunk` terms joined
-    /// by a tree of ORs, so that no expression grows with the cases (a nested `?:` thousands deep exhausts
+    /// The value of the case whose slot is on, 0 when none is (callers leave out zero values; their slots are all
+    /// below the block's II, so at most one is on): an AND-OR, the slots of one value ORed into one term, joined by
+    /// `or`'s tree of wires, so that no expression grows with the cases (a nested `?:` thousands deep exhausts
     /// Verilator's parser on a 16×16 image's operand selects).
     func slotSelect(_ cases: [(slot: Int, value: String)], width: Int, fractionalBits: Int, prefix: String,
                     builder: DatapathBuilder) -> Signal {
         var order: [String] = [], slotsOf: [String: [Int]] = [:]
-        for (slot, value) in cases where !Verilog.isZeroLiteral(value) {
+        for (slot, value) in cases {
             if slotsOf[value] == nil { order.append(value) }
             slotsOf[value, default: []].append(slot)
         }

@@ -24,12 +24,6 @@ enum Verilog {
         return Int128.bitWidth - (~value).leadingZeroBitCount + 1
     }
 
-    /// Whether `text` is a literal `literal(_:width:)` writes for 0.
-    static func isZeroLiteral(_ text: String) -> Bool {
-        guard let quote = text.firstIndex(of: "'"), text[text.index(after: quote)...].hasPrefix("h") else { return false }
-        return text[text.index(quote, offsetBy: 2)...].allSatisfy { $0 == "0" } && Int(text[..<quote]) != nil
-    }
-
     /// A sized hexadecimal literal holding the low `width` bits of `value`'s two's complement
     /// (sign-extended beyond 128 bits).
     static func literal(_ value: Int128, width: Int) -> String {

@@ -33,10 +33,10 @@ extension Scheduler {
         let requestedFactor = context.implementation.parallelizationFactor ?? 1
         let factor = closestParallelizationFactor(requestedFactor, pixels: pixels)
         let partitions = pixels / factor
-        let windows = try scheduleWindowLatency(parameters, precision, partitions: partitions, context: context)
+        let listed = try scheduleWindowLatency(parameters, precision, partitions: partitions, context: context)
         var block: BlockSchedule
-        if let windows {
-            block = windows
+        if let listed {
+            block = listed
         } else {
             block = try scheduleDotProducts(outputs: outputs, terms: parameters.kernelTerms, reuseInputs: parameters.kernelTerms,
                                             reuseOutputs: filters, partitions: partitions, precision: precision, context: context) { j, k in
@@ -48,7 +48,7 @@ extension Scheduler {
                                + "(valid: \(validParallelizationFactors(pixels: pixels).map(String.init).joined(separator: ", "))); "
                                + "using \(factor) (closest valid, as hls4ml does)")
         }
-        if windows != nil { return block }
+        if listed != nil { return block }
         let weight = precision.weight
         let zeroKernel = parameters.weights.filter { weight.raw(fromDouble: $0) == 0 }.count
         if block.reuseFactor == 1 && context.implementation.strategy == .latency {
