@@ -112,6 +112,7 @@ public enum DeviceProfileLoader {
         if let perBit = profile.dspMultiplyNsPerBit { text += "dspMultiplyNsPerBit: \(perBit)\n" }
         if let base = profile.dspMultiplyBaseWidth { text += "dspMultiplyBaseWidth: \(base)\n" }
         if let cycles = profile.singleSharedMultiplierCycles { text += "singleSharedMultiplierCycles: \(cycles)\n" }
+        if let output = profile.dspOutputNs { text += "dspOutputNs: \(output)\n" }
         if let maximum = profile.maximumClockMHz { text += "maximumClockMHz: \(maximum)\n" }
         return text
     }
@@ -134,6 +135,9 @@ public enum DeviceProfileLoader {
         }
         if let cycles = profile.singleSharedMultiplierCycles, cycles < 1 {
             throw .invalidDeviceProfile(path: path, reason: "field 'singleSharedMultiplierCycles' must be a positive number of cycles, got \(cycles)")
+        }
+        if let output = profile.dspOutputNs, !(output.isFinite && output >= 0) {
+            throw .invalidDeviceProfile(path: path, reason: "field 'dspOutputNs' must be a delay ≥ 0 ns, got \(output)")
         }
         if let maximum = profile.maximumClockMHz, !(maximum.isFinite && maximum > 0) {
             throw .invalidDeviceProfile(path: path, reason: "field 'maximumClockMHz' must be a positive frequency in MHz, got \(maximum)")

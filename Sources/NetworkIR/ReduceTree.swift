@@ -15,4 +15,18 @@ public enum ReduceTree {
         let left = leftCount(n)
         return 1 + max(levels(left), levels(n - left))
     }
+
+    /// Stages the sum over n terms takes when every addition may take one of its operands' additions into a ternary
+    /// adder (two additions in one stage) and every term is there from the start: a complete tree gains nothing (each
+    /// merged operand needs its own operands a stage earlier), an unbalanced one does (3 terms: 1 stage, 5: 2).
+    public static func ternaryStages(_ n: Int) -> Int {
+        guard n > 1 else { return 0 }
+        let left = leftCount(n), right = n - left
+        var best = 1 + max(ternaryStages(left), ternaryStages(right))
+        for (merged, other) in [(left, right), (right, left)] where merged > 1 {
+            let inner = leftCount(merged)
+            best = min(best, 1 + max(ternaryStages(inner), ternaryStages(merged - inner), ternaryStages(other)))
+        }
+        return best
+    }
 }

@@ -18,9 +18,9 @@ import Scheduling
 ///
 /// Latency: a Pipewright block's latency D counts the block's own output register; an HLS instance's
 /// latency L does not (its caller registers the result), so D is compared with L + 1, as in
-/// docs/calibration.md. II is compared as it is. The top compares the design latency and II with the
-/// report's top latency and interval as they are (the top's own input/output registers included); it
-/// counts towards the verdict only when every layer is matched on both sides.
+/// docs/calibration.md. II is compared as it is. The top compares the top latency HLS would report for the design
+/// (`DesignSchedule.hlsTopLatency`: Σ D with the top's own states) and the design's II with the report's top latency
+/// and interval; it counts towards the verdict only when every layer is matched on both sides.
 public struct HLSComparison: Sendable {
     /// One design layer, one report instance, or a matched pair.
     public struct Row: Sendable {
@@ -50,7 +50,11 @@ public struct HLSComparison: Sendable {
     public var tolerance: Int
     public var rows: [Row]
 
-    public var predictedLatency: Int { schedule.latencyCycles }
+    /// The top latency HLS would report (`DesignSchedule.hlsTopLatency`); the design's own latency where that is not
+    /// predicted (not an io_parallel chain).
+    public var predictedLatency: Int { schedule.hlsTopLatency ?? schedule.latencyCycles }
+    /// Pipewright's design latency (its blocks' own registers: Σ D over a chain).
+    public var designLatency: Int { schedule.latencyCycles }
     public var predictedInterval: Int { schedule.initiationInterval }
     public var topLatencyDifference: Int { predictedLatency - report.latency.max }
     public var topIntervalDifference: Int? { report.interval.map { predictedInterval - $0.max } }
@@ -151,7 +155,8 @@ public struct HLSComparison: Sendable {
 extension HLSComparison {
     static let convention = "D = Pipewright's block latency, which counts the block's own output register; L = the HLS instance "
         + "latency, which does not (the caller registers the result), so D is compared with L + 1 (docs/calibration.md). "
-        + "II and the top (design latency and II vs the report's top latency and interval) are compared as they are; "
+        + "II is compared as it is; the top compares the top latency HLS would report (Σ D, + 1 per callee that registers its "
+        + "inputs at II 1, − 1 per state two calls share, − 1 for the output ports) and the II with the report's top; "
         + "DSPs are shown beside the report's, not counted in the verdict."
 
     static func signed(_ value: Int?) -> String {
@@ -184,7 +189,8 @@ extension HLSComparison {
                    "\(schedule.dsps)", report.resources?.dsp.map(String.init) ?? "–"])
         text += table.render(leftAligned: [0, 1, 3])
         text += "\n" + Self.convention.replacingOccurrences(of: "(docs/calibration.md). ", with: "(docs/calibration.md).\n") + "\n"
-        text += "top: predicted design latency \(predictedLatency) vs reported top latency \(report.latency.max) cycles (difference "
+        let own = predictedLatency == designLatency ? "" : " (Pipewright's design latency \(designLatency))"
+        text += "top: predicted top latency \(predictedLatency)\(own) vs reported top latency \(report.latency.max) cycles (difference "
             + "\(Self.signed(topLatencyDifference))); II \(predictedInterval) vs \(report.interval.map { "\($0.max)" } ?? "–")"
         if topIsCompared {
             text += ".\n"
@@ -237,7 +243,8 @@ extension HLSComparison {
             "tolerance": tolerance,
             "convention": Self.convention,
             "layers": rows.map(row),
-            "top": ["predictedLatencyCycles": predictedLatency, "reportedLatencyMax": report.latency.max,
+            "top": ["predictedLatencyCycles": predictedLatency, "designLatencyCycles": designLatency,
+                    "reportedLatencyMax": report.latency.max,
                     "latencyDifference": topLatencyDifference, "predictedInitiationInterval": predictedInterval,
                     "reportedIntervalMax": report.interval.map { $0.max as Any } ?? NSNull(),
                     "intervalDifference": topIntervalDifference.map { $0 as Any } ?? NSNull(),

@@ -31,6 +31,11 @@ public struct DeviceProfile: Sendable, Equatable, Codable {
     /// the tool builds that core whatever the clock (Vitis HLS 2021.1 on 7-series: `mul_*_5_1`, docs/calibration.md).
     /// Optional; without it the lone multiplier is timed like any shared one.
     public var singleSharedMultiplierCycles: Int?
+    /// A DSP product longer than one stage is pipelined in the DSP; its value leaves the last register through the
+    /// DSP's output path, this much logic (ns) that an operation reading it in that cycle chains after (Vitis HLS
+    /// 2021.1 on 7-series: `Mul_DSP` latency 2 with 2.45 ns in its last state of 2.91, so no addition follows in that
+    /// state, docs/calibration.md). Optional; without it the value is ready at the start of the cycle.
+    public var dspOutputNs: Double?
     /// LUT multiply delay: base plus per bit of the narrower operand (ns).
     public var lutMultiplyBaseNs: Double
     public var lutMultiplyNsPerBit: Double

@@ -4,23 +4,30 @@ import Foundation
 ///
 /// The value's logic ends in cycle `cycle`, `offsetNs` into that cycle's logic budget. An operation longer than
 /// a cycle (a DSP multiply at a short clock) ends in `cycle` and then needs `minimumRegisters` registers before
-/// anything may read it. A reader in cycle c ≥ `cycle + minimumRegisters` reads it through `c − cycle` registers.
+/// anything may read it; it leaves its last register through `outputNs` of logic (a DSP's output path), which a
+/// reader in that cycle chains after. A reader in cycle c ≥ `cycle + minimumRegisters` reads it through `c − cycle`
+/// registers.
 public struct TimedValue: Sendable, Equatable, Hashable {
     public var cycle: Int
     public var minimumRegisters: Int
     public var offsetNs: Double
+    public var outputNs: Double
 
-    public init(cycle: Int, minimumRegisters: Int = 0, offsetNs: Double = 0) {
+    public init(cycle: Int, minimumRegisters: Int = 0, offsetNs: Double = 0, outputNs: Double = 0) {
         self.cycle = cycle
         self.minimumRegisters = minimumRegisters
         self.offsetNs = offsetNs
+        self.outputNs = outputNs
     }
 
     /// The first cycle a reader may use it in.
     public var readyCycle: Int { cycle + minimumRegisters }
 
+    /// The time already spent in its ready cycle when a reader there may start.
+    public var readyOffsetNs: Double { minimumRegisters == 0 ? offsetNs : outputNs }
+
     /// Ordering key for "ready earlier": the ready cycle, then the time already spent in it.
-    var readiness: (Int, Double) { (readyCycle, minimumRegisters == 0 ? offsetNs : 0) }
+    var readiness: (Int, Double) { (readyCycle, readyOffsetNs) }
 }
 
 /// Operation chaining against a clock's logic budget, the rule of `StagePacker` applied to one operation with
@@ -34,14 +41,20 @@ public struct ChainTiming: Sendable {
     /// A product in LUTs (`StagePacker.addProduct`): one combinational stage however long, so one longer than the
     /// budget takes a cycle of its own and one register, never more.
     public func afterProduct(_ inputs: [TimedValue], delayNs: Double, inLUTs: Bool) -> TimedValue {
+        inLUTs ? afterSingleStage(inputs, delayNs: delayNs) : after(inputs, delayNs: delayNs)
+    }
+
+    /// An operation HLS keeps in one stage however long it is (a LUT product, a ternary adder): one longer than the
+    /// budget takes a cycle of its own and one register.
+    public func afterSingleStage(_ inputs: [TimedValue], delayNs: Double) -> TimedValue {
         var value = after(inputs, delayNs: delayNs)
-        if inLUTs && value.minimumRegisters > 1 { value.minimumRegisters = 1 }
+        if value.minimumRegisters > 1 { value.minimumRegisters = 1 }
         return value
     }
 
     public func after(_ inputs: [TimedValue], delayNs: Double) -> TimedValue {
         let ready = inputs.map(\.readyCycle).max() ?? 0
-        let start = inputs.filter { $0.cycle == ready && $0.minimumRegisters == 0 }.map(\.offsetNs).max() ?? 0
+        let start = inputs.filter { $0.readyCycle == ready }.map(\.readyOffsetNs).max() ?? 0
         return after(ready: ready, start: start, delayNs: delayNs)
     }
 
@@ -49,8 +62,8 @@ public struct ChainTiming: Sendable {
     public func after(_ a: TimedValue, _ b: TimedValue, delayNs: Double) -> TimedValue {
         let ready = max(a.readyCycle, b.readyCycle)
         var start = 0.0
-        if a.cycle == ready && a.minimumRegisters == 0 { start = a.offsetNs }
-        if b.cycle == ready && b.minimumRegisters == 0 { start = max(start, b.offsetNs) }
+        if a.readyCycle == ready { start = a.readyOffsetNs }
+        if b.readyCycle == ready { start = max(start, b.readyOffsetNs) }
         return after(ready: ready, start: start, delayNs: delayNs)
     }
 
@@ -66,23 +79,26 @@ public struct ChainTiming: Sendable {
     }
 }
 
-/// A Dense layer at RF > 1 under hls4ml's Latency strategy, scheduled the way HLS builds it.
+/// A Dense layer under hls4ml's Latency strategy, scheduled the way Vitis HLS builds it (its own schedules of hls4ml
+/// designs, docs/calibration.md).
 ///
-/// hls4ml writes the same fully unrolled multiply-and-sum as at RF 1, pipelines it with II = RF and limits the
-/// multipliers with `#pragma HLS ALLOCATION operation instances=mul limit=multiplier_limit`, where
+/// hls4ml writes a fully unrolled multiply-and-sum, pipelines it with II = RF and limits the multipliers with
+/// `#pragma HLS ALLOCATION operation instances=mul limit=multiplier_limit`, where
 /// multiplier_limit = ⌈n_in·n_out / RF⌉ − ⌊n_zeros / RF⌋. HLS then:
 /// - turns a product by a constant whose canonical signed-digit form has at most two non-zero digits
-///   (±2^a, ±2^a ± 2^b) into shifts and at most one adder: no multiplier, not under the limit;
+///   (±2^a, ±2^a ± 2^b) into shifts and at most one adder (−2^a − 2^b: one ternary adder): no multiplier;
 /// - keeps one multiplication per distinct (input, weight) pair (common subexpressions);
-/// - places the remaining products on the limited multipliers in program order (input-major, as hls4ml's
-///   loops run) — product k on multiplier k mod limit in cycle ⌊k / limit⌋ — with an operand multiplexer in front
-///   of each shared multiplier;
-/// - sums each output's products in an adder tree that combines the two earliest-ready values first, each
-///   addition chained into a cycle while it fits the clock budget.
+/// - balances each output's `acc = bias; acc += mult[i]` into a tree pairing neighbours in that order (a zero bias
+///   is folded away), sizes every addition by its operands' types (`Sums`) and makes an addition and the addition it
+///   adds one ternary adder where both are as wide as the accumulator bits the result keeps (`AdderTree`);
+/// - when the limit is below the real multiplications, issues them on the shared multipliers in list-scheduling
+///   order — the farthest from its output first — `limit` per cycle, with an operand multiplexer in front of each;
+/// - chains operations into a cycle while they fit the clock budget (a pipelined DSP product leaves its last register
+///   through its output path, `dspOutputNs`; a LUT product and a ternary adder keep one stage however long).
 ///
-/// When the limit is not below the number of real multiplications (RF 2 in most designs), nothing is shared and
-/// the block is the RF 1 datapath. The block's II is min(RF, latency): HLS reports an II equal to the depth when
-/// the pipeline is shorter than RF. docs/timing.md and docs/calibration.md give the derivation and the fit.
+/// At RF 1, and wherever the limit is not below the real multiplications (RF 2 in most designs), nothing is shared.
+/// The block's II is min(RF, latency): HLS reports an II equal to the depth when the pipeline is shorter than RF.
+/// docs/timing.md and docs/calibration.md give the derivation and the fit.
 public struct ProductSchedule: Sendable, Equatable {
     /// One multiplication: `input × weight` (raw weight in weight_t), cast to accum_t.
     public struct Product: Sendable, Equatable {
@@ -166,21 +182,94 @@ public struct ProductSchedule: Sendable, Equatable {
         max(1, (inputs * outputs + rf - 1) / rf - zeros / rf)
     }
 
+    /// What sizes a layer's additions in HLS, from the C++ types and the constants: the input type, the cast of each
+    /// product to accum_t, the biases, and the width no addition exceeds.
+    public struct Sums: Sendable, Equatable {
+        /// The input's raw range (its type's).
+        public var inputRange: ClosedRange<Int64>
+        /// The fraction bits a product x·w has beyond accum_t's (it is truncated by them; negative: it gains them).
+        public var productShift: Int
+        /// Output j's bias in accum_t LSBs (0: no bias term; HLS folds an addition of 0 away).
+        public var biasRaw: [Int64]
+        /// The accumulator bits the cast to the result keeps (the high bits a wrapping cast drops are never computed):
+        /// the widest addition.
+        public var keptWidth: Int
+
+        public init(inputRange: ClosedRange<Int64>, productShift: Int, biasRaw: [Int64], keptWidth: Int) {
+            self.inputRange = inputRange
+            self.productShift = productShift
+            self.biasRaw = biasRaw
+            self.keptWidth = keptWidth
+        }
+
+        /// The width Vitis HLS gives the product x·w cast to accum_t: the multiplier's (the input's bits and the
+        /// constant's), less the bits the cast drops; signed unless both factors are non-negative.
+        func productWidth(weightRaw w: Int64) -> (bits: Int, signed: Bool) {
+            let inputBits = AdderTree.bits(of: Int128(inputRange.lowerBound)...Int128(inputRange.upperBound))
+            let weightBits = AdderTree.bits(of: Int128(min(w, -1))...Int128(max(w, 0)))   // a signed constant
+            return (max(1, inputBits + weightBits - productShift), inputRange.lowerBound < 0 || w < 0)
+        }
+    }
+
     /// Schedules `outputs` dot products over `inputs` inputs; `weight(i, j)` is the raw weight from input i to output j.
     /// `multiplyNs`: a constant product (the profile's multiplier for these widths); `sharedMultiplyNs`: a product of
     /// multiplexed operands; `muxNsPerLevel`: one level of an operand multiplexer; `addNs`: one accum_t addition;
-    /// `castNs`: the cast to the result type.
+    /// `castNs`: the cast to the result type; `sums`: what sizes the additions.
     /// `lutProducts`: the products are built in LUTs (one stage each, `ChainTiming.afterProduct`).
+    /// `dspOutputNs`: a DSP product longer than the budget leaves its last register through this much logic.
     /// `singleSharedCycles`: when one multiplier is shared, the cycles from a product's issue to its value (the
     /// profile's `singleSharedMultiplierCycles`; nil: timed like any shared multiplier).
     public static func build(inputs: Int, outputs: Int, reuseFactor rf: Int, weight: (Int, Int) -> Int64,
                              timing: ChainTiming, multiplyNs: Double, sharedMultiplyNs: Double, muxNsPerLevel: Double,
-                             addNs: Double, castNs: Double, lutProducts: Bool = false, singleSharedCycles: Int? = nil) -> ProductSchedule {
+                             addNs: Double, castNs: Double, sums shape: Sums, lutProducts: Bool = false,
+                             dspOutputNs: Double = 0, singleSharedCycles: Int? = nil) -> ProductSchedule {
         let distinct = distinctProducts(inputs: inputs, outputs: outputs, weight: weight)
-        let constantProduct = timing.afterProduct([TimedValue(cycle: 0)], delayNs: multiplyNs, inLUTs: lutProducts)
-        var products = distinct.pairs.map {
-            Product(input: $0.input, weightRaw: $0.weight, multiplier: nil, issueCycle: 0, select: nil, value: constantProduct)
+        func multiplied(_ inputs: [TimedValue], _ delayNs: Double) -> TimedValue {
+            var value = timing.afterProduct(inputs, delayNs: delayNs, inLUTs: lutProducts)
+            if !lutProducts && value.minimumRegisters > 0 { value.outputNs = dspOutputNs }
+            return value
         }
+        let start = TimedValue(cycle: 0)
+        let constantProduct = multiplied([start], multiplyNs)
+        // A product by 2^a is a shift; by −2^a a negation (a subtraction from 0); by ±2^a ± 2^b one addition or
+        // subtraction, and by −2^a − 2^b two, which HLS puts in one ternary adder.
+        func cheapProduct(_ w: Int64) -> TimedValue {
+            let digits = signedDigitTerms(Int128(w))
+            if digits.count == 1 { return digits[0].negative ? timing.after([start], delayNs: addNs) : start }
+            if digits.allSatisfy(\.negative) { return timing.afterSingleStage([start], delayNs: 2 * addNs) }
+            return timing.after([start], delayNs: addNs)
+        }
+        var products = distinct.pairs.map {
+            Product(input: $0.input, weightRaw: $0.weight, multiplier: nil, issueCycle: 0, select: nil,
+                    value: needsMultiplier($0.weight) ? constantProduct : cheapProduct($0.weight))
+        }
+        // Each output's adder tree: hls4ml's acc = bias; acc += mult[i], in input order, which HLS balances by pairing
+        // neighbours.
+        let widths = products.map { shape.productWidth(weightRaw: $0.weightRaw) }
+        var trees: [(tree: AdderTree, root: Int)] = []
+        var levelsAbove = [Int](repeating: 0, count: products.count)   // additions between a product and its farthest root
+        for j in 0..<outputs {
+            var tree = AdderTree(keptWidth: shape.keptWidth)
+            var level: [Int] = []
+            let bias = Int128(j < shape.biasRaw.count ? shape.biasRaw[j] : 0)
+            let biasWidth = (bits: AdderTree.bits(of: min(bias, 0)...max(bias, 0)), signed: bias < 0)
+            if bias != 0 { level.append(tree.leaf(.bias(j), width: biasWidth)) }
+            for i in 0..<inputs {
+                let k = distinct.product[i * outputs + j]
+                if k >= 0 { level.append(tree.leaf(.product(k), width: widths[k])) }
+            }
+            if level.isEmpty { level.append(tree.leaf(.bias(j), width: biasWidth)) }
+            while level.count > 1 {
+                var next: [Int] = []
+                for pair in stride(from: 0, to: level.count - 1, by: 2) { next.append(tree.node(level[pair], level[pair + 1])) }
+                if level.count % 2 == 1 { next.append(level[level.count - 1]) }
+                level = next
+            }
+            for (k, depth) in tree.productDepths(root: level[0]) { levelsAbove[k] = max(levelsAbove[k], depth) }
+            trees.append((tree, level[0]))
+        }
+        // The shared multipliers take the real multiplications in list-scheduling order: the farthest from its output
+        // first (HLS's scheduler gives an operation more priority the longer the path behind it), then program order.
         let limit = multiplierLimit(inputs: inputs, outputs: outputs, zeros: distinct.zeros, reuseFactor: rf)
         let real = products.indices.filter { needsMultiplier(products[$0].weightRaw) }
         var shared = 0, issueCycles = 1
@@ -188,13 +277,16 @@ public struct ProductSchedule: Sendable, Equatable {
             shared = limit
             issueCycles = (real.count + limit - 1) / limit
             let mux = issueCycles > 1 ? muxNsPerLevel * ceil(log2(Double(issueCycles))) : 0
-            for (n, k) in real.enumerated() {
+            let order = real.enumerated().sorted { a, b in
+                levelsAbove[a.element] != levelsAbove[b.element] ? levelsAbove[a.element] > levelsAbove[b.element] : a.offset < b.offset
+            }
+            for (n, k) in order.map(\.element).enumerated() {
                 let cycle = n / limit
                 let select = timing.after([TimedValue(cycle: cycle)], delayNs: mux)
                 products[k].multiplier = n % limit
                 products[k].issueCycle = cycle
                 products[k].select = select
-                products[k].value = timing.afterProduct([select], delayNs: sharedMultiplyNs, inLUTs: lutProducts)
+                products[k].value = multiplied([select], sharedMultiplyNs)
                 if shared == 1, let cycles = singleSharedCycles {
                     // The lone multiplier's core registers its multiplexed operands: the value is `cycles` cycles on.
                     products[k].select = TimedValue(cycle: cycle)
@@ -205,21 +297,12 @@ public struct ProductSchedule: Sendable, Equatable {
         var schedule = ProductSchedule(multiplierLimit: limit, sharedMultipliers: shared, issueCycles: issueCycles,
                                        realMultiplications: real.count, products: products, sums: [], roots: [],
                                        outputs: [], latencyCycles: 1)
-        for j in 0..<outputs {
-            var ready = ReadyQueue()
-            ready.push(.bias(j), TimedValue(cycle: 0))
-            for i in 0..<inputs {
-                let k = distinct.product[i * outputs + j]
-                if k >= 0 { ready.push(.product(k), products[k].value) }
+        for (var tree, rootIndex) in trees {
+            tree.time(timing: timing, addNs: addNs) { operand in
+                if case let .product(k) = operand { return products[k].value }
+                return start
             }
-            // Combine the two earliest-ready values (ties: the first queued) until one is left.
-            while ready.count > 1 {
-                let (a, b) = (ready.pop(), ready.pop())
-                let value = timing.after(a.timing, b.timing, delayNs: addNs)
-                schedule.sums.append(Sum(left: a.operand, right: b.operand, value: value))
-                ready.push(.sum(schedule.sums.count - 1), value)
-            }
-            let (root, rootTiming) = { let last = ready.pop(); return (last.operand, last.timing) }()
+            let (root, rootTiming) = tree.emit(rootIndex, into: &schedule.sums)
             let output = castNs > 0 ? timing.after([rootTiming], delayNs: castNs) : rootTiming
             schedule.roots.append(root)
             schedule.outputs.append(output)
@@ -228,48 +311,116 @@ public struct ProductSchedule: Sendable, Equatable {
         return schedule
     }
 
-    /// A binary min-heap of values by readiness, then by the order they were queued.
-    private struct ReadyQueue {
-        struct Entry {
-            let operand: Operand
-            let timing: TimedValue
-            let order: Int
-            func precedes(_ other: Entry) -> Bool {
-                let (x, y) = (timing.readiness, other.timing.readiness)
-                return x != y ? x < y : order < other.order
-            }
+    /// One output's adder tree as HLS builds it: each addition as wide as its value's range needs, at most
+    /// `keptWidth`. An addition of that width may take one of its operands' additions of that width into a ternary
+    /// adder (Vitis HLS's `TernaryAdder`: two additions in one stage, kept in one stage even beyond the budget), where
+    /// that makes the sum earlier; below that width every addition widens its operands, and HLS merges none of those.
+    struct AdderTree {
+        enum Item {
+            case leaf(Operand)
+            case node(left: Int, right: Int)
         }
-        private var heap: [Entry] = []
-        private var queued = 0
-        var count: Int { heap.count }
+        let keptWidth: Int
+        var items: [Item] = []
+        var widths: [(bits: Int, signed: Bool)] = []
+        /// Per item: its timing, and which operand (0 left, 1 right) a node takes into a ternary adder.
+        var timings: [TimedValue] = []
+        var fused: [Int?] = []
 
-        mutating func push(_ operand: Operand, _ timing: TimedValue) {
-            heap.append(Entry(operand: operand, timing: timing, order: queued))
-            queued += 1
-            var child = heap.count - 1
-            while child > 0, case let parent = (child - 1) / 2, heap[child].precedes(heap[parent]) {
-                heap.swapAt(child, parent)
-                child = parent
-            }
+        init(keptWidth: Int) { self.keptWidth = keptWidth }
+
+        mutating func leaf(_ operand: Operand, width: (bits: Int, signed: Bool)) -> Int {
+            items.append(.leaf(operand))
+            widths.append((min(width.bits, keptWidth), width.signed))
+            return items.count - 1
         }
 
-        mutating func pop() -> Entry {
-            let top = heap[0]
-            let last = heap.removeLast()
-            if !heap.isEmpty {
-                heap[0] = last
-                var parent = 0
-                while true {
-                    let (left, right) = (2 * parent + 1, 2 * parent + 2)
-                    var first = parent
-                    if left < heap.count && heap[left].precedes(heap[first]) { first = left }
-                    if right < heap.count && heap[right].precedes(heap[first]) { first = right }
-                    if first == parent { break }
-                    heap.swapAt(parent, first)
-                    parent = first
+        /// An addition: one bit wider than its wider operand (a non-negative operand taking a sign bit when the other
+        /// can be negative), as Vitis HLS sizes it, at most `keptWidth`.
+        mutating func node(_ left: Int, _ right: Int) -> Int {
+            items.append(.node(left: left, right: right))
+            let (a, b) = (widths[left], widths[right])
+            let bits = a.signed || b.signed ? max(a.bits + (a.signed ? 0 : 1), b.bits + (b.signed ? 0 : 1)) + 1 : max(a.bits, b.bits) + 1
+            widths.append((min(bits, keptWidth), a.signed || b.signed))
+            return items.count - 1
+        }
+
+        /// Bits of the smallest type holding `range` (two's complement if it can be negative).
+        static func bits(of range: ClosedRange<Int128>) -> Int {
+            var bits = 1
+            if range.lowerBound < 0 {
+                while range.lowerBound < -(Int128(1) << Int128(bits - 1)) || range.upperBound >= (Int128(1) << Int128(bits - 1)) { bits += 1 }
+            } else {
+                while range.upperBound >= (Int128(1) << Int128(bits)) { bits += 1 }
+            }
+            return bits
+        }
+
+        /// The additions between each product leaf and the root `root`.
+        func productDepths(root: Int) -> [(product: Int, depth: Int)] {
+            var result: [(Int, Int)] = []
+            var stack = [(root, 0)]
+            while let (index, depth) = stack.popLast() {
+                switch items[index] {
+                case let .leaf(.product(k)): result.append((k, depth))
+                case .leaf: break
+                case let .node(left, right): stack += [(left, depth + 1), (right, depth + 1)]
                 }
             }
-            return top
+            return result
+        }
+
+        /// Times every item, operands before the additions that read them (the order they were made in); `value`
+        /// gives a leaf's timing.
+        mutating func time(timing: ChainTiming, addNs: Double, value: (Operand) -> TimedValue) {
+            timings = []
+            fused = []
+            for index in items.indices {
+                switch items[index] {
+                case let .leaf(operand):
+                    timings.append(value(operand))
+                    fused.append(nil)
+                case let .node(left, right):
+                    var best = timing.after(timings[left], timings[right], delayNs: addNs)
+                    var choice: Int? = nil
+                    if widths[index].bits == keptWidth {
+                        for (side, child, other) in [(0, left, right), (1, right, left)] {
+                            guard case let .node(grandLeft, grandRight) = items[child], widths[child].bits == keptWidth else { continue }
+                            let value = timing.afterSingleStage([timings[grandLeft], timings[grandRight], timings[other]],
+                                                                delayNs: 2 * addNs)
+                            if choice == nil { (best, choice) = (value, side) }
+                            else if value.readiness < best.readiness { (best, choice) = (value, side) }
+                        }
+                    }
+                    timings.append(best)
+                    fused.append(choice)
+                }
+            }
+        }
+
+        /// Appends the additions under `index` to `sums`, operands first; returns the operand that stands for it and
+        /// its timing.
+        func emit(_ index: Int, into sums: inout [Sum]) -> (Operand, TimedValue) {
+            switch items[index] {
+            case let .leaf(operand):
+                return (operand, timings[index])
+            case let .node(left, right):
+                let value = timings[index]
+                var operands: [Operand] = []
+                for (side, child) in [(0, left), (1, right)] {
+                    if fused[index] == side, case let .node(grandLeft, grandRight) = items[child] {
+                        // The operand's addition, in the same stage as this one and ahead of it.
+                        let (a, _) = emit(grandLeft, into: &sums)
+                        let (b, _) = emit(grandRight, into: &sums)
+                        sums.append(Sum(left: a, right: b, value: TimedValue(cycle: value.cycle)))
+                        operands.append(.sum(sums.count - 1))
+                    } else {
+                        operands.append(emit(child, into: &sums).0)
+                    }
+                }
+                sums.append(Sum(left: operands[0], right: operands[1], value: value))
+                return (.sum(sums.count - 1), value)
+            }
         }
     }
 
@@ -294,12 +445,6 @@ public struct ProductSchedule: Sendable, Equatable {
             }
         }
         return (pairs, product, zeros)
-    }
-
-    /// How many multipliers HLS builds for the unrolled products (RF 1): one per distinct (input, weight) whose weight
-    /// has at least three signed digits; the others are shifts and adders.
-    public static func realMultiplications(inputs: Int, outputs: Int, weight: (Int, Int) -> Int64) -> Int {
-        distinctProducts(inputs: inputs, outputs: outputs, weight: weight).pairs.filter { needsMultiplier($0.weight) }.count
     }
 
     struct Pair: Hashable {

@@ -88,7 +88,8 @@ extension Scheduler {
         guard context.implementation.strategy == .latency, rf > 1, partitions == pixels else { return nil }
         try checkReuseFactor(rf, layer: context.layer, inputs: terms, outputs: filters)
         let raw = parameters.weights.map { precision.weight.raw(fromDouble: $0) }   // [k · filters + f]: kernel offset k, filter f
-        var block = scheduleListedProducts(inputs: terms, outputs: filters, weightRaw: raw, precision, context: context)
+        var block = scheduleListedProducts(inputs: terms, outputs: filters, weightRaw: raw, biases: parameters.biases, precision,
+                                           context: context)
         let p = parameters.pads
         let pads = "pads (top, bottom, left, right) = (\(p.top), \(p.bottom), \(p.left), \(p.right))"
         if pixels > 1, let products = block.products {

@@ -3,13 +3,12 @@ import FixedPoint
 import NetworkIR
 
 extension Scheduler {
-    /// A Dense layer: at RF 1 every product through one adder tree, then the cast; above RF 1 under the Latency
-    /// strategy the list schedule HLS builds (`ProductSchedule`), under the Resource strategy RF groups of
-    /// ⌈n_in / RF⌉ products with an accumulator (hls4ml's `dense_resource`).
+    /// A Dense layer: under the Latency strategy the list schedule HLS builds (`ProductSchedule`, at every RF), under
+    /// the Resource strategy RF groups of ⌈n_in / RF⌉ products with an accumulator (hls4ml's `dense_resource`).
     static func scheduleDense(_ parameters: DenseParameters, _ precision: MultiplyAccumulatePrecision,
                               context: LayerContext) throws(ScheduleError) -> BlockSchedule {
         let outputs = parameters.outputSize
-        if context.implementation.strategy == .latency && context.implementation.reuseFactor > 1 {
+        if context.implementation.strategy == .latency {
             return try scheduleDenseLatency(parameters, precision, context: context)
         }
         var block = try scheduleDotProducts(outputs: outputs, terms: context.layer.inputSize, reuseInputs: context.layer.inputSize,
@@ -19,14 +18,6 @@ extension Scheduler {
         let zeros = parameters.weights.filter { $0 == 0 }.count
         if zeros > 0 { block.notes.append("\(zeros) zero weights need no multiplier") }
         let (rf, inputs) = (block.reuseFactor, context.layer.inputSize)
-        if rf == 1 && context.implementation.strategy == .latency {
-            // HLS builds multipliers only for the real multiplications (ProductSchedule); the RTL still writes
-            // every product by its constant.
-            let weight = precision.weight
-            let raw = parameters.weights.map { weight.raw(fromDouble: $0) }
-            block.keepRealMultiplications(ProductSchedule.realMultiplications(inputs: inputs, outputs: outputs) { i, j in raw[i * outputs + j] },
-                                          operand: "input")
-        }
         if rf > 1 && inputs % rf != 0 {
             block.notes.append("n_in \(inputs) is not a multiple of RF \(rf): \(outputs)×\(block.termsPerGroup) multipliers instead of hls4ml's \((inputs * outputs + rf - 1) / rf)")
         }
@@ -115,32 +106,42 @@ extension Scheduler {
         return block
     }
 
-    /// Dense at RF > 1 under the Latency strategy: the unrolled products under hls4ml's multiplier limit, list-scheduled
-    /// as HLS does (see `ProductSchedule`); II = min(RF, latency).
+    /// Dense under the Latency strategy: the unrolled products under hls4ml's multiplier limit, list-scheduled as HLS
+    /// does (see `ProductSchedule`); II = min(RF, latency).
     static func scheduleDenseLatency(_ parameters: DenseParameters, _ precision: MultiplyAccumulatePrecision,
                                      context: LayerContext) throws(ScheduleError) -> BlockSchedule {
         let rf = context.implementation.reuseFactor, inputs = context.layer.inputSize, outputs = parameters.outputSize
         try checkReuseFactor(rf, layer: context.layer, inputs: inputs, outputs: outputs)
         let raw = parameters.weights.map { precision.weight.raw(fromDouble: $0) }
-        return scheduleListedProducts(inputs: inputs, outputs: outputs, weightRaw: raw, precision, context: context)
+        return scheduleListedProducts(inputs: inputs, outputs: outputs, weightRaw: raw, biases: parameters.biases, precision,
+                                      context: context)
     }
 
     /// The block of a dot product over `inputs` × `outputs` (raw weights `weightRaw[i·outputs + j]`, 0: no product)
-    /// under the Latency strategy at RF > 1: the `ProductSchedule` list schedule, II = min(RF, latency). A Dense
-    /// and a convolution computing one window (hls4ml's `dense_latency` on the window) share it.
-    static func scheduleListedProducts(inputs: Int, outputs: Int, weightRaw raw: [Int64], _ precision: MultiplyAccumulatePrecision,
-                                       context: LayerContext) -> BlockSchedule {
+    /// under the Latency strategy: the `ProductSchedule` list schedule, II = min(RF, latency). A Dense (at every RF)
+    /// and a convolution computing one window at RF > 1 (hls4ml's `dense_latency` on the window) share it.
+    static func scheduleListedProducts(inputs: Int, outputs: Int, weightRaw raw: [Int64], biases: [Double],
+                                       _ precision: MultiplyAccumulatePrecision, context: LayerContext) -> BlockSchedule {
         let (layer, device, input) = (context.layer, context.device, context.input)
         let rf = context.implementation.reuseFactor
         let result = layer.precision.result
         let weight = precision.weight, accumulator = precision.accumulator
         let product = device.multiplier(widthA: input.width, widthB: weight.width)
         let timing = ChainTiming(budgetNs: context.options.logicBudgetNs)
+        // What sizes HLS's additions: the products' and biases' ranges in accum_t LSBs, and the accumulator bits the
+        // result keeps (a wrapping cast drops the integer bits above the result's, so HLS never computes them).
+        let dropped = result.overflow == .wrap ? max(0, accumulator.integerBits - result.integerBits) : 0
+        let sums = ProductSchedule.Sums(
+            inputRange: input.minRaw...input.maxRaw,
+            productShift: input.fractionalBits + weight.fractionalBits - accumulator.fractionalBits,
+            biasRaw: biases.map { accumulator.cast(precision.bias.raw(fromDouble: $0), from: precision.bias) },
+            keptWidth: max(1, accumulator.width - dropped))
         let schedule = ProductSchedule.build(
             inputs: inputs, outputs: outputs, reuseFactor: rf, weight: { i, j in raw[i * outputs + j] }, timing: timing,
             multiplyNs: product.delayNs, sharedMultiplyNs: product.delayNs, muxNsPerLevel: device.operandMuxNsPerLevel,
             addNs: device.adderDelay(width: accumulator.width), castNs: context.castDelay(from: accumulator),
-            lutProducts: product.dsps == 0, singleSharedCycles: product.dsps > 0 ? device.singleSharedMultiplierCycles : nil)
+            sums: sums, lutProducts: product.dsps == 0, dspOutputNs: device.dspOutputNs ?? 0,
+            singleSharedCycles: product.dsps > 0 ? device.singleSharedMultiplierCycles : nil)
         let latency = schedule.latencyCycles
         let multipliers = schedule.sharedMultipliers > 0 ? schedule.sharedMultipliers : schedule.realMultiplications
         let shiftAdds = schedule.products.filter { ProductSchedule.signedDigits($0.weightRaw) == 2 }.count

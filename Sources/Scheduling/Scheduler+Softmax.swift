@@ -24,9 +24,16 @@ extension Scheduler {
         packer.add(.lookup, c.device.romReadDelay(addressBits: SoftmaxParameters.addressBits(parameters.expTableSize))
                    + Scheduler.castDelay(device: c.device, from: expTable, to: accumulator))
         let sum = Precision.sum(accumulator, accumulator)
-        for level in 0..<ReduceTree.levels(n) {
-            packer.add(.addLevel(level + 1), c.device.adderDelay(width: sum.width)
-                       + Scheduler.castDelay(device: c.device, from: sum, to: accumulator))
+        // Every addition of the sum is cast back to accum_t; where that cast is free the additions keep its width, and
+        // HLS merges pairs of them into ternary adders where that saves a stage (the top levels of an unbalanced tree).
+        let sumCast = Scheduler.castDelay(device: c.device, from: sum, to: accumulator)
+        let addDelay = c.device.adderDelay(width: sum.width) + sumCast
+        let levels = ReduceTree.levels(n)
+        let merged = sumCast == 0 ? levels - ReduceTree.ternaryStages(n) : 0
+        for level in 0..<levels - 2 * merged { packer.add(.addLevel(level + 1), addDelay) }
+        for pair in 0..<merged {
+            let first = levels - 2 * merged + 2 * pair + 1
+            packer.addTernary(.addLevel(first), .addLevel(first + 1), addDelay)
         }
         packer.add(.lookup, Scheduler.castDelay(device: c.device, from: accumulator, to: inverseInput)
                    + c.device.romReadDelay(addressBits: SoftmaxParameters.addressBits(parameters.invTableSize)))

@@ -205,6 +205,22 @@ struct StagePacker {
         criticalPathNs = max(criticalPathNs, delayNs)
     }
 
+    /// Two additions HLS merges into one ternary adder: one stage of their own however long (Vitis HLS keeps a ternary
+    /// adder alone in its state even beyond the budget); when both fit the budget they simply chain.
+    mutating func addTernary(_ first: StepOperation, _ second: StepOperation, _ delay: Double) {
+        let epsilon = 1e-9
+        guard 2 * delay > budget + epsilon else {
+            add(first, delay)
+            add(second, delay)
+            return
+        }
+        if stageDelay > epsilon { closeStage() }
+        steps.append(PipelineStep(operation: first, delayNs: delay, registersAfter: 0))
+        steps.append(PipelineStep(operation: second, delayNs: delay, registersAfter: 0))
+        stageDelay = budget
+        criticalPathNs = max(criticalPathNs, 2 * delay)
+    }
+
     private mutating func closeStage() {
         if let last = steps.indices.last, steps[last].registersAfter == 0 { steps[last].registersAfter = 1 }
         stageDelay = 0

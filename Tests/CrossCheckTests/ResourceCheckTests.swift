@@ -35,9 +35,20 @@ struct ResourceCheckTests {
         crossCheckDirectory("yosys-\(name)")
     }
 
-    /// Flip-flops the RTL of a Dense 4 → 2 block with `partialSums` registered 35-bit sums declares:
-    /// 2 valid bits + the registered partial sums + 2 × 16 result bits.
+    /// Flip-flops the RTL of a Dense 4 → 2 block with `partialSums` registered 35-bit values declares:
+    /// 2 valid bits + the registered partial values + 2 × 16 result bits.
     static func declaredRegisterBits(partialSums: Int) -> Int { 2 + partialSums * 35 + 2 * 16 }
+
+    /// The bits of every `reg` a Verilog file declares (`reg [34:0] q_0;` is 35).
+    static func declaredRegisterBits(in file: URL) throws -> Int {
+        try String(contentsOf: file, encoding: .utf8).split(separator: "\n").reduce(0) { total, line in
+            let text = line.trimmingCharacters(in: .whitespaces)
+            guard text.hasPrefix("reg ") else { return total }
+            guard let open = text.firstIndex(of: "["), let colon = text.firstIndex(of: ":"), open < colon,
+                  let high = Int(text[text.index(after: open)..<colon]) else { return total + 1 }
+            return total + high + 1
+        }
+    }
 
     /// Eight non-zero 16-bit weights, none a power of two (raw ×4096: 2896, −5325, 9605, 454, −2365, 6627,
     /// −11133, 1365). The schedule predicts one DSP per product (16 × 16 fits one 27 × 18 DSP48E2): 8.
@@ -60,12 +71,16 @@ struct ResourceCheckTests {
         #expect(block.predictedDSPs == 8)
         #expect(block.multiplies == MultiplyCensus(shiftConstants: 0, otherConstants: 8, variable: 0))
         #expect(block.measured.dsps == 8, "one DSP48E2 per 16 × 16-bit signed product (see the comment)")
-        // The schedule: [mul add1] [add2 add3 cast], so four registered partial sums (2 per output) and the
-        // registered results. At least the 2 valid bits, the 32 result bits (all drive out_data) and the 16
-        // bits of each partial sum that reach the result (bits 12…27 of 22 fractional bits) must stay
-        // flip-flops; Yosys can only remove (unread, constant or duplicate) register bits, never add any.
-        #expect(block.measured.flipFlops >= 2 + 32 + 4 * 16)
-        #expect(block.measured.flipFlops <= Self.declaredRegisterBits(partialSums: 4))
+        // The schedule (the Latency strategy's list schedule): each output adds its bias and 4 products as HLS pairs
+        // them, (bias, p0) and (p1, p2) in the first cycle, then those two sums and p3 in one ternary adder: three
+        // registered 35-bit values per output, and the registered results. At least the 2 valid bits, the 32 result
+        // bits (all drive out_data) and the 16 bits of each partial value that reach the result (bits 12…27 of 22
+        // fractional bits) must stay flip-flops; Yosys can only remove (unread, constant or duplicate) register bits,
+        // never add any: at most what the Verilog declares, counted from its text.
+        #expect(block.measured.flipFlops >= 2 + 32 + 6 * 16)
+        #expect(try Self.declaredRegisterBits(in: Self.directory("dsp_dense").appendingPathComponent("dsp_dense_fc.v"))
+                == Self.declaredRegisterBits(partialSums: 6))
+        #expect(block.measured.flipFlops <= Self.declaredRegisterBits(partialSums: 6))
         // The design total is the block plus the top module's clock buffer.
         #expect(result.total.measured.dsps == block.measured.dsps)
         #expect(result.total.measured.flipFlops == block.measured.flipFlops)

@@ -70,8 +70,10 @@ import Testing
         let text = DeviceProfileLoader.yaml(profile)
         #expect(profile.singleSharedMultiplierCycles == 5 && plain.singleSharedMultiplierCycles == nil)
         #expect(try DeviceProfileLoader.load(name: "xc7z007s-2-fabric", searchPaths: [TestSupport.profiles]).singleSharedMultiplierCycles == nil)
-        let written = [("dspMultiplyNsPerBit", "0.2"), ("dspMultiplyBaseWidth", "8"), ("singleSharedMultiplierCycles", "5")]
-        for ((field, good), bad) in zip(written, ["-0.1", "0", "0"]) {
+        #expect(profile.dspOutputNs == 2.0 && plain.dspOutputNs == nil)
+        let written = [("dspMultiplyNsPerBit", "0.2"), ("dspMultiplyBaseWidth", "8"), ("singleSharedMultiplierCycles", "5"),
+                       ("dspOutputNs", "2.0")]
+        for ((field, good), bad) in zip(written, ["-0.1", "0", "0", "-1"]) {
             #expect(text.contains("\(field): \(good)\n"))
             let broken = text.replacingOccurrences(of: "\(field): \(good)", with: "\(field): \(bad)")
             try broken.write(to: folder.appendingPathComponent("broken.yml"), atomically: true, encoding: .utf8)

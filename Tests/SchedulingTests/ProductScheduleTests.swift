@@ -48,10 +48,16 @@ struct ProductScheduleTests {
         #expect(ProductSchedule.multiplierLimit(inputs: 3, outputs: 2, zeros: 2, reuseFactor: 6) == 1)
     }
 
-    // Budget at 5 ns: 5 − 0.625 − 0.5 = 3.875 ns; multiply 2.0 (12 × 18 bits: one DSP), adder 1.0, mux 0.25 per level.
-    // RF 2: limit ⌈8/2⌉ − 0 = 4 ≥ 4 real products: nothing shared, every product at 2.0 ns in cycle 0.
-    // Output 0 (bias, p0, p1, p4): bias+p0 → 3.0; p1+p4 → 3.0; the two sums → 4.0 > 3.875 → cycle 1 at 1.0. Latency 2,
-    // the same as RF 1 (4 terms, 2 levels: [mul add1] [add2 cast]); II min(2, 2) = 2.
+    // Budget at 5 ns: 5 − 0.625 − 0.5 = 3.875 ns; multiply 2.0 (12 × 18 bits: one DSP), adder 1.0, mux 0.25 per level,
+    // ternary adder 2.0 in one stage. Widths (accum_t ap_fixed<40,16>, result ap_fixed<18,8>: 32 bits kept): a product
+    // is 18 + b + 6 bits for a weight of b signed bits (21: 30, 7: 28, 32: 31, 11 and 13: 29, −21: 30), the bias 0.5
+    // 24 bits. Output 0 sums (bias, p0), (p1, p4) — 31 and 30 bits — in a 32-bit root: no ternary. Output 1 sums
+    // (bias, p0) and (p2, p3) — 31 and 32 bits — in a 32-bit sum that takes (p2, p3) into a ternary adder, then adds p5
+    // in a 32-bit root that takes that sum in.
+    // RF 2: limit ⌈8/2⌉ − 0 = 4 ≥ 4 real products: nothing shared, every real product at 2.0 ns in cycle 0, p1 (7 = 8 − 1)
+    // one addition at 1.0, p2 (32) a shift at 0. Output 0: bias+p0 → 3.0; p1+p4 → 3.0; the root → 4.0 > 3.875 → (1, 1.0).
+    // Output 1: the ternary (p2, p3) + (bias+p0 at 3.0) → 5.0 → (1, 2.0); the root's ternary from p5 (0, 2.0) and the
+    // two sums at 3.0 → (1, 2.0). Latency 2, as at RF 1 (the same datapath); II min(2, 2) = 2.
     @Test func reuseFactorTwoSharesNothing() throws {
         var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
         let rf1 = try Scheduler.schedule(digitNetwork(), options: options).blocks[0]
@@ -65,10 +71,11 @@ struct ProductScheduleTests {
         #expect(block.multipliers == 4 && block.dsps == 4)
     }
 
-    // RF 4: limit ⌈8/4⌉ − ⌊1/4⌋ = 2 < 4: two shared multipliers over 2 cycles: p0 on 0 and p3 on 1 in cycle 0,
-    // p4 on 0 and p5 on 1 in cycle 1; mux 0.25 then multiply → each at 2.25 ns of its cycle. p1, p2 at 2.0 in cycle 0.
-    // Output 0: bias(0)+p1(2.0) → 3.0; p0(2.25)+that(3.0) → 4.0 > 3.875 → (1, 1.0); + p4(1, 2.25) → (1, 3.25).
-    // Output 1: bias+p2 → 3.0; p0+p3 → 3.25; those two → (1, 1.0); + p5 → (1, 3.25). Latency 2, II min(4, 2) = 2.
+    // RF 4: limit ⌈8/4⌉ − ⌊1/4⌋ = 2 < 4: two shared multipliers over 2 cycles, taking the products farthest from their
+    // output first (p0 and p3: 3 additions from output 1's root; p4: 2; p5: 1): p0 on 0 and p3 on 1 in cycle 0, p4 on 0
+    // and p5 on 1 in cycle 1; mux 0.25 then multiply → each at 2.25 ns of its cycle. p1 (0, 1.0), p2 (0, 0).
+    // Output 0: bias+p0 → 3.25; p1+p4 → (1, 3.25); the root → (2, 1.0). Output 1: bias+p0 → 3.25; the ternary
+    // (p2, p3) + that → (1, 2.0); the root's ternary from p5 (1, 2.25) → (2, 2.0). Latency 3, II min(4, 3) = 3.
     @Test func reuseFactorFourUsesTwoMultipliersOverTwoCycles() throws {
         var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
         options.overrideReuseFactor(4)
@@ -80,17 +87,18 @@ struct ProductScheduleTests {
         #expect(products.products.map(\.input) == [0, 1, 1, 2, 3, 3])
         #expect(products.products.map(\.weightRaw) == [21, 7, 32, 11, 13, -21])
         #expect(products.products[4].value == TimedValue(cycle: 1, offsetNs: 2.25))
-        #expect(products.outputs == [TimedValue(cycle: 1, offsetNs: 3.25), TimedValue(cycle: 1, offsetNs: 3.25)])
+        #expect(products.outputs == [TimedValue(cycle: 2, offsetNs: 1.0), TimedValue(cycle: 2, offsetNs: 2.0)])
         #expect(products.sums.count == 3 + 4)
-        #expect(block.latencyCycles == 2 && block.initiationInterval == 2)
+        #expect(block.latencyCycles == 3 && block.initiationInterval == 3)
         #expect(block.multipliers == 2 && block.dsps == 2)
         #expect(block.adders == 7 + 1)     // the sums and p1's shift-and-add (7 = 8 − 1)
         #expect(block.stageSummary == "list: 2 shared mul × 2 cycles, 7 sums")
     }
 
-    // RF 8: limit ⌈8/8⌉ − 0 = 1: one multiplier over 4 cycles (p0, p3, p4, p5 in cycles 0…3), mux 0.25·2 = 0.5 →
-    // products at 2.5 ns. Output 0: bias+p1 → 3.0; p0(2.5)+3.0 → (1, 1.0); + p4 (2, 2.5) → (2, 3.5): 3 cycles.
-    // Output 1: bias+p2 → 3.0; p0 + that → (1, 1.0); + p3 (1, 2.5) → (1, 3.5); + p5 (3, 2.5) → (3, 3.5): 4 cycles.
+    // RF 8: limit ⌈8/8⌉ − 0 = 1: one multiplier over 4 cycles (p0, p3, p4, p5 in cycles 0…3, farthest first), mux
+    // 0.25·2 = 0.5 → products at 2.5 ns. Output 0: bias+p0 → 3.5; p1+p4 (2, 2.5) → (2, 3.5); the root →
+    // (3, 1.0). Output 1: bias+p0 → 3.5; the ternary (p2, p3 (1, 2.5)) + that → (2, 2.0); the root's ternary from p5
+    // (3, 2.5) → (4, 2.0). Latency 5, II min(8, 5) = 5.
     @Test func reuseFactorEightUsesOneMultiplier() throws {
         var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
         options.overrideReuseFactor(8)
@@ -98,8 +106,8 @@ struct ProductScheduleTests {
         let products = try #require(block.products)
         #expect(products.sharedMultipliers == 1 && products.issueCycles == 4)
         #expect(products.products.map(\.issueCycle) == [0, 0, 0, 1, 2, 3])
-        #expect(products.outputs == [TimedValue(cycle: 2, offsetNs: 3.5), TimedValue(cycle: 3, offsetNs: 3.5)])
-        #expect(block.latencyCycles == 4 && block.initiationInterval == 4)
+        #expect(products.outputs == [TimedValue(cycle: 3, offsetNs: 1.0), TimedValue(cycle: 4, offsetNs: 2.0)])
+        #expect(block.latencyCycles == 5 && block.initiationInterval == 5)
     }
 
     // At 2.5 ns (budget 2.5 − 0.3125 − 0.5 = 1.6875) a multiply (2.0) needs 2 registers and one adder fills a stage.
@@ -151,5 +159,108 @@ struct ProductScheduleTests {
         #expect(block.multipliers == 464)
         #expect(block.registersBeforeAccumulate == 2)
         #expect(block.stageSummary == "2× [mux mul add1] [add2 add3 add4] [add5 acc] [cast]")
+    }
+}
+
+/// The pieces of HLS's adder trees and tops, worked by hand.
+struct TernaryAdderTests {
+    /// hls4ml's `reduce` over n terms, every term there at once: a ternary adder saves a stage only where the tree is
+    /// unbalanced. 3 = (2, 1): one ternary adder; 5 = (4, 1): (a+b), (c+d), then both and e in one ternary adder;
+    /// 4, 8, 16 (complete trees): each merged operand needs its own operands a stage earlier, so nothing is saved;
+    /// 6 = (4, 2) and 7 = (4, 3): the pairs first, then three values; 9 = (8, 1): the 8-tree's top taken in, 3.
+    @Test(arguments: [(1, 0), (2, 1), (3, 1), (4, 2), (5, 2), (6, 2), (7, 2), (8, 3), (9, 3), (16, 4)])
+    func reduceTreeStages(n: Int, stages: Int) {
+        #expect(ReduceTree.ternaryStages(n) == stages, "\(n)")
+        #expect(ReduceTree.ternaryStages(n) >= (ReduceTree.levels(n) + 1) / 2)
+    }
+
+    /// Two merged additions take one stage of their own when together they exceed the budget (the stage before is
+    /// closed, a free cast still joins), and simply chain when they fit.
+    @Test func stagePackerMergesTwoAdditions() {
+        var over = StagePacker(budget: 2.46)
+        over.add(.lookup, 1.0)
+        over.addTernary(.addLevel(1), .addLevel(2), 1.66)
+        over.add(.cast, 0)
+        #expect(over.finish().map(\.registersAfter) == [1, 0, 0, 1])
+        var costly = StagePacker(budget: 2.46)
+        costly.addTernary(.addLevel(1), .addLevel(2), 1.66)
+        costly.add(.cast, 0.3)
+        #expect(costly.finish().map(\.registersAfter) == [0, 1, 1])
+        var fits = StagePacker(budget: 4.0)
+        fits.add(.lookup, 0.5)
+        fits.addTernary(.addLevel(1), .addLevel(2), 1.66)
+        #expect(fits.finish().map(\.registersAfter) == [0, 0, 1])
+    }
+
+    /// A pipelined DSP product leaves its last register through the DSP's output path: a reader in that cycle chains
+    /// after it (2.0 + 1.54 > 2.46: the next cycle; 0.4 + 1.54 fits).
+    @Test func dspOutputPathDelaysTheNextAddition() {
+        let timing = ChainTiming(budgetNs: 2.46)
+        let slow = TimedValue(cycle: 0, minimumRegisters: 2, outputNs: 2.0)
+        #expect(slow.readyCycle == 2 && slow.readyOffsetNs == 2.0)
+        #expect(timing.after([slow], delayNs: 1.54) == TimedValue(cycle: 3, offsetNs: 1.54))
+        let quick = TimedValue(cycle: 0, minimumRegisters: 2, outputNs: 0.4)
+        #expect(abs(timing.after([quick], delayNs: 1.54).offsetNs - 1.94) < 1e-9 && timing.after([quick], delayNs: 1.54).cycle == 2)
+        #expect(timing.afterSingleStage([TimedValue(cycle: 1, offsetNs: 0.5)], delayNs: 3.1) == TimedValue(cycle: 2, minimumRegisters: 1))
+    }
+
+    /// Dense 3 → 1 of int12 inputs and the int10 weight 21 (6 bits: each product 12 + 6 = 18 bits, on a DSP), no bias,
+    /// on roundProfile at 2.5 ns (budget 1.6875: the 2.0 ns multiply takes 2 registers, one 1.0 ns adder per stage, a
+    /// 2.0 ns ternary adder a stage of its own). The tree is (p0 + p1), then p2: 19 bits, then 20. With a 20-bit
+    /// accumulator the first sum is narrower than the root, so no ternary adder: p0 + p1 in cycle 2, the root in cycle 3,
+    /// latency 4. With a 19-bit accumulator both sums are 19 bits, the accumulator's width: one ternary adder of the
+    /// three products in cycle 2, latency 3.
+    @Test(arguments: [(20, 4), (19, 3)])
+    func ternaryAdderOnlyAtTheKeptWidth(accumulatorBits: Int, latency: Int) throws {
+        let precision = LayerPrecision(result: .int(accumulatorBits), weight: .int(10), bias: .int(8), accumulator: .int(accumulatorBits))
+        let dense = Layer(name: "fc", operation: .dense(DenseParameters(outputSize: 1, weights: [21, 21, 21], biases: [0])),
+                          inputSize: 3, precision: precision)
+        let network = Network(name: "t", inputSize: 3, inputPrecision: .int(12), layers: [dense])
+        let block = try Scheduler.schedule(network, options: ScheduleOptions(clockPeriodNs: 2.5, device: roundProfile)).blocks[0]
+        let products = try #require(block.products)
+        #expect(products.products.count == 3 && products.sums.count == 2)
+        #expect(block.latencyCycles == latency)
+        // Merged or not, the two additions are the same ones, (p0 + p1) then + p2; merged, both in cycle 2.
+        #expect(products.sums.map(\.value.cycle) == (latency == 3 ? [2, 2] : [2, 3]))
+    }
+}
+
+/// The latency HLS reports for an io_parallel top (`DesignSchedule.hlsTopLatency`), worked by hand on blocks of given
+/// depths: Σ D, + 1 for each callee that registers its inputs (top II 1, its own II 1, no tables, D ≥ 3), − 1 for a
+/// combinational block that shares a state with the next, − 1 for the output ports.
+struct HLSTopLatencyTests {
+    static func block(_ name: String, depth: Int, interval: Int = 1, tables: Bool = false, critical: Double = 1.0,
+                      steps: [PipelineStep] = []) -> BlockSchedule {
+        var block = BlockSchedule(layerIndex: 0, layerName: name, kind: "Dense", requestedReuseFactor: interval, reuseFactor: interval,
+                                  strategy: .latency, initiationInterval: interval, latencyCycles: depth, steps: steps, groups: 1,
+                                  termsPerGroup: 1, criticalPathNs: critical, multipliers: 0, dsps: 0, adders: 0, registerBits: 0, notes: [])
+        block.tableBits = tables ? 1024 : 0
+        return block
+    }
+
+    /// cardio at RF 1 (D = 7, 2, 5, 14): 28 + 2 (the two Dense callees register their inputs) − 1 = 29, the report's top;
+    /// at RF 2 the Dense layers have II 2 and no callee registers its inputs: 28 − 1 = 27, the report's too.
+    @Test func callsRegisterTheirInputsOnlyAtIIOne() {
+        let options = ScheduleOptions(clockPeriodNs: 3.33, device: roundProfile)
+        let rf1 = DesignSchedule(designName: "cardio", options: options, blocks: [
+            Self.block("fc1", depth: 7), Self.block("relu1", depth: 2), Self.block("output", depth: 5), Self.block("softmax", depth: 14, tables: true)])
+        #expect(rf1.hlsTopLatency == 29)
+        let rf2 = DesignSchedule(designName: "cardio", options: options, blocks: [
+            Self.block("fc1", depth: 7, interval: 2), Self.block("relu1", depth: 2), Self.block("output", depth: 5, interval: 2),
+            Self.block("softmax", depth: 14, tables: true)])
+        #expect(rf2.hlsTopLatency == 27)
+    }
+
+    /// A one-slot block whose logic (1.7 ns) and the next block's first stage (2.1 ns of its first step) fit the 5 ns
+    /// budget (5 − 0.625 − 0.5 = 3.875) share a state; before a block whose first stage is 3.0 ns they do not, nor does
+    /// that 3.0 ns block with the 2.1 ns stage after it.
+    @Test func combinationalCalleeSharesAState() {
+        let options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
+        let softmax = Self.block("softmax", depth: 9, tables: true, steps: [PipelineStep(operation: .maxLevel(1), delayNs: 2.1, registersAfter: 1)])
+        let relu = Self.block("relu", depth: 1, critical: 3.0, steps: [PipelineStep(operation: .select, delayNs: 3.0, registersAfter: 1)])
+        let shares = DesignSchedule(designName: "t", options: options, blocks: [Self.block("scale", depth: 1, critical: 1.7), softmax])
+        #expect(shares.hlsTopLatency == 1 + 9 - 1 - 1)
+        let apart = DesignSchedule(designName: "t", options: options, blocks: [Self.block("scale", depth: 1, critical: 1.7), relu, softmax])
+        #expect(apart.hlsTopLatency == 1 + 1 + 9 - 1)
     }
 }

@@ -26,11 +26,22 @@ func denseNetwork(inputs: Int, outputs: Int, zeroEvery: Int = 0, distinct: Bool 
 }
 
 struct SchedulerTests {
-    // Budget = period − 12.5 % − 0.5 ns. A 58-input dense at RF 1 has 58 products + bias = 59 terms → 6 adder levels.
-    // 10 ns: budget 8.25: [mul add1..add6 cast] = 2 + 6 = 8.0 fits → 1 stage.
-    // 5 ns: budget 3.875: [mul add1] 3.0, [add2 add3 add4], [add5 add6 cast] → 3 stages.
-    // 2.5 ns: budget 1.6875: mul 2.0 > budget → 2 registers, then one adder per stage (two would be 2.0) → 2 + 6 = 8.
-    @Test(arguments: [(10.0, 1), (5.0, 3), (2.5, 8)])
+    // The Latency strategy's list schedule (ProductSchedule), worked by hand. Budget = period − 12.5 % − 0.5 ns; multiply
+    // 2.0 ns, adder 1.0 ns; a ternary adder (two additions HLS merges) 2.0 ns in one stage however long.
+    // Widths: accum_t ap_fixed<40,16>, result ap_fixed<18,8> (wrapping): the sums keep 40 − (16 − 8) = 32 bits. A product
+    // of the 18-bit input by a weight of b signed bits gains 6 fraction bits in accum_t (10 + 8 − 24): 24 + b bits; the
+    // weights 21 + 32k need 6 … 12 bits, so the products are 30 … 32 bits, the bias 0.5 24 bits, and every addition above
+    // the products is 32 bits: each one that adds another addition takes it into a ternary adder.
+    // Each output sums the bias and 58 products paired in input order: 59 → 30 → 15 → 8 → 4 → 2 → 1 (the odd one out
+    // carried: a product to level 2, a level-2 sum to level 4).
+    // 5 ns (budget 3.875): products (0, 2.0); level 1 (0, 3.0); level 2 ternary from (0, 3.0): 5.0 > 3.875 → (1, 2.0);
+    // level 3 (2, 2.0); level 4 (3, 2.0), but the pair with the carried level-2 sum (1, 2.0) takes that sum's operands
+    // early: (2, 2.0); level 5 (4, 2.0) and (3, 2.0); the root takes the second's operands: (4, 2.0) → 5 cycles.
+    // 10 ns (budget 8.25): level 1 (0, 3.0), level 2 (0, 5.0), level 3 (0, 7.0), level 4 (1, 2.0) (the carried pair
+    // (0, 7.0)), level 5 (1, 4.0) and (1, 2.0), root (1, 4.0) → 2 cycles.
+    // 2.5 ns (budget 1.6875): the multiply takes 2 registers (ready in cycle 2); level 1 (2, 1.0); each ternary a stage
+    // of its own: level 2 ready in 4, level 3 in 5, level 4 in 6 (the carried pair 5), level 5 in 7 and 6, root in 7 → 7.
+    @Test(arguments: [(10.0, 2), (5.0, 5), (2.5, 7)])
     func denseLatencyFollowsClockPeriod(period: Double, expected: Int) throws {
         let schedule = try Scheduler.schedule(denseNetwork(inputs: 58, outputs: 16, distinct: true), options: ScheduleOptions(clockPeriodNs: period, device: roundProfile))
         #expect(schedule.blocks[0].latencyCycles == expected)
@@ -40,13 +51,15 @@ struct SchedulerTests {
     }
 
     // RF 4 at 5 ns under the Latency strategy: every weight 0.125 (one signed digit) is a shift, so no product needs a
-    // multiplier and nothing is shared: the RF 1 datapath (3 cycles, see above), II = min(RF, latency) = 3.
+    // multiplier and nothing is shared: the RF 1 datapath, II = min(RF, latency). The products are shifts, ready at once
+    // (31 bits: 24 + 7); level 1 (0, 1.0); level 2 ternary (0, 3.0); level 3 (1, 2.0); level 4 (2, 2.0), the carried
+    // pair (1, 2.0); level 5 (3, 2.0) and (2, 2.0); the root takes the second's operands: (3, 2.0) → 4 cycles.
     @Test func denseAtReuseFactorFourWithShiftWeightsIsTheParallelDatapath() throws {
         var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
         options.overrideReuseFactor(4)
         let block = try Scheduler.schedule(denseNetwork(inputs: 58, outputs: 16), options: options).blocks[0]
-        #expect(block.latencyCycles == 3)
-        #expect(block.initiationInterval == 3)
+        #expect(block.latencyCycles == 4)
+        #expect(block.initiationInterval == 4)
         #expect(block.multipliers == 0)
         #expect(block.products?.sharedMultipliers == 0)
     }
@@ -64,9 +77,10 @@ struct SchedulerTests {
         // Every 4th weight zero over a 16×4 layer: 64 − 16 = 48 multipliers.
         let block = try Scheduler.schedule(denseNetwork(inputs: 16, outputs: 4, zeroEvery: 4, distinct: true), options: ScheduleOptions(clockPeriodNs: 5, device: roundProfile)).blocks[0]
         #expect(block.multipliers == 48)
-        // The same layer with shift weights (0.125) needs no multiplier at all, only its 48 constant products.
+        // The same layer with shift weights (0.125) needs no multiplier at all: its 48 products are 16 distinct ones
+        // (each input times 0.125, computed once for its three outputs), all shifts.
         let shifts = try Scheduler.schedule(denseNetwork(inputs: 16, outputs: 4, zeroEvery: 4), options: ScheduleOptions(clockPeriodNs: 5, device: roundProfile)).blocks[0]
-        #expect(shifts.multipliers == 0 && shifts.constantMultiplies == 48)
+        #expect(shifts.multipliers == 0 && shifts.constantMultiplies == 16)
     }
 
     @Test func impossibleReuseFactorIsRejected() throws {
