@@ -311,10 +311,11 @@ public struct ProductSchedule: Sendable, Equatable {
         return schedule
     }
 
-    /// One output's adder tree as HLS builds it: each addition as wide as its value's range needs, at most
-    /// `keptWidth`. An addition of that width may take one of its operands' additions of that width into a ternary
-    /// adder (Vitis HLS's `TernaryAdder`: two additions in one stage, kept in one stage even beyond the budget), where
-    /// that makes the sum earlier; below that width every addition widens its operands, and HLS merges none of those.
+    /// One output's adder tree as HLS builds it. Each operand has its type's range (a product: the multiplier's width
+    /// less what the cast to accum_t drops; the bias: its constant's), each addition the sum of its operands' ranges,
+    /// and HLS gives an addition the bits of its range, at most `keptWidth`. Where an addition adds another addition
+    /// of the same width — no extension between them, as at the kept width or when the other operand is narrow — HLS
+    /// makes the two one ternary adder (Vitis HLS's `TernaryAdder`: a stage of its own even beyond the budget).
     struct AdderTree {
         enum Item {
             case leaf(Operand)
@@ -322,28 +323,29 @@ public struct ProductSchedule: Sendable, Equatable {
         }
         let keptWidth: Int
         var items: [Item] = []
-        var widths: [(bits: Int, signed: Bool)] = []
+        var ranges: [ClosedRange<Int128>] = []
         /// Per item: its timing, and which operand (0 left, 1 right) a node takes into a ternary adder.
         var timings: [TimedValue] = []
         var fused: [Int?] = []
 
         init(keptWidth: Int) { self.keptWidth = keptWidth }
 
+        /// An operand of the given type (`bits`, signed or not).
         mutating func leaf(_ operand: Operand, width: (bits: Int, signed: Bool)) -> Int {
             items.append(.leaf(operand))
-            widths.append((min(width.bits, keptWidth), width.signed))
+            let bits = Int128(min(width.bits, 120))
+            ranges.append(width.signed ? -(Int128(1) << (bits - 1))...(Int128(1) << (bits - 1)) - 1 : 0...(Int128(1) << bits) - 1)
             return items.count - 1
         }
 
-        /// An addition: one bit wider than its wider operand (a non-negative operand taking a sign bit when the other
-        /// can be negative), as Vitis HLS sizes it, at most `keptWidth`.
         mutating func node(_ left: Int, _ right: Int) -> Int {
             items.append(.node(left: left, right: right))
-            let (a, b) = (widths[left], widths[right])
-            let bits = a.signed || b.signed ? max(a.bits + (a.signed ? 0 : 1), b.bits + (b.signed ? 0 : 1)) + 1 : max(a.bits, b.bits) + 1
-            widths.append((min(bits, keptWidth), a.signed || b.signed))
+            ranges.append((ranges[left].lowerBound + ranges[right].lowerBound)...(ranges[left].upperBound + ranges[right].upperBound))
             return items.count - 1
         }
+
+        /// The bits HLS gives item `index`.
+        func width(_ index: Int) -> Int { min(Self.bits(of: ranges[index]), keptWidth) }
 
         /// Bits of the smallest type holding `range` (two's complement if it can be negative).
         static func bits(of range: ClosedRange<Int128>) -> Int {
@@ -381,16 +383,16 @@ public struct ProductSchedule: Sendable, Equatable {
                     timings.append(value(operand))
                     fused.append(nil)
                 case let .node(left, right):
+                    // HLS merges structurally, before it schedules: where an operand qualifies the ternary adder is
+                    // built (the earlier of two if both do), even where chaining two additions would have been shorter.
                     var best = timing.after(timings[left], timings[right], delayNs: addNs)
                     var choice: Int? = nil
-                    if widths[index].bits == keptWidth {
-                        for (side, child, other) in [(0, left, right), (1, right, left)] {
-                            guard case let .node(grandLeft, grandRight) = items[child], widths[child].bits == keptWidth else { continue }
-                            let value = timing.afterSingleStage([timings[grandLeft], timings[grandRight], timings[other]],
-                                                                delayNs: 2 * addNs)
-                            if choice == nil { (best, choice) = (value, side) }
-                            else if value.readiness < best.readiness { (best, choice) = (value, side) }
-                        }
+                    let bits = width(index)
+                    for (side, child, other) in [(0, left, right), (1, right, left)] {
+                        guard case let .node(grandLeft, grandRight) = items[child], width(child) == bits else { continue }
+                        let value = timing.afterSingleStage([timings[grandLeft], timings[grandRight], timings[other]],
+                                                            delayNs: 2 * addNs)
+                        if choice == nil || value.readiness < best.readiness { (best, choice) = (value, side) }
                     }
                     timings.append(best)
                     fused.append(choice)

@@ -113,8 +113,15 @@ extension Scheduler {
         let rf = context.implementation.reuseFactor, inputs = context.layer.inputSize, outputs = parameters.outputSize
         try checkReuseFactor(rf, layer: context.layer, inputs: inputs, outputs: outputs)
         let raw = parameters.weights.map { precision.weight.raw(fromDouble: $0) }
-        return scheduleListedProducts(inputs: inputs, outputs: outputs, weightRaw: raw, biases: parameters.biases, precision,
-                                      context: context)
+        var block = scheduleListedProducts(inputs: inputs, outputs: outputs, weightRaw: raw, biases: parameters.biases, precision,
+                                           context: context)
+        if inputs * outputs > 4096 {
+            block.notes.append("n_in·n_out = \(inputs * outputs) > 4096: Vitis HLS 2021.1 does not partition an array that large "
+                               + "completely (hls4ml's config_array_partition -maximum_size is not supported there) and leaves the "
+                               + "layer's loops rolled: reports of 561×20 and 196×56 Dense layers at RF 1 show latencies of 192 and "
+                               + "48 cycles, which this schedule does not predict (docs/calibration.md)")
+        }
+        return block
     }
 
     /// The block of a dot product over `inputs` × `outputs` (raw weights `weightRaw[i·outputs + j]`, 0: no product)
