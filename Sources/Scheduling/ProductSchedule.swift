@@ -213,7 +213,8 @@ public struct ProductSchedule: Sendable, Equatable {
 
     /// Schedules `outputs` dot products over `inputs` inputs; `weight(i, j)` is the raw weight from input i to output j.
     /// `multiplyNs`: a constant product (the profile's multiplier for these widths); `sharedMultiplyNs`: a product of
-    /// multiplexed operands; `muxNsPerLevel`: one level of an operand multiplexer; `addNs`: one accum_t addition;
+    /// multiplexed operands; `muxNsPerLevel`: one level of an operand multiplexer; `addNs`: an addition of the given
+    /// width (HLS sizes each addition by its operands);
     /// `castNs`: the cast to the result type; `sums`: what sizes the additions.
     /// `lutProducts`: the products are built in LUTs (one stage each, `ChainTiming.afterProduct`).
     /// `dspOutputNs`: a DSP product longer than the budget leaves its last register through this much logic.
@@ -221,7 +222,7 @@ public struct ProductSchedule: Sendable, Equatable {
     /// profile's `singleSharedMultiplierCycles`; nil: timed like any shared multiplier).
     public static func build(inputs: Int, outputs: Int, reuseFactor rf: Int, weight: (Int, Int) -> Int64,
                              timing: ChainTiming, multiplyNs: Double, sharedMultiplyNs: Double, muxNsPerLevel: Double,
-                             addNs: Double, castNs: Double, sums shape: Sums, lutProducts: Bool = false,
+                             addNs: (Int) -> Double, castNs: Double, sums shape: Sums, lutProducts: Bool = false,
                              dspOutputNs: Double = 0, singleSharedCycles: Int? = nil) -> ProductSchedule {
         let distinct = distinctProducts(inputs: inputs, outputs: outputs, weight: weight)
         func multiplied(_ inputs: [TimedValue], _ delayNs: Double) -> TimedValue {
@@ -235,9 +236,10 @@ public struct ProductSchedule: Sendable, Equatable {
         // subtraction, and by −2^a − 2^b two, which HLS puts in one ternary adder.
         func cheapProduct(_ w: Int64) -> TimedValue {
             let digits = signedDigitTerms(Int128(w))
-            if digits.count == 1 { return digits[0].negative ? timing.after([start], delayNs: addNs) : start }
-            if digits.allSatisfy(\.negative) { return timing.afterSingleStage([start], delayNs: 2 * addNs) }
-            return timing.after([start], delayNs: addNs)
+            let add = addNs(shape.productWidth(weightRaw: w).bits)
+            if digits.count == 1 { return digits[0].negative ? timing.after([start], delayNs: add) : start }
+            if digits.allSatisfy(\.negative) { return timing.afterSingleStage([start], delayNs: 2 * add) }
+            return timing.after([start], delayNs: add)
         }
         var products = distinct.pairs.map {
             Product(input: $0.input, weightRaw: $0.weight, multiplier: nil, issueCycle: 0, select: nil,
@@ -374,7 +376,7 @@ public struct ProductSchedule: Sendable, Equatable {
 
         /// Times every item, operands before the additions that read them (the order they were made in); `value`
         /// gives a leaf's timing.
-        mutating func time(timing: ChainTiming, addNs: Double, value: (Operand) -> TimedValue) {
+        mutating func time(timing: ChainTiming, addNs: (Int) -> Double, value: (Operand) -> TimedValue) {
             timings = []
             fused = []
             for index in items.indices {
@@ -385,13 +387,13 @@ public struct ProductSchedule: Sendable, Equatable {
                 case let .node(left, right):
                     // HLS merges structurally, before it schedules: where an operand qualifies the ternary adder is
                     // built (the earlier of two if both do), even where chaining two additions would have been shorter.
-                    var best = timing.after(timings[left], timings[right], delayNs: addNs)
+                    var best = timing.after(timings[left], timings[right], delayNs: addNs(width(index)))
                     var choice: Int? = nil
                     let bits = width(index)
                     for (side, child, other) in [(0, left, right), (1, right, left)] {
                         guard case let .node(grandLeft, grandRight) = items[child], width(child) == bits else { continue }
                         let value = timing.afterSingleStage([timings[grandLeft], timings[grandRight], timings[other]],
-                                                            delayNs: 2 * addNs)
+                                                            delayNs: addNs(width(child)) + addNs(width(index)))
                         if choice == nil || value.readiness < best.readiness { (best, choice) = (value, side) }
                     }
                     timings.append(best)

@@ -146,7 +146,7 @@ extension Scheduler {
         let schedule = ProductSchedule.build(
             inputs: inputs, outputs: outputs, reuseFactor: rf, weight: { i, j in raw[i * outputs + j] }, timing: timing,
             multiplyNs: product.delayNs, sharedMultiplyNs: product.delayNs, muxNsPerLevel: device.operandMuxNsPerLevel,
-            addNs: device.adderDelay(width: accumulator.width), castNs: context.castDelay(from: accumulator),
+            addNs: { device.adderDelay(width: $0) }, castNs: context.castDelay(from: accumulator),
             sums: sums, lutProducts: product.dsps == 0, dspOutputNs: device.dspOutputNs ?? 0,
             singleSharedCycles: product.dsps > 0 ? device.singleSharedMultiplierCycles : nil)
         let latency = schedule.latencyCycles

@@ -25,10 +25,10 @@ import Testing
 /// ArgyKokk/hls4ml_MLP_estimator @ 72e2e22, docs/calibration.md); the asserted bounds below are the measured ones:
 /// - Dense under the Latency strategy at every RF: the `ProductSchedule` list schedule. Products by constants with at
 ///   most two signed digits are shifts and adders; one multiplication per distinct (input, weight); each output's
-///   bias (when not zero) and products summed in a tree pairing neighbours in hls4ml's order; every addition sized
-///   by its operands' types (a product: the input's bits and the constant's, less what the cast to accum_t drops; a
-///   sum: one bit more than the wider operand), and where an addition and the one it adds are both as wide as the
-///   accumulator bits the result keeps, HLS makes the pair one ternary adder, a stage of its own. A pipelined DSP
+///   bias (when not zero) and products summed in a tree pairing neighbours in hls4ml's order; every addition as wide
+///   as its range (its operands' types' ranges summed: a product's type the input's bits and the constant's, less what
+///   the cast to accum_t drops), at most the accumulator bits the result keeps; where an addition adds another of the
+///   same width, HLS makes the pair one ternary adder, a stage of its own. A pipelined DSP
 ///   product leaves its last register 2.45 ns into the state (`dspOutputNs`), so the first addition waits a state.
 ///   At RF > 1 the real multiplications go on hls4ml's multiplier_limit, the farthest from its output first (list
 ///   scheduling), with no multiplexer delay in the schedule (HLS adds the multiplexers at binding).
@@ -37,10 +37,7 @@ import Testing
 /// - The lone shared DSP multiplier (multiplier_limit 1) on the 5-stage core (`singleSharedMultiplierCycles`).
 /// - The io_parallel top: `DesignSchedule.hlsTopLatency` (the callees' depths, the ap_ce input registers at II 1,
 ///   the shared states, the output ports).
-/// What remains (±1): arrhythmia's first layer at RF 1/2 (−1), its fabric output layer (−1), the fabric
-/// build at 0.62 ns uncertainty (softmax −1), jet_tagging at RF 100 (±1: HLS's own issue order) and its fabric RF 2
-/// layers (−1), breast_cancer's first layer at RF 100 (−1) and its softmax at 5 ns (−1: HLS splits the max tree's
-/// compare and select across states).
+/// What remains is listed in docs/calibration.md (every instance within ±1).
 /// - ReLU at 5 ns: HLS made it combinational (L = 0, depth 1), which the model matches; a Pipewright block
 ///   always has ≥ 1 slot, so a latency-0 block cannot be represented, but here it is not needed.
 /// - DSPs: the predicted DSP count equals the report's for every Dense instance at every RF (real multiplications
@@ -207,16 +204,16 @@ import Testing
         // Measured bounds per layer kind, RF class and clock (mean absolute error, max |error|), in cycles.
         // Tightening any of them needs the model changes listed in the suite comment, not new numbers.
         let bounds: [(kind: String, rf: String, multipliers: String?, clock: Double?, mae: Double, max: Int)] = [
-            ("Dense", "1", "dsp", nil, 0.1, 1),      // measured 0.09 (n 11), max 1
+            ("Dense", "1", "dsp", nil, 0.2, 1),      // measured 0.18 (n 11), max 1
             ("Dense", "1", "fabric", nil, 0.3, 1),   // measured 0.29 (n 7), max 1
-            ("Dense", "1", nil, nil, 0.2, 1),        // measured 0.17 (n 18), max 1
+            ("Dense", "1", nil, nil, 0.25, 1),       // measured 0.22 (n 18), max 1
             ("ReLU", "any", nil, nil, 0.0, 0),       // measured 0 (n 39): exact at 3.33 ns and at 5 ns
             ("Dense", "2", nil, nil, 0.2, 1),        // measured 0.18 (n 22), max 1
-            ("Dense", "100", nil, nil, 0.4, 1),      // measured 0.36 (n 22), max 1
+            ("Dense", "100", nil, nil, 0.3, 1),      // measured 0.27 (n 22), max 1
             ("Dense", "100", nil, 3.33, 0.4, 1),     // measured 0.38 (n 16), max 1
-            ("Dense", "100", nil, 5.0, 0.35, 1),     // measured 0.33 (n 6), max 1
-            ("Dense", "any", nil, 3.33, 0.3, 1),     // measured 0.30 (n 44), max 1
-            ("Dense", "any", nil, 5.0, 0.15, 1),     // measured 0.11 (n 18), max 1
+            ("Dense", "100", nil, 5.0, 0.0, 0),      // measured 0 (n 6)
+            ("Dense", "any", nil, 3.33, 0.35, 1),    // measured 0.32 (n 44), max 1
+            ("Dense", "any", nil, 5.0, 0.0, 0),      // measured 0 (n 18)
             // hls4ml 0.7's softmax_stable: the final 18 × 18 product's deeper DSP core (dspMultiplyNsPerBit), two cycles
             // per max-tree level and per table read at 3.33 ns (selectNs 0.9, calibrate's fit), the exp sum's ternary
             // adders, the LUT product one stage in the fabric builds (see docs/calibration.md).
@@ -245,12 +242,12 @@ import Testing
         let all = Self.stats(dense)
         summary.append("Dense all: n = \(all.count), exact \(all.exact), within ±1 \(all.withinOne), max |error| \(all.maxAbsolute); "
                        + "II exact \(dense.filter { $0.predictedInterval == $0.hlsInterval }.count)")
-        #expect(all.withinOne >= 62 && all.exact >= 47, "measured: 47 exact, 62 within ±1 of 62")
-        // Every instance (the issue's targets: exact for ≥ 80 %, within ±1 for ≥ 95 %): measured 114 and 136 of 136.
+        #expect(all.withinOne >= 62 && all.exact >= 48, "measured: 48 exact, 62 within ±1 of 62")
+        // Every instance (the issue's targets: exact for ≥ 80 %, within ±1 for ≥ 95 %): measured 115 and 136 of 136.
         let every = Self.stats(rows)
         summary.append("Every instance: n = \(every.count), exact \(every.exact) (\(String(format: "%.1f", 100 * Double(every.exact) / Double(every.count))) %), "
                        + "within ±1 \(every.withinOne); II exact \(rows.filter { $0.predictedInterval == $0.hlsInterval }.count)")
-        #expect(every.exact >= 114 && every.withinOne == every.count, "measured: 114 exact, 136 within ±1")
+        #expect(every.exact >= 115 && every.withinOne == every.count, "measured: 115 exact, 136 within ±1")
         #expect(Double(every.exact) >= 0.8 * Double(every.count) && Double(every.withinOne) >= 0.95 * Double(every.count))
         print(summary.joined(separator: "\n"))
     }
@@ -273,9 +270,9 @@ import Testing
         let within = differences.filter { abs($0) <= 2 }.count
         print("tops: n = \(tops.count), within ±2 \(within), exact \(differences.filter { $0 == 0 }.count), "
               + "max |difference| \(differences.map(abs).max() ?? 0), mean \(String(format: "%+.2f", Double(differences.reduce(0, +)) / Double(tops.count)))")
-        // Measured: 22 of 23 within ±2 (14 exact), max 3: arrhythmia's fabric build at RF 1 (0.62 ns uncertainty), whose
+        // Measured: 22 of 23 within ±2 (15 exact), max 3: arrhythmia's fabric build at RF 1 (0.62 ns uncertainty), whose
         // first layer, output layer and softmax are each one cycle short.
-        #expect(within >= 22 && differences.filter { $0 == 0 }.count >= 14 && differences.map(abs).max()! <= 3, "\(differences)")
+        #expect(within >= 22 && differences.filter { $0 == 0 }.count >= 15 && differences.map(abs).max()! <= 3, "\(differences)")
         // The top's II is its slowest instance's, in Pipewright as in the reports: exact at RF 1 and 2.
         for top in tops where top.hlsReuseFactor <= 2 { #expect(top.predictedInterval == top.hlsInterval, "\(top.design)") }
     }

@@ -49,15 +49,16 @@ struct ProductScheduleTests {
     }
 
     // Budget at 5 ns: 5 − 0.625 − 0.5 = 3.875 ns; multiply 2.0 (12 × 18 bits: one DSP), adder 1.0, mux 0.25 per level,
-    // ternary adder 2.0 in one stage. Widths (accum_t ap_fixed<40,16>, result ap_fixed<18,8>: 32 bits kept): a product
-    // is 18 + b + 6 bits for a weight of b signed bits (21: 30, 7: 28, 32: 31, 11 and 13: 29, −21: 30), the bias 0.5
-    // 24 bits. Output 0 sums (bias, p0), (p1, p4) — 31 and 30 bits — in a 32-bit root: no ternary. Output 1 sums
-    // (bias, p0) and (p2, p3) — 31 and 32 bits — in a 32-bit sum that takes (p2, p3) into a ternary adder, then adds p5
-    // in a 32-bit root that takes that sum in.
+    // ternary adder 2.0 in one stage. Widths (accum_t ap_fixed<40,16>, result ap_fixed<18,8>: 32 bits kept): a product's
+    // type is 18 + b + 6 bits for a weight of b signed bits (21: 30, 7: 28, 32: 31, 11 and 13: 29, −21: 30), the bias
+    // 0.5 24 bits; a sum as wide as its range. Output 0 sums (bias, p0) — 31 bits, just over p0's 30 — and (p1, p4) —
+    // 30 — into a root whose range still fits 31 bits: the root takes (bias, p0) into a ternary adder. Output 1 sums
+    // (bias, p0) — 31 — and (p2, p3) — 32 — into a 32-bit sum that takes (p2, p3) in, then adds p5 at the kept 32 bits,
+    // taking that sum in.
     // RF 2: limit ⌈8/2⌉ − 0 = 4 ≥ 4 real products: nothing shared, every real product at 2.0 ns in cycle 0, p1 (7 = 8 − 1)
-    // one addition at 1.0, p2 (32) a shift at 0. Output 0: bias+p0 → 3.0; p1+p4 → 3.0; the root → 4.0 > 3.875 → (1, 1.0).
-    // Output 1: the ternary (p2, p3) + (bias+p0 at 3.0) → 5.0 → (1, 2.0); the root's ternary from p5 (0, 2.0) and the
-    // two sums at 3.0 → (1, 2.0). Latency 2, as at RF 1 (the same datapath); II min(2, 2) = 2.
+    // one addition at 1.0, p2 (32) a shift at 0. Output 0: p1+p4 → 3.0; the root's ternary (bias, p0 at 2.0, that) →
+    // 5.0 > 3.875 → (1, 2.0). Output 1: the ternary (p2, p3) + (bias+p0 at 3.0) → (1, 2.0); the root's ternary from p5
+    // (0, 2.0) and the two sums at 3.0 → (1, 2.0). Latency 2, as at RF 1 (the same datapath); II min(2, 2) = 2.
     @Test func reuseFactorTwoSharesNothing() throws {
         var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
         let rf1 = try Scheduler.schedule(digitNetwork(), options: options).blocks[0]
@@ -74,8 +75,8 @@ struct ProductScheduleTests {
     // RF 4: limit ⌈8/4⌉ − ⌊1/4⌋ = 2 < 4: two shared multipliers over 2 cycles, taking the products farthest from their
     // output first (p0 and p3: 3 additions from output 1's root; p4: 2; p5: 1): p0 on 0 and p3 on 1 in cycle 0, p4 on 0
     // and p5 on 1 in cycle 1; mux 0.25 then multiply → each at 2.25 ns of its cycle. p1 (0, 1.0), p2 (0, 0).
-    // Output 0: bias+p0 → 3.25; p1+p4 → (1, 3.25); the root → (2, 1.0). Output 1: bias+p0 → 3.25; the ternary
-    // (p2, p3) + that → (1, 2.0); the root's ternary from p5 (1, 2.25) → (2, 2.0). Latency 3, II min(4, 3) = 3.
+    // Output 0: p1+p4 → (1, 3.25); the root's ternary (bias, p0, that) → (2, 2.0). Output 1: bias+p0 → 3.25; the
+    // ternary (p2, p3) + that → (1, 2.0); the root's ternary from p5 (1, 2.25) → (2, 2.0). Latency 3, II min(4, 3) = 3.
     @Test func reuseFactorFourUsesTwoMultipliersOverTwoCycles() throws {
         var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
         options.overrideReuseFactor(4)
@@ -87,7 +88,7 @@ struct ProductScheduleTests {
         #expect(products.products.map(\.input) == [0, 1, 1, 2, 3, 3])
         #expect(products.products.map(\.weightRaw) == [21, 7, 32, 11, 13, -21])
         #expect(products.products[4].value == TimedValue(cycle: 1, offsetNs: 2.25))
-        #expect(products.outputs == [TimedValue(cycle: 2, offsetNs: 1.0), TimedValue(cycle: 2, offsetNs: 2.0)])
+        #expect(products.outputs == [TimedValue(cycle: 2, offsetNs: 2.0), TimedValue(cycle: 2, offsetNs: 2.0)])
         #expect(products.sums.count == 3 + 4)
         #expect(block.latencyCycles == 3 && block.initiationInterval == 3)
         #expect(block.multipliers == 2 && block.dsps == 2)
@@ -96,8 +97,8 @@ struct ProductScheduleTests {
     }
 
     // RF 8: limit ⌈8/8⌉ − 0 = 1: one multiplier over 4 cycles (p0, p3, p4, p5 in cycles 0…3, farthest first), mux
-    // 0.25·2 = 0.5 → products at 2.5 ns. Output 0: bias+p0 → 3.5; p1+p4 (2, 2.5) → (2, 3.5); the root →
-    // (3, 1.0). Output 1: bias+p0 → 3.5; the ternary (p2, p3 (1, 2.5)) + that → (2, 2.0); the root's ternary from p5
+    // 0.25·2 = 0.5 → products at 2.5 ns. Output 0: p1+p4 (2, 2.5) → (2, 3.5); the root's ternary (bias, p0, that) →
+    // (3, 2.0). Output 1: bias+p0 → 3.5; the ternary (p2, p3 (1, 2.5)) + that → (2, 2.0); the root's ternary from p5
     // (3, 2.5) → (4, 2.0). Latency 5, II min(8, 5) = 5.
     @Test func reuseFactorEightUsesOneMultiplier() throws {
         var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
@@ -106,7 +107,7 @@ struct ProductScheduleTests {
         let products = try #require(block.products)
         #expect(products.sharedMultipliers == 1 && products.issueCycles == 4)
         #expect(products.products.map(\.issueCycle) == [0, 0, 0, 1, 2, 3])
-        #expect(products.outputs == [TimedValue(cycle: 3, offsetNs: 1.0), TimedValue(cycle: 4, offsetNs: 2.0)])
+        #expect(products.outputs == [TimedValue(cycle: 3, offsetNs: 2.0), TimedValue(cycle: 4, offsetNs: 2.0)])
         #expect(block.latencyCycles == 5 && block.initiationInterval == 5)
     }
 
