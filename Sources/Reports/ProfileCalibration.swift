@@ -53,7 +53,7 @@ public struct ProfileCalibration: Sendable {
         var text = "calibrate \(start.name) → \(fitted.name): \(fitSamples.count) design/report pairs fitted, "
             + "\(heldOutSamples.count) held out (\(heldOutSamples.map(\.name).joined(separator: ", ")))\n\n"
         var parameters = TextTable(header: ["parameter", "start ns", "fitted ns", "change"])
-        for parameter in DeviceProfile.delays {
+        for parameter in DeviceProfile.fittedDelays {
             let (a, b) = (start[keyPath: parameter.path], fitted[keyPath: parameter.path])
             let change = a == b ? "" : (a > 0 ? String(format: "%+.0f %%", (b / a - 1) * 100) : "new")
             parameters.add([parameter.name, Self.number(a), Self.number(b), change])

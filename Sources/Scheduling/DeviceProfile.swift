@@ -83,6 +83,18 @@ public struct DeviceProfile: Sendable, Equatable, Codable {
          ("operandMuxNsPerLevel", \.operandMuxNsPerLevel)]
     }
 
+    /// The delays `calibrate` fits: every one of `delays`, and the DSP product's output path (`dspOutputNs`, absent
+    /// meaning 0, so a fit can introduce it for a part whose profile has none).
+    public static var fittedDelays: [(name: String, path: WritableKeyPath<DeviceProfile, Double>)] {
+        delays + [("dspOutputNs", \.dspOutputDelayNs)]
+    }
+
+    /// `dspOutputNs`, 0 when the profile has none.
+    public var dspOutputDelayNs: Double {
+        get { dspOutputNs ?? 0 }
+        set { dspOutputNs = newValue }
+    }
+
     /// Delay of a carry-chain adder of the given width.
     /// A warning when `periodNs` is faster than the profile's `maximumClockMHz`, else nil.
     public func clockWarning(periodNs: Double) -> String? {

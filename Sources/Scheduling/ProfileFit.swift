@@ -76,7 +76,7 @@ public enum ProfileFit {
     /// The profile that fits `samples` best from `start` (at most `passes` × the number of delays steps).
     public static func fit(start: DeviceProfile, samples: [Sample], passes: Int = 4) -> DeviceProfile {
         func distance(_ profile: DeviceProfile) -> Double {
-            DeviceProfile.delays.reduce(0) { total, parameter in
+            DeviceProfile.fittedDelays.reduce(0) { total, parameter in
                 let (a, b) = (start[keyPath: parameter.path], profile[keyPath: parameter.path])
                 return total + (a > 0 && b > 0 ? abs(log(b / a)) : abs(b - a))
             }
@@ -87,7 +87,7 @@ public enum ProfileFit {
         }
         // Steepest descent: each step tries every delay at every factor and keeps the best single change.
         var best = start, bestScore = score(start)
-        let parameters = DeviceProfile.delays
+        let parameters = DeviceProfile.fittedDelays
         for _ in 0..<(max(passes, 0) * parameters.count) {
             var step: (profile: DeviceProfile, score: (Int, Int, Double))?
             for parameter in parameters {

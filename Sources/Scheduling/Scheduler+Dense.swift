@@ -147,7 +147,7 @@ extension Scheduler {
             inputs: inputs, outputs: outputs, reuseFactor: rf, weight: { i, j in raw[i * outputs + j] }, timing: timing,
             multiplyNs: product.delayNs, sharedMultiplyNs: product.delayNs, muxNsPerLevel: device.operandMuxNsPerLevel,
             addNs: { device.adderDelay(width: $0) }, castNs: context.castDelay(from: accumulator),
-            sums: sums, lutProducts: product.dsps == 0, dspOutputNs: device.dspOutputNs ?? 0,
+            sums: sums, lutProducts: product.dsps == 0, dspOutputNs: device.dspOutputDelayNs,
             singleSharedCycles: product.dsps > 0 ? device.singleSharedMultiplierCycles : nil)
         let latency = schedule.latencyCycles
         let multipliers = schedule.sharedMultipliers > 0 ? schedule.sharedMultipliers : schedule.realMultiplications

@@ -35,7 +35,7 @@ struct CalibrateCommand: ParsableCommand {
     @Option(name: .customLong("holdout-every"), parsing: .unconditional, help: ArgumentHelp("Hold every Nth design (by name) out of the fit; 0: fit all.", valueName: "n"))
     var holdoutEvery: Int = 3
 
-    @Option(parsing: .unconditional, help: "At most passes × 10 fitting steps (each tries every delay at 10 factors and keeps the best change).")
+    @Option(parsing: .unconditional, help: "At most passes × 11 fitting steps, one per delay (each tries every delay at 10 factors and keeps the best change).")
     var passes: Int = 4
 
     @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Write the fitted profile to this YAML file.", valueName: "file"))

@@ -25,7 +25,7 @@ import Testing
         #expect(outcome.status == 0, "\(outcome.output)")
         #expect(outcome.output.contains("calibrate xc7z007s-2-fabric → xc7z007s-2-fabric-fitted: 8 design/report pairs fitted, 3 held out"),
                 "\(outcome.output)")
-        for line in ["fitted      start", "fitted     fitted", "held out    start", "held out   fitted", "dspMultiplyNs", "wrote \(output.path)",
+        for line in ["fitted      start", "fitted     fitted", "held out    start", "held out   fitted", "dspMultiplyNs", "dspOutputNs", "wrote \(output.path)",
                      "note: 12 design(s) on other devices left out (xc7z007s-2)"] {
             #expect(outcome.output.contains(line), "missing '\(line)' in \(outcome.output)")
         }

@@ -45,6 +45,16 @@ struct ProfileFitTests {
         #expect(fitted.dspInputWidths == start.dspInputWidths && fitted.name == start.name)
     }
 
+    /// `calibrate` fits the DSP output path too, through `dspOutputDelayNs` (absent = 0), so a fit can introduce it.
+    @Test func theDSPOutputPathIsAFittedDelay() throws {
+        let parameter = try #require(DeviceProfile.fittedDelays.first { $0.name == "dspOutputNs" })
+        var profile = roundProfile
+        #expect(profile.dspOutputNs == nil && profile[keyPath: parameter.path] == 0)
+        profile[keyPath: parameter.path] = 1.5
+        #expect(profile.dspOutputNs == 1.5)
+        #expect(DeviceProfile.fittedDelays.count == DeviceProfile.delays.count + 1)
+    }
+
     /// Every third sample by name is held out: sorted d0-10.0, d0-2.5, d0-5.0, d1-10.0, d1-2.5, d1-5.0, so both
     /// 5 ns samples. Fitted on 2.5 and 10 ns only, the fit is measured on them and reported, whatever it is.
     @Test func heldOutSamplesAreLeftOutOfTheFit() throws {
