@@ -32,9 +32,26 @@ extension DesignTiming {
         var text = headline + "\n\n" + table.render(leftAligned: [0, 1, 10])
         text += "\nlatency \(latencyCycles) cycles = \(Self.number(latencyNs)) ns, II \(initiationInterval) cycles = \(Self.number(initiationIntervalNs)) ns"
         text += String(format: ", throughput %.2f M inferences/s\n", throughputPerSecond / 1e6)
+        if let line = measuredIntervalLine { text += line + "\n" }
         text += fifoTable()
         for layer in layers { for note in layer.notes { text += "note: \(layer.layer): \(note)\n" } }
         return text
+    }
+
+    /// When the simulation took inferences at another interval than the schedule's II (a FIFO or delay line set
+    /// shallower than the depth the schedule derives holds the pipeline): the measured II and the FIFOs that filled
+    /// (those set shallower than derived when there are such).
+    var measuredIntervalLine: String? {
+        guard let measured = simulatedInitiationInterval, measured != initiationInterval else { return nil }
+        // The FIFOs set shallower than derived that filled; if none, every one that filled.
+        let full = fifos.filter { ($0.fullCycles ?? 0) > 0 }
+        let shallow = full.filter { $0.depth < $0.derivedDepth }
+        let filled = (shallow.isEmpty ? full : shallow).map { fifo in
+            "\(fifo.fifo) (depth \(fifo.depth)\(fifo.depth == fifo.derivedDepth ? "" : ", derived \(fifo.derivedDepth)"), "
+                + "full \(fifo.fullCycles ?? 0) cycles)"
+        }
+        return "measured: II \(measured) cycles = \(Self.number(Double(measured) * clockPeriodNs)) ns in the simulation, not the "
+            + "schedule's \(initiationInterval)" + (filled.isEmpty ? "" : "; FIFOs that filled: " + filled.joined(separator: ", "))
     }
 
     /// The FIFOs with their depth, width, storage and (simulated) high-water mark; empty without FIFOs.

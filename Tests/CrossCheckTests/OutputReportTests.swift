@@ -20,6 +20,22 @@ struct OutputReportTests {
         let single = DesignTiming(schedule: try Scheduler.schedule(flow.network, options: flow.options))
         #expect(single.outputs.map(\.layer) == ["score"] && !single.scheduleTable().contains("outputs ("))
     }
+
+    /// A simulation slower than the schedule (here set by hand: II 7 where the schedule says 1, a FIFO full 40
+    /// cycles) says so under the latency line, naming the FIFO; an equal one prints no such line.
+    @Test func aMeasuredIntervalBeyondTheScheduleIsShown() throws {
+        let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/dnn_ae.yml"))
+        var report = DesignTiming(schedule: try Scheduler.schedule(loaded.network, options: loaded.options))
+        #expect(report.initiationInterval == 1 && report.fifos.count == 1)
+        report.simulatedInitiationInterval = 1
+        #expect(!report.scheduleTable().contains("measured:"))
+        report.simulatedInitiationInterval = 7
+        report.fifos[0].depth = 3
+        report.fifos[0].fullCycles = 40
+        let name = report.fifos[0].fifo, derived = report.fifos[0].derivedDepth
+        #expect(report.scheduleTable().contains(
+            "measured: II 7 cycles = 35.0 ns in the simulation, not the schedule's 1; FIFOs that filled: \(name) (depth 3, derived \(derived), full 40 cycles)\n"))
+    }
 }
 
 /// The comparator on a design with two outputs: each element is formatted in its own output's precision and
