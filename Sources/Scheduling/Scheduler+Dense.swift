@@ -115,11 +115,11 @@ extension Scheduler {
         let raw = parameters.weights.map { precision.weight.raw(fromDouble: $0) }
         var block = scheduleListedProducts(inputs: inputs, outputs: outputs, weightRaw: raw, biases: parameters.biases, precision,
                                            context: context)
-        if inputs * outputs > 4096 {
-            block.notes.append("n_in·n_out = \(inputs * outputs) > 4096: Vitis HLS 2021.1 does not partition an array that large "
-                               + "completely (hls4ml's config_array_partition -maximum_size is not supported there) and leaves the "
-                               + "layer's loops rolled: reports of 561×20 and 196×56 Dense layers at RF 1 show latencies of 192 and "
-                               + "48 cycles, which this schedule does not predict (docs/calibration.md)")
+        if inputs * outputs > largestCheckedDenseWeights {
+            block.notes.append("n_in·n_out = \(inputs * outputs): larger than any Dense this schedule was checked against "
+                               + "(\(largestCheckedDenseWeights) weights). Vitis HLS 2021.1 built 561×20 and 196×56 Dense layers fully "
+                               + "unrolled and pipelined (II = RF) but 192 and 48 cycles deep at RF 1, 2 and 100 alike, far deeper than "
+                               + "their adder trees; this latency may be far below what HLS reports (docs/calibration.md)")
         }
         return block
     }
@@ -205,6 +205,10 @@ extension Scheduler {
         block.constantMultiplies = unshared - (schedule.sharedMultipliers > 0 ? 0 : schedule.realMultiplications)
         return block
     }
+
+    /// The weights (n_in·n_out) of the largest Dense whose HLS report the list schedule was checked against (mnist's 56 × 64,
+    /// within one cycle; docs/calibration.md): beyond it a layer gets a note.
+    static let largestCheckedDenseWeights = 3584
 
     /// A dot-product layer's reuse factor lies in 1…n_in·n_out (hls4ml's bound; a convolution's n_in × n_out is
     /// kh·kw·C × filters).

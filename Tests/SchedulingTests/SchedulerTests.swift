@@ -50,6 +50,16 @@ struct SchedulerTests {
         #expect(schedule.blocks[0].dsps == 58 * 16)   // 18×12 fits one 27×18 DSP
     }
 
+    /// A Dense with more weights than the largest one checked against HLS (mnist's 56 × 64 = 3,584) gets a note saying its
+    /// HLS latency may be far longer; one of exactly that size does not (shift weights keep the schedule quick).
+    @Test func denseBeyondTheCheckedSizeGetsANote() throws {
+        let options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
+        let checked = try Scheduler.schedule(denseNetwork(inputs: 56, outputs: 64), options: options).blocks[0]
+        #expect(!checked.notes.contains { $0.contains("larger than any Dense") })
+        let larger = try Scheduler.schedule(denseNetwork(inputs: 57, outputs: 64), options: options).blocks[0]
+        #expect(larger.notes.contains { $0.hasPrefix("n_in·n_out = 3648: larger than any Dense this schedule was checked against (3584 weights)") })
+    }
+
     // RF 4 at 5 ns under the Latency strategy: every weight 0.125 (one signed digit) is a shift, so no product needs a
     // multiplier and nothing is shared: the RF 1 datapath, II = min(RF, latency). The products are shifts, ready at once
     // (31 bits: 24 + 7); level 1 (0, 1.0); level 2 ternary (0, 3.0); level 3 (1, 2.0); level 4 (2, 2.0), the carried
