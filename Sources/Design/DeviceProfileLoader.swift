@@ -113,6 +113,7 @@ public enum DeviceProfileLoader {
         if let base = profile.dspMultiplyBaseWidth { text += "dspMultiplyBaseWidth: \(base)\n" }
         if let cycles = profile.singleSharedMultiplierCycles { text += "singleSharedMultiplierCycles: \(cycles)\n" }
         if let output = profile.dspOutputNs { text += "dspOutputNs: \(output)\n" }
+        if let read = profile.blockRAMReadNs { text += "blockRAMReadNs: \(read)\n" }
         if let maximum = profile.maximumClockMHz { text += "maximumClockMHz: \(maximum)\n" }
         return text
     }
@@ -138,6 +139,9 @@ public enum DeviceProfileLoader {
         }
         if let output = profile.dspOutputNs, !(output.isFinite && output >= 0) {
             throw .invalidDeviceProfile(path: path, reason: "field 'dspOutputNs' must be a delay ≥ 0 ns, got \(output)")
+        }
+        if let read = profile.blockRAMReadNs, !(read.isFinite && read >= 0) {
+            throw .invalidDeviceProfile(path: path, reason: "field 'blockRAMReadNs' must be a delay ≥ 0 ns, got \(read)")
         }
         if let maximum = profile.maximumClockMHz, !(maximum.isFinite && maximum > 0) {
             throw .invalidDeviceProfile(path: path, reason: "field 'maximumClockMHz' must be a positive frequency in MHz, got \(maximum)")

@@ -36,6 +36,11 @@ public struct DeviceProfile: Sendable, Equatable, Codable {
     /// 2021.1 on 7-series: `Mul_DSP` latency 2 with 2.45 ns in its last state of 2.91, so no addition follows in that
     /// state, docs/calibration.md). Optional; without it the value is ready at the start of the cycle.
     public var dspOutputNs: Double?
+    /// Table reads (softmax, activation and KL tables) from block RAM, when set: the address and this much logic fill a
+    /// stage ending in the memory's register, and the value leaves it the next cycle through this much logic again
+    /// (ns; Vitis HLS 2021.1 on 7-series: 1024-entry tables read in two states, 2.77 ns in each, docs/calibration.md).
+    /// Optional; without it a read is distributed ROM, `romReadDelay`, chained like any logic.
+    public var blockRAMReadNs: Double?
     /// LUT multiply delay: base plus per bit of the narrower operand (ns).
     public var lutMultiplyBaseNs: Double
     public var lutMultiplyNsPerBit: Double

@@ -16,7 +16,7 @@ extension Scheduler {
         var packer = c.packer()
         packer.addProduct(square)
         packer.add(.index, c.device.adderDelay(width: logVariance.width + 1) + c.device.castSaturationNs)
-        packer.add(.lookup, c.device.romReadDelay(addressBits: SoftmaxParameters.addressBits(parameters.tableSize)))
+        packer.addTableRead(.lookup, device: c.device, addressBits: SoftmaxParameters.addressBits(parameters.tableSize))
         // Two adder levels make the term (e + μ², l + 1, their difference), then its cast to accum_t.
         packer.add(.addLevel(1), 2 * c.device.adderDelay(width: term.width)
                    + Scheduler.castDelay(device: c.device, from: term, to: accumulator))

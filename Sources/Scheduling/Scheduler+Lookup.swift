@@ -11,7 +11,7 @@ extension Scheduler {
         let addressBits = SoftmaxParameters.addressBits(activation.tableSize)
         var packer = c.packer()
         packer.add(.index, c.device.adderDelay(width: c.input.width + 1) + c.device.castSaturationNs)
-        packer.add(.lookup, c.device.romReadDelay(addressBits: addressBits))
+        packer.addTableRead(.lookup, device: c.device, addressBits: addressBits)
         var multipliers = 0, dsps = 0
         if let parameter = p.parameter {   // ELU α / SELU λ
             let operand = activation.function == .elu ? table : c.input

@@ -18,16 +18,18 @@ extension Scheduler {
         let inverseInput = p.invInput, inverseTable = p.invTable
         if let norm = p.inputNorm {   // stable
             for level in 0..<ReduceTree.levels(n) { packer.add(.maxLevel(level + 1), compare) }
+            // x_max − x_i is one bit wider than the input; its cast to inp_norm_t saturates where that type does.
             packer.add(.normalize, c.device.adderDelay(width: c.input.width + 1)
-                       + Scheduler.castDelay(device: c.device, from: c.input, to: norm))
+                       + Scheduler.castDelay(device: c.device, from: Precision.sum(c.input, c.input), to: norm))
         }
-        packer.add(.lookup, c.device.romReadDelay(addressBits: SoftmaxParameters.addressBits(parameters.expTableSize))
-                   + Scheduler.castDelay(device: c.device, from: expTable, to: accumulator))
+        packer.addTableRead(.lookup, device: c.device, addressBits: SoftmaxParameters.addressBits(parameters.expTableSize),
+                            afterNs: Scheduler.castDelay(device: c.device, from: expTable, to: accumulator))
         let sum = Precision.sum(accumulator, accumulator)
         // Every addition of the sum is cast back to accum_t; where that cast is free the additions keep its width, and
         // HLS merges pairs of them into ternary adders where that saves a stage (the top levels of an unbalanced tree).
         let sumCast = Scheduler.castDelay(device: c.device, from: sum, to: accumulator)
-        let addDelay = c.device.adderDelay(width: sum.width) + sumCast
+        // A wrapping cast keeps accum_t's bits: HLS computes the addition at that width (`add i18` for ap_fixed<18,8>).
+        let addDelay = c.device.adderDelay(width: sumCast == 0 ? accumulator.width : sum.width) + sumCast
         let levels = ReduceTree.levels(n)
         let merged = sumCast == 0 ? levels - ReduceTree.ternaryStages(n) : 0
         for level in 0..<levels - 2 * merged { packer.add(.addLevel(level + 1), addDelay) }
@@ -35,8 +37,8 @@ extension Scheduler {
             let first = levels - 2 * merged + 2 * pair + 1
             packer.addTernary(.addLevel(first), .addLevel(first + 1), addDelay)
         }
-        packer.add(.lookup, Scheduler.castDelay(device: c.device, from: accumulator, to: inverseInput)
-                   + c.device.romReadDelay(addressBits: SoftmaxParameters.addressBits(parameters.invTableSize)))
+        packer.addTableRead(.lookup, device: c.device, addressBits: SoftmaxParameters.addressBits(parameters.invTableSize),
+                            beforeNs: Scheduler.castDelay(device: c.device, from: accumulator, to: inverseInput))
         let product = c.device.multiplier(widthA: accumulator.width, widthB: inverseTable.width)
         packer.addProduct(product)
         packer.add(.cast, c.castDelay(from: Precision.product(accumulator, inverseTable)))

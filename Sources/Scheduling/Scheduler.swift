@@ -180,6 +180,7 @@ struct StagePacker {
         }
         if stageDelay + delay > budget + epsilon { closeStage() }
         steps.append(PipelineStep(operation: operation, delayNs: delay, registersAfter: 0))
+        outputStageOpen = false
         stageDelay += delay
         criticalPathNs = max(criticalPathNs, stageDelay)
         if registered { closeStage() }
@@ -221,8 +222,42 @@ struct StagePacker {
         criticalPathNs = max(criticalPathNs, 2 * delay)
     }
 
+    /// A table read: from distributed ROM (`DeviceProfile.romReadDelay`) one chained operation with `beforeNs` (the
+    /// address's logic) and `afterNs` (a cast of the value); from block RAM (`blockRAMReadNs` in the profile) the
+    /// address and the read fill a stage that ends in the memory's register, and the value leaves it the next cycle
+    /// through the read delay again, where `afterNs` and what follows chain (Vitis HLS 2021.1's `load` of a 1024-entry
+    /// table: `[2/2]` then `[1/2]`, 2.77 ns in each state).
+    mutating func addTableRead(_ operation: StepOperation, device: DeviceProfile, addressBits: Int,
+                               beforeNs: Double = 0, afterNs: Double = 0) {
+        guard let read = device.blockRAMReadNs else {
+            add(operation, beforeNs + device.romReadDelay(addressBits: addressBits) + afterNs)
+            return
+        }
+        // The memory's timing is fixed: its first stage is one state even beyond the budget (at 3.33 ns with 0.62 ns
+        // uncertainty HLS still reads in two states, 2.77 ns each), as is the way out of its register.
+        let first = beforeNs + read
+        if first > budget + 1e-9 {
+            closeStage()
+            steps.append(PipelineStep(operation: operation, delayNs: first, registersAfter: 1))
+            criticalPathNs = max(criticalPathNs, first)
+        } else {
+            add(operation, first)
+            closeStage()
+        }
+        stageDelay = read + afterNs
+        outputStageOpen = true
+        criticalPathNs = max(criticalPathNs, stageDelay)
+    }
+
+    /// A stage holding only a value's way out of a register (a block-RAM read's), with no step of its own yet: closing
+    /// it adds a register to the step before.
+    private var outputStageOpen = false
+
     private mutating func closeStage() {
-        if let last = steps.indices.last, steps[last].registersAfter == 0 { steps[last].registersAfter = 1 }
+        if let last = steps.indices.last {
+            if outputStageOpen { steps[last].registersAfter += 1 } else if steps[last].registersAfter == 0 { steps[last].registersAfter = 1 }
+        }
+        outputStageOpen = false
         stageDelay = 0
     }
 

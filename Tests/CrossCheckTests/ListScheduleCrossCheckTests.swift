@@ -76,6 +76,24 @@ struct ListScheduleCrossCheckTests {
                 && softmax.steps[product + 1].operation == .cast && softmax.steps[product + 1].registersAfter == 1)
     }
 
+    /// Softmax tables read from block RAM (`blockRAMReadNs`), each read a stage ending in the memory's register and
+    /// the way out of it: breast_cancer at 5 ns (the read chains after the address logic where it fits) and arrhythmia's
+    /// fabric build at 3.33 ns with 0.62 ns uncertainty (the read longer than the budget, still two stages). The whole
+    /// designs, simulator against RTL under stalls, and the softmax within one cycle of the report's slots (9 and 19).
+    @Test(.enabled(if: verilatorAvailable, "verilator is not on PATH"),
+          arguments: [("argykokk_breast_cancer_dsp_reuse1", 9), ("argykokk_arrhythmia_lut_reuse1", 19)])
+    func softmaxTablesFromBlockRAM(design: String, hlsSlots: Int) throws {
+        let loaded = try DesignLoader.load(repositoryRoot.appendingPathComponent("Designs/calibration/\(design).yml"))
+        #expect(loaded.options.device.blockRAMReadNs == 2.32)
+        let inputs = InputVectors.random(count: 8, size: loaded.network.inputSize, seed: 41).map { $0.map { $0 * 3 } }
+        let run = try crossCheck(loaded.network, options: loaded.options, inputs: inputs, outReady: "1101", directory: "bram-\(design)")
+        let softmax = try #require(run.schedule.blocks.last)
+        #expect(softmax.kind == "Softmax" && abs(softmax.latencyCycles - hlsSlots) <= 1)
+        // Every table read keeps its value a cycle in the memory: at least one register after it.
+        let reads = softmax.steps.filter { $0.operation == .lookup }
+        #expect(reads.count == 2 && reads.allSatisfy { $0.registersAfter >= 1 })
+    }
+
     /// A 4 → 2 layer whose products are real multiplications (3 signed digits, one shared by both outputs), shifts
     /// and a shift-and-add, at 2.5 ns (each multiply takes registers of its own) with a stalling sink: RF 4 puts the
     /// four real products on two multipliers over two cycles, RF 8 on one over four.

@@ -193,6 +193,41 @@ struct TernaryAdderTests {
         #expect(fits.finish().map(\.registersAfter) == [0, 0, 1])
     }
 
+    /// A table read from block RAM (`blockRAMReadNs` 2.32, budget 3.925 = 5 ns − 0.625 − 0.45): the address logic and
+    /// the read fill a stage ending in the memory's register, and the value leaves it through 2.32 ns again.
+    /// - normalization 2.18 + 2.32 > 3.925: the read starts a stage; then 2.32 + an addition of 1.62 > 3.925: the
+    ///   addition waits a cycle more (the read's registers 2, HLS's `[2/2]`, `[1/2]` and the addition in the third);
+    /// - normalization 1.0 + 2.32 fits, and 2.32 + 1.5 fits: the read chains after it and the addition after the read;
+    /// - a read longer than the budget (2.26, 3.33 ns with 0.62 ns uncertainty) still takes one stage, and its way out
+    ///   another: two registers, as HLS's two states;
+    /// - without `blockRAMReadNs` a read is distributed ROM chained like any logic (the 10-bit address: 2.7 ns with
+    ///   roundProfile's select of 0.5: three levels, 1.5 ns; with a 0.5 ns cast, one step of 2.0 ns).
+    @Test func blockRAMReadTakesTwoStages() {
+        var device = roundProfile
+        device.blockRAMReadNs = 2.32
+        var late = StagePacker(budget: 3.925)
+        late.add(.normalize, 2.18)
+        late.addTableRead(.lookup, device: device, addressBits: 10)
+        late.add(.addLevel(1), 1.62)
+        #expect(late.finish().map(\.registersAfter) == [1, 2, 1])
+        var chained = StagePacker(budget: 3.925)
+        chained.add(.normalize, 1.0)
+        chained.addTableRead(.lookup, device: device, addressBits: 10)
+        chained.add(.addLevel(1), 1.5)
+        #expect(chained.finish().map(\.registersAfter) == [0, 1, 1])
+        var tight = StagePacker(budget: 2.26)
+        tight.add(.normalize, 1.0)
+        tight.addTableRead(.lookup, device: device, addressBits: 10)
+        tight.add(.addLevel(1), 1.0)
+        #expect(tight.finish().map(\.registersAfter) == [1, 2, 1])
+        var rom = StagePacker(budget: 3.925)
+        rom.add(.normalize, 1.0)
+        rom.addTableRead(.lookup, device: roundProfile, addressBits: 10, afterNs: 0.5)
+        rom.add(.addLevel(1), 1.0)
+        #expect(roundProfile.romReadDelay(addressBits: 10) == 1.5)
+        #expect(rom.finish().map(\.registersAfter) == [0, 1, 1])   // [normalize lookup] 3.0, then 3.0 + 1.0 > 3.925
+    }
+
     /// A pipelined DSP product leaves its last register through the DSP's output path: a reader in that cycle chains
     /// after it (2.0 + 1.54 > 2.46: the next cycle; 0.4 + 1.54 fits).
     @Test func dspOutputPathDelaysTheNextAddition() {
