@@ -39,8 +39,8 @@ extension DesignTiming {
     }
 
     /// When the simulation took inferences at another interval than the schedule's II (a FIFO or delay line set
-    /// shallower than the depth the schedule derives holds the pipeline): the measured II and the FIFOs that filled
-    /// (those set shallower than derived when there are such).
+    /// shallower than the depth the schedule derives holds the pipeline, or a sink that is not always ready): the
+    /// measured II and the FIFOs that filled (those set shallower than derived when there are such).
     var measuredIntervalLine: String? {
         guard let measured = simulatedInitiationInterval, measured != initiationInterval else { return nil }
         // The FIFOs set shallower than derived that filled; if none, every one that filled.
@@ -51,7 +51,8 @@ extension DesignTiming {
                 + "full \(fifo.fullCycles ?? 0) cycles)"
         }
         return "measured: II \(measured) cycles = \(Self.number(Double(measured) * clockPeriodNs)) ns in the simulation, not the "
-            + "schedule's \(initiationInterval)" + (filled.isEmpty ? "" : "; FIFOs that filled: " + filled.joined(separator: ", "))
+            + "schedule's \(initiationInterval)" + (filled.isEmpty ? "; no FIFO filled (a sink that is not always ready sets the pace)"
+                                                     : "; FIFOs that filled: " + filled.joined(separator: ", "))
     }
 
     /// The FIFOs with their depth, width, storage and (simulated) high-water mark; empty without FIFOs.
@@ -78,6 +79,7 @@ extension DesignTiming {
         table.add(["design", "", "", "sim \(simulatedInitiationInterval.map(String.init) ?? "-") / RTL \(rtlInitiationInterval.map(String.init) ?? "-")",
                    simulatedLatencyCycles.map(String.init) ?? "-", rtlLatencyCycles.map(String.init) ?? "-", Self.number(latencyNs), ""])
         var text = headline + "\n\n" + table.render(leftAligned: [0, 1, 7])
+        if let line = measuredIntervalLine { text += line + " (schedule: latency \(latencyCycles), II \(initiationInterval))\n" }
         if let tokens, let comparedTransfers, let comparedOutputBits {
             text += "\ncompared \(tokens) inferences: \(comparedTransfers) channel transfers (every block boundary, fork output, FIFO push and pop), \(comparedOutputBits) output bits\n"
         }

@@ -215,7 +215,7 @@ struct StagePacker {
             add(second, delay)
             return
         }
-        if stageDelay > epsilon { closeStage() }
+        if stageDelay > epsilon || outputStageOpen { closeStage() }
         steps.append(PipelineStep(operation: first, delayNs: delay, registersAfter: 0))
         steps.append(PipelineStep(operation: second, delayNs: delay, registersAfter: 0))
         stageDelay = budget
@@ -223,31 +223,43 @@ struct StagePacker {
     }
 
     /// A table read: from distributed ROM (`DeviceProfile.romReadDelay`) one chained operation with `beforeNs` (the
-    /// address's logic) and `afterNs` (a cast of the value); from block RAM (`blockRAMReadNs` in the profile) the
-    /// address and the read fill a stage that ends in the memory's register, and the value leaves it the next cycle
-    /// through the read delay again, where `afterNs` and what follows chain (Vitis HLS 2021.1's `load` of a 1024-entry
-    /// table: `[2/2]` then `[1/2]`, 2.77 ns in each state).
+    /// address's logic) and `afterNs` (a cast of the value); from block RAM (`blockRAMReadNs` in the profile, tables of
+    /// `blockRAMMinimumAddressBits` or more) the address and the read fill a stage that ends in the memory's register,
+    /// and the value leaves it the next cycle through the read delay again, where `afterNs` and what follows chain
+    /// (Vitis HLS 2021.1's `load` of a 1024-entry table: `[2/2]` then `[1/2]`, 2.77 ns in each state). Only the read
+    /// keeps its stages beyond the budget (the memory's timing is fixed): address logic that does not fit before it
+    /// takes a stage of its own, and a cast that does not fit after it starts the next stage.
     mutating func addTableRead(_ operation: StepOperation, device: DeviceProfile, addressBits: Int,
                                beforeNs: Double = 0, afterNs: Double = 0) {
-        guard let read = device.blockRAMReadNs else {
+        guard let read = device.blockRAMReadNs, addressBits >= Self.blockRAMMinimumAddressBits else {
             add(operation, beforeNs + device.romReadDelay(addressBits: addressBits) + afterNs)
             return
         }
-        // The memory's timing is fixed: its first stage is one state even beyond the budget (at 3.33 ns with 0.62 ns
-        // uncertainty HLS still reads in two states, 2.77 ns each), as is the way out of its register.
-        let first = beforeNs + read
-        if first > budget + 1e-9 {
+        let epsilon = 1e-9, first = beforeNs + read
+        if first > budget + epsilon {
+            // The read alone (at 3.33 ns with 0.62 ns uncertainty HLS still reads in two states of 2.77 ns), after
+            // its address logic's own stages when there is any.
             closeStage()
-            steps.append(PipelineStep(operation: operation, delayNs: first, registersAfter: 1))
-            criticalPathNs = max(criticalPathNs, first)
+            let addressStages = beforeNs > epsilon ? max(1, Int(ceil(beforeNs / budget - epsilon))) : 0
+            steps.append(PipelineStep(operation: operation, delayNs: first, registersAfter: addressStages + 1))
+            criticalPathNs = max(criticalPathNs, min(first, max(read, beforeNs)))
         } else {
             add(operation, first)
             closeStage()
         }
-        stageDelay = read + afterNs
         outputStageOpen = true
+        if afterNs > epsilon && read + afterNs > budget + epsilon {
+            steps[steps.count - 1].registersAfter += 1   // the cast in the stage after the way out
+            stageDelay = afterNs
+        } else {
+            stageDelay = read + afterNs
+        }
         criticalPathNs = max(criticalPathNs, stageDelay)
     }
+
+    /// The smallest table (in address bits) HLS reads from block RAM: the evidence is 1024-entry tables; smaller ones
+    /// stay distributed ROM, as HLS usually builds small ROMs in LUTs.
+    static let blockRAMMinimumAddressBits = 10
 
     /// A stage holding only a value's way out of a register (a block-RAM read's), with no step of its own yet: closing
     /// it adds a register to the step before.

@@ -35,6 +35,11 @@ struct OutputReportTests {
         let name = report.fifos[0].fifo, derived = report.fifos[0].derivedDepth
         #expect(report.scheduleTable().contains(
             "measured: II 7 cycles = 35.0 ns in the simulation, not the schedule's 1; FIFOs that filled: \(name) (depth 3, derived \(derived), full 40 cycles)\n"))
+        // verify's table says it too, with the schedule's figures (its own table shows only the measured ones).
+        #expect(report.crossCheckTable().contains("full 40 cycles) (schedule: latency \(report.latencyCycles), II 1)\n"))
+        // No FIFO filled: a sink that is not always ready.
+        report.fifos[0].fullCycles = 0
+        #expect(report.scheduleTable().contains("not the schedule's 1; no FIFO filled (a sink that is not always ready sets the pace)\n"))
     }
 }
 

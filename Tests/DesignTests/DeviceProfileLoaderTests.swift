@@ -57,7 +57,8 @@ import Testing
     /// The optional width rule of the DSP multiply: 3.4 ns up to 8 bits, + 0.2 ns per bit of the narrower operand
     /// beyond (xc7z007s-2: 5.4 ns for the softmax's 18 × 18 product, 3.4 ns for 8 × 9); absent, every width takes
     /// `dspMultiplyNs`; a negative or non-numeric value is an error naming the field. The lone shared multiplier's
-    /// cycles (5 on xc7z007s-2 DSPs, absent elsewhere) are written back and checked the same way.
+    /// cycles (5 on xc7z007s-2 DSPs, absent elsewhere), the DSP output path and the block-RAM read are written back
+    /// and checked the same way.
     @Test func dspMultiplyWidthRule() throws {
         let profile = try DeviceProfileLoader.load(name: "xc7z007s-2", searchPaths: [TestSupport.profiles])
         #expect(profile.dspMultiplyNsPerBit == 0.2 && profile.dspMultiplyBaseWidth == 8)
@@ -71,9 +72,10 @@ import Testing
         #expect(profile.singleSharedMultiplierCycles == 5 && plain.singleSharedMultiplierCycles == nil)
         #expect(try DeviceProfileLoader.load(name: "xc7z007s-2-fabric", searchPaths: [TestSupport.profiles]).singleSharedMultiplierCycles == nil)
         #expect(profile.dspOutputNs == 2.0 && plain.dspOutputNs == nil)
+        #expect(profile.blockRAMReadNs == 2.32 && plain.blockRAMReadNs == nil)
         let written = [("dspMultiplyNsPerBit", "0.2"), ("dspMultiplyBaseWidth", "8"), ("singleSharedMultiplierCycles", "5"),
-                       ("dspOutputNs", "2.0")]
-        for ((field, good), bad) in zip(written, ["-0.1", "0", "0", "-1"]) {
+                       ("dspOutputNs", "2.0"), ("blockRAMReadNs", "2.32")]
+        for ((field, good), bad) in zip(written, ["-0.1", "0", "0", "-1", "-0.5"]) {
             #expect(text.contains("\(field): \(good)\n"))
             let broken = text.replacingOccurrences(of: "\(field): \(good)", with: "\(field): \(bad)")
             try broken.write(to: folder.appendingPathComponent("broken.yml"), atomically: true, encoding: .utf8)

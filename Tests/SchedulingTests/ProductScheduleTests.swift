@@ -220,6 +220,23 @@ struct TernaryAdderTests {
         tight.addTableRead(.lookup, device: device, addressBits: 10)
         tight.add(.addLevel(1), 1.0)
         #expect(tight.finish().map(\.registersAfter) == [1, 2, 1])
+        // Only the read keeps its stage beyond the budget: address logic that does not fit before it (2.0 + 2.32) takes
+        // a stage of its own, and a cast that does not fit after it (2.32 + 2.0) starts the next stage, where an
+        // addition still chains (2.0 + 1.62).
+        var address = StagePacker(budget: 3.925)
+        address.addTableRead(.lookup, device: device, addressBits: 10, beforeNs: 2.0)
+        address.add(.addLevel(1), 1.0)
+        #expect(address.finish().map(\.registersAfter) == [2, 1])
+        var cast = StagePacker(budget: 3.925)
+        cast.addTableRead(.lookup, device: device, addressBits: 10, afterNs: 2.0)
+        cast.add(.addLevel(1), 1.62)
+        #expect(cast.finish().map(\.registersAfter) == [2, 1])
+        // A table of fewer than 1024 entries stays distributed ROM, chained like any logic (8 address bits: two select
+        // levels of roundProfile's 0.5 ns).
+        var small = StagePacker(budget: 3.925)
+        small.add(.normalize, 1.0)
+        small.addTableRead(.lookup, device: device, addressBits: 8)
+        #expect(device.romReadDelay(addressBits: 8) == 1.0 && small.finish().map(\.registersAfter) == [0, 1])
         var rom = StagePacker(budget: 3.925)
         rom.add(.normalize, 1.0)
         rom.addTableRead(.lookup, device: roundProfile, addressBits: 10, afterNs: 0.5)
