@@ -67,6 +67,20 @@ public struct ChainTiming: Sendable {
         return after(ready: ready, start: start, delayNs: delayNs)
     }
 
+    /// The inverse of `after`: the latest its inputs may be ready for an operation of `delayNs` to be ready by
+    /// `required` (for a reader starting `required.offsetNs` into cycle `required.cycle`). `singleStage`: one longer
+    /// than the budget keeps one stage (`afterSingleStage`).
+    public func required(by required: TimedValue, delayNs: Double, singleStage: Bool = false) -> TimedValue {
+        let epsilon = 1e-9
+        if delayNs <= epsilon { return required }
+        if delayNs > budgetNs + epsilon {
+            let registers = singleStage ? 1 : Int(ceil(delayNs / budgetNs - epsilon))
+            return TimedValue(cycle: required.cycle - registers)
+        }
+        if delayNs <= required.offsetNs + epsilon { return TimedValue(cycle: required.cycle, offsetNs: required.offsetNs - delayNs) }
+        return TimedValue(cycle: required.cycle - 1, offsetNs: budgetNs - delayNs)
+    }
+
     /// An operation whose last input is ready in cycle `ready`, `start` ns into it.
     func after(ready: Int, start: Double, delayNs: Double) -> TimedValue {
         let epsilon = 1e-9
@@ -88,11 +102,13 @@ public struct ChainTiming: Sendable {
 /// - turns a product by a constant whose canonical signed-digit form has at most two non-zero digits
 ///   (±2^a, ±2^a ± 2^b) into shifts and at most one adder (−2^a − 2^b: one ternary adder): no multiplier;
 /// - keeps one multiplication per distinct (input, weight) pair (common subexpressions);
-/// - balances each output's `acc = bias; acc += mult[i]` into a tree pairing neighbours in that order (a zero bias
-///   is folded away), sizes every addition by its operands' types (`Sums`) and makes an addition and the addition it
-///   adds one ternary adder where both are as wide as the accumulator bits the result keeps (`AdderTree`);
+/// - balances each output's `acc = bias; acc += mult[i]` into a tree that splits the terms in halves, the first half
+///   rounded up (a zero bias is folded away), sizes every addition by its operands' types (`Sums`) and, from the
+///   output down, makes an addition and the addition it adds one ternary adder where that operand is as wide as itself
+///   (the right operand where both are; an addition taken into a ternary adder is not one itself) (`AdderTree`);
 /// - when the limit is below the real multiplications, issues them on the shared multipliers in list-scheduling
-///   order — the farthest from its output first — `limit` per cycle, with an operand multiplexer in front of each;
+///   order — the earliest latest start (ALAP) first, that is the most adder stages between the product and its output,
+///   then program order — `limit` per cycle, with an operand multiplexer in front of each;
 /// - chains operations into a cycle while they fit the clock budget (a pipelined DSP product leaves its last register
 ///   through its output path, `dspOutputNs`; a LUT product and a ternary adder keep one stage however long).
 ///
@@ -245,33 +261,26 @@ public struct ProductSchedule: Sendable, Equatable {
             Product(input: $0.input, weightRaw: $0.weight, multiplier: nil, issueCycle: 0, select: nil,
                     value: needsMultiplier($0.weight) ? constantProduct : cheapProduct($0.weight))
         }
-        // Each output's adder tree: hls4ml's acc = bias; acc += mult[i], in input order, which HLS balances by pairing
-        // neighbours.
+        // Each output's adder tree: hls4ml's acc = bias; acc += mult[i], in input order, which HLS balances (`balance`).
         let widths = products.map { shape.productWidth(weightRaw: $0.weightRaw) }
         var trees: [(tree: AdderTree, root: Int)] = []
-        var levelsAbove = [Int](repeating: 0, count: products.count)   // additions between a product and its farthest root
         for j in 0..<outputs {
             var tree = AdderTree(keptWidth: shape.keptWidth)
-            var level: [Int] = []
+            var leaves: [Int] = []
             let bias = Int128(j < shape.biasRaw.count ? shape.biasRaw[j] : 0)
             let biasWidth = (bits: AdderTree.bits(of: min(bias, 0)...max(bias, 0)), signed: bias < 0)
-            if bias != 0 { level.append(tree.leaf(.bias(j), width: biasWidth)) }
+            if bias != 0 { leaves.append(tree.leaf(.bias(j), width: biasWidth)) }
             for i in 0..<inputs {
                 let k = distinct.product[i * outputs + j]
-                if k >= 0 { level.append(tree.leaf(.product(k), width: widths[k])) }
+                if k >= 0 { leaves.append(tree.leaf(.product(k), width: widths[k])) }
             }
-            if level.isEmpty { level.append(tree.leaf(.bias(j), width: biasWidth)) }
-            while level.count > 1 {
-                var next: [Int] = []
-                for pair in stride(from: 0, to: level.count - 1, by: 2) { next.append(tree.node(level[pair], level[pair + 1])) }
-                if level.count % 2 == 1 { next.append(level[level.count - 1]) }
-                level = next
-            }
-            for (k, depth) in tree.productDepths(root: level[0]) { levelsAbove[k] = max(levelsAbove[k], depth) }
-            trees.append((tree, level[0]))
+            if leaves.isEmpty { leaves.append(tree.leaf(.bias(j), width: biasWidth)) }
+            let root = tree.balance(leaves[...])
+            trees.append((tree, root))
         }
-        // The shared multipliers take the real multiplications in list-scheduling order: the farthest from its output
-        // first (HLS's scheduler gives an operation more priority the longer the path behind it), then program order.
+        // The shared multipliers take the real multiplications in list-scheduling order: the one whose latest start
+        // (ALAP) is earliest first — the most adder stages between it and its output, with the trees timed as if
+        // nothing were shared — then program order.
         let limit = multiplierLimit(inputs: inputs, outputs: outputs, zeros: distinct.zeros, reuseFactor: rf)
         let real = products.indices.filter { needsMultiplier(products[$0].weightRaw) }
         var shared = 0, issueCycles = 1
@@ -279,8 +288,21 @@ public struct ProductSchedule: Sendable, Equatable {
             shared = limit
             issueCycles = (real.count + limit - 1) / limit
             let mux = issueCycles > 1 ? muxNsPerLevel * ceil(log2(Double(issueCycles))) : 0
+            let issued = multiplied([timing.after([start], delayNs: mux)], sharedMultiplyNs)
+            var latestIssue = [Int](repeating: .max, count: products.count)
+            let outputRequired = timing.required(by: TimedValue(cycle: 0, offsetNs: timing.budgetNs), delayNs: castNs)
+            for (var tree, root) in trees {
+                tree.time(timing: timing, addNs: addNs) { operand in
+                    if case let .product(k) = operand { return needsMultiplier(products[k].weightRaw) ? issued : products[k].value }
+                    return start
+                }
+                for (k, required) in tree.requiredTimes(root: root, by: outputRequired, timing: timing, addNs: addNs) {
+                    let fits = issued.readyOffsetNs <= required.offsetNs + 1e-9
+                    latestIssue[k] = min(latestIssue[k], required.cycle - issued.readyCycle - (fits ? 0 : 1))
+                }
+            }
             let order = real.enumerated().sorted { a, b in
-                levelsAbove[a.element] != levelsAbove[b.element] ? levelsAbove[a.element] > levelsAbove[b.element] : a.offset < b.offset
+                latestIssue[a.element] != latestIssue[b.element] ? latestIssue[a.element] < latestIssue[b.element] : a.offset < b.offset
             }
             for (n, k) in order.map(\.element).enumerated() {
                 let cycle = n / limit
@@ -317,7 +339,8 @@ public struct ProductSchedule: Sendable, Equatable {
     /// less what the cast to accum_t drops; the bias: its constant's), each addition the sum of its operands' ranges,
     /// and HLS gives an addition the bits of its range, at most `keptWidth`. Where an addition adds another addition
     /// of the same width — no extension between them, as at the kept width or when the other operand is narrow — HLS
-    /// makes the two one ternary adder (Vitis HLS's `TernaryAdder`: a stage of its own even beyond the budget).
+    /// makes the two one ternary adder (Vitis HLS's `TernaryAdder`: a stage of its own even beyond the budget), deciding
+    /// from the output down (`mergeTernaries`).
     struct AdderTree {
         enum Item {
             case leaf(Operand)
@@ -340,6 +363,15 @@ public struct ProductSchedule: Sendable, Equatable {
             return items.count - 1
         }
 
+        /// HLS's balanced tree over `leaves` (in program order): the first half, rounded up, and the rest, each balanced
+        /// the same way. Returns the root.
+        mutating func balance(_ leaves: ArraySlice<Int>) -> Int {
+            if leaves.count == 1 { return leaves[leaves.startIndex] }
+            let middle = leaves.startIndex + (leaves.count + 1) / 2
+            let left = balance(leaves[..<middle])
+            return node(left, balance(leaves[middle...]))
+        }
+
         mutating func node(_ left: Int, _ right: Int) -> Int {
             items.append(.node(left: left, right: right))
             ranges.append((ranges[left].lowerBound + ranges[right].lowerBound)...(ranges[left].upperBound + ranges[right].upperBound))
@@ -360,15 +392,26 @@ public struct ProductSchedule: Sendable, Equatable {
             return bits
         }
 
-        /// The additions between each product leaf and the root `root`.
-        func productDepths(root: Int) -> [(product: Int, depth: Int)] {
-            var result: [(Int, Int)] = []
-            var stack = [(root, 0)]
-            while let (index, depth) = stack.popLast() {
+        /// The latest each product leaf under `root` may be ready (`ChainTiming.required`) for the root to be ready by
+        /// `required`, with the additions timed and merged by `time`: HLS's as-late-as-possible times, which order its
+        /// list scheduler.
+        func requiredTimes(root: Int, by required: TimedValue, timing: ChainTiming,
+                           addNs: (Int) -> Double) -> [(product: Int, required: TimedValue)] {
+            var result: [(Int, TimedValue)] = []
+            var stack = [(root, required)]
+            while let (index, needed) = stack.popLast() {
                 switch items[index] {
-                case let .leaf(.product(k)): result.append((k, depth))
+                case let .leaf(.product(k)): result.append((k, needed))
                 case .leaf: break
-                case let .node(left, right): stack += [(left, depth + 1), (right, depth + 1)]
+                case let .node(left, right):
+                    if let side = fused[index], case let .node(grandLeft, grandRight) = items[side == 0 ? left : right] {
+                        let delay = addNs(width(side == 0 ? left : right)) + addNs(width(index))
+                        let inputs = timing.required(by: needed, delayNs: delay, singleStage: true)
+                        stack += [(grandLeft, inputs), (grandRight, inputs), (side == 0 ? right : left, inputs)]
+                    } else {
+                        let inputs = timing.required(by: needed, delayNs: addNs(width(index)))
+                        stack += [(left, inputs), (right, inputs)]
+                    }
                 }
             }
             return result
@@ -377,27 +420,46 @@ public struct ProductSchedule: Sendable, Equatable {
         /// Times every item, operands before the additions that read them (the order they were made in); `value`
         /// gives a leaf's timing.
         mutating func time(timing: ChainTiming, addNs: (Int) -> Double, value: (Operand) -> TimedValue) {
+            mergeTernaries()
             timings = []
-            fused = []
             for index in items.indices {
                 switch items[index] {
                 case let .leaf(operand):
                     timings.append(value(operand))
-                    fused.append(nil)
                 case let .node(left, right):
-                    // HLS merges structurally, before it schedules: where an operand qualifies the ternary adder is
-                    // built (the earlier of two if both do), even where chaining two additions would have been shorter.
-                    var best = timing.after(timings[left], timings[right], delayNs: addNs(width(index)))
-                    var choice: Int? = nil
-                    let bits = width(index)
-                    for (side, child, other) in [(0, left, right), (1, right, left)] {
-                        guard case let .node(grandLeft, grandRight) = items[child], width(child) == bits else { continue }
-                        let value = timing.afterSingleStage([timings[grandLeft], timings[grandRight], timings[other]],
-                                                            delayNs: addNs(width(child)) + addNs(width(index)))
-                        if choice == nil || value.readiness < best.readiness { (best, choice) = (value, side) }
+                    if let side = fused[index], case let .node(grandLeft, grandRight) = items[side == 0 ? left : right] {
+                        let child = side == 0 ? left : right, other = side == 0 ? right : left
+                        timings.append(timing.afterSingleStage([timings[grandLeft], timings[grandRight], timings[other]],
+                                                               delayNs: addNs(width(child)) + addNs(width(index))))
+                    } else {
+                        timings.append(timing.after(timings[left], timings[right], delayNs: addNs(width(index))))
                     }
-                    timings.append(best)
-                    fused.append(choice)
+                }
+            }
+        }
+
+        /// Decides the ternary adders as HLS does, structurally and from the output down: an addition takes the addition
+        /// it adds into one ternary adder where that operand is as wide as itself, the right operand where both are;
+        /// an addition taken into a ternary adder is not one itself, but its operands may be (Vitis HLS's schedules of
+        /// the hls4ml designs in docs/calibration.md: 1,788 ternary adders, none against this rule).
+        mutating func mergeTernaries() {
+            fused = [Int?](repeating: nil, count: items.count)
+            guard !items.isEmpty else { return }
+            var stack = [items.count - 1]
+            while let index = stack.popLast() {
+                guard case let .node(left, right) = items[index] else { continue }
+                let side = [1, 0].first { side in
+                    let child = side == 0 ? left : right
+                    if case .node = items[child] { return width(child) == width(index) }
+                    return false
+                }
+                fused[index] = side
+                for (childSide, child) in [(0, left), (1, right)] {
+                    if childSide == side, case let .node(grandLeft, grandRight) = items[child] {
+                        stack += [grandLeft, grandRight]
+                    } else {
+                        stack.append(child)
+                    }
                 }
             }
         }

@@ -51,14 +51,15 @@ struct ProductScheduleTests {
     // Budget at 5 ns: 5 − 0.625 − 0.5 = 3.875 ns; multiply 2.0 (12 × 18 bits: one DSP), adder 1.0, mux 0.25 per level,
     // ternary adder 2.0 in one stage. Widths (accum_t ap_fixed<40,16>, result ap_fixed<18,8>: 32 bits kept): a product's
     // type is 18 + b + 6 bits for a weight of b signed bits (21: 30, 7: 28, 32: 31, 11 and 13: 29, −21: 30), the bias
-    // 0.5 24 bits; a sum as wide as its range. Output 0 sums (bias, p0) — 31 bits, just over p0's 30 — and (p1, p4) —
-    // 30 — into a root whose range still fits 31 bits: the root takes (bias, p0) into a ternary adder. Output 1 sums
-    // (bias, p0) — 31 — and (p2, p3) — 32 — into a 32-bit sum that takes (p2, p3) in, then adds p5 at the kept 32 bits,
-    // taking that sum in.
+    // 0.5 24 bits; a sum as wide as its range. Output 0's four terms halve into (bias, p0) — 31 bits, just over p0's 30 —
+    // and (p1, p4) — 30 — under a root whose range still fits 31 bits: the root's right operand is narrower, so it takes
+    // its left, (bias, p0), into a ternary adder. Output 1's five terms halve into ((bias, p0), p2) and (p3, p5):
+    // (bias, p0) 31 bits, with p2 32, (p3, p5) 31, the root 32 (kept): the root takes its left operand, the 32-bit sum,
+    // into a ternary adder of (bias + p0), p2 and (p3 + p5).
     // RF 2: limit ⌈8/2⌉ − 0 = 4 ≥ 4 real products: nothing shared, every real product at 2.0 ns in cycle 0, p1 (7 = 8 − 1)
     // one addition at 1.0, p2 (32) a shift at 0. Output 0: p1+p4 → 3.0; the root's ternary (bias, p0 at 2.0, that) →
-    // 5.0 > 3.875 → (1, 2.0). Output 1: the ternary (p2, p3) + (bias+p0 at 3.0) → (1, 2.0); the root's ternary from p5
-    // (0, 2.0) and the two sums at 3.0 → (1, 2.0). Latency 2, as at RF 1 (the same datapath); II min(2, 2) = 2.
+    // 5.0 > 3.875 → (1, 2.0). Output 1: bias+p0 and p3+p5 at 3.0; the root's ternary → (1, 2.0). Latency 2, as at RF 1
+    // (the same datapath); II min(2, 2) = 2.
     @Test func reuseFactorTwoSharesNothing() throws {
         var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
         let rf1 = try Scheduler.schedule(digitNetwork(), options: options).blocks[0]
@@ -72,11 +73,13 @@ struct ProductScheduleTests {
         #expect(block.multipliers == 4 && block.dsps == 4)
     }
 
-    // RF 4: limit ⌈8/4⌉ − ⌊1/4⌋ = 2 < 4: two shared multipliers over 2 cycles, taking the products farthest from their
-    // output first (p0 and p3: 3 additions from output 1's root; p4: 2; p5: 1): p0 on 0 and p3 on 1 in cycle 0, p4 on 0
-    // and p5 on 1 in cycle 1; mux 0.25 then multiply → each at 2.25 ns of its cycle. p1 (0, 1.0), p2 (0, 0).
-    // Output 0: p1+p4 → (1, 3.25); the root's ternary (bias, p0, that) → (2, 2.0). Output 1: bias+p0 → 3.25; the
-    // ternary (p2, p3) + that → (1, 2.0); the root's ternary from p5 (1, 2.25) → (2, 2.0). Latency 3, II min(4, 3) = 3.
+    // RF 4: limit ⌈8/4⌉ − ⌊1/4⌋ = 2 < 4: two shared multipliers over 2 cycles, in list-scheduling order: the latest start
+    // (ALAP) earliest first. Backwards from the output register (3.875 ns into cycle 0): the root's ternary adder (2.0)
+    // needs its operands by 1.875, an addition before it (1.0) by 0.875. p0 (bias + p0 in output 1), p3, p4 and p5 all
+    // feed such an addition: a tie, so program order: p0 on 0 and p3 on 1 in cycle 0, p4 on 0 and p5 on 1 in cycle 1;
+    // mux 0.25 then multiply → each at 2.25 ns of its cycle. p1 (0, 1.0), p2 (0, 0).
+    // Output 0: p1+p4 → (1, 3.25); the root's ternary (bias, p0, that) → (2, 2.0). Output 1: bias+p0 → (0, 3.25),
+    // p3+p5 → (1, 3.25); the root's ternary → (2, 2.0). Latency 3, II min(4, 3) = 3.
     @Test func reuseFactorFourUsesTwoMultipliersOverTwoCycles() throws {
         var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
         options.overrideReuseFactor(4)
@@ -96,10 +99,10 @@ struct ProductScheduleTests {
         #expect(block.stageSummary == "list: 2 shared mul × 2 cycles, 7 sums")
     }
 
-    // RF 8: limit ⌈8/8⌉ − 0 = 1: one multiplier over 4 cycles (p0, p3, p4, p5 in cycles 0…3, farthest first), mux
+    // RF 8: limit ⌈8/8⌉ − 0 = 1: one multiplier over 4 cycles (p0, p3, p4, p5 in cycles 0…3, the order above), mux
     // 0.25·2 = 0.5 → products at 2.5 ns. Output 0: p1+p4 (2, 2.5) → (2, 3.5); the root's ternary (bias, p0, that) →
-    // (3, 2.0). Output 1: bias+p0 → 3.5; the ternary (p2, p3 (1, 2.5)) + that → (2, 2.0); the root's ternary from p5
-    // (3, 2.5) → (4, 2.0). Latency 5, II min(8, 5) = 5.
+    // (3, 2.0). Output 1: bias+p0 (0, 3.5), p3+p5 from p5 (3, 2.5) → (3, 3.5); the root's ternary → (4, 2.0).
+    // Latency 5, II min(8, 5) = 5.
     @Test func reuseFactorEightUsesOneMultiplier() throws {
         var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
         options.overrideReuseFactor(8)
@@ -109,6 +112,47 @@ struct ProductScheduleTests {
         #expect(products.products.map(\.issueCycle) == [0, 0, 0, 1, 2, 3])
         #expect(products.outputs == [TimedValue(cycle: 3, offsetNs: 2.0), TimedValue(cycle: 4, offsetNs: 2.0)])
         #expect(block.latencyCycles == 5 && block.initiationInterval == 5)
+    }
+
+    // Issue order by the latest start (ALAP), where the order of the terms would mislead: Dense 4 → 1, no bias, weights
+    // raw 1365, 1365, 21, 21 (all ≥ 3 signed digits). Products of x0, x1: 18 + 12 + 6 = 36 bits, capped at the 32 kept;
+    // of x2, x3: 18 + 6 + 6 = 30. The four terms halve into (p0, p1), 32 bits, and (p2, p3), 31; the root (32) takes its
+    // left operand into a ternary adder [p0, p1, p2 + p3], its right being narrower. RF 2: limit 2 < 4, two cycles.
+    // At 6 ns (budget 6 − 0.75 − 0.5 = 4.75) an issued product is ready 0.25 (mux) + 2.0 = 2.25 ns into its cycle.
+    // Backwards from the output register (4.75 into cycle 0): the ternary adder (2.0) needs its operands by 2.75, so p0
+    // and p1 may be issued in cycle 0 (2.25 ≤ 2.75); p2 + p3 (1.0) needs p2 and p3 by 1.75, so they must be issued a
+    // cycle earlier: p2, p3 go first. Cycle 0: p2, p3 (2.25), p2 + p3 (0, 3.25); cycle 1: p0, p1 (1, 2.25); the
+    // ternary adder 2.25 + 2.0 = 4.25 ≤ 4.75 → (1, 4.25): latency 2. In program order (p0, p1 first) p2 + p3 would be
+    // ready at (1, 3.25) and the ternary adder at 5.25 > 4.75 → (2, 2.0): latency 3.
+    @Test func sharedProductsGoByLatestStart() throws {
+        let precision = LayerPrecision(result: .fixed(18, 8), weight: .fixed(12, 4), bias: .fixed(12, 4), accumulator: .fixed(40, 16))
+        let dense = Layer(name: "fc", operation: .dense(DenseParameters(outputSize: 1, weights: [1365, 1365, 21, 21].map { $0 / 256 }, biases: [0])),
+                          inputSize: 4, precision: precision)
+        var options = ScheduleOptions(clockPeriodNs: 6, device: roundProfile)
+        options.overrideReuseFactor(2)
+        let block = try Scheduler.schedule(Network(name: "t", inputSize: 4, inputPrecision: .fixed(18, 8), layers: [dense]), options: options).blocks[0]
+        let products = try #require(block.products)
+        #expect(products.multiplierLimit == 2 && products.sharedMultipliers == 2 && products.issueCycles == 2)
+        #expect(products.products.map(\.input) == [0, 1, 2, 3])
+        #expect(products.products.map(\.issueCycle) == [1, 1, 0, 0])
+        #expect(products.outputs == [TimedValue(cycle: 1, offsetNs: 4.25)])
+        #expect(block.latencyCycles == 2 && block.initiationInterval == 2)
+    }
+
+    /// `ChainTiming.required` undoes `after`, worked by hand at budget 3.875: an addition of 1.0 before a reader at
+    /// 3.875 must start by 2.875; before a reader at 0.5 it must end in the cycle before, starting by 2.875 there; a
+    /// ternary adder of 2.0 kept in one stage; one of 4.0 (over the budget) takes the cycle before to itself, so its
+    /// inputs must be registered by its start; a multi-cycle operation of 8.0 takes ⌈8 / 3.875⌉ = 3 registers.
+    @Test func requiredTimesUndoChaining() {
+        let timing = ChainTiming(budgetNs: 3.875)
+        #expect(timing.required(by: TimedValue(cycle: 0, offsetNs: 3.875), delayNs: 1.0) == TimedValue(cycle: 0, offsetNs: 2.875))
+        #expect(timing.required(by: TimedValue(cycle: 0, offsetNs: 0.5), delayNs: 1.0) == TimedValue(cycle: -1, offsetNs: 2.875))
+        #expect(timing.required(by: TimedValue(cycle: 0, offsetNs: 3.875), delayNs: 2.0, singleStage: true) == TimedValue(cycle: 0, offsetNs: 1.875))
+        #expect(timing.required(by: TimedValue(cycle: 0, offsetNs: 3.875), delayNs: 4.0, singleStage: true) == TimedValue(cycle: -1))
+        #expect(timing.required(by: TimedValue(cycle: 0, offsetNs: 3.875), delayNs: 8.0) == TimedValue(cycle: -3))
+        // Forwards again: inputs ready by those times give values ready by the requirement.
+        #expect(timing.after([TimedValue(cycle: -1, offsetNs: 2.875)], delayNs: 1.0).readiness <= (0, 0.5))
+        #expect(timing.afterSingleStage([TimedValue(cycle: -1)], delayNs: 4.0).readiness <= (0, 3.875))
     }
 
     // At 2.5 ns (budget 2.5 − 0.3125 − 0.5 = 1.6875) a multiply (2.0) needs 2 registers and one adder fills a stage.
@@ -165,6 +209,50 @@ struct ProductScheduleTests {
 
 /// The pieces of HLS's adder trees and tops, worked by hand.
 struct TernaryAdderTests {
+    /// The leaf counts under an item of an `AdderTree`.
+    static func leafCount(_ tree: ProductSchedule.AdderTree, _ index: Int) -> Int {
+        if case let .node(left, right) = tree.items[index] { return leafCount(tree, left) + leafCount(tree, right) }
+        return 1
+    }
+
+    /// The shapes Vitis HLS 2021.1 built (their `.verbose.sched.rpt`, docs/calibration.md): jet_tagging's output layer
+    /// sums 28 terms as 14 + 14, then 7 + 7, 4 + 3, 2 + 2, 1 + 1 down the left; cardio's first layer 21 as 11 + 10,
+    /// 6 + 5, 3 + 3, 2 + 1, 1 + 1.
+    @Test(arguments: [(28, [[14, 14], [7, 7], [4, 3], [2, 2], [1, 1]]), (21, [[11, 10], [6, 5], [3, 3], [2, 1], [1, 1]])])
+    func treeHalvesTheTerms(terms: Int, leftmost: [[Int]]) {
+        var tree = ProductSchedule.AdderTree(keptWidth: 32)
+        let leaves = (0..<terms).map { tree.leaf(.product($0), width: (bits: 20, signed: true)) }
+        var index = tree.balance(leaves[...])
+        var sizes: [[Int]] = []
+        while case let .node(left, right) = tree.items[index] {
+            sizes.append([Self.leafCount(tree, left), Self.leafCount(tree, right)])
+            index = left
+        }
+        #expect(sizes == leftmost)
+    }
+
+    /// Ternary adders from the output down. Five terms of one width (the kept 32 bits: every addition as wide as its
+    /// operands): the root takes its right operand, the pair (d, e), in; ((a, b), c) takes its left, the pair (a, b)
+    /// (its right is a term); the pairs taken in are not ternary adders. Four terms whose right pair is narrower
+    /// (c and d 24 bits: c + d 25, the root 32): the root takes its left pair in instead.
+    @Test func ternaryAddersFromTheOutputDown() {
+        var five = ProductSchedule.AdderTree(keptWidth: 32)
+        let terms = (0..<5).map { five.leaf(.product($0), width: (bits: 40, signed: true)) }
+        let root = five.balance(terms[...])
+        five.mergeTernaries()
+        guard case let .node(left, right) = five.items[root], case let .node(pair, _) = five.items[left] else {
+            Issue.record("not a tree of ((a, b), c) and (d, e)"); return
+        }
+        #expect(five.fused[root] == 1 && five.fused[right] == nil)
+        #expect(five.fused[left] == 0 && five.fused[pair] == nil)
+        var four = ProductSchedule.AdderTree(keptWidth: 32)
+        let wide = (0..<2).map { four.leaf(.product($0), width: (bits: 40, signed: true)) }
+        let narrow = (2..<4).map { four.leaf(.product($0), width: (bits: 24, signed: true)) }
+        let top = four.balance((wide + narrow)[...])
+        four.mergeTernaries()
+        #expect(four.fused[top] == 0)
+    }
+
     /// hls4ml's `reduce` over n terms, every term there at once: a ternary adder saves a stage only where the tree is
     /// unbalanced. 3 = (2, 1): one ternary adder; 5 = (4, 1): (a+b), (c+d), then both and e in one ternary adder;
     /// 4, 8, 16 (complete trees): each merged operand needs its own operands a stage earlier, so nothing is saved;
