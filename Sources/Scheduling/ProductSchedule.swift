@@ -279,8 +279,7 @@ public struct ProductSchedule: Sendable, Equatable {
             trees.append((tree, root))
         }
         // The shared multipliers take the real multiplications in list-scheduling order: the one whose latest start
-        // (ALAP) is earliest first — the most adder stages between it and its output, with the trees timed as if
-        // nothing were shared — then program order.
+        // (ALAP) is earliest first — the most adder stages between it and its output — then program order.
         let limit = multiplierLimit(inputs: inputs, outputs: outputs, zeros: distinct.zeros, reuseFactor: rf)
         let real = products.indices.filter { needsMultiplier(products[$0].weightRaw) }
         var shared = 0, issueCycles = 1
@@ -288,14 +287,13 @@ public struct ProductSchedule: Sendable, Equatable {
             shared = limit
             issueCycles = (real.count + limit - 1) / limit
             let mux = issueCycles > 1 ? muxNsPerLevel * ceil(log2(Double(issueCycles))) : 0
-            let issued = multiplied([timing.after([start], delayNs: mux)], sharedMultiplyNs)
+            // A product issued in cycle 0 (the lone multiplier's core: `singleSharedCycles` registers).
+            var issued = multiplied([timing.after([start], delayNs: mux)], sharedMultiplyNs)
+            if limit == 1, let cycles = singleSharedCycles { issued = TimedValue(cycle: 0, minimumRegisters: cycles) }
             var latestIssue = [Int](repeating: .max, count: products.count)
             let outputRequired = timing.required(by: TimedValue(cycle: 0, offsetNs: timing.budgetNs), delayNs: castNs)
             for (var tree, root) in trees {
-                tree.time(timing: timing, addNs: addNs) { operand in
-                    if case let .product(k) = operand { return needsMultiplier(products[k].weightRaw) ? issued : products[k].value }
-                    return start
-                }
+                tree.mergeTernaries()
                 for (k, required) in tree.requiredTimes(root: root, by: outputRequired, timing: timing, addNs: addNs) {
                     let fits = issued.readyOffsetNs <= required.offsetNs + 1e-9
                     latestIssue[k] = min(latestIssue[k], required.cycle - issued.readyCycle - (fits ? 0 : 1))
@@ -393,8 +391,8 @@ public struct ProductSchedule: Sendable, Equatable {
         }
 
         /// The latest each product leaf under `root` may be ready (`ChainTiming.required`) for the root to be ready by
-        /// `required`, with the additions timed and merged by `time`: HLS's as-late-as-possible times, which order its
-        /// list scheduler.
+        /// `required`, through the additions as `mergeTernaries` merged them, each at its own width's delay: HLS's
+        /// as-late-as-possible times, which order its list scheduler.
         func requiredTimes(root: Int, by required: TimedValue, timing: ChainTiming,
                            addNs: (Int) -> Double) -> [(product: Int, required: TimedValue)] {
             var result: [(Int, TimedValue)] = []
