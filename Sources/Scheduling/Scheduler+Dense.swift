@@ -118,8 +118,9 @@ extension Scheduler {
         if inputs * outputs > largestCheckedDenseWeights {
             block.notes.append("n_in·n_out = \(inputs * outputs): larger than any Dense this schedule was checked against "
                                + "(\(largestCheckedDenseWeights) weights). Vitis HLS 2021.1 built 561×20 and 196×56 Dense layers fully "
-                               + "unrolled and pipelined (II = RF) but 192 and 48 cycles deep at RF 1, 2 and 100 alike, far deeper than "
-                               + "their adder trees; this latency may be far below what HLS reports (docs/calibration.md)")
+                               + "unrolled and pipelined (II = RF) but 192 and 48 cycles deep at RF 1, 2 and 100 alike: it left each "
+                               + "output's sum a chain of additions (196×56: 56–93 deep) instead of a balanced tree; this latency may be far "
+                               + "below what HLS reports (docs/calibration.md)")
         }
         return block
     }
