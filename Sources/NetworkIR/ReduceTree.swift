@@ -20,13 +20,21 @@ public enum ReduceTree {
     /// adder (two additions in one stage) and every term is there from the start: a complete tree gains nothing (each
     /// merged operand needs its own operands a stage earlier), an unbalanced one does (3 terms: 1 stage, 5: 2).
     public static func ternaryStages(_ n: Int) -> Int {
+        var known: [Int: Int] = [:]   // the splits repeat few sizes: each is worked out once
+        return ternaryStages(n, known: &known)
+    }
+
+    private static func ternaryStages(_ n: Int, known: inout [Int: Int]) -> Int {
         guard n > 1 else { return 0 }
+        if let stages = known[n] { return stages }
         let left = leftCount(n), right = n - left
-        var best = 1 + max(ternaryStages(left), ternaryStages(right))
+        var best = 1 + max(ternaryStages(left, known: &known), ternaryStages(right, known: &known))
         for (merged, other) in [(left, right), (right, left)] where merged > 1 {
             let inner = leftCount(merged)
-            best = min(best, 1 + max(ternaryStages(inner), ternaryStages(merged - inner), ternaryStages(other)))
+            best = min(best, 1 + max(ternaryStages(inner, known: &known), ternaryStages(merged - inner, known: &known),
+                                     ternaryStages(other, known: &known)))
         }
+        known[n] = best
         return best
     }
 }

@@ -276,6 +276,7 @@ public struct ProductSchedule: Sendable, Equatable {
             }
             if leaves.isEmpty { leaves.append(tree.leaf(.bias(j), width: biasWidth)) }
             let root = tree.balance(leaves[...])
+            tree.mergeTernaries(root: root)
             trees.append((tree, root))
         }
         // The shared multipliers take the real multiplications in list-scheduling order: the one whose latest start
@@ -292,8 +293,7 @@ public struct ProductSchedule: Sendable, Equatable {
             if limit == 1, let cycles = singleSharedCycles { issued = TimedValue(cycle: 0, minimumRegisters: cycles) }
             var latestIssue = [Int](repeating: .max, count: products.count)
             let outputRequired = timing.required(by: TimedValue(cycle: 0, offsetNs: timing.budgetNs), delayNs: castNs)
-            for (var tree, root) in trees {
-                tree.mergeTernaries()
+            for (tree, root) in trees {
                 for (k, required) in tree.requiredTimes(root: root, by: outputRequired, timing: timing, addNs: addNs) {
                     let fits = issued.readyOffsetNs <= required.offsetNs + 1e-9
                     latestIssue[k] = min(latestIssue[k], required.cycle - issued.readyCycle - (fits ? 0 : 1))
@@ -390,6 +390,15 @@ public struct ProductSchedule: Sendable, Equatable {
             return bits
         }
 
+        /// The ternary adder node `index` makes, if it takes an operand's addition in: that operand (`taken`), the other
+        /// operand, and the taken addition's two operands.
+        func ternary(_ index: Int) -> (taken: Int, other: Int, grandLeft: Int, grandRight: Int)? {
+            guard case let .node(left, right) = items[index], let side = fused[index] else { return nil }
+            let (taken, other) = side == 0 ? (left, right) : (right, left)
+            guard case let .node(grandLeft, grandRight) = items[taken] else { return nil }
+            return (taken, other, grandLeft, grandRight)
+        }
+
         /// The latest each product leaf under `root` may be ready (`ChainTiming.required`) for the root to be ready by
         /// `required`, through the additions as `mergeTernaries` merged them, each at its own width's delay: HLS's
         /// as-late-as-possible times, which order its list scheduler.
@@ -402,10 +411,10 @@ public struct ProductSchedule: Sendable, Equatable {
                 case let .leaf(.product(k)): result.append((k, needed))
                 case .leaf: break
                 case let .node(left, right):
-                    if let side = fused[index], case let .node(grandLeft, grandRight) = items[side == 0 ? left : right] {
-                        let delay = addNs(width(side == 0 ? left : right)) + addNs(width(index))
+                    if let t = ternary(index) {
+                        let delay = addNs(width(t.taken)) + addNs(width(index))
                         let inputs = timing.required(by: needed, delayNs: delay, singleStage: true)
-                        stack += [(grandLeft, inputs), (grandRight, inputs), (side == 0 ? right : left, inputs)]
+                        stack += [(t.grandLeft, inputs), (t.grandRight, inputs), (t.other, inputs)]
                     } else {
                         let inputs = timing.required(by: needed, delayNs: addNs(width(index)))
                         stack += [(left, inputs), (right, inputs)]
@@ -415,20 +424,18 @@ public struct ProductSchedule: Sendable, Equatable {
             return result
         }
 
-        /// Times every item, operands before the additions that read them (the order they were made in); `value`
-        /// gives a leaf's timing.
+        /// Times every item, operands before the additions that read them (the order they were made in), with the
+        /// ternary adders `mergeTernaries` decided; `value` gives a leaf's timing.
         mutating func time(timing: ChainTiming, addNs: (Int) -> Double, value: (Operand) -> TimedValue) {
-            mergeTernaries()
             timings = []
             for index in items.indices {
                 switch items[index] {
                 case let .leaf(operand):
                     timings.append(value(operand))
                 case let .node(left, right):
-                    if let side = fused[index], case let .node(grandLeft, grandRight) = items[side == 0 ? left : right] {
-                        let child = side == 0 ? left : right, other = side == 0 ? right : left
-                        timings.append(timing.afterSingleStage([timings[grandLeft], timings[grandRight], timings[other]],
-                                                               delayNs: addNs(width(child)) + addNs(width(index))))
+                    if let t = ternary(index) {
+                        timings.append(timing.afterSingleStage([timings[t.grandLeft], timings[t.grandRight], timings[t.other]],
+                                                               delayNs: addNs(width(t.taken)) + addNs(width(index))))
                     } else {
                         timings.append(timing.after(timings[left], timings[right], delayNs: addNs(width(index))))
                     }
@@ -439,11 +446,10 @@ public struct ProductSchedule: Sendable, Equatable {
         /// Decides the ternary adders as HLS does, structurally and from the output down: an addition takes the addition
         /// it adds into one ternary adder where that operand is as wide as itself, the right operand where both are;
         /// an addition taken into a ternary adder is not one itself, but its operands may be (Vitis HLS's schedules of
-        /// the hls4ml designs in docs/calibration.md: 1,788 ternary adders, none against this rule).
-        mutating func mergeTernaries() {
+        /// the hls4ml designs in docs/calibration.md: 1,725 ternary adders of adder trees, none against this rule).
+        mutating func mergeTernaries(root: Int) {
             fused = [Int?](repeating: nil, count: items.count)
-            guard !items.isEmpty else { return }
-            var stack = [items.count - 1]
+            var stack = [root]
             while let index = stack.popLast() {
                 guard case let .node(left, right) = items[index] else { continue }
                 let side = [1, 0].first { side in
@@ -471,11 +477,12 @@ public struct ProductSchedule: Sendable, Equatable {
             case let .node(left, right):
                 let value = timings[index]
                 var operands: [Operand] = []
-                for (side, child) in [(0, left), (1, right)] {
-                    if fused[index] == side, case let .node(grandLeft, grandRight) = items[child] {
+                let t = ternary(index)
+                for child in [left, right] {
+                    if let t, child == t.taken {
                         // The operand's addition, in the same stage as this one and ahead of it.
-                        let (a, _) = emit(grandLeft, into: &sums)
-                        let (b, _) = emit(grandRight, into: &sums)
+                        let (a, _) = emit(t.grandLeft, into: &sums)
+                        let (b, _) = emit(t.grandRight, into: &sums)
                         sums.append(Sum(left: a, right: b, value: TimedValue(cycle: value.cycle)))
                         operands.append(.sum(sums.count - 1))
                     } else {

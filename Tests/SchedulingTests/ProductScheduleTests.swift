@@ -239,7 +239,7 @@ struct TernaryAdderTests {
         var five = ProductSchedule.AdderTree(keptWidth: 32)
         let terms = (0..<5).map { five.leaf(.product($0), width: (bits: 40, signed: true)) }
         let root = five.balance(terms[...])
-        five.mergeTernaries()
+        five.mergeTernaries(root: root)
         guard case let .node(left, right) = five.items[root], case let .node(pair, _) = five.items[left] else {
             Issue.record("not a tree of ((a, b), c) and (d, e)"); return
         }
@@ -249,7 +249,7 @@ struct TernaryAdderTests {
         let wide = (0..<2).map { four.leaf(.product($0), width: (bits: 40, signed: true)) }
         let narrow = (2..<4).map { four.leaf(.product($0), width: (bits: 24, signed: true)) }
         let top = four.balance((wide + narrow)[...])
-        four.mergeTernaries()
+        four.mergeTernaries(root: top)
         #expect(four.fused[top] == 0)
     }
 
@@ -293,21 +293,17 @@ struct TernaryAdderTests {
     @Test func blockRAMReadTakesTwoStages() {
         var device = roundProfile
         device.blockRAMReadNs = 2.32
-        var late = StagePacker(budget: 3.925)
-        late.add(.normalize, 2.18)
-        late.addTableRead(.lookup, device: device, addressBits: 10)
-        late.add(.addLevel(1), 1.62)
-        #expect(late.finish().map(\.registersAfter) == [1, 2, 1])
-        var chained = StagePacker(budget: 3.925)
-        chained.add(.normalize, 1.0)
-        chained.addTableRead(.lookup, device: device, addressBits: 10)
-        chained.add(.addLevel(1), 1.5)
-        #expect(chained.finish().map(\.registersAfter) == [0, 1, 1])
-        var tight = StagePacker(budget: 2.26)
-        tight.add(.normalize, 1.0)
-        tight.addTableRead(.lookup, device: device, addressBits: 10)
-        tight.add(.addLevel(1), 1.0)
-        #expect(tight.finish().map(\.registersAfter) == [1, 2, 1])
+        // A normalization, a 1024-entry read and an addition; the registers after each stage.
+        func normalizeReadAdd(budget: Double, normalizeNs: Double, addNs: Double) -> [Int] {
+            var packer = StagePacker(budget: budget)
+            packer.add(.normalize, normalizeNs)
+            packer.addTableRead(.lookup, device: device, addressBits: 10)
+            packer.add(.addLevel(1), addNs)
+            return packer.finish().map(\.registersAfter)
+        }
+        #expect(normalizeReadAdd(budget: 3.925, normalizeNs: 2.18, addNs: 1.62) == [1, 2, 1])   // late
+        #expect(normalizeReadAdd(budget: 3.925, normalizeNs: 1.0, addNs: 1.5) == [0, 1, 1])     // chained
+        #expect(normalizeReadAdd(budget: 2.26, normalizeNs: 1.0, addNs: 1.0) == [1, 2, 1])      // tight
         // Only the read keeps its stage beyond the budget: address logic that does not fit before it (2.0 + 2.32) takes
         // a stage of its own, and a cast that does not fit after it (2.32 + 2.0) starts the next stage, where an
         // addition still chains (2.0 + 1.62).
