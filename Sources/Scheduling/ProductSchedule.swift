@@ -218,12 +218,31 @@ public struct ProductSchedule: Sendable, Equatable {
             self.keptWidth = keptWidth
         }
 
-        /// The width Vitis HLS gives the product x·w cast to accum_t: the multiplier's (the input's bits and the
-        /// constant's), less the bits the cast drops; signed unless both factors are non-negative.
-        func productWidth(weightRaw w: Int64) -> (bits: Int, signed: Bool) {
+        /// The width Vitis HLS gives the product x·w before the cast to accum_t, as it builds it (its schedules of the
+        /// calibration designs): a multiplier has the input's bits and the constant's (an unsigned input times a positive
+        /// constant: the constant's unsigned bits); x·2^s is x shifted (s more bits), −x·2^s one more for the negation;
+        /// ±x·2^a ± x·2^b (a > b) is one addition or subtraction, a + 1 more bits (a + 2 for −2^a − 2^b of an unsigned
+        /// input, whose range needs it). Signed unless both factors are non-negative.
+        func productBits(weightRaw w: Int64) -> (bits: Int, signed: Bool) {
+            let unsigned = inputRange.lowerBound >= 0
             let inputBits = AdderTree.bits(of: Int128(inputRange.lowerBound)...Int128(inputRange.upperBound))
-            let weightBits = AdderTree.bits(of: Int128(min(w, -1))...Int128(max(w, 0)))   // a signed constant
-            return (max(1, inputBits + weightBits - productShift), inputRange.lowerBound < 0 || w < 0)
+            let digits = ProductSchedule.signedDigitTerms(Int128(w))
+            let bits: Int
+            switch digits.count {
+            case 0: bits = 1
+            case 1: bits = inputBits + digits[0].shift + (digits[0].negative ? 1 : 0)
+            case 2: bits = inputBits + digits[1].shift + 1 + (unsigned && w < 0 && digits.allSatisfy(\.negative) ? 1 : 0)
+            default:
+                let constant = unsigned && w > 0 ? Int128(0)...Int128(w) : Int128(min(w, -1))...Int128(max(w, 0))
+                bits = inputBits + AdderTree.bits(of: constant)
+            }
+            return (bits, !unsigned || w < 0)
+        }
+
+        /// The product x·w cast to accum_t: `productBits` less the bits the cast drops.
+        func productWidth(weightRaw w: Int64) -> (bits: Int, signed: Bool) {
+            let product = productBits(weightRaw: w)
+            return (max(1, product.bits - productShift), product.signed)
         }
     }
 
@@ -248,20 +267,35 @@ public struct ProductSchedule: Sendable, Equatable {
         }
         let start = TimedValue(cycle: 0)
         let constantProduct = multiplied([start], multiplyNs)
-        // A product by 2^a is a shift; by −2^a a negation (a subtraction from 0); by ±2^a ± 2^b one addition or
-        // subtraction, and by −2^a − 2^b two, which HLS puts in one ternary adder.
-        func cheapProduct(_ w: Int64) -> TimedValue {
-            let digits = signedDigitTerms(Int128(w))
-            let add = addNs(shape.productWidth(weightRaw: w).bits)
+        // A product by 2^a is a shift; by −2^a a negation (a subtraction from 0, −(x << a)); by ±2^a ± 2^b one
+        // addition or subtraction; by −2^a − 2^b the negation and a subtraction, which HLS puts in one ternary adder
+        // unless the negation is shared with another product of the same input (then two chained subtractions).
+        let negations = Dictionary(distinct.pairs.compactMap { pair -> (Pair, Int)? in
+            let digits = signedDigitTerms(Int128(pair.weight))
+            guard digits.count <= 2, digits.allSatisfy(\.negative), let top = digits.last else { return nil }
+            return (Pair(input: pair.input, weight: Int64(top.shift)), 1)
+        }, uniquingKeysWith: +)
+        func cheapProduct(_ pair: Pair) -> TimedValue {
+            let digits = signedDigitTerms(Int128(pair.weight))
+            let add = addNs(shape.productBits(weightRaw: pair.weight).bits)
             if digits.count == 1 { return digits[0].negative ? timing.after([start], delayNs: add) : start }
-            if digits.allSatisfy(\.negative) { return timing.afterSingleStage([start], delayNs: 2 * add) }
+            if digits.allSatisfy(\.negative) {
+                if negations[Pair(input: pair.input, weight: Int64(digits[1].shift)), default: 0] > 1 {
+                    // Made from the input of cycle 0: past it, held in registers and left through the subtraction's
+                    // remaining logic (as a pipelined DSP product is).
+                    let chained = timing.after([timing.after([start], delayNs: add)], delayNs: add)
+                    if chained.cycle == 0 { return chained }
+                    return TimedValue(cycle: 0, minimumRegisters: chained.cycle, offsetNs: 0, outputNs: chained.offsetNs)
+                }
+                return timing.afterSingleStage([start], delayNs: 2 * add)
+            }
             return timing.after([start], delayNs: add)
         }
         var products = distinct.pairs.map {
             Product(input: $0.input, weightRaw: $0.weight, multiplier: nil, issueCycle: 0, select: nil,
-                    value: needsMultiplier($0.weight) ? constantProduct : cheapProduct($0.weight))
+                    value: needsMultiplier($0.weight) ? constantProduct : cheapProduct($0))
         }
-        // Each output's adder tree: hls4ml's acc = bias; acc += mult[i], in input order, which HLS balances (`balance`).
+        // Each output's adder tree over its terms in the order HLS balances them (`termOrder`).
         let widths = products.map { shape.productWidth(weightRaw: $0.weightRaw) }
         var trees: [(tree: AdderTree, root: Int)] = []
         for j in 0..<outputs {
@@ -269,10 +303,9 @@ public struct ProductSchedule: Sendable, Equatable {
             var leaves: [Int] = []
             let bias = Int128(j < shape.biasRaw.count ? shape.biasRaw[j] : 0)
             let biasWidth = (bits: AdderTree.bits(of: min(bias, 0)...max(bias, 0)), signed: bias < 0)
-            if bias != 0 { leaves.append(tree.leaf(.bias(j), width: biasWidth)) }
-            for i in 0..<inputs {
-                let k = distinct.product[i * outputs + j]
-                if k >= 0 { leaves.append(tree.leaf(.product(k), width: widths[k])) }
+            let terms = (0..<inputs).map { distinct.product[$0 * outputs + j] }.filter { $0 >= 0 }
+            for term in termOrder(terms.map { products[$0].weightRaw }, hasBias: bias != 0, sums: shape) {
+                leaves.append(term.map { tree.leaf(.product(terms[$0]), width: widths[terms[$0]]) } ?? tree.leaf(.bias(j), width: biasWidth))
             }
             if leaves.isEmpty { leaves.append(tree.leaf(.bias(j), width: biasWidth)) }
             let root = tree.balance(leaves[...])
@@ -292,7 +325,9 @@ public struct ProductSchedule: Sendable, Equatable {
             var issued = multiplied([timing.after([start], delayNs: mux)], sharedMultiplyNs)
             if limit == 1, let cycles = singleSharedCycles { issued = TimedValue(cycle: 0, minimumRegisters: cycles) }
             var latestIssue = [Int](repeating: .max, count: products.count)
-            let outputRequired = timing.required(by: TimedValue(cycle: 0, offsetNs: timing.budgetNs), delayNs: castNs)
+            // Every output is registered at the end of its last cycle: its value must be available at the start of the next
+            // (a value computed in that cycle, or one registered at its end, as an addition in a stage of its own is).
+            let outputRequired = timing.required(by: TimedValue(cycle: 1), delayNs: castNs)
             for (tree, root) in trees {
                 for (k, required) in tree.requiredTimes(root: root, by: outputRequired, timing: timing, addNs: addNs) {
                     let fits = issued.readyOffsetNs <= required.offsetNs + 1e-9
@@ -328,9 +363,33 @@ public struct ProductSchedule: Sendable, Equatable {
             let output = castNs > 0 ? timing.after([rootTiming], delayNs: castNs) : rootTiming
             schedule.roots.append(root)
             schedule.outputs.append(output)
-            schedule.latencyCycles = max(schedule.latencyCycles, output.cycle + max(output.minimumRegisters, 1))
+            // A value past its registers that still leaves through logic (a DSP product's output path) is registered a
+            // cycle later.
+            let tail = output.minimumRegisters > 0 && output.outputNs > 0 ? 1 : 0
+            schedule.latencyCycles = max(schedule.latencyCycles, output.cycle + max(output.minimumRegisters, 1) + tail)
         }
         return schedule
+    }
+
+    /// The order in which Vitis HLS balances one output's terms (`AdderTree.balance`), read off its schedules of the
+    /// hls4ml designs in docs/calibration.md: first the products that are the input's own bits (a product by 2^s that
+    /// only drops bits: s ≤ `productShift` for a signed input; for an unsigned one only s = `productShift`, the input
+    /// itself), then the bias, then the other products; each group from the last input to the first. For an unsigned
+    /// input the products by positive weights come before those by negative ones (LLVM turns adding x·(−c) into
+    /// subtracting x·c there, and the subtractions are reassociated last). `weights`: the terms' raw weights, in input
+    /// order; returns indices into them, nil for the bias.
+    static func termOrder(_ weights: [Int64], hasBias: Bool, sums: Sums) -> [Int?] {
+        let unsigned = sums.inputRange.lowerBound >= 0
+        func isWire(_ w: Int64) -> Bool {
+            guard w > 0, w & (w - 1) == 0 else { return false }
+            let shift = w.trailingZeroBitCount
+            return unsigned ? shift == sums.productShift : shift <= sums.productShift
+        }
+        let descending = Array(weights.indices.reversed())
+        let wires = descending.filter { isWire(weights[$0]) }
+        var rest = descending.filter { !isWire(weights[$0]) }
+        if unsigned { rest = rest.filter { weights[$0] > 0 } + rest.filter { weights[$0] < 0 } }
+        return wires.map(Optional.some) + (hasBias ? [nil] : []) + rest.map(Optional.some)
     }
 
     /// One output's adder tree as HLS builds it. Each operand has its type's range (a product: the multiplier's width

@@ -49,17 +49,18 @@ struct ProductScheduleTests {
     }
 
     // Budget at 5 ns: 5 − 0.625 − 0.5 = 3.875 ns; multiply 2.0 (12 × 18 bits: one DSP), adder 1.0, mux 0.25 per level,
-    // ternary adder 2.0 in one stage. Widths (accum_t ap_fixed<40,16>, result ap_fixed<18,8>: 32 bits kept): a product's
-    // type is 18 + b + 6 bits for a weight of b signed bits (21: 30, 7: 28, 32: 31, 11 and 13: 29, −21: 30), the bias
-    // 0.5 24 bits; a sum as wide as its range. Output 0's four terms halve into (bias, p0) — 31 bits, just over p0's 30 —
-    // and (p1, p4) — 30 — under a root whose range still fits 31 bits: the root's right operand is narrower, so it takes
-    // its left, (bias, p0), into a ternary adder. Output 1's five terms halve into ((bias, p0), p2) and (p3, p5):
-    // (bias, p0) 31 bits, with p2 32, (p3, p5) 31, the root 32 (kept): the root takes its left operand, the 32-bit sum,
-    // into a ternary adder of (bias + p0), p2 and (p3 + p5).
-    // RF 2: limit ⌈8/2⌉ − 0 = 4 ≥ 4 real products: nothing shared, every real product at 2.0 ns in cycle 0, p1 (7 = 8 − 1)
-    // one addition at 1.0, p2 (32) a shift at 0. Output 0: p1+p4 → 3.0; the root's ternary (bias, p0 at 2.0, that) →
-    // 5.0 > 3.875 → (1, 2.0). Output 1: bias+p0 and p3+p5 at 3.0; the root's ternary → (1, 2.0). Latency 2, as at RF 1
-    // (the same datapath); II min(2, 2) = 2.
+    // ternary adder 2.0 in one stage. Widths (accum_t ap_fixed<40,16>, result ap_fixed<18,8>: 32 bits kept): a product
+    // by a multiplier is 18 + b + 6 bits for a weight of b signed bits (21 and −21: 30, 11 and 13: 29), x·7 = x·8 − x one
+    // subtraction, 18 + 3 + 1 + 6 = 28, x·32 a shift, 18 + 5 + 6 = 29; the bias 0.5 24 bits; a sum as wide as its range.
+    // The terms in HLS's order (`termOrder`: the bias, then from the last input; no product is the input's own bits).
+    // Output 0: [bias, p4, p1, p0] halve into (bias, p4), 30 bits, and (p1, p0), 31, under a root of 31: the root takes
+    // its right operand, (p1, p0), into a ternary adder. Output 1: [bias, p5, p3, p2, p0] halve into ((bias, p5), p3)
+    // and (p2, p0): (bias, p5) 31 bits under ((bias, p5), p3) 31, which takes it into a ternary adder; (p2, p0) 31; the
+    // root 32, wider than both its operands: an addition.
+    // RF 2: limit ⌈8/2⌉ − 0 = 4 ≥ 4 real products: nothing shared, every real product at 2.0 ns in cycle 0, p1 one
+    // subtraction at 1.0, p2 a shift at 0. Output 0: bias + p4 → 3.0; the root's ternary (p1, p0, that) → 5.0 > 3.875
+    // → (1, 2.0). Output 1: the ternary (bias, p5, p3) → 4.0 > 3.875 → (1, 2.0); p2 + p0 → 3.0; the root → (1, 3.0).
+    // Latency 2, as at RF 1 (the same datapath); II min(2, 2) = 2.
     @Test func reuseFactorTwoSharesNothing() throws {
         var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
         let rf1 = try Scheduler.schedule(digitNetwork(), options: options).blocks[0]
@@ -74,12 +75,13 @@ struct ProductScheduleTests {
     }
 
     // RF 4: limit ⌈8/4⌉ − ⌊1/4⌋ = 2 < 4: two shared multipliers over 2 cycles, in list-scheduling order: the latest start
-    // (ALAP) earliest first. Backwards from the output register (3.875 ns into cycle 0): the root's ternary adder (2.0)
-    // needs its operands by 1.875, an addition before it (1.0) by 0.875. p0 (bias + p0 in output 1), p3, p4 and p5 all
-    // feed such an addition: a tie, so program order: p0 on 0 and p3 on 1 in cycle 0, p4 on 0 and p5 on 1 in cycle 1;
-    // mux 0.25 then multiply → each at 2.25 ns of its cycle. p1 (0, 1.0), p2 (0, 0).
-    // Output 0: p1+p4 → (1, 3.25); the root's ternary (bias, p0, that) → (2, 2.0). Output 1: bias+p0 → (0, 3.25),
-    // p3+p5 → (1, 3.25); the root's ternary → (2, 2.0). Latency 3, II min(4, 3) = 3.
+    // (ALAP) earliest first. Backwards from the output register (operands due at the start of cycle 1): output 0's root
+    // ternary adder (2.0) needs its operands by 1.875 ns into cycle 0, bias + p4 (1.0) by 0.875; output 1's root (1.0)
+    // by 2.875, its ternary adder (bias, p5, p3) by 0.875, p2 + p0 by 1.875. An issued product is ready 2.25 ns into its
+    // cycle (mux 0.25, multiply 2.0), after all of these: p0, p3, p4 and p5 all due by cycle −1, a tie, so program
+    // order: p0 on 0 and p3 on 1 in cycle 0, p4 on 0 and p5 on 1 in cycle 1. p1 (0, 1.0), p2 (0, 0).
+    // Output 0: bias + p4 → (1, 3.25); the root's ternary (p1, p0, that) → (2, 2.0). Output 1: the ternary (bias, p5 at
+    // (1, 2.25), p3) → (2, 2.0); p2 + p0 → (0, 3.25); the root → (2, 3.0). Latency 3, II min(4, 3) = 3.
     @Test func reuseFactorFourUsesTwoMultipliersOverTwoCycles() throws {
         var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
         options.overrideReuseFactor(4)
@@ -91,7 +93,7 @@ struct ProductScheduleTests {
         #expect(products.products.map(\.input) == [0, 1, 1, 2, 3, 3])
         #expect(products.products.map(\.weightRaw) == [21, 7, 32, 11, 13, -21])
         #expect(products.products[4].value == TimedValue(cycle: 1, offsetNs: 2.25))
-        #expect(products.outputs == [TimedValue(cycle: 2, offsetNs: 2.0), TimedValue(cycle: 2, offsetNs: 2.0)])
+        #expect(products.outputs == [TimedValue(cycle: 2, offsetNs: 2.0), TimedValue(cycle: 2, offsetNs: 3.0)])
         #expect(products.sums.count == 3 + 4)
         #expect(block.latencyCycles == 3 && block.initiationInterval == 3)
         #expect(block.multipliers == 2 && block.dsps == 2)
@@ -100,8 +102,8 @@ struct ProductScheduleTests {
     }
 
     // RF 8: limit ⌈8/8⌉ − 0 = 1: one multiplier over 4 cycles (p0, p3, p4, p5 in cycles 0…3, the order above), mux
-    // 0.25·2 = 0.5 → products at 2.5 ns. Output 0: p1+p4 (2, 2.5) → (2, 3.5); the root's ternary (bias, p0, that) →
-    // (3, 2.0). Output 1: bias+p0 (0, 3.5), p3+p5 from p5 (3, 2.5) → (3, 3.5); the root's ternary → (4, 2.0).
+    // 0.25·2 = 0.5 → products at 2.5 ns. Output 0: bias + p4 (2, 2.5) → (2, 3.5); the root's ternary (p1, p0, that) →
+    // (3, 2.0). Output 1: the ternary (bias, p5 at (3, 2.5), p3) → (4, 2.0); p2 + p0 → (0, 3.5); the root → (4, 3.0).
     // Latency 5, II min(8, 5) = 5.
     @Test func reuseFactorEightUsesOneMultiplier() throws {
         var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
@@ -110,16 +112,17 @@ struct ProductScheduleTests {
         let products = try #require(block.products)
         #expect(products.sharedMultipliers == 1 && products.issueCycles == 4)
         #expect(products.products.map(\.issueCycle) == [0, 0, 0, 1, 2, 3])
-        #expect(products.outputs == [TimedValue(cycle: 3, offsetNs: 2.0), TimedValue(cycle: 4, offsetNs: 2.0)])
+        #expect(products.outputs == [TimedValue(cycle: 3, offsetNs: 2.0), TimedValue(cycle: 4, offsetNs: 3.0)])
         #expect(block.latencyCycles == 5 && block.initiationInterval == 5)
     }
 
     // Issue order by the latest start (ALAP), where the order of the terms would mislead: Dense 4 → 1, no bias, weights
     // raw 1365, 1365, 21, 21 (all ≥ 3 signed digits). Products of x0, x1: 18 + 12 + 6 = 36 bits, capped at the 32 kept;
-    // of x2, x3: 18 + 6 + 6 = 30. The four terms halve into (p0, p1), 32 bits, and (p2, p3), 31; the root (32) takes its
-    // left operand into a ternary adder [p0, p1, p2 + p3], its right being narrower. RF 2: limit 2 < 4, two cycles.
-    // At 6 ns (budget 6 − 0.75 − 0.5 = 4.75) an issued product is ready 0.25 (mux) + 2.0 = 2.25 ns into its cycle.
-    // Backwards from the output register (4.75 into cycle 0): the ternary adder (2.0) needs its operands by 2.75, so p0
+    // of x2, x3: 18 + 6 + 6 = 30. The four terms, from the last input, halve into (p3, p2), 31 bits, and (p1, p0), 32;
+    // the root (32) takes its right operand into a ternary adder [p1, p0, p3 + p2], its left being narrower. RF 2: limit
+    // 2 < 4, two cycles. At 6 ns (budget 6 − 0.75 − 0.5 = 4.75) an issued product is ready 0.25 (mux) + 2.0 = 2.25 ns
+    // into its cycle. Backwards from the output register (operands due at the start of cycle 1, that is by 4.75 ns into
+    // cycle 0): the ternary adder (2.0) needs its operands by 2.75, so p0
     // and p1 may be issued in cycle 0 (2.25 ≤ 2.75); p2 + p3 (1.0) needs p2 and p3 by 1.75, so they must be issued a
     // cycle earlier: p2, p3 go first. Cycle 0: p2, p3 (2.25), p2 + p3 (0, 3.25); cycle 1: p0, p1 (1, 2.25); the
     // ternary adder 2.25 + 2.0 = 4.25 ≤ 4.75 → (1, 4.25): latency 2. In program order (p0, p1 first) p2 + p3 would be
@@ -204,6 +207,91 @@ struct ProductScheduleTests {
         #expect(block.multipliers == 464)
         #expect(block.registersBeforeAccumulate == 2)
         #expect(block.stageSummary == "2× [mux mul add1] [add2 add3 add4] [add5 acc] [cast]")
+    }
+}
+
+/// How Vitis HLS 2021.1 builds and orders a Dense layer's terms, read off its schedules of the calibration designs
+/// (jet_tagging's, cardio's and arrhythmia's `.verbose.sched.rpt`, docs/calibration.md), worked by hand.
+struct HLSTermTests {
+    static func sums(signed: Bool, productShift: Int) -> ProductSchedule.Sums {
+        ProductSchedule.Sums(inputRange: signed ? -128...127 : 0...255, productShift: productShift, biasRaw: [], keptWidth: 16)
+    }
+
+    /// The term order. Weights (input order) 2, −3, 1, 4, −2, 5; the cast drops 1 bit. A signed input's own bits are
+    /// its products by 1 and 2 (x >> 1 and x): inputs 2 and 0, from the last; then the bias; then inputs 5, 4, 3, 1.
+    /// An unsigned input's only product by 2 (x itself): input 0; the bias; the positive weights 5, 4, 1 (inputs 5, 3,
+    /// 2), then the negative −2, −3 (inputs 4, 1). Without a bias the same without it.
+    @Test func termOrder() {
+        let weights: [Int64] = [2, -3, 1, 4, -2, 5]
+        #expect(ProductSchedule.termOrder(weights, hasBias: true, sums: Self.sums(signed: true, productShift: 1)) == [2, 0, nil, 5, 4, 3, 1])
+        #expect(ProductSchedule.termOrder(weights, hasBias: true, sums: Self.sums(signed: false, productShift: 1)) == [0, nil, 5, 3, 2, 4, 1])
+        #expect(ProductSchedule.termOrder(weights, hasBias: false, sums: Self.sums(signed: false, productShift: 1)) == [0, 5, 3, 2, 4, 1])
+    }
+
+    /// The product widths HLS gave jet_tagging's first layer (input ap_fixed<8,2>, weight ap_fixed<8,1>, accum
+    /// ap_fixed<16,4>: the cast drops 1 bit): x·4 is x << 2, 10 bits, cast to 9 (its `i9` bitconcatenate); x·10 = x·8 +
+    /// x·2 one 12-bit addition, 11 after the cast; x·(−11) a 13-bit multiplier, 12 after the cast; −x·4 one bit more than
+    /// x·4 (the negation). −x·16 − x: 13 bits for a signed input (its range, −x·17, fits), 14 for an unsigned one
+    /// (255·17 needs them). An unsigned input by a positive constant 13 is 12 bits, unsigned (the constant's 4
+    /// unsigned bits); by −13 13 bits, signed.
+    @Test func productWidths() {
+        let signed = Self.sums(signed: true, productShift: 1), unsigned = Self.sums(signed: false, productShift: 1)
+        #expect(signed.productBits(weightRaw: 4) == (10, true) && signed.productWidth(weightRaw: 4) == (9, true))
+        #expect(signed.productBits(weightRaw: 10) == (12, true) && signed.productWidth(weightRaw: 10) == (11, true))
+        #expect(signed.productBits(weightRaw: -11) == (13, true) && signed.productWidth(weightRaw: -11) == (12, true))
+        #expect(signed.productBits(weightRaw: -4) == (11, true))
+        #expect(signed.productBits(weightRaw: -17) == (13, true) && unsigned.productBits(weightRaw: -17) == (14, true))
+        #expect(unsigned.productBits(weightRaw: 13) == (12, false) && unsigned.productBits(weightRaw: -13) == (13, true))
+        #expect(unsigned.productBits(weightRaw: 4) == (10, false))
+    }
+
+    /// −x·2^a − x·2^b is one ternary adder unless another product of the same input uses −x·2^a too. One input, three
+    /// outputs, weights −33 = −32 − 1, −34 = −32 − 2 and −5 = −4 − 1, budget 2.91 ns (3.33 ns less 0.42), adders
+    /// 0.9 + 0.04 ns per bit; the cast drops nothing. −33 and −34 share −(x << 5): two subtractions of 14 bits
+    /// (8 + 5 + 1), 1.46 ns each, 2.92 ns together: the second a cycle later, 1.46 ns after its register. −5 has its
+    /// −(x << 2) alone: one ternary adder of 11 bits, 2 × 1.34 = 2.68 ns in cycle 0.
+    @Test func sharedNegationsAreSubtractions() {
+        let weights: [Int64] = [-33, -34, -5]
+        let schedule = ProductSchedule.build(
+            inputs: 1, outputs: 3, reuseFactor: 1, weight: { _, j in weights[j] }, timing: ChainTiming(budgetNs: 2.91),
+            multiplyNs: 2.45, sharedMultiplyNs: 2.45, muxNsPerLevel: 0, addNs: { 0.9 + 0.04 * Double($0) }, castNs: 0,
+            sums: ProductSchedule.Sums(inputRange: -128...127, productShift: 0, biasRaw: [0, 0, 0], keptWidth: 16))
+        #expect(schedule.products.map(\.weightRaw) == weights && schedule.realMultiplications == 0)
+        for k in 0..<2 {
+            let value = schedule.products[k].value
+            #expect(value.cycle == 0 && value.minimumRegisters == 1 && value.offsetNs == 0 && abs(value.outputNs - 1.46) < 1e-9)
+        }
+        #expect(abs(schedule.products[2].value.offsetNs - 2.68) < 1e-9 && schedule.products[2].value.cycle == 0
+                && schedule.products[2].value.minimumRegisters == 0)
+        // Each output is its one product: −33's and −34's end 1.46 ns into cycle 1 and are registered at its end.
+        #expect(schedule.latencyCycles == 2)
+    }
+
+    /// Every output is registered at the end of the last cycle, so an addition in a stage of its own may be an output's
+    /// last operation in that cycle: its operands are due a cycle later than for one that ends in the cycle before (the
+    /// list scheduler's latest starts). Dense 6 → 2, RF 4: multiplier_limit ⌈12/4⌉ − ⌊6/4⌋ = 2, six multiplications over
+    /// 3 cycles, each 2.45 ns into its cycle (budget 2.91, no multiplexer delay); adders 0.9 + 0.04 ns per bit, 15 bits
+    /// kept. Output A = x0·21 + x1·21 + x2·21 (14-bit products): ((p2 + p1) + p0), both additions 15 bits, one ternary
+    /// adder of 3.0 ns, a stage of its own. Output C = x3·11 + x4·11 + x5·11 (13-bit): ((p5 + p4) + p3), 14 then 15 bits,
+    /// 1.46 and 1.5 ns, no ternary adder. Latest issues, from the output register (operands due at the start of cycle 1):
+    /// A's ternary adder in cycle 0, its products due at its start: issued by cycle −1; C's root starts by 1.41 ns into
+    /// cycle 0, so p3 by cycle −1, and (p5 + p4) starts by 1.45 ns into cycle −1: p4, p5 by cycle −2. Order: p4, p5, then
+    /// p0 … p3 (program order): cycle 0 p4 p5, cycle 1 p0 p1, cycle 2 p2 p3. C: p5 + p4 (1, 1.46), the root after p3
+    /// (2, 2.45) → (3, 1.5); A: its ternary adder after p2 (2, 2.45) → cycle 3, registered: latency 4. Were A's products
+    /// due a cycle earlier (as for an addition ending in cycle −1), p0 p1 p2 would go first, p5 in cycle 2, C's inner sum
+    /// at (3, 1.46) and its root at (4, 1.5): latency 5.
+    @Test func outputsAreDueAtTheEndOfTheLastCycle() {
+        let weights: [[Int64]] = [[21, 0], [21, 0], [21, 0], [0, 11], [0, 11], [0, 11]]
+        let schedule = ProductSchedule.build(
+            inputs: 6, outputs: 2, reuseFactor: 4, weight: { i, j in weights[i][j] }, timing: ChainTiming(budgetNs: 2.91),
+            multiplyNs: 2.45, sharedMultiplyNs: 2.45, muxNsPerLevel: 0, addNs: { 0.9 + 0.04 * Double($0) }, castNs: 0,
+            sums: ProductSchedule.Sums(inputRange: -128...127, productShift: 0, biasRaw: [0, 0], keptWidth: 15))
+        #expect(schedule.multiplierLimit == 2 && schedule.sharedMultipliers == 2 && schedule.issueCycles == 3)
+        #expect(schedule.products.map(\.input) == [0, 1, 2, 3, 4, 5])
+        #expect(schedule.products.map(\.issueCycle) == [1, 1, 2, 2, 0, 0])
+        #expect(schedule.outputs[0].cycle == 3 && schedule.outputs[0].minimumRegisters == 1)
+        #expect(schedule.outputs[1].cycle == 3 && abs(schedule.outputs[1].offsetNs - 1.5) < 1e-9)
+        #expect(schedule.latencyCycles == 4)
     }
 }
 
