@@ -100,15 +100,18 @@ public struct ChainTiming: Sendable {
 /// `#pragma HLS ALLOCATION operation instances=mul limit=multiplier_limit`, where
 /// multiplier_limit = ⌈n_in·n_out / RF⌉ − ⌊n_zeros / RF⌋. HLS then:
 /// - turns a product by a constant whose canonical signed-digit form has at most two non-zero digits
-///   (±2^a, ±2^a ± 2^b) into shifts and at most one adder (−2^a − 2^b: one ternary adder): no multiplier;
+///   (±2^a, ±2^a ± 2^b) into shifts and at most one adder (−2^a − 2^b: one ternary adder, or two subtractions where
+///   another product of the input shares −x·2^a): no multiplier;
 /// - keeps one multiplication per distinct (input, weight) pair (common subexpressions);
-/// - balances each output's `acc = bias; acc += mult[i]` into a tree that splits the terms in halves, the first half
-///   rounded up (a zero bias is folded away), sizes every addition by its operands' types (`Sums`) and, from the
+/// - balances each output's `acc = bias; acc += mult[i]`, its terms in the order LLVM's reassociation leaves them
+///   (`termOrder`), into a tree that splits them in halves, the first half rounded up (a zero bias is folded away),
+///   sizes every addition by its operands' ranges (each product as HLS builds it, `Sums.productBits`) and, from the
 ///   output down, makes an addition and the addition it adds one ternary adder where that operand is as wide as itself
 ///   (the right operand where both are; an addition taken into a ternary adder is not one itself) (`AdderTree`);
 /// - when the limit is below the real multiplications, issues them on the shared multipliers in list-scheduling
-///   order — the earliest latest start (ALAP) first, that is the most adder stages between the product and its output,
-///   then program order — `limit` per cycle, with an operand multiplexer in front of each;
+///   order — the earliest latest start (ALAP, every output due at the start of the cycle after the last) first, that
+///   is the most adder stages between the product and its output, then program order — `limit` per cycle, with an
+///   operand multiplexer in front of each;
 /// - chains operations into a cycle while they fit the clock budget (a pipelined DSP product leaves its last register
 ///   through its output path, `dspOutputNs`; a LUT product and a ternary adder keep one stage however long).
 ///
@@ -223,10 +226,11 @@ public struct ProductSchedule: Sendable, Equatable {
         /// constant: the constant's unsigned bits); x·2^s is x shifted (s more bits), −x·2^s one more for the negation;
         /// ±x·2^a ± x·2^b (a > b) is one addition or subtraction, a + 1 more bits (a + 2 for −2^a − 2^b of an unsigned
         /// input, whose range needs it). Signed unless both factors are non-negative.
-        func productBits(weightRaw w: Int64) -> (bits: Int, signed: Bool) {
+        /// `digits`: w's `signedDigitTerms`, when known.
+        func productBits(weightRaw w: Int64, digits known: [(shift: Int, negative: Bool)]? = nil) -> (bits: Int, signed: Bool) {
             let unsigned = inputRange.lowerBound >= 0
             let inputBits = AdderTree.bits(of: Int128(inputRange.lowerBound)...Int128(inputRange.upperBound))
-            let digits = ProductSchedule.signedDigitTerms(Int128(w))
+            let digits = known ?? ProductSchedule.signedDigitTerms(Int128(w))
             let bits: Int
             switch digits.count {
             case 0: bits = 1
@@ -240,8 +244,8 @@ public struct ProductSchedule: Sendable, Equatable {
         }
 
         /// The product x·w cast to accum_t: `productBits` less the bits the cast drops.
-        func productWidth(weightRaw w: Int64) -> (bits: Int, signed: Bool) {
-            let product = productBits(weightRaw: w)
+        func productWidth(weightRaw w: Int64, digits: [(shift: Int, negative: Bool)]? = nil) -> (bits: Int, signed: Bool) {
+            let product = productBits(weightRaw: w, digits: digits)
             return (max(1, product.bits - productShift), product.signed)
         }
     }
@@ -270,14 +274,15 @@ public struct ProductSchedule: Sendable, Equatable {
         // A product by 2^a is a shift; by −2^a a negation (a subtraction from 0, −(x << a)); by ±2^a ± 2^b one
         // addition or subtraction; by −2^a − 2^b the negation and a subtraction, which HLS puts in one ternary adder
         // unless the negation is shared with another product of the same input (then two chained subtractions).
-        let negations = Dictionary(distinct.pairs.compactMap { pair -> (Pair, Int)? in
-            let digits = signedDigitTerms(Int128(pair.weight))
+        let digitsOf = distinct.pairs.map { signedDigitTerms(Int128($0.weight)) }
+        let negations = Dictionary(distinct.pairs.indices.compactMap { k -> (Pair, Int)? in
+            let digits = digitsOf[k]
             guard digits.count <= 2, digits.allSatisfy(\.negative), let top = digits.last else { return nil }
-            return (Pair(input: pair.input, weight: Int64(top.shift)), 1)
+            return (Pair(input: distinct.pairs[k].input, weight: Int64(top.shift)), 1)
         }, uniquingKeysWith: +)
-        func cheapProduct(_ pair: Pair) -> TimedValue {
-            let digits = signedDigitTerms(Int128(pair.weight))
-            let add = addNs(shape.productBits(weightRaw: pair.weight).bits)
+        func cheapProduct(_ k: Int) -> TimedValue {
+            let (pair, digits) = (distinct.pairs[k], digitsOf[k])
+            let add = addNs(shape.productBits(weightRaw: pair.weight, digits: digits).bits)
             if digits.count == 1 { return digits[0].negative ? timing.after([start], delayNs: add) : start }
             if digits.allSatisfy(\.negative) {
                 if negations[Pair(input: pair.input, weight: Int64(digits[1].shift)), default: 0] > 1 {
@@ -291,12 +296,12 @@ public struct ProductSchedule: Sendable, Equatable {
             }
             return timing.after([start], delayNs: add)
         }
-        var products = distinct.pairs.map {
-            Product(input: $0.input, weightRaw: $0.weight, multiplier: nil, issueCycle: 0, select: nil,
-                    value: needsMultiplier($0.weight) ? constantProduct : cheapProduct($0))
+        var products = distinct.pairs.indices.map { k in
+            Product(input: distinct.pairs[k].input, weightRaw: distinct.pairs[k].weight, multiplier: nil, issueCycle: 0, select: nil,
+                    value: digitsOf[k].count >= 3 ? constantProduct : cheapProduct(k))
         }
         // Each output's adder tree over its terms in the order HLS balances them (`termOrder`).
-        let widths = products.map { shape.productWidth(weightRaw: $0.weightRaw) }
+        let widths = products.indices.map { shape.productWidth(weightRaw: products[$0].weightRaw, digits: digitsOf[$0]) }
         var trees: [(tree: AdderTree, root: Int)] = []
         for j in 0..<outputs {
             var tree = AdderTree(keptWidth: shape.keptWidth)
@@ -315,7 +320,7 @@ public struct ProductSchedule: Sendable, Equatable {
         // The shared multipliers take the real multiplications in list-scheduling order: the one whose latest start
         // (ALAP) is earliest first — the most adder stages between it and its output — then program order.
         let limit = multiplierLimit(inputs: inputs, outputs: outputs, zeros: distinct.zeros, reuseFactor: rf)
-        let real = products.indices.filter { needsMultiplier(products[$0].weightRaw) }
+        let real = products.indices.filter { digitsOf[$0].count >= 3 }
         var shared = 0, issueCycles = 1
         if real.count > limit {
             shared = limit
@@ -406,6 +411,8 @@ public struct ProductSchedule: Sendable, Equatable {
         let keptWidth: Int
         var items: [Item] = []
         var ranges: [ClosedRange<Int128>] = []
+        /// Per item: the bits HLS gives it (`width`).
+        var widths: [Int] = []
         /// Per item: its timing, and which operand (0 left, 1 right) a node takes into a ternary adder.
         var timings: [TimedValue] = []
         var fused: [Int?] = []
@@ -417,6 +424,7 @@ public struct ProductSchedule: Sendable, Equatable {
             items.append(.leaf(operand))
             let bits = Int128(min(width.bits, 120))
             ranges.append(width.signed ? -(Int128(1) << (bits - 1))...(Int128(1) << (bits - 1)) - 1 : 0...(Int128(1) << bits) - 1)
+            widths.append(min(Self.bits(of: ranges[ranges.count - 1]), keptWidth))
             return items.count - 1
         }
 
@@ -432,21 +440,19 @@ public struct ProductSchedule: Sendable, Equatable {
         mutating func node(_ left: Int, _ right: Int) -> Int {
             items.append(.node(left: left, right: right))
             ranges.append((ranges[left].lowerBound + ranges[right].lowerBound)...(ranges[left].upperBound + ranges[right].upperBound))
+            widths.append(min(Self.bits(of: ranges[ranges.count - 1]), keptWidth))
             return items.count - 1
         }
 
         /// The bits HLS gives item `index`.
-        func width(_ index: Int) -> Int { min(Self.bits(of: ranges[index]), keptWidth) }
+        func width(_ index: Int) -> Int { widths[index] }
 
-        /// Bits of the smallest type holding `range` (two's complement if it can be negative).
+        /// Bits of the smallest type holding `range` (two's complement if it can be negative): the significant bits
+        /// of its bounds (of ~lower for a negative lower bound, which has as many), and a sign bit if it can be negative.
         static func bits(of range: ClosedRange<Int128>) -> Int {
-            var bits = 1
-            if range.lowerBound < 0 {
-                while range.lowerBound < -(Int128(1) << Int128(bits - 1)) || range.upperBound >= (Int128(1) << Int128(bits - 1)) { bits += 1 }
-            } else {
-                while range.upperBound >= (Int128(1) << Int128(bits)) { bits += 1 }
-            }
-            return bits
+            func significant(_ value: Int128) -> Int { 128 - value.leadingZeroBitCount }   // value ≥ 0
+            if range.lowerBound < 0 { return max(significant(~range.lowerBound), significant(max(range.upperBound, 0))) + 1 }
+            return max(1, significant(range.upperBound))
         }
 
         /// The ternary adder node `index` makes, if it takes an operand's addition in: that operand (`taken`), the other

@@ -245,6 +245,32 @@ struct HLSTermTests {
         #expect(unsigned.productBits(weightRaw: 4) == (10, false))
     }
 
+    /// The bits of the smallest type holding a range, against the definition (the fewest bits n whose two's complement
+    /// range, or unsigned range for a non-negative one, contains both bounds), over every range within −300…300, and at
+    /// the edges of 64 and 120 bits.
+    @Test func bitsOfARange() {
+        func definition(_ lower: Int128, _ upper: Int128) -> Int {
+            var n = 1
+            if lower < 0 {
+                while lower < -(Int128(1) << (n - 1)) || upper >= (Int128(1) << (n - 1)) { n += 1 }
+            } else {
+                while upper >= (Int128(1) << n) { n += 1 }
+            }
+            return n
+        }
+        for lower in Int128(-300)...300 {
+            for upper in lower...300 where (upper - lower) % 7 == 0 || upper == lower {
+                #expect(ProductSchedule.AdderTree.bits(of: lower...upper) == definition(lower, upper), "\(lower)...\(upper)")
+            }
+        }
+        for n in [63, 64, 119, 120] {
+            let top = Int128(1) << (n - 1)
+            #expect(ProductSchedule.AdderTree.bits(of: -top...(top - 1)) == n)
+            #expect(ProductSchedule.AdderTree.bits(of: -top...top) == n + 1)
+            #expect(ProductSchedule.AdderTree.bits(of: 0...(2 * top - 1)) == n)
+        }
+    }
+
     /// −x·2^a − x·2^b is one ternary adder unless another product of the same input uses −x·2^a too. One input, three
     /// outputs, weights −33 = −32 − 1, −34 = −32 − 2 and −5 = −4 − 1, budget 2.91 ns (3.33 ns less 0.42), adders
     /// 0.9 + 0.04 ns per bit; the cast drops nothing. −33 and −34 share −(x << 5): two subtractions of 14 bits
