@@ -284,13 +284,13 @@ public struct ProductSchedule: Sendable, Equatable {
             let (pair, digits) = (distinct.pairs[k], digitsOf[k])
             let add = addNs(shape.productBits(weightRaw: pair.weight, digits: digits).bits)
             if digits.count == 1 { return digits[0].negative ? timing.after([start], delayNs: add) : start }
-            if digits.allSatisfy(\.negative) {
+            if digits.count == 2 && digits.allSatisfy(\.negative) {
                 if negations[Pair(input: pair.input, weight: Int64(digits[1].shift)), default: 0] > 1 {
                     // Made from the input of cycle 0: past it, held in registers and left through the subtraction's
                     // remaining logic (as a pipelined DSP product is).
                     let chained = timing.after([timing.after([start], delayNs: add)], delayNs: add)
-                    if chained.cycle == 0 { return chained }
-                    return TimedValue(cycle: 0, minimumRegisters: chained.cycle, offsetNs: 0, outputNs: chained.offsetNs)
+                    if chained.readyCycle == 0 { return chained }
+                    return TimedValue(cycle: 0, minimumRegisters: chained.readyCycle, offsetNs: 0, outputNs: chained.readyOffsetNs)
                 }
                 return timing.afterSingleStage([start], delayNs: 2 * add)
             }
@@ -381,8 +381,8 @@ public struct ProductSchedule: Sendable, Equatable {
     /// only drops bits: s ≤ `productShift` for a signed input; for an unsigned one only s = `productShift`, the input
     /// itself), then the bias, then the other products; each group from the last input to the first. For an unsigned
     /// input the products by positive weights come before those by negative ones (LLVM turns adding x·(−c) into
-    /// subtracting x·c there, and the subtractions are reassociated last). `weights`: the terms' raw weights, in input
-    /// order; returns indices into them, nil for the bias.
+    /// subtracting x·c there, and the subtractions are reassociated last). `weights`: the terms' raw (non-zero)
+    /// weights, in input order; returns indices into them, nil for the bias.
     static func termOrder(_ weights: [Int64], hasBias: Bool, sums: Sums) -> [Int?] {
         let unsigned = sums.inputRange.lowerBound >= 0
         func isWire(_ w: Int64) -> Bool {
@@ -393,12 +393,13 @@ public struct ProductSchedule: Sendable, Equatable {
         let descending = Array(weights.indices.reversed())
         let wires = descending.filter { isWire(weights[$0]) }
         var rest = descending.filter { !isWire(weights[$0]) }
-        if unsigned { rest = rest.filter { weights[$0] > 0 } + rest.filter { weights[$0] < 0 } }
+        if unsigned { rest = rest.filter { weights[$0] >= 0 } + rest.filter { weights[$0] < 0 } }
         return wires.map(Optional.some) + (hasBias ? [nil] : []) + rest.map(Optional.some)
     }
 
-    /// One output's adder tree as HLS builds it. Each operand has its type's range (a product: the multiplier's width
-    /// less what the cast to accum_t drops; the bias: its constant's), each addition the sum of its operands' ranges,
+    /// One output's adder tree as HLS builds it. Each operand has its type's range (a product: its width as HLS builds it,
+    /// less what the cast to accum_t drops, `Sums.productWidth`; the bias: its constant's), each addition the sum of its
+    /// operands' ranges,
     /// and HLS gives an addition the bits of its range, at most `keptWidth`. Where an addition adds another addition
     /// of the same width — no extension between them, as at the kept width or when the other operand is narrow — HLS
     /// makes the two one ternary adder (Vitis HLS's `TernaryAdder`: a stage of its own even beyond the budget), deciding
@@ -422,7 +423,8 @@ public struct ProductSchedule: Sendable, Equatable {
         /// An operand of the given type (`bits`, signed or not).
         mutating func leaf(_ operand: Operand, width: (bits: Int, signed: Bool)) -> Int {
             items.append(.leaf(operand))
-            let bits = Int128(min(width.bits, 120))
+            // Wider than the kept bits it is capped anyway: a range of one bit more keeps every width and cannot overflow.
+            let bits = Int128(min(width.bits, keptWidth + 1, 120))
             ranges.append(width.signed ? -(Int128(1) << (bits - 1))...(Int128(1) << (bits - 1)) - 1 : 0...(Int128(1) << bits) - 1)
             widths.append(min(Self.bits(of: ranges[ranges.count - 1]), keptWidth))
             return items.count - 1

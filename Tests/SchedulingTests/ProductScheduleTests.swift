@@ -123,9 +123,9 @@ struct ProductScheduleTests {
     // 2 < 4, two cycles. At 6 ns (budget 6 − 0.75 − 0.5 = 4.75) an issued product is ready 0.25 (mux) + 2.0 = 2.25 ns
     // into its cycle. Backwards from the output register (operands due at the start of cycle 1, that is by 4.75 ns into
     // cycle 0): the ternary adder (2.0) needs its operands by 2.75, so p0
-    // and p1 may be issued in cycle 0 (2.25 ≤ 2.75); p2 + p3 (1.0) needs p2 and p3 by 1.75, so they must be issued a
-    // cycle earlier: p2, p3 go first. Cycle 0: p2, p3 (2.25), p2 + p3 (0, 3.25); cycle 1: p0, p1 (1, 2.25); the
-    // ternary adder 2.25 + 2.0 = 4.25 ≤ 4.75 → (1, 4.25): latency 2. In program order (p0, p1 first) p2 + p3 would be
+    // and p1 may be issued in cycle 0 (2.25 ≤ 2.75); p3 + p2 (1.0) needs p2 and p3 by 1.75, so they must be issued a
+    // cycle earlier: p2, p3 go first. Cycle 0: p2, p3 (2.25), p3 + p2 (0, 3.25); cycle 1: p0, p1 (1, 2.25); the
+    // ternary adder 2.25 + 2.0 = 4.25 ≤ 4.75 → (1, 4.25): latency 2. In program order (p0, p1 first) p3 + p2 would be
     // ready at (1, 3.25) and the ternary adder at 5.25 > 4.75 → (2, 2.0): latency 3.
     @Test func sharedProductsGoByLatestStart() throws {
         let precision = LayerPrecision(result: .fixed(18, 8), weight: .fixed(12, 4), bias: .fixed(12, 4), accumulator: .fixed(40, 16))
@@ -291,6 +291,35 @@ struct HLSTermTests {
                 && schedule.products[2].value.minimumRegisters == 0)
         // Each output is its one product: −33's and −34's end 1.46 ns into cycle 1 and are registered at its end.
         #expect(schedule.latencyCycles == 2)
+    }
+
+    /// The same chain where one subtraction is longer than the budget (1.2 ns against 1.46): each takes a stage and
+    /// ⌈1.46 / 1.2⌉ = 2 registers, so −33 is ready after 4; the lone −5's ternary adder (2.68 ns) keeps one stage and one
+    /// register.
+    @Test func sharedNegationsOverTheBudget() {
+        let weights: [Int64] = [-33, -34, -5]
+        let schedule = ProductSchedule.build(
+            inputs: 1, outputs: 3, reuseFactor: 1, weight: { _, j in weights[j] }, timing: ChainTiming(budgetNs: 1.2),
+            multiplyNs: 2.45, sharedMultiplyNs: 2.45, muxNsPerLevel: 0, addNs: { 0.9 + 0.04 * Double($0) }, castNs: 0,
+            sums: ProductSchedule.Sums(inputRange: -128...127, productShift: 0, biasRaw: [0, 0, 0], keptWidth: 16))
+        #expect(schedule.products[0].value == TimedValue(cycle: 0, minimumRegisters: 4))
+        #expect(schedule.products[2].value == TimedValue(cycle: 0, minimumRegisters: 1))
+        #expect(schedule.latencyCycles == 4)
+    }
+
+    /// 300 terms of 128 bits (a 64-bit input by −(2^63 − 1)) into a 64-bit sum: every range is capped one bit above the
+    /// kept width, so summing them cannot overflow; every addition is 64 bits wide.
+    @Test func wideTermsDoNotOverflowTheRanges() {
+        let schedule = ProductSchedule.build(
+            inputs: 300, outputs: 1, reuseFactor: 1, weight: { _, _ in Int64.min + 1 }, timing: ChainTiming(budgetNs: 2.91),
+            multiplyNs: 2.45, sharedMultiplyNs: 2.45, muxNsPerLevel: 0, addNs: { 0.9 + 0.04 * Double($0) }, castNs: 0,
+            sums: ProductSchedule.Sums(inputRange: Int64.min...Int64.max, productShift: 0, biasRaw: [0], keptWidth: 64))
+        #expect(schedule.products.count == 300 && schedule.sums.count >= 150)
+        #expect(schedule.latencyCycles > 1)
+        var tree = ProductSchedule.AdderTree(keptWidth: 64)
+        let leaves = (0..<300).map { tree.leaf(.product($0), width: (bits: 128, signed: true)) }
+        let root = tree.balance(leaves[...])
+        #expect(tree.width(root) == 64 && tree.width(leaves[0]) == 64)
     }
 
     /// Every output is registered at the end of the last cycle, so an addition in a stage of its own may be an output's

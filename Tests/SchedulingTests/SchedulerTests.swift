@@ -67,9 +67,9 @@ struct SchedulerTests {
     // product needs a multiplier and nothing is shared: the RF 1 datapath, II = min(RF, latency). The products are the
     // input shifted, ready at once: 18 + 5 bits and 6 more fraction bits, 29 bits; a pair is 30 bits, 3 and 4 terms 31,
     // 7 terms and more 32 (kept). So only from 7 terms up does an addition add one as wide as itself: the tree above, but
-    // 8 = 4 + 4 and 7 = 4 + 3 plain additions. 2 (0, 1.0), 3 and 4 (0, 2.0), 7 and 8 (0, 3.0); the 15s each add
-    // [8, 4, 3] and 14 adds [7, 4, 3] in a ternary adder: 3.0 + 2.0 > 3.875 → (1, 2.0); 30 adds [15, 8, 7] → (2, 2.0);
-    // the root [30, 15, 14] → (3, 2.0) → 4 cycles.
+    // 8 = 4 + 4 and 7 = 4 + 3 plain additions. 2 (0, 1.0), 3 and 4 (0, 2.0), 7 and 8 (0, 3.0); 30's left 15 and
+    // 29's 15 each add [8, 4, 3] and 14 adds [7, 4, 3] in a ternary adder: 3.0 + 2.0 > 3.875 → (1, 2.0); 30 takes its
+    // right 15 in, adding [15, 8, 7] → (2, 2.0); the root [30, 15, 14] → (3, 2.0) → 4 cycles.
     @Test func denseAtReuseFactorFourWithShiftWeightsIsTheParallelDatapath() throws {
         var options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
         options.overrideReuseFactor(4)
