@@ -217,6 +217,18 @@ struct HLSTermTests {
         ProductSchedule.Sums(inputRange: signed ? -128...127 : 0...255, productShift: productShift, biasRaw: [], keptWidth: 16)
     }
 
+    /// `weights[i][j]` scheduled as a Dense with no bias: DSP products of 2.45 ns, no multiplexer delay, adders
+    /// 0.9 + 0.04 ns per bit, no cast.
+    static func schedule(_ weights: [[Int64]], reuseFactor: Int = 1, budgetNs: Double, inputRange: ClosedRange<Int64> = -128...127,
+                         keptWidth: Int = 16) -> ProductSchedule {
+        ProductSchedule.build(
+            inputs: weights.count, outputs: weights[0].count, reuseFactor: reuseFactor, weight: { i, j in weights[i][j] },
+            timing: ChainTiming(budgetNs: budgetNs), multiplyNs: 2.45, sharedMultiplyNs: 2.45, muxNsPerLevel: 0,
+            addNs: { 0.9 + 0.04 * Double($0) }, castNs: 0,
+            sums: ProductSchedule.Sums(inputRange: inputRange, productShift: 0, biasRaw: Array(repeating: 0, count: weights[0].count),
+                                       keptWidth: keptWidth))
+    }
+
     /// The term order. Weights (input order) 2, −3, 1, 4, −2, 5; the cast drops 1 bit. A signed input's own bits are
     /// its products by 1 and 2 (x >> 1 and x): inputs 2 and 0, from the last; then the bias; then inputs 5, 4, 3, 1.
     /// An unsigned input's only product by 2 (x itself): input 0; the bias; the positive weights 5, 4, 1 (inputs 5, 3,
@@ -278,10 +290,7 @@ struct HLSTermTests {
     /// −(x << 2) alone: one ternary adder of 11 bits, 2 × 1.34 = 2.68 ns in cycle 0.
     @Test func sharedNegationsAreSubtractions() {
         let weights: [Int64] = [-33, -34, -5]
-        let schedule = ProductSchedule.build(
-            inputs: 1, outputs: 3, reuseFactor: 1, weight: { _, j in weights[j] }, timing: ChainTiming(budgetNs: 2.91),
-            multiplyNs: 2.45, sharedMultiplyNs: 2.45, muxNsPerLevel: 0, addNs: { 0.9 + 0.04 * Double($0) }, castNs: 0,
-            sums: ProductSchedule.Sums(inputRange: -128...127, productShift: 0, biasRaw: [0, 0, 0], keptWidth: 16))
+        let schedule = Self.schedule([weights], budgetNs: 2.91)
         #expect(schedule.products.map(\.weightRaw) == weights && schedule.realMultiplications == 0)
         for k in 0..<2 {
             let value = schedule.products[k].value
@@ -297,11 +306,7 @@ struct HLSTermTests {
     /// ⌈1.46 / 1.2⌉ = 2 registers, so −33 is ready after 4; the lone −5's ternary adder (2.68 ns) keeps one stage and one
     /// register.
     @Test func sharedNegationsOverTheBudget() {
-        let weights: [Int64] = [-33, -34, -5]
-        let schedule = ProductSchedule.build(
-            inputs: 1, outputs: 3, reuseFactor: 1, weight: { _, j in weights[j] }, timing: ChainTiming(budgetNs: 1.2),
-            multiplyNs: 2.45, sharedMultiplyNs: 2.45, muxNsPerLevel: 0, addNs: { 0.9 + 0.04 * Double($0) }, castNs: 0,
-            sums: ProductSchedule.Sums(inputRange: -128...127, productShift: 0, biasRaw: [0, 0, 0], keptWidth: 16))
+        let schedule = Self.schedule([[-33, -34, -5]], budgetNs: 1.2)
         #expect(schedule.products[0].value == TimedValue(cycle: 0, minimumRegisters: 4))
         #expect(schedule.products[2].value == TimedValue(cycle: 0, minimumRegisters: 1))
         #expect(schedule.latencyCycles == 4)
@@ -310,10 +315,8 @@ struct HLSTermTests {
     /// 300 terms of 128 bits (a 64-bit input by −(2^63 − 1)) into a 64-bit sum: every range is capped one bit above the
     /// kept width, so summing them cannot overflow; every addition is 64 bits wide.
     @Test func wideTermsDoNotOverflowTheRanges() {
-        let schedule = ProductSchedule.build(
-            inputs: 300, outputs: 1, reuseFactor: 1, weight: { _, _ in Int64.min + 1 }, timing: ChainTiming(budgetNs: 2.91),
-            multiplyNs: 2.45, sharedMultiplyNs: 2.45, muxNsPerLevel: 0, addNs: { 0.9 + 0.04 * Double($0) }, castNs: 0,
-            sums: ProductSchedule.Sums(inputRange: Int64.min...Int64.max, productShift: 0, biasRaw: [0], keptWidth: 64))
+        let schedule = Self.schedule(Array(repeating: [Int64.min + 1], count: 300), budgetNs: 2.91, inputRange: Int64.min...Int64.max,
+                                     keptWidth: 64)
         #expect(schedule.products.count == 300 && schedule.sums.count >= 150)
         #expect(schedule.latencyCycles > 1)
         var tree = ProductSchedule.AdderTree(keptWidth: 64)
@@ -336,11 +339,7 @@ struct HLSTermTests {
     /// due a cycle earlier (as for an addition ending in cycle −1), p0 p1 p2 would go first, p5 in cycle 2, C's inner sum
     /// at (3, 1.46) and its root at (4, 1.5): latency 5.
     @Test func outputsAreDueAtTheEndOfTheLastCycle() {
-        let weights: [[Int64]] = [[21, 0], [21, 0], [21, 0], [0, 11], [0, 11], [0, 11]]
-        let schedule = ProductSchedule.build(
-            inputs: 6, outputs: 2, reuseFactor: 4, weight: { i, j in weights[i][j] }, timing: ChainTiming(budgetNs: 2.91),
-            multiplyNs: 2.45, sharedMultiplyNs: 2.45, muxNsPerLevel: 0, addNs: { 0.9 + 0.04 * Double($0) }, castNs: 0,
-            sums: ProductSchedule.Sums(inputRange: -128...127, productShift: 0, biasRaw: [0, 0], keptWidth: 15))
+        let schedule = Self.schedule([[21, 0], [21, 0], [21, 0], [0, 11], [0, 11], [0, 11]], reuseFactor: 4, budgetNs: 2.91, keptWidth: 15)
         #expect(schedule.multiplierLimit == 2 && schedule.sharedMultipliers == 2 && schedule.issueCycles == 3)
         #expect(schedule.products.map(\.input) == [0, 1, 2, 3, 4, 5])
         #expect(schedule.products.map(\.issueCycle) == [1, 1, 2, 2, 0, 0])
