@@ -53,14 +53,14 @@ struct SchedulerTests {
         #expect(schedule.blocks[0].dsps == 58 * 16)   // 18×12 fits one 27×18 DSP
     }
 
-    /// A Dense with more weights than the largest one checked against HLS (mnist's 56 × 64 = 3,584) gets a note saying its
+    /// A Dense with more weights than the largest one checked against HLS (HAR's 64 × 64 = 4,096) gets a note saying its
     /// HLS latency may be far longer; one of exactly that size does not (shift weights keep the schedule quick).
     @Test func denseBeyondTheCheckedSizeGetsANote() throws {
         let options = ScheduleOptions(clockPeriodNs: 5, device: roundProfile)
-        let checked = try Scheduler.schedule(denseNetwork(inputs: 56, outputs: 64), options: options).blocks[0]
+        let checked = try Scheduler.schedule(denseNetwork(inputs: 64, outputs: 64), options: options).blocks[0]
         #expect(!checked.notes.contains { $0.contains("larger than any Dense") })
-        let larger = try Scheduler.schedule(denseNetwork(inputs: 57, outputs: 64), options: options).blocks[0]
-        #expect(larger.notes.contains { $0.hasPrefix("n_in·n_out = 3648: larger than any Dense this schedule was checked against (3584 weights)") })
+        let larger = try Scheduler.schedule(denseNetwork(inputs: 65, outputs: 64), options: options).blocks[0]
+        #expect(larger.notes.contains { $0.hasPrefix("n_in·n_out = 4160: larger than any Dense this schedule was checked against (4096 weights)") })
     }
 
     // RF 4 at 5 ns under the Latency strategy: every weight 0.125 (raw 32 = 2^5, one signed digit) is a shift, so no
