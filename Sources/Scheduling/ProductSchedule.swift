@@ -177,7 +177,10 @@ public struct ProductSchedule: Sendable, Equatable {
 
     /// Whether a product by the constant `value` needs a multiplier: three signed digits or more (±2^a is a shift,
     /// ±2^a ± 2^b a shift and an adder, as HLS builds them).
-    public static func needsMultiplier(_ value: Int64) -> Bool { signedDigits(value) >= 3 }
+    public static func needsMultiplier(_ value: Int64) -> Bool { needsMultiplier(signedDigits: signedDigits(value)) }
+
+    /// The same rule for a constant with `signedDigits` non-zero digits.
+    static func needsMultiplier(signedDigits: Int) -> Bool { signedDigits >= 3 }
 
     /// `value` as Σ ±2^shift in canonical signed-digit (non-adjacent) form, lowest digit first: the fewest
     /// shifted terms that add up to it (3 = 4 − 1, 21 = 16 + 4 + 1).
@@ -244,9 +247,11 @@ public struct ProductSchedule: Sendable, Equatable {
         }
 
         /// The product x·w cast to accum_t: `productBits` less the bits the cast drops.
-        func productWidth(weightRaw w: Int64, digits: [(shift: Int, negative: Bool)]? = nil) -> (bits: Int, signed: Bool) {
-            let product = productBits(weightRaw: w, digits: digits)
-            return (max(1, product.bits - productShift), product.signed)
+        func productWidth(weightRaw w: Int64) -> (bits: Int, signed: Bool) { castToAccumulator(productBits(weightRaw: w)) }
+
+        /// A product of the given width after the cast to accum_t: less the bits the cast drops.
+        func castToAccumulator(_ product: (bits: Int, signed: Bool)) -> (bits: Int, signed: Bool) {
+            (max(1, product.bits - productShift), product.signed)
         }
     }
 
@@ -275,6 +280,7 @@ public struct ProductSchedule: Sendable, Equatable {
         // addition or subtraction; by −2^a − 2^b the negation and a subtraction, which HLS puts in one ternary adder
         // unless the negation is shared with another product of the same input (then two chained subtractions).
         let digitsOf = distinct.pairs.map { signedDigitTerms(Int128($0.weight)) }
+        let bitsOf = distinct.pairs.indices.map { shape.productBits(weightRaw: distinct.pairs[$0].weight, digits: digitsOf[$0]) }
         let negations = Dictionary(distinct.pairs.indices.compactMap { k -> (Pair, Int)? in
             let digits = digitsOf[k]
             guard digits.count <= 2, digits.allSatisfy(\.negative), let top = digits.last else { return nil }
@@ -282,7 +288,7 @@ public struct ProductSchedule: Sendable, Equatable {
         }, uniquingKeysWith: +)
         func cheapProduct(_ k: Int) -> TimedValue {
             let (pair, digits) = (distinct.pairs[k], digitsOf[k])
-            let add = addNs(shape.productBits(weightRaw: pair.weight, digits: digits).bits)
+            let add = addNs(bitsOf[k].bits)
             if digits.count == 1 { return digits[0].negative ? timing.after([start], delayNs: add) : start }
             if digits.count == 2 && digits.allSatisfy(\.negative) {
                 if negations[Pair(input: pair.input, weight: Int64(digits[1].shift)), default: 0] > 1 {
@@ -298,10 +304,10 @@ public struct ProductSchedule: Sendable, Equatable {
         }
         var products = distinct.pairs.indices.map { k in
             Product(input: distinct.pairs[k].input, weightRaw: distinct.pairs[k].weight, multiplier: nil, issueCycle: 0, select: nil,
-                    value: digitsOf[k].count >= 3 ? constantProduct : cheapProduct(k))
+                    value: needsMultiplier(signedDigits: digitsOf[k].count) ? constantProduct : cheapProduct(k))
         }
         // Each output's adder tree over its terms in the order HLS balances them (`termOrder`).
-        let widths = products.indices.map { shape.productWidth(weightRaw: products[$0].weightRaw, digits: digitsOf[$0]) }
+        let widths = bitsOf.map(shape.castToAccumulator)
         var trees: [(tree: AdderTree, root: Int)] = []
         for j in 0..<outputs {
             var tree = AdderTree(keptWidth: shape.keptWidth)
@@ -320,7 +326,7 @@ public struct ProductSchedule: Sendable, Equatable {
         // The shared multipliers take the real multiplications in list-scheduling order: the one whose latest start
         // (ALAP) is earliest first — the most adder stages between it and its output — then program order.
         let limit = multiplierLimit(inputs: inputs, outputs: outputs, zeros: distinct.zeros, reuseFactor: rf)
-        let real = products.indices.filter { digitsOf[$0].count >= 3 }
+        let real = products.indices.filter { needsMultiplier(signedDigits: digitsOf[$0].count) }
         var shared = 0, issueCycles = 1
         if real.count > limit {
             shared = limit

@@ -194,7 +194,7 @@ extension Scheduler {
         registerBits += schedule.outputs.reduce(0) { $0 + (latency - $1.cycle) * result.width }
         var critical = 0.0
         for value in schedule.products.flatMap({ [$0.select, $0.value] }).compactMap({ $0 }) + schedule.sums.map(\.value) + schedule.outputs {
-            critical = max(critical, value.offsetNs, value.minimumRegisters > 0 ? value.outputNs : 0)
+            critical = max(critical, value.offsetNs, value.readyOffsetNs)
         }
         if product.delayNs > timing.budgetNs { critical = max(critical, product.delayNs / ceil(product.delayNs / timing.budgetNs - 1e-9)) }
         var block = BlockSchedule(layerIndex: context.index, layerName: layer.name, kind: layer.kindName, requestedReuseFactor: rf,
